@@ -1,0 +1,107 @@
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { runWithContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { sendError } from './error-handler.js';
+import { trackRouteMethods } from './method-router.js';
+import { registerHttpMetrics } from './metrics.js';
+import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
+import { requestIdFrom } from './request-id.js';
+
+export type PlatformApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface CreateAppOptions {
+  service: string;
+  version: string;
+  logger: Logger;
+  description?: string;
+  /** Largest request body in bytes (default 1 MiB); streaming routes set their own limits. */
+  bodyLimit?: number;
+  readiness?: ReadinessCheck[];
+  readinessTimeoutMs?: number;
+  /** Origins allowed by CORS; CORS stays off when empty or absent. */
+  corsOrigins?: string[];
+  /** Trust X-Forwarded-* from a gateway in front of the service. */
+  trustProxy?: boolean;
+}
+
+/**
+ * A Fastify app with the platform's HTTP contract: zod schemas, request ids, one error envelope,
+ * /healthz, /readyz, /metrics, /openapi.json and /docs. Register routes on it after it resolves.
+ */
+export async function createApp(options: CreateAppOptions): Promise<PlatformApp> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // Request logging is ours (one line per response, in onResponse below).
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const otherMethods = trackRouteMethods(app);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    runWithContext({ request_id: request.id }, done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+    done();
+  });
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = otherMethods(request.method, request.url);
+    if (allowed.length === 0) {
+      return sendError(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url}`), request, reply);
+    }
+    const error = new AppError('METHOD_NOT_ALLOWED', `Method ${request.method} is not allowed on ${request.url}`, {
+      headers: { allow: allowed.join(', ') },
+    });
+    return sendError(error, request, reply);
+  });
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: options.corsOrigins });
+  }
+  await app.register(swagger, {
+    openapi: {
+      info: { title: options.service, version: options.version, description: options.description ?? '' },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', name: 'X-API-Key', in: 'header' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const registry = registerHttpMetrics(app, options.service);
+  const checks = options.readiness ?? [];
+  const hide = { schema: { hide: true } };
+
+  app.get('/healthz', hide, () => ({ status: 'ok' }));
+  app.get('/readyz', hide, async (_request, reply) => {
+    const report = await runReadinessChecks(checks, options.readinessTimeoutMs ?? 2000);
+    if (report.ready) return { status: 'ready', checks: report.checks };
+    return reply.status(503).send({ status: 'degraded', reason: report.reason, checks: report.checks });
+  });
+  app.get('/metrics', hide, async (_request, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get('/openapi.json', hide, () => app.swagger());
+  return app;
+}

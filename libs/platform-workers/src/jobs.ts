@@ -1,0 +1,102 @@
+import { UserId, type Logger } from '@platform/core';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+/** A failure caused by the job's input (bad data, not found): reported as `user` and never retried. */
+export class UserError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UserError';
+  }
+}
+
+/** What a processor returns; `result` is small JSON, larger results live in data-bank (`result_id`). */
+export interface JobOutcome {
+  result?: Record<string, unknown>;
+  result_id?: string;
+  result_bytes?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  /** 1 for the first try. */
+  attempt: number;
+  logger: Logger;
+  /** Aborted when the job times out or the worker shuts down. */
+  signal: AbortSignal;
+  /** Records progress (0..100) in BullMQ's job state and publishes a progress event. */
+  progress(pct: number, message?: string, payload?: Record<string, unknown>): Promise<void>;
+}
+
+/** Every job's data names the user it is for. */
+export const JobBase = z.object({ user_id: UserId });
+
+export interface JobSpec<S extends z.ZodType<{ user_id: string }>> {
+  /** Event domain, e.g. `data_bank` (DESIGN.md section 5). */
+  domain: string;
+  queue: string;
+  name: string;
+  schema: S;
+  process: (data: z.output<S>, context: JobContext) => Promise<JobOutcome>;
+  /** Tries in all (default 3); user errors and timeouts are never retried. */
+  attempts?: number;
+  /** First retry delay, doubled each time (default 5 s). */
+  backoffMs?: number;
+  /** Wall-clock limit of one try (default 10 min). */
+  timeoutMs?: number;
+  /** How long finished jobs stay readable (default 7 days for completed, 30 days for failed). */
+  keepCompletedSeconds?: number;
+  keepFailedSeconds?: number;
+}
+
+export interface JobDefinition<S extends z.ZodType<{ user_id: string }> = z.ZodType<{ user_id: string }>>
+  extends Required<Omit<JobSpec<S>, 'process' | 'schema'>> {
+  schema: S;
+  // Method syntax on purpose: a worker takes a list of definitions with different data types.
+  process(data: z.output<S>, context: JobContext): Promise<JobOutcome>;
+  /** Validates the data and adds a job; returns the job id. */
+  enqueue(queue: Queue, data: z.input<S>, options?: { jobId?: string }): Promise<string>;
+}
+
+const DAY = 24 * 60 * 60;
+
+export function defineJob<S extends z.ZodType<{ user_id: string }>>(spec: JobSpec<S>): JobDefinition<S> {
+  const definition = {
+    attempts: 3,
+    backoffMs: 5_000,
+    timeoutMs: 10 * 60_000,
+    keepCompletedSeconds: 7 * DAY,
+    keepFailedSeconds: 30 * DAY,
+    ...spec,
+  };
+  const jobOptions: JobsOptions = {
+    attempts: definition.attempts,
+    backoff: { type: 'exponential', delay: definition.backoffMs },
+    removeOnComplete: { age: definition.keepCompletedSeconds, count: 10_000 },
+    removeOnFail: { age: definition.keepFailedSeconds, count: 10_000 },
+  };
+  return {
+    ...definition,
+    async enqueue(queue, data, options = {}) {
+      if (queue.name !== definition.queue) {
+        throw new Error(`job ${definition.name} belongs to queue ${definition.queue}, not ${queue.name}`);
+      }
+      const parsed = definition.schema.parse(data);
+      const job = await queue.add(definition.name, parsed, { ...jobOptions, ...options });
+      if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
+      return job.id;
+    },
+  };
+}
+
+export interface QueueOptions {
+  connection: Redis;
+  queue: string;
+  /** BullMQ key prefix (default `bull`); tests use their own. */
+  prefix?: string;
+}
+
+export function createQueue(options: QueueOptions): Queue {
+  return new Queue(options.queue, { connection: options.connection, prefix: options.prefix ?? 'bull' });
+}

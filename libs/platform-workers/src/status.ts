@@ -1,0 +1,55 @@
+import type { ErrorKind } from '@platform/core';
+import type { Job, Queue } from 'bullmq';
+import { decodeFailure, type StoredProgress } from './worker.js';
+
+export type JobState = 'queued' | 'processing' | 'completed' | 'failed';
+
+/** The job status document of DESIGN.md section 5, read from BullMQ's own job state. */
+export interface JobStatus {
+  job_id: string;
+  user_id: string;
+  status: JobState;
+  progress: number;
+  message: string | null;
+  result: unknown;
+  error: { kind: ErrorKind; message: string } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function mapState(state: string): JobState {
+  if (state === 'active') return 'processing';
+  if (state === 'completed' || state === 'failed') return state;
+  return 'queued'; // waiting, delayed, prioritized, waiting-children
+}
+
+function storedProgress(job: Job): StoredProgress | undefined {
+  const value = job.progress as unknown;
+  if (typeof value === 'number') return { progress: value, updated_at: new Date(job.timestamp).toISOString() };
+  if (typeof value === 'object' && value !== null && 'progress' in value) return value as StoredProgress;
+  return undefined;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export async function jobStatus(queue: Queue, jobId: string): Promise<JobStatus | undefined> {
+  const job = await queue.getJob(jobId);
+  if (!job) return undefined;
+  const status = mapState(await job.getState());
+  const progress = storedProgress(job);
+  const userId = (job.data as { user_id?: unknown }).user_id;
+  const times = [iso(job.timestamp), iso(job.processedOn), progress?.updated_at, iso(job.finishedOn)].filter(
+    (time): time is string => time !== undefined,
+  );
+  return {
+    job_id: jobId,
+    user_id: typeof userId === 'string' ? userId : '',
+    status,
+    progress: status === 'completed' ? 100 : (progress?.progress ?? 0),
+    message: progress?.message ?? null,
+    result: status === 'completed' ? ((job.returnvalue as unknown) ?? null) : null,
+    error: status === 'failed' ? decodeFailure(job.failedReason) : null,
+    created_at: iso(job.timestamp) ?? new Date().toISOString(),
+    updated_at: times.sort().at(-1) ?? new Date().toISOString(),
+  };
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# npm run bench -- <name> [args...]: runs bench/<name>/run.ts against the sources (no build needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=${1:-}
+if [[ -z "$name" || ! -f "bench/$name/run.ts" ]]; then
+  echo "usage: npm run bench -- <name>   where <name> is one of:" >&2
+  for dir in bench/*/run.ts; do echo "  $(basename "$(dirname "$dir")")" >&2; done
+  exit 2
+fi
+shift
+source scripts/lib/redis.sh
+ensure_redis
+exec npx tsx --conditions=source "bench/$name/run.ts" "$@"
