@@ -1,0 +1,33 @@
+import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { Redis } from 'ioredis';
+import { resolve } from 'node:path';
+import { buildApp, SERVICE } from './app.js';
+import { readConfig } from './config.js';
+import { FsBackend } from './storage/fs-backend.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+
+const root = resolve(config.root);
+const backend = await FsBackend.open(root);
+// One process owns the root: whatever an earlier process left half-written is garbage now.
+const swept = await backend.sweepTemps(0);
+logger.info({ root, swept }, 'storage ready');
+if (config.allowAnonymous) {
+  for (const [permission, keys] of Object.entries(config.keys) as [string, string[]][]) {
+    if (keys.length === 0) logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
+  }
+}
+
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+redis.on('error', (error) => {
+  logger.warn({ err: error.message }, 'redis connection error');
+});
+
+const app = await buildApp({ config, logger, backend, redis });
+await app.listen({ host: config.host, port: config.port });
+
+installGracefulShutdown({
+  logger,
+  steps: [() => app.close(), () => redis.quit()],
+});

@@ -1,0 +1,264 @@
+import { FileRecord } from '@platform/core';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ListPage, PendingWrite, ScanEntry, StorageBackend } from './backend.js';
+
+const CHUNK = 1024 * 1024;
+const SHARD = /^[0-9a-f]{2}$/;
+const FILE_ID = /^[0-9a-f]{64}$/;
+const BLOB = 'blob';
+const RECORD = 'record.json';
+
+/** Bytes available to unprivileged writers on the filesystem holding `path`. */
+export async function statfsFreeBytes(path: string): Promise<number> {
+  const stats = await statfs(path);
+  return stats.bavail * stats.bsize;
+}
+
+export interface FsBackendOptions {
+  /** Free-space probe; statfs of the root by default (tests inject a fake disk). */
+  freeSpace?: (root: string) => Promise<number>;
+}
+
+const isErrno = (error: unknown, ...codes: string[]): boolean =>
+  error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sortedNames(dir: string, pattern: RegExp): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => pattern.test(name)).sort();
+  } catch (error) {
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return [];
+    throw error;
+  }
+}
+
+/** The latest modification time of a directory and its direct children (a write in progress touches its blob). */
+async function newestMtime(dir: string): Promise<number> {
+  const times = [(await stat(dir).catch(() => undefined))?.mtimeMs ?? 0];
+  for (const name of await readdir(dir).catch(() => [])) {
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    if (info) times.push(info.mtimeMs);
+  }
+  return Math.max(...times);
+}
+
+async function waitClosed(sink: WriteStream): Promise<void> {
+  if (sink.closed) {
+    if (sink.errored) throw sink.errored;
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    sink.once('close', () => {
+      if (sink.errored) reject(sink.errored);
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Files on a local (or network) filesystem. Each file is a directory `ab/cd/<sha256>/` holding `blob` and
+ * `record.json`. A write fills a fresh directory under `.tmp/`, fsyncs both files and the directory, then
+ * renames the directory into place and fsyncs its parent: bytes and record appear together or not at all,
+ * and rename refuses to replace a non-empty directory, so concurrent writers of one id end in one copy.
+ * Delete renames the directory into `.trash/` first, so open readers finish and nothing half-deleted is seen.
+ */
+export class FsBackend implements StorageBackend {
+  readonly location: string;
+  private readonly tmpDir: string;
+  private readonly trashDir: string;
+  private readonly quarantineDir: string;
+  private readonly freeSpace: (root: string) => Promise<number>;
+
+  private constructor(
+    private readonly root: string,
+    options: FsBackendOptions,
+  ) {
+    this.location = root;
+    this.tmpDir = join(root, '.tmp');
+    this.trashDir = join(root, '.trash');
+    this.quarantineDir = join(root, '.quarantine');
+    this.freeSpace = options.freeSpace ?? statfsFreeBytes;
+  }
+
+  /** Creates the root if needed. Call `sweepTemps(0)` at start when no other process shares the root. */
+  static async open(root: string, options: FsBackendOptions = {}): Promise<FsBackend> {
+    const backend = new FsBackend(root, options);
+    await mkdir(backend.tmpDir, { recursive: true });
+    await mkdir(backend.trashDir, { recursive: true });
+    return backend;
+  }
+
+  private entryDir(id: string): string {
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  async beginWrite(): Promise<PendingWrite> {
+    const dir = await mkdtemp(join(this.tmpDir, 'w-'));
+    const sink = createWriteStream(join(dir, BLOB), { flags: 'wx', flush: true, highWaterMark: CHUNK });
+    const abort = async () => {
+      sink.destroy();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const commit = async (record: FileRecord) => {
+      await waitClosed(sink); // closed means flushed: `flush: true` fsyncs before close
+      const recordPath = join(dir, RECORD);
+      await writeFile(recordPath, JSON.stringify(record), { flag: 'wx', flush: true });
+      await fsyncPath(dir);
+      return this.publish(dir, record);
+    };
+    return { sink, commit, abort };
+  }
+
+  private async publish(dir: string, record: FileRecord): Promise<{ record: FileRecord; created: boolean }> {
+    const target = this.entryDir(record.file_id);
+    const shard = join(target, '..');
+    if ((await mkdir(shard, { recursive: true })) !== undefined) {
+      await fsyncPath(join(shard, '..'));
+      await fsyncPath(this.root);
+    }
+    // A concurrent delete can remove the existing copy between rename and stat: try again then.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await rename(dir, target);
+        await fsyncPath(shard);
+        return { record, created: true };
+      } catch (error) {
+        if (!isErrno(error, 'ENOTEMPTY', 'EEXIST')) throw error;
+      }
+      const existing = await this.stat(record.file_id);
+      if (existing) {
+        await rm(dir, { recursive: true, force: true });
+        return { record: existing, created: false };
+      }
+    }
+    throw new Error(`could not publish ${record.file_id}: the entry kept changing`);
+  }
+
+  async stat(id: string): Promise<FileRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(this.entryDir(id), RECORD), 'utf8');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw error;
+    }
+    return FileRecord.parse(JSON.parse(text));
+  }
+
+  async openRange(id: string, start: number, end: number): Promise<Readable | undefined> {
+    try {
+      const handle = await open(join(this.entryDir(id), BLOB), 'r');
+      return handle.createReadStream({ start, end, highWaterMark: CHUNK });
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const target = this.entryDir(id);
+    const trashed = join(this.trashDir, `${id}-${randomUUID()}`);
+    try {
+      await rename(target, trashed);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
+      throw error;
+    }
+    await fsyncPath(join(target, '..'));
+    await rm(trashed, { recursive: true, force: true });
+    return true;
+  }
+
+  /** Ids in ascending order, starting after `after`, limited to `prefix`. */
+  private async *ids(after = '', prefix = ''): AsyncGenerator<string> {
+    for (const top of await sortedNames(this.root, SHARD)) {
+      if (!top.startsWith(prefix.slice(0, 2)) || top < after.slice(0, 2)) continue;
+      for (const sub of await sortedNames(join(this.root, top), SHARD)) {
+        if (!sub.startsWith(prefix.slice(2, 4)) || (top === after.slice(0, 2) && sub < after.slice(2, 4))) continue;
+        for (const id of await sortedNames(join(this.root, top, sub), FILE_ID)) {
+          if (id > after && id.startsWith(prefix) && id.startsWith(top + sub)) yield id;
+        }
+      }
+    }
+  }
+
+  async list(options: { limit: number; after?: string; prefix?: string }): Promise<ListPage> {
+    const records: FileRecord[] = [];
+    for await (const id of this.ids(options.after, options.prefix)) {
+      const record = await this.stat(id).catch(() => undefined); // broken entries are verify's business
+      if (!record) continue;
+      if (records.length === options.limit) return { records, more: true };
+      records.push(record);
+    }
+    return { records, more: false };
+  }
+
+  async *scan(): AsyncIterable<ScanEntry> {
+    for await (const id of this.ids()) {
+      const dir = this.entryDir(id);
+      let record: FileRecord | undefined;
+      try {
+        record = await this.stat(id);
+      } catch (error) {
+        yield { id, problem: `unreadable record: ${error instanceof Error ? error.message : String(error)}` };
+        continue;
+      }
+      if (!record) {
+        yield { id, problem: 'record missing' };
+        continue;
+      }
+      if (record.file_id !== id) {
+        yield { id, record, problem: `record names ${record.file_id}` };
+        continue;
+      }
+      const blob = await stat(join(dir, BLOB)).catch(() => undefined);
+      if (!blob) yield { id, record, problem: 'blob missing' };
+      else if (blob.size !== record.size) yield { id, record, problem: `blob has ${blob.size} bytes, record says ${record.size}` };
+      else yield { id, record };
+    }
+  }
+
+  async quarantine(id: string, reason: string): Promise<void> {
+    await mkdir(this.quarantineDir, { recursive: true });
+    const target = join(this.quarantineDir, `${id}-${Date.now()}`);
+    await rename(this.entryDir(id), target);
+    await fsyncPath(join(this.entryDir(id), '..'));
+    await writeFile(join(target, 'reason.txt'), `${reason}\n`);
+  }
+
+  async sweepTemps(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const dir of [this.tmpDir, this.trashDir]) {
+      for (const name of await readdir(dir)) {
+        const path = join(dir, name);
+        if (olderThanMs > 0 && (await newestMtime(path)) > cutoff) continue;
+        await rm(path, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  freeBytes(): Promise<number> {
+    return this.freeSpace(this.root);
+  }
+
+  async checkWritable(): Promise<void> {
+    const probe = join(this.tmpDir, `probe-${randomUUID()}`);
+    await writeFile(probe, '');
+    await rm(probe);
+  }
+}
