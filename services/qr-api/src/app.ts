@@ -1,0 +1,87 @@
+import rateLimit from '@fastify/rate-limit';
+import { AppError, createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import type { Redis } from 'ioredis';
+import type { QrConfig } from './config.js';
+import { batchRoutes } from './routes/batch.js';
+import { decodeRoutes } from './routes/decode.js';
+import { qrRoutes } from './routes/qr.js';
+import { decodeImage, loadDecoder } from './services/decode.js';
+import { renderQr, type QrDefaults } from './services/render.js';
+
+export const SERVICE = 'qr-api';
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  config: QrConfig;
+  logger: Logger;
+  /** Only when RATE_LIMIT_STORE=redis: the shared rate-limit counters. The service needs no Redis otherwise. */
+  redis?: Redis;
+}
+
+export const defaultsOf = (config: QrConfig): QrDefaults => ({
+  ecc: config.QR_DEFAULT_ECC,
+  scale: config.QR_DEFAULT_SCALE,
+  margin: config.QR_DEFAULT_MARGIN,
+  dark: config.QR_DEFAULT_DARK,
+  light: config.QR_DEFAULT_LIGHT,
+  minContrast: config.QR_MIN_CONTRAST,
+});
+
+/** Ready when a code made with the configured defaults reads back: encoder, PNG writer, sharp and ZXing all work. */
+function codecCheck(defaults: QrDefaults, maxPixels: number): ReadinessCheck {
+  return {
+    name: 'codec',
+    check: async () => {
+      const image = await renderQr('ready', { ...defaults, format: 'png', invert: false, scale: 2 });
+      const [result] = await decodeImage(image.body, maxPixels);
+      if (result?.text !== 'ready') throw new Error('a generated code did not read back');
+    },
+  };
+}
+
+export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
+  const { config, redis } = deps;
+  const defaults = defaultsOf(config);
+  await loadDecoder();
+  const readiness = [codecCheck(defaults, config.QR_MAX_DECODE_PIXELS)];
+  if (redis) {
+    readiness.push({
+      name: 'redis',
+      check: async () => {
+        await redis.ping();
+      },
+    });
+  }
+
+  const app = await createApp({
+    service: SERVICE,
+    version: VERSION,
+    logger: deps.logger,
+    description: 'QR codes: make PNG, SVG or terminal text from links, text, Wi-Fi, contacts and more; read codes from images.',
+    trustProxy: config.TRUST_PROXY,
+    readiness,
+  });
+
+  // Registered after createApp's /healthz, /readyz and /metrics, so probes are never limited.
+  if (config.RATE_LIMIT_MAX > 0) {
+    await app.register(rateLimit, {
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      ...(redis ? { redis, nameSpace: 'qr-api:rate-limit:' } : {}),
+      errorResponseBuilder: (_request, context) =>
+        new AppError('RATE_LIMIT_EXCEEDED', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`),
+    });
+  }
+
+  await app.register((scope, _options, done) => {
+    // JSON only: a text/plain body is a 415, not a string that fails validation.
+    scope.removeContentTypeParser('text/plain');
+    qrRoutes(scope, { defaults, cacheMaxAgeS: config.QR_CACHE_MAX_AGE_S });
+    batchRoutes(scope, defaults);
+    done();
+  });
+  await app.register(async (scope) => {
+    await decodeRoutes(scope, { maxBytes: config.QR_MAX_DECODE_BYTES, maxPixels: config.QR_MAX_DECODE_PIXELS });
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+import { boolFlag, loadConfig, port, positiveInt, sharedEnv, type Env } from '@platform/core';
+import { z } from 'zod';
+import { colourSchema, contrastRatio, parseColour } from './models/colour.js';
+import { eccSchema } from './models/options.js';
+
+const intIn = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z
+  .object({
+    ...sharedEnv,
+    PORT: port(8002),
+    TRUST_PROXY: boolFlag(false),
+    QR_DEFAULT_ECC: eccSchema.default('M'),
+    QR_DEFAULT_SCALE: intIn(1, 40, 10),
+    QR_DEFAULT_MARGIN: intIn(0, 20, 4),
+    QR_DEFAULT_DARK: colourSchema.default('#000000'),
+    QR_DEFAULT_LIGHT: colourSchema.default('#FFFFFF'),
+    QR_MIN_CONTRAST: z.coerce.number().min(1).max(21).default(3),
+    QR_MAX_DECODE_BYTES: positiveInt(10 * 1024 * 1024),
+    QR_MAX_DECODE_PIXELS: positiveInt(40_000_000),
+    QR_CACHE_MAX_AGE_S: z.coerce.number().int().min(0).default(86_400),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+    RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+    RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
+  })
+  .superRefine((env, ctx) => {
+    const ratio = contrastRatio(parseColour(env.QR_DEFAULT_DARK), parseColour(env.QR_DEFAULT_LIGHT));
+    if (ratio < env.QR_MIN_CONTRAST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['QR_DEFAULT_DARK'],
+        message: `contrast with QR_DEFAULT_LIGHT is ${ratio.toFixed(2)}:1, below QR_MIN_CONTRAST ${env.QR_MIN_CONTRAST}:1`,
+      });
+    }
+  });
+
+export type QrConfig = z.output<typeof schema>;
+
+export function loadQrConfig(env: Env = process.env): QrConfig {
+  return loadConfig(schema, env);
+}
