@@ -34,7 +34,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -139,7 +139,7 @@ export class HttpClient {
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       let response: Response;
       try {
-        response = await fetch(url, { method, headers, body: body ?? null, signal, duplex: 'half' } as RequestInit);
+        response = await fetch(url, { method, headers, body: body ?? null, signal, duplex: 'half' });
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const failure = timeout.aborted ? new HttpTimeoutError(method, url, timeoutMs) : new HttpNetworkError(method, url, error);

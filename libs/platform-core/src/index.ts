@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './config.js';
 export * from './context.js';
+export * from './data-bank/client.js';
 export * from './data-bank/types.js';
 export * from './errors.js';
 export * from './events.js';

@@ -117,6 +117,7 @@ export async function consumeEventStream(options: StreamConsumerOptions): Promis
   }
 
   let running = true;
+  const isRunning = () => running; // read through a call: close() flips it while the loop awaits
   const handle = async (id: string, fields: string[]): Promise<void> => {
     const raw = fields[fields.indexOf('event') + 1];
     let event: PlatformEvent;
@@ -153,7 +154,7 @@ export async function consumeEventStream(options: StreamConsumerOptions): Promis
           }
         }
       } catch (error) {
-        if (!running) break;
+        if (!isRunning()) break;
         logger.warn({ stream, err: errorMessage(error) }, 'stream read failed, retrying');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

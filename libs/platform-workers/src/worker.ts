@@ -73,7 +73,7 @@ function userIdOf(job: Job): string {
 async function runWithTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, outer: AbortSignal): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  let abortFromOuter = () => undefined as void;
+  let abortFromOuter: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     abortFromOuter = () => {
       const error = new JobReleasedError('worker is shutting down');
@@ -91,7 +91,7 @@ async function runWithTimeout<T>(work: (signal: AbortSignal) => Promise<T>, time
     return await Promise.race([work(controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
-    outer.removeEventListener('abort', abortFromOuter);
+    if (abortFromOuter) outer.removeEventListener('abort', abortFromOuter);
   }
 }
 
@@ -134,7 +134,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
                 const stored: StoredProgress = { progress, updated_at: new Date().toISOString() };
                 if (message !== undefined) stored.message = message;
                 if (payload !== undefined) stored.payload = payload;
-                await job.updateProgress(stored as unknown as Record<string, unknown>);
+                await job.updateProgress(stored);
                 await publish(jobProgress({ ...base, progress, ...(message !== undefined && { message }), ...(payload && { payload }) }));
               },
             };

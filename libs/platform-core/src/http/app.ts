@@ -40,8 +40,10 @@ export interface CreateAppOptions {
  * /healthz, /readyz, /metrics, /openapi.json and /docs. Register routes on it after it resolves.
  */
 export async function createApp(options: CreateAppOptions): Promise<PlatformApp> {
+  // Typed as Fastify's base logger so the instance keeps Fastify's default logger type parameter.
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     // Request logging is ours (one line per response, in onResponse below).

@@ -1,0 +1,163 @@
+import { isJobEvent, type PlatformEvent } from '@platform/core';
+import type { Queue } from 'bullmq';
+import { spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EventPublisher,
+  JobBase,
+  closeRedis,
+  createQueue,
+  createRedis,
+  defineJob,
+  jobStatus,
+  startWorker,
+  type WorkerHandle,
+} from '../src/index.js';
+import { testJobs } from './fixtures/jobs.js';
+import { REDIS_URL, collectEvents, deleteKeys, silentLogger, uniqueName, waitFor } from './helpers.js';
+
+const prefix = uniqueName('bull');
+const namespace = `${uniqueName('ev')}:`;
+const queueName = 'testing';
+const commands = createRedis(REDIS_URL, 'command');
+const publisher = new EventPublisher(commands, { namespace });
+const jobs = testJobs(queueName);
+let queue: Queue;
+let live: Awaited<ReturnType<typeof collectEvents>>;
+const handles: WorkerHandle[] = [];
+
+function work(options: { stalledIntervalMs?: number } = {}): WorkerHandle {
+  const handle = startWorker({
+    connection: createRedis(REDIS_URL, 'blocking'),
+    queue: queueName,
+    prefix,
+    jobs: Object.values(jobs),
+    publisher,
+    logger: silentLogger,
+    ...options,
+  });
+  handles.push(handle);
+  return handle;
+}
+
+const eventsOf = (jobId: string) => live.events.filter((event) => event.job_id === jobId);
+const phases = (jobId: string) => eventsOf(jobId).map((event) => event.type.split('.')[2]);
+const lastEvent = (jobId: string): PlatformEvent | undefined => eventsOf(jobId).at(-1);
+const finished = (jobId: string) => () => eventsOf(jobId).some((e) => isJobEvent(e, 'completed') || isJobEvent(e, 'failed'));
+
+beforeAll(async () => {
+  queue = createQueue({ connection: commands, queue: queueName, prefix });
+  live = await collectEvents(['testing'], namespace);
+});
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((handle) => handle.close(100)));
+});
+afterAll(async () => {
+  await live.stop();
+  await queue.close();
+  await deleteKeys(commands, `${prefix}:*`);
+  await deleteKeys(commands, `${namespace}*`);
+  await closeRedis(commands);
+});
+
+describe('job lifecycle', () => {
+  it('runs a job: started, progress, completed, and a status document from BullMQ state', async () => {
+    work();
+    const id = await jobs.echo.enqueue(queue, { user_id: '1234567890123456789', text: 'hi' });
+    await waitFor(finished(id));
+    expect(phases(id)).toEqual(['started', 'progress', 'completed']);
+    expect(eventsOf(id)[1]).toMatchObject({ progress: 50, message: 'half way', payload: { seen: 1 } });
+    expect(lastEvent(id)).toMatchObject({ user_id: '1234567890123456789', result: { echoed: 'hi', attempt: 1 } });
+    await waitFor(async () => (await jobStatus(queue, id))?.status === 'completed');
+    expect(await jobStatus(queue, id)).toMatchObject({
+      job_id: id,
+      user_id: '1234567890123456789',
+      status: 'completed',
+      progress: 100,
+      message: 'half way',
+      result: { result: { echoed: 'hi', attempt: 1 } },
+      error: null,
+    });
+  });
+
+  it('validates data on enqueue', async () => {
+    await expect(jobs.echo.enqueue(queue, { user_id: 'abc', text: 'x' })).rejects.toThrow(/user_id/);
+    const other = defineJob({ domain: 'x', queue: 'elsewhere', name: 'n', schema: JobBase, process: () => Promise.resolve({}) });
+    await expect(other.enqueue(queue, { user_id: '1' })).rejects.toThrow(/belongs to queue elsewhere/);
+  });
+
+  it('fails a user error at once without retry', async () => {
+    work();
+    const id = await jobs.userFailure.enqueue(queue, { user_id: '5' });
+    await waitFor(finished(id));
+    expect(phases(id)).toEqual(['started', 'failed']);
+    expect(lastEvent(id)).toMatchObject({ error_kind: 'user', message: 'no such file' });
+    const status = await jobStatus(queue, id);
+    expect(status).toMatchObject({ status: 'failed', error: { kind: 'user', message: 'no such file' } });
+    expect((await queue.getJob(id))?.attemptsMade).toBe(1);
+  });
+
+  it('retries system errors and publishes failed only once the tries are used up', async () => {
+    work();
+    const recovers = await jobs.flaky.enqueue(queue, { user_id: '5', failures: 2 });
+    const never = await jobs.flaky.enqueue(queue, { user_id: '5', failures: 5 });
+    await waitFor(finished(recovers));
+    await waitFor(finished(never));
+    expect(phases(recovers)).toEqual(['started', 'started', 'started', 'completed']);
+    expect(lastEvent(recovers)).toMatchObject({ result: { attempt: 3 } });
+    expect(phases(never)).toEqual(['started', 'started', 'started', 'failed']);
+    expect(lastEvent(never)).toMatchObject({ error_kind: 'system', message: 'transient failure 3' });
+  });
+
+  it('fails a job that runs past its timeout as a system error', async () => {
+    work();
+    const id = await jobs.slow.enqueue(queue, { user_id: '5', ms: 5_000 });
+    await waitFor(finished(id));
+    expect(lastEvent(id)).toMatchObject({ error_kind: 'system', message: 'job timed out after 300 ms' });
+  });
+
+  it('releases a running job back to the queue when the worker stops, for another worker to finish', async () => {
+    const first = work();
+    const id = await jobs.slow.enqueue(queue, { user_id: '5', ms: 200 });
+    await waitFor(() => phases(id).includes('started'));
+    // A grace period shorter than the job: the job is released, not failed.
+    handles.splice(handles.indexOf(first), 1);
+    await first.close(20);
+    expect((await jobStatus(queue, id))?.status).toBe('queued');
+    work();
+    await waitFor(finished(id));
+    expect(phases(id)).toEqual(['started', 'started', 'completed']);
+  });
+
+  it('fails a job whose worker process died (stalled) with a system error', async () => {
+    const stalledQueue = `${queueName}-stalled`;
+    const stalled = createQueue({ connection: commands, queue: stalledQueue, prefix });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'tests/fixtures/hanging-worker.ts', REDIS_URL, prefix, stalledQueue, namespace],
+      { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
+    const hang = defineJob({ domain: 'testing', queue: stalledQueue, name: 'hang', schema: JobBase, process: () => Promise.resolve({}) });
+    const id = await hang.enqueue(stalled, { user_id: '9' }, { jobId: uniqueName('stalled') });
+    await started;
+    expect((await jobStatus(stalled, id))?.status).toBe('processing');
+    child.kill('SIGKILL');
+
+    const survivor = startWorker({
+      connection: createRedis(REDIS_URL, 'blocking'),
+      queue: stalledQueue,
+      prefix,
+      jobs: [hang],
+      publisher,
+      logger: silentLogger,
+      stalledIntervalMs: 300,
+    });
+    handles.push(survivor);
+    await waitFor(finished(id), 15_000);
+    expect(phases(id)).toEqual(['started', 'failed']);
+    expect(lastEvent(id)).toMatchObject({ error_kind: 'system', message: expect.stringContaining('stalled') as string });
+    expect(await jobStatus(stalled, id)).toMatchObject({ status: 'failed', error: { kind: 'system' } });
+    await stalled.close();
+  }, 30_000);
+});
