@@ -1,0 +1,39 @@
+import multipart from '@fastify/multipart';
+import { createApp, type Logger, type PlatformApp } from '@platform/core';
+import { redisReadiness, workerReadiness } from '@platform/workers';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { requireApiKey } from './routes/auth.js';
+import { registerCaptionRoutes } from './routes/captions.js';
+import { registerTranscriptionRoutes } from './routes/transcriptions.js';
+import type { YouTube } from './services/captions/youtube.js';
+import type { FileStore } from './services/data-bank.js';
+import type { transcriptionJob } from './workers/transcribe.js';
+
+export interface AppDeps {
+  logger: Logger;
+  redis: Redis;
+  queue: Queue;
+  job: ReturnType<typeof transcriptionJob>;
+  youtube: YouTube;
+  store: FileStore;
+  cancelKey: (jobId: string) => string;
+  apiKeys: string[];
+  defaultLanguages: string[];
+  maxUploadBytes: number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
+  const app = await createApp({
+    service: 'transcript-api',
+    version: '0.1.0',
+    description: 'YouTube captions and speech-to-text jobs',
+    logger: deps.logger,
+    readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
+  });
+  await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20 } });
+  requireApiKey(app, deps.apiKeys);
+  registerCaptionRoutes(app, deps.youtube, deps.defaultLanguages);
+  registerTranscriptionRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,37 @@
+import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { buildApp } from './app.js';
+import { readConfig } from './config.js';
+import { cancelKey, pipelineFrom, storeFrom, youtubeFrom } from './deps.js';
+import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: 'transcript-api', level: config.LOG_LEVEL });
+const redis = createRedis(config.REDIS_URL, 'command');
+const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
+const store = storeFrom(config);
+// The API only enqueues: the definition carries the job's options; processing happens in the worker.
+const job = transcriptionJob({
+  store,
+  pipeline: pipelineFrom(config),
+  ytdlp: config.YTDLP_PATH,
+  timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
+  isCancelled: () => Promise.resolve(false),
+});
+
+const app = await buildApp({
+  logger,
+  redis,
+  queue,
+  job,
+  youtube: youtubeFrom(config),
+  store,
+  cancelKey: cancelKey('bull'),
+  apiKeys: config.TRANSCRIPT_API_KEYS,
+  defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
+  maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
+});
+if (config.TRANSCRIPT_API_KEYS.length === 0) logger.warn('TRANSCRIPT_API_KEYS is empty: the /v1 routes need no API key');
+
+installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });
+await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,0 +1,30 @@
+import { createLogger, loadConfigOrExit } from '@platform/core';
+import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { readConfig } from './config.js';
+import { cancelKey, pipelineFrom, storeFrom } from './deps.js';
+import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: 'transcript-worker', level: config.LOG_LEVEL });
+const commands = createRedis(config.REDIS_URL, 'command');
+const keyOf = cancelKey('bull');
+
+const job = transcriptionJob({
+  store: storeFrom(config),
+  pipeline: pipelineFrom(config),
+  ytdlp: config.YTDLP_PATH,
+  tmpDir: config.TRANSCRIPT_TMP_DIR,
+  timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
+  isCancelled: async (jobId) => (await commands.exists(keyOf(jobId))) === 1,
+});
+
+const handle = startWorker({
+  connection: createRedis(config.REDIS_URL, 'blocking'),
+  queue: TRANSCRIPT_QUEUE,
+  jobs: [job],
+  publisher: new EventPublisher(commands),
+  logger,
+  concurrency: config.TRANSCRIPT_WORKER_CONCURRENCY,
+});
+logger.info({ provider: config.STT_PROVIDER }, 'speech-to-text provider');
+runWorkerProcess({ logger, workers: [handle], closers: [() => closeRedis(commands)] });

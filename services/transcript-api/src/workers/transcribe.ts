@@ -1,0 +1,118 @@
+import { defineJob, UserError, type JobContext } from '@platform/workers';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TranscriptionJobData, type TranscriptionJobResult } from '../models/jobs.js';
+import type { TranscriptionResult } from '../models/transcript.js';
+import type { FileStore } from '../services/data-bank.js';
+import { toSrt, toVtt } from '../services/formats.js';
+import { transcribeFile, type PipelineOptions } from '../services/stt/pipeline.js';
+import { downloadYouTubeAudio } from '../services/stt/youtube-audio.js';
+
+export const TRANSCRIPT_QUEUE = 'transcript';
+
+export interface TranscriptionDeps {
+  store: FileStore;
+  pipeline: PipelineOptions;
+  ytdlp: string;
+  tmpDir?: string | undefined;
+  timeoutMs: number;
+  /** Whether the user asked to cancel the job (polled while it runs). */
+  isCancelled: (jobId: string) => Promise<boolean>;
+  cancelPollMs?: number;
+}
+
+/** Aborts when the context's signal does or when a cancellation is seen. */
+function cancellation(deps: TranscriptionDeps, context: JobContext) {
+  const controller = new AbortController();
+  let cancelled = false;
+  const onAbort = () => {
+    controller.abort(context.signal.reason);
+  };
+  context.signal.addEventListener('abort', onAbort);
+  const timer = setInterval(() => {
+    void deps.isCancelled(context.jobId).then((yes) => {
+      if (!yes || controller.signal.aborted) return;
+      cancelled = true;
+      controller.abort(new UserError('cancelled'));
+    }, () => undefined);
+  }, deps.cancelPollMs ?? 1000);
+  return {
+    signal: controller.signal,
+    wasCancelled: () => cancelled,
+    stop: () => {
+      clearInterval(timer);
+      context.signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+async function fetchSource(deps: TranscriptionDeps, data: TranscriptionJobData, dir: string, signal: AbortSignal): Promise<string> {
+  if (data.source.kind === 'youtube') return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, dir, signal);
+  const path = join(dir, 'source');
+  if (!(await deps.store.head(data.source.file_id))) throw new UserError(`data-bank has no file ${data.source.file_id}`);
+  await deps.store.download(data.source.file_id, path);
+  return path;
+}
+
+async function store(deps: TranscriptionDeps, result: TranscriptionResult) {
+  const upload = (text: string, contentType: string) =>
+    deps.store.upload({ kind: 'buffer', data: Buffer.from(text, 'utf8') }, { contentType });
+  const [json, srt, vtt] = await Promise.all([
+    upload(JSON.stringify(result), 'application/json'),
+    upload(toSrt(result.segments), 'application/x-subrip'),
+    upload(toVtt(result.segments), 'text/vtt'),
+  ]);
+  return { json, srt, vtt };
+}
+
+export function transcriptionJob(deps: TranscriptionDeps) {
+  return defineJob({
+    domain: 'transcript',
+    queue: TRANSCRIPT_QUEUE,
+    name: 'transcribe',
+    schema: TranscriptionJobData,
+    // Provider outages are retried per chunk inside the job; a second try of the whole job rarely helps.
+    attempts: 2,
+    backoffMs: 30_000,
+    timeoutMs: deps.timeoutMs,
+    process: async (data, context) => {
+      if (deps.tmpDir !== undefined) await mkdir(deps.tmpDir, { recursive: true });
+      const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'transcript-'));
+      const cancel = cancellation(deps, context);
+      try {
+        await context.progress(2, data.source.kind === 'youtube' ? 'downloading audio' : 'fetching file');
+        const input = await fetchSource(deps, data, dir, cancel.signal);
+        await context.progress(10, 'preparing audio');
+        const result = await transcribeFile(deps.pipeline, {
+          input,
+          workDir: dir,
+          language: data.language,
+          prompt: data.prompt,
+          signal: cancel.signal,
+          onPlan: (chunks, durationS) => context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
+          onChunk: (done, total) =>
+            context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, { chunk: done, chunks: total }),
+        });
+        await context.progress(96, 'storing result');
+        const files = await store(deps, result);
+        const summary: TranscriptionJobResult = {
+          files: { json: files.json.file_id, srt: files.srt.file_id, vtt: files.vtt.file_id },
+          format: data.format,
+          language: result.language,
+          duration_s: result.duration_s,
+          provider: result.provider,
+          segments: result.segments.length,
+          characters: result.text.length,
+        };
+        return { result_id: files.json.file_id, result_bytes: files.json.size, result: summary };
+      } catch (error) {
+        if (cancel.wasCancelled()) throw new UserError('cancelled by the user');
+        throw error;
+      } finally {
+        cancel.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  });
+}
