@@ -12,6 +12,12 @@ export const eccSchema = z
   .toUpperCase()
   .pipe(z.enum(ECC_LEVELS, { error: 'must be one of L, M, Q, H' }));
 
+/** In a query string `#` must be written %23; a colour without it is accepted there too. */
+const queryColour = z
+  .string()
+  .transform((value) => (value.startsWith('#') ? value : `#${value}`))
+  .pipe(colourSchema);
+
 const int = (min: number, max: number, coerce: boolean) =>
   (coerce ? z.coerce.number() : z.number()).int('must be a whole number').min(min).max(max);
 
@@ -23,8 +29,8 @@ export function optionsShape(coerce: boolean) {
     scale: int(1, 40, coerce).optional().describe('pixels per module'),
     size: int(1, 10_000, coerce).optional().describe('target image width in pixels; the largest whole scale that fits'),
     margin: int(0, 20, coerce).optional().describe('quiet zone in modules (the standard asks for 4)'),
-    dark: colourSchema.optional(),
-    light: colourSchema.optional(),
+    dark: (coerce ? queryColour : colourSchema).optional(),
+    light: (coerce ? queryColour : colourSchema).optional(),
     version: int(1, 40, coerce).optional().describe('minimum QR version (1..40)'),
     invert: (coerce ? z.enum(['true', 'false']).transform((v) => v === 'true') : z.boolean())
       .optional()

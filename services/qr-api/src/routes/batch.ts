@@ -20,7 +20,7 @@ export function batchRoutes(app: PlatformApp, defaults: QrDefaults): void {
       const names = new Set<string>();
       const files: { name: string; body: Buffer; compress: boolean }[] = [];
       for (const [index, item] of request.body.items.entries()) {
-        const prefix = `items.${index}.`;
+        const prefix = `body.items.${index}.`;
         const { data, url, name, ...input } = item;
         const image = await generateQr({ data, url }, input, input.format ?? 'png', defaults, prefix);
         const fileName = `${name ?? `qr-${String(index + 1).padStart(3, '0')}`}.${image.extension}`;

@@ -58,7 +58,7 @@ export function qrRoutes(app: PlatformApp, options: QrRouteOptions): void {
     },
     async (request, reply) => {
       const { data, url, ...input } = request.body;
-      const image = await generateQr({ data, url }, input, chooseFormat(request, input.format), options.defaults);
+      const image = await generateQr({ data, url }, input, chooseFormat(request, input.format), options.defaults, 'body.');
       return sendImage(reply, image, undefined);
     },
   );
@@ -70,7 +70,7 @@ export function qrRoutes(app: PlatformApp, options: QrRouteOptions): void {
     },
     async (request, reply) => {
       const { url, ...input } = request.query;
-      const image = await generateQr({ url }, input, chooseFormat(request, input.format), options.defaults);
+      const image = await generateQr({ url }, input, chooseFormat(request, input.format), options.defaults, 'querystring.');
       const cacheControl = `public, max-age=${options.cacheMaxAgeS}`;
       if (notModified(request, image.etag)) {
         return reply.status(304).header('etag', image.etag).header('cache-control', cacheControl).header('vary', 'Accept').send();

@@ -10,8 +10,8 @@ export interface GeneratedQr extends RenderedQr {
 }
 
 /**
- * One request's image from `data` or the `url` shorthand: payload text, defaults applied, rendered. `prefix` ('items.3.') names the
- * batch item in error paths.
+ * One request's image from `data` or the `url` shorthand: payload text, defaults applied, rendered.
+ * `prefix` ('body.', 'querystring.', 'body.items.3.') makes error paths match the schema validation's.
  */
 export async function generateQr(
   body: { data?: Payload | undefined; url?: string | undefined },
@@ -20,9 +20,10 @@ export async function generateQr(
   defaults: QrDefaults,
   prefix = '',
 ): Promise<GeneratedQr> {
-  const text = body.data ? encodePayload(body.data, `${prefix}data`) : normaliseUrl(body.url ?? '', `${prefix}url`);
+  const payloadPath = `${prefix}${body.data ? 'data' : 'url'}`;
+  const text = body.data ? encodePayload(body.data, payloadPath) : normaliseUrl(body.url ?? '', payloadPath);
   const options = resolveOptions(input, defaults, format, prefix);
-  const rendered = await renderQr(text, options, prefix);
+  const rendered = await renderQr(text, options, prefix, payloadPath);
   const etag = `"${createHash('sha256').update(rendered.body).digest('base64url').slice(0, 32)}"`;
   return { ...rendered, etag };
 }

@@ -21,7 +21,7 @@ export const MAX_BYTES: Record<Ecc, number> = { L: 2953, M: 2331, Q: 1663, H: 12
  * The QR matrix of `text` at the smallest version that holds it, or at `minVersion` when that is larger.
  * A payload too large for any version is the caller's 400, saying how much fits.
  */
-export function makeMatrix(text: string, ecc: Ecc, minVersion?: number): QrMatrix {
+export function makeMatrix(text: string, ecc: Ecc, minVersion?: number, path = 'data'): QrMatrix {
   let code: QRCode.QRCode;
   try {
     code = QRCode.create(text, { errorCorrectionLevel: ecc });
@@ -29,7 +29,7 @@ export function makeMatrix(text: string, ecc: Ecc, minVersion?: number): QrMatri
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes <= MAX_BYTES[ecc]) throw error;
     const message = `the payload is ${bytes} bytes; at most ${MAX_BYTES[ecc]} bytes fit in a QR code at error correction ${ecc}`;
-    throw invalidInput(`Payload too large: ${message}`, [{ path: 'data', message, bytes, max_bytes: MAX_BYTES[ecc] }]);
+    throw invalidInput(`${path}: ${message}`, [{ path, message, bytes, max_bytes: MAX_BYTES[ecc] }]);
   }
   if (minVersion !== undefined && minVersion > code.version) {
     code = QRCode.create(text, { errorCorrectionLevel: ecc, version: minVersion });

@@ -71,8 +71,9 @@ function scaleFor(matrix: QrMatrix, options: RenderOptions, prefix: string): num
   return Math.min(40, Math.floor(options.size / modules));
 }
 
-export async function renderQr(text: string, options: RenderOptions, prefix = ''): Promise<RenderedQr> {
-  const matrix = makeMatrix(text, options.ecc, options.version);
+/** `prefix` and `payloadPath` name the fields in errors (see generateQr). */
+export async function renderQr(text: string, options: RenderOptions, prefix = '', payloadPath = `${prefix}data`): Promise<RenderedQr> {
+  const matrix = makeMatrix(text, options.ecc, options.version, payloadPath);
   const scale = scaleFor(matrix, options, prefix);
   const { contentType, extension } = CONTENT_TYPES[options.format];
   let body: Buffer;
