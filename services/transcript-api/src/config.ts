@@ -1,4 +1,13 @@
-import { csvList, dataBankEnv, loadConfig, port, positiveInt, sharedEnv, url, type Env } from '@platform/core';
+import {
+  csvList,
+  dataBankEnv,
+  loadConfig,
+  port,
+  positiveInt,
+  sharedEnv,
+  url,
+  type Env,
+} from '@platform/core';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
@@ -12,12 +21,19 @@ export const ConfigSchema = z.object({
   /** Origin that replaces https://www.youtube.com and youtubei.googleapis.com in every YouTube request. */
   YOUTUBE_BASE_URL: url().default('https://www.youtube.com'),
   /** InnerTube client used for the player request (WEB, MWEB, ANDROID, IOS, TV...). */
-  YOUTUBE_CLIENT: z.enum(['WEB', 'MWEB', 'ANDROID', 'IOS', 'TV', 'TV_EMBEDDED', 'WEB_EMBEDDED', 'ANDROID_VR']).default('WEB'),
+  YOUTUBE_CLIENT: z
+    .enum(['WEB', 'MWEB', 'ANDROID', 'IOS', 'TV', 'TV_EMBEDDED', 'WEB_EMBEDDED', 'ANDROID_VR'])
+    .default('WEB'),
   YOUTUBE_TIMEOUT_MS: positiveInt(15_000),
   TRANSCRIPT_DEFAULT_LANGUAGES: z
     .string()
     .default('en,en-US,en-GB')
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
   YTDLP_PATH: z.string().default('yt-dlp'),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),

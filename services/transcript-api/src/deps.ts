@@ -8,7 +8,11 @@ import type { PipelineOptions } from './services/stt/pipeline.js';
 import type { SttProvider } from './services/stt/provider.js';
 
 export const youtubeFrom = (config: Config): YouTube =>
-  new YouTube({ baseUrl: config.YOUTUBE_BASE_URL, client: config.YOUTUBE_CLIENT, timeoutMs: config.YOUTUBE_TIMEOUT_MS });
+  new YouTube({
+    baseUrl: config.YOUTUBE_BASE_URL,
+    client: config.YOUTUBE_CLIENT,
+    timeoutMs: config.YOUTUBE_TIMEOUT_MS,
+  });
 
 export const storeFrom = (config: Config): DataBankFiles =>
   new DataBankFiles(
@@ -18,10 +22,18 @@ export const storeFrom = (config: Config): DataBankFiles =>
 
 export function providerFrom(config: Config): SttProvider {
   if (config.STT_PROVIDER === 'local') return new LocalProvider(config.POCKETSPHINX_PATH);
-  return new OpenAiProvider({ baseUrl: config.STT_BASE_URL, apiKey: config.STT_API_KEY, model: config.STT_MODEL, timeoutMs: config.STT_TIMEOUT_MS });
+  return new OpenAiProvider({
+    baseUrl: config.STT_BASE_URL,
+    apiKey: config.STT_API_KEY,
+    model: config.STT_MODEL,
+    timeoutMs: config.STT_TIMEOUT_MS,
+  });
 }
 
-export const pipelineFrom = (config: Config, provider: SttProvider = providerFrom(config)): PipelineOptions => ({
+export const pipelineFrom = (
+  config: Config,
+  provider: SttProvider = providerFrom(config),
+): PipelineOptions => ({
   tools: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
   provider,
   silence: { noiseDb: config.TRANSCRIPT_SILENCE_DB, minSilenceS: config.TRANSCRIPT_SILENCE_MIN_S },

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { FileId } from '../services/data-bank.js';
 import { OutputFormat } from './transcript.js';
 
-export const Language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code such as en or pt-BR');
+export const Language = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code such as en or pt-BR');
 
 export const TranscriptionSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('youtube'), video_id: z.string().regex(/^[A-Za-z0-9_-]{11}$/) }),

@@ -1,7 +1,14 @@
 import { AppError } from '@platform/core';
 
 const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
-const YOUTUBE_HOSTS = new Set(['youtube.com', 'www.youtube.com', 'm.youtube.com', 'music.youtube.com', 'youtube-nocookie.com', 'www.youtube-nocookie.com']);
+const YOUTUBE_HOSTS = new Set([
+  'youtube.com',
+  'www.youtube.com',
+  'm.youtube.com',
+  'music.youtube.com',
+  'youtube-nocookie.com',
+  'www.youtube-nocookie.com',
+]);
 const SHORT_HOSTS = new Set(['youtu.be', 'www.youtu.be']);
 /** Path prefixes followed by the video id: /shorts/ID, /embed/ID, /live/ID, /v/ID, /e/ID. */
 const ID_PREFIXES = new Set(['shorts', 'embed', 'live', 'v', 'e']);
@@ -33,7 +40,8 @@ export function parseYouTubeUrl(input: string): string {
   } catch {
     throw invalid('YOUTUBE_URL_INVALID', 'Invalid YouTube URL format');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('YOUTUBE_URL_INVALID', 'Invalid YouTube URL format');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid('YOUTUBE_URL_INVALID', 'Invalid YouTube URL format');
   if (url.username !== '' || url.password !== '' || url.port !== '') {
     throw invalid('YOUTUBE_URL_UNSUPPORTED', 'Only YouTube URLs are supported');
   }

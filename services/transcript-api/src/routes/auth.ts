@@ -4,7 +4,10 @@ import { timingSafeEqual } from 'node:crypto';
 function matches(candidate: string, keys: Buffer[]): boolean {
   const given = Buffer.from(candidate);
   // Every key is compared so the time does not tell which one nearly matched.
-  return keys.reduce((found, key) => (key.length === given.length && timingSafeEqual(key, given)) || found, false);
+  return keys.reduce(
+    (found, key) => (key.length === given.length && timingSafeEqual(key, given)) || found,
+    false,
+  );
 }
 
 /** Requires one of `keys` in X-API-Key on every /v1 route; no keys means no auth. */

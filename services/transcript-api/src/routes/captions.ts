@@ -33,7 +33,14 @@ const TracksDocument = z.object({
   video_id: z.string(),
   title: z.string(),
   duration_s: z.number(),
-  tracks: z.array(z.object({ language: z.string(), name: z.string(), kind: z.enum(['manual', 'auto']), translatable: z.boolean() })),
+  tracks: z.array(
+    z.object({
+      language: z.string(),
+      name: z.string(),
+      kind: z.enum(['manual', 'auto']),
+      translatable: z.boolean(),
+    }),
+  ),
   translation_languages: z.array(z.string()),
 });
 
@@ -70,12 +77,19 @@ export function registerCaptionRoutes(app: PlatformApp, youtube: YouTube, defaul
     async (request) => {
       // A full URL is accepted too (encoded), so callers need not extract the id themselves.
       const videoId = parseYouTubeUrl(
-        /^[A-Za-z0-9_-]{11}$/.test(request.params.video_id) ? `youtu.be/${request.params.video_id}` : request.params.video_id,
+        /^[A-Za-z0-9_-]{11}$/.test(request.params.video_id)
+          ? `youtu.be/${request.params.video_id}`
+          : request.params.video_id,
       );
       const video = await youtube.captions(videoId);
       return {
         ...video,
-        tracks: video.tracks.map(({ language, name, kind, translatable }) => ({ language, name, kind, translatable })),
+        tracks: video.tracks.map(({ language, name, kind, translatable }) => ({
+          language,
+          name,
+          kind,
+          translatable,
+        })),
       };
     },
   );

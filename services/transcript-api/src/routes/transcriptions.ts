@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { Language, TranscriptionJobResult, type TranscriptionJobData, type TranscriptionSource } from '../models/jobs.js';
+import {
+  Language,
+  TranscriptionJobResult,
+  type TranscriptionJobData,
+  type TranscriptionSource,
+} from '../models/jobs.js';
 import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
 import { parseYouTubeUrl } from '../models/youtube-url.js';
 import { FileId, type FileStore } from '../services/data-bank.js';
@@ -34,7 +39,10 @@ const Options = z.object({
   format: OutputFormat.default('json'),
   user_id: UserId.default('0'),
 });
-const JsonBody = Options.extend({ youtube_url: z.string().max(2048).optional(), data_bank_file_id: FileId.optional() });
+const JsonBody = Options.extend({
+  youtube_url: z.string().max(2048).optional(),
+  data_bank_file_id: FileId.optional(),
+});
 
 const UPLOAD_TYPES = /^(audio|video)\/|^application\/(octet-stream|ogg|mp4)$/;
 const Accepted = z.object({ job_id: z.string(), status: z.literal('queued'), source: z.string() });
@@ -42,7 +50,11 @@ const JobParams = z.object({ job_id: z.string().min(1).max(200) });
 
 function invalid(error: z.ZodError): AppError {
   const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  return new AppError('INVALID_INPUT', `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, { details });
+  return new AppError(
+    'INVALID_INPUT',
+    `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    { details },
+  );
 }
 
 export function registerTranscriptionRoutes(app: PlatformApp, deps: TranscriptionRouteDeps): void {
@@ -69,18 +81,28 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
         }
         const path = join(dir, 'upload');
         await pipeline(part.file, createWriteStream(path));
-        if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `The upload exceeds ${deps.maxUploadBytes} bytes`);
+        if (part.file.truncated)
+          throw new AppError('PAYLOAD_TOO_LARGE', `The upload exceeds ${deps.maxUploadBytes} bytes`);
         upload = { path, filename: part.filename, mimetype: part.mimetype };
       }
       if (!upload) throw new AppError('INVALID_INPUT', 'The multipart body has no "file" part');
       if (!UPLOAD_TYPES.test(upload.mimetype)) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Expected an audio or video file, got ${upload.mimetype}`);
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Expected an audio or video file, got ${upload.mimetype}`,
+        );
       }
       const options = Options.safeParse(fields);
       if (!options.success) throw invalid(options.error);
-      const stored = await deps.store.upload({ kind: 'path', path: upload.path }, { contentType: upload.mimetype });
+      const stored = await deps.store.upload(
+        { kind: 'path', path: upload.path },
+        { contentType: upload.mimetype },
+      );
       const filename = upload.filename.slice(0, 255);
-      return { source: { kind: 'data_bank' as const, file_id: stored.file_id, ...(filename !== '' && { filename }) }, options: options.data };
+      return {
+        source: { kind: 'data_bank' as const, file_id: stored.file_id, ...(filename !== '' && { filename }) },
+        options: options.data,
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -91,11 +113,16 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
     if (!parsed.success) throw invalid(parsed.error);
     const { youtube_url: youtubeUrl, data_bank_file_id: fileId, ...options } = parsed.data;
     if ((youtubeUrl === undefined) === (fileId === undefined)) {
-      throw new AppError('INVALID_INPUT', 'Give exactly one source: youtube_url, data_bank_file_id, or a multipart upload');
+      throw new AppError(
+        'INVALID_INPUT',
+        'Give exactly one source: youtube_url, data_bank_file_id, or a multipart upload',
+      );
     }
-    if (youtubeUrl !== undefined) return { source: { kind: 'youtube' as const, video_id: parseYouTubeUrl(youtubeUrl) }, options };
+    if (youtubeUrl !== undefined)
+      return { source: { kind: 'youtube' as const, video_id: parseYouTubeUrl(youtubeUrl) }, options };
     const fileIdValue = fileId ?? '';
-    if (!(await deps.store.head(fileIdValue))) throw new AppError('NOT_FOUND', `data-bank has no file ${fileIdValue}`);
+    if (!(await deps.store.head(fileIdValue)))
+      throw new AppError('NOT_FOUND', `data-bank has no file ${fileIdValue}`);
     return { source: { kind: 'data_bank' as const, file_id: fileIdValue }, options };
   };
 
@@ -132,7 +159,8 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
     async (request, reply) => {
       const status = await jobStatus(deps.queue, request.params.job_id);
       if (!status) throw new AppError('JOB_NOT_FOUND', `No job ${request.params.job_id}`);
-      if (status.status === 'failed') throw new AppError('JOB_FAILED', `The job failed: ${status.error?.message ?? 'unknown error'}`);
+      if (status.status === 'failed')
+        throw new AppError('JOB_FAILED', `The job failed: ${status.error?.message ?? 'unknown error'}`);
       if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `The job is ${status.status}`);
       const result = TranscriptionJobResult.parse(status.result);
       const format = request.query.format ?? result.format;
@@ -156,7 +184,8 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
       const job = await deps.queue.getJob(jobId);
       if (!job) throw new AppError('JOB_NOT_FOUND', `No job ${jobId}`);
       const state = await job.getState();
-      if (state === 'completed' || state === 'failed') throw new AppError('CONFLICT', `The job has already ${state === 'failed' ? 'failed' : 'completed'}`);
+      if (state === 'completed' || state === 'failed')
+        throw new AppError('CONFLICT', `The job has already ${state === 'failed' ? 'failed' : 'completed'}`);
       if (state !== 'active') {
         try {
           await job.remove();

@@ -1,4 +1,10 @@
-import { FileRecord, HttpClient, type DataBankClient, type UploadOptions, type UploadSource } from '@platform/core';
+import {
+  FileRecord,
+  HttpClient,
+  type DataBankClient,
+  type UploadOptions,
+  type UploadSource,
+} from '@platform/core';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
@@ -18,10 +24,17 @@ export class DataBankFiles implements FileStore {
   private readonly http: HttpClient;
 
   constructor(baseUrl: string, apiKey: string) {
-    this.http = new HttpClient({ baseUrl, headers: apiKey === '' ? {} : { 'x-api-key': apiKey }, timeoutMs: 120_000 });
+    this.http = new HttpClient({
+      baseUrl,
+      headers: apiKey === '' ? {} : { 'x-api-key': apiKey },
+      timeoutMs: 120_000,
+    });
   }
 
-  async upload(source: UploadSource, options: UploadOptions = {}): Promise<FileRecord & { created: boolean }> {
+  async upload(
+    source: UploadSource,
+    options: UploadOptions = {},
+  ): Promise<FileRecord & { created: boolean }> {
     if (source.kind === 'stream') throw new Error('stream uploads are not used by transcript-api');
     const data = source.kind === 'path' ? await readFile(source.path) : source.data;
     const form = new FormData();
@@ -33,7 +46,10 @@ export class DataBankFiles implements FileStore {
   }
 
   async head(fileId: string): Promise<FileRecord | undefined> {
-    const response = await this.http.request(`/v1/files/${encodeURIComponent(fileId)}`, { method: 'HEAD', acceptStatus: [404] });
+    const response = await this.http.request(`/v1/files/${encodeURIComponent(fileId)}`, {
+      method: 'HEAD',
+      acceptStatus: [404],
+    });
     return response.status === 404 ? undefined : recordFrom(fileId, response);
   }
 
@@ -49,7 +65,11 @@ export class DataBankFiles implements FileStore {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hasher, createWriteStream(partial));
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        hasher,
+        createWriteStream(partial),
+      );
       const sha256 = hash.digest('hex');
       if (sha256 !== fileId) throw new Error(`data-bank file ${fileId} arrived with SHA-256 ${sha256}`);
       await rename(partial, path);
@@ -71,4 +91,6 @@ function recordFrom(fileId: string, response: Response): FileRecord {
   });
 }
 
-export const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a data-bank file id (lowercase hex SHA-256)');
+export const FileId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a data-bank file id (lowercase hex SHA-256)');

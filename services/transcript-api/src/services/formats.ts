@@ -10,7 +10,11 @@ function timestamp(seconds: number, separator: ',' | '.'): string {
 }
 
 export const segmentsText = (segments: Segment[]): string =>
-  segments.map((segment) => segment.text).join(' ').replace(/\s+/g, ' ').trim();
+  segments
+    .map((segment) => segment.text)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function toSrt(segments: Segment[]): string {
   return segments

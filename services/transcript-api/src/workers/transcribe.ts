@@ -31,11 +31,14 @@ function cancellation(deps: TranscriptionDeps, context: JobContext) {
   };
   context.signal.addEventListener('abort', onAbort);
   const timer = setInterval(() => {
-    void deps.isCancelled(context.jobId).then((yes) => {
-      if (!yes || controller.signal.aborted) return;
-      cancelled = true;
-      controller.abort(new UserError('cancelled'));
-    }, () => undefined);
+    void deps.isCancelled(context.jobId).then(
+      (yes) => {
+        if (!yes || controller.signal.aborted) return;
+        cancelled = true;
+        controller.abort(new UserError('cancelled'));
+      },
+      () => undefined,
+    );
   }, deps.cancelPollMs ?? 1000);
   return {
     signal: controller.signal,
@@ -47,10 +50,17 @@ function cancellation(deps: TranscriptionDeps, context: JobContext) {
   };
 }
 
-async function fetchSource(deps: TranscriptionDeps, data: TranscriptionJobData, dir: string, signal: AbortSignal): Promise<string> {
-  if (data.source.kind === 'youtube') return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, dir, signal);
+async function fetchSource(
+  deps: TranscriptionDeps,
+  data: TranscriptionJobData,
+  dir: string,
+  signal: AbortSignal,
+): Promise<string> {
+  if (data.source.kind === 'youtube')
+    return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, dir, signal);
   const path = join(dir, 'source');
-  if (!(await deps.store.head(data.source.file_id))) throw new UserError(`data-bank has no file ${data.source.file_id}`);
+  if (!(await deps.store.head(data.source.file_id)))
+    throw new UserError(`data-bank has no file ${data.source.file_id}`);
   await deps.store.download(data.source.file_id, path);
   return path;
 }
@@ -90,9 +100,13 @@ export function transcriptionJob(deps: TranscriptionDeps) {
           language: data.language,
           prompt: data.prompt,
           signal: cancel.signal,
-          onPlan: (chunks, durationS) => context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
+          onPlan: (chunks, durationS) =>
+            context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
           onChunk: (done, total) =>
-            context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, { chunk: done, chunks: total }),
+            context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, {
+              chunk: done,
+              chunks: total,
+            }),
         });
         await context.progress(96, 'storing result');
         const files = await store(deps, result);

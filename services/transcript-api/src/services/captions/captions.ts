@@ -38,7 +38,8 @@ export function chooseTrack(tracks: CaptionTrack[], languages: string[]): Captio
   return undefined;
 }
 
-const describe = (tracks: CaptionTrack[]) => tracks.map((track) => ({ language: track.language, kind: track.kind, name: track.name }));
+const describe = (tracks: CaptionTrack[]) =>
+  tracks.map((track) => ({ language: track.language, kind: track.kind, name: track.name }));
 
 export async function fetchCaptions(youtube: YouTube, request: CaptionRequest): Promise<Captions> {
   const video = await youtube.captions(request.videoId);
@@ -49,7 +50,12 @@ export async function fetchCaptions(youtube: YouTube, request: CaptionRequest): 
   // With a translation target any translatable track will do when none is in the wanted languages.
   const track =
     chooseTrack(video.tracks, request.languages) ??
-    (translateTo === undefined ? undefined : chooseTrack(video.tracks.filter((t) => t.translatable), video.tracks.map((t) => t.language)));
+    (translateTo === undefined
+      ? undefined
+      : chooseTrack(
+          video.tracks.filter((t) => t.translatable),
+          video.tracks.map((t) => t.language),
+        ));
   if (!track) {
     throw new AppError(
       'CAPTIONS_NOT_FOUND',
@@ -59,16 +65,22 @@ export async function fetchCaptions(youtube: YouTube, request: CaptionRequest): 
   }
   const translate = translateTo !== undefined && primary(translateTo) !== primary(track.language);
   if (translate && !track.translatable) {
-    throw new AppError('TRANSLATION_UNAVAILABLE', `The ${track.language} captions of ${request.videoId} cannot be translated`, {
-      status: 404,
-    });
+    throw new AppError(
+      'TRANSLATION_UNAVAILABLE',
+      `The ${track.language} captions of ${request.videoId} cannot be translated`,
+      {
+        status: 404,
+      },
+    );
   }
   const body = await youtube.download(track, translate ? translateTo : undefined);
   let segments: Segment[];
   try {
     segments = parseCaptions(body);
   } catch (error) {
-    throw new AppError('EXTERNAL_SERVICE_ERROR', 'YouTube returned a caption track we could not read', { cause: error });
+    throw new AppError('EXTERNAL_SERVICE_ERROR', 'YouTube returned a caption track we could not read', {
+      cause: error,
+    });
   }
   segments = tidySegments(track.kind === 'auto' ? mergeRollingDuplicates(segments) : segments);
   return {

@@ -7,7 +7,9 @@ const TAG = /<\/?[a-zA-Z][^<>]*>|<\d{1,2}:\d{2}[\d:.]*>/g;
 /** Caption text without markup: tags removed (also those written as entities), entities decoded, whitespace collapsed. */
 export function cleanText(raw: string): string {
   const strip = (text: string) => text.replace(/<br\s*\/?>/gi, ' ').replace(TAG, '');
-  return strip(decodeHTML(strip(raw))).replace(/\s+/g, ' ').trim();
+  return strip(decodeHTML(strip(raw)))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const normalise = (word: string) => word.toLowerCase().replace(/[^\p{L}\p{N}']/gu, '');

@@ -26,7 +26,13 @@ export function parseJson3(body: string): Segment[] {
 }
 
 type XmlNode = Record<string, unknown>;
-const xml = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', processEntities: true, trimValues: false });
+const xml = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  processEntities: true,
+  trimValues: false,
+});
 
 function children(nodes: unknown, name: string): XmlNode[] {
   if (!Array.isArray(nodes)) return [];
@@ -54,20 +60,22 @@ const attribute = (node: XmlNode, name: string): number => {
 /** srv1 (`<transcript><text start dur>`, seconds) and srv3 (`<timedtext format="3"><body><p t d>`, ms). */
 export function parseTimedTextXml(body: string): Segment[] {
   const root = xml.parse(body) as unknown;
-  const cue = (text: string, start: number, duration: number): Segment[] => {
+  const cue = (text: string, start: number, end: number): Segment[] => {
     const cleaned = cleanText(text);
-    return cleaned === '' ? [] : [{ start, end: start + duration, text: cleaned }];
+    return cleaned === '' ? [] : [{ start, end, text: cleaned }];
   };
   const transcript = children(root, 'transcript')[0];
   if (transcript) {
     return children(transcript.transcript, 'text').flatMap((node) =>
-      cue(textOf(node.text), attribute(node, 'start'), attribute(node, 'dur')),
+      cue(textOf(node.text), attribute(node, 'start'), attribute(node, 'start') + attribute(node, 'dur')),
     );
   }
   const timedtext = children(root, 'timedtext')[0];
   const body3 = timedtext ? children(timedtext.timedtext, 'body')[0] : undefined;
   if (!body3) throw new Error('unknown timed text XML');
-  return children(body3.body, 'p').flatMap((node) => cue(textOf(node.p), attribute(node, 't') / 1000, attribute(node, 'd') / 1000));
+  return children(body3.body, 'p').flatMap((node) =>
+    cue(textOf(node.p), attribute(node, 't') / 1000, (attribute(node, 't') + attribute(node, 'd')) / 1000),
+  );
 }
 
 function vttTime(value: string): number {

@@ -29,7 +29,8 @@ export interface YouTubeOptions {
   timeoutMs: number;
 }
 
-const upstream = (message: string, cause?: unknown) => new AppError('EXTERNAL_SERVICE_ERROR', message, { cause });
+const upstream = (message: string, cause?: unknown) =>
+  new AppError('EXTERNAL_SERVICE_ERROR', message, { cause });
 
 /**
  * YouTube through youtubei.js (InnerTube). Every request it makes, and the caption downloads, go through
@@ -55,7 +56,8 @@ export class YouTube {
     try {
       return await fetch(new Request(url, request), { ...init, signal });
     } catch (error) {
-      if (signal.aborted) throw new AppError('TIMEOUT', `YouTube did not answer within ${this.options.timeoutMs} ms`);
+      if (signal.aborted)
+        throw new AppError('TIMEOUT', `YouTube did not answer within ${this.options.timeoutMs} ms`);
       throw upstream(`YouTube could not be reached: ${errorMessage(error)}`, error);
     }
   };
@@ -82,30 +84,36 @@ export class YouTube {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (errorMessage(error) === 'This video is unavailable') {
-        throw new AppError('VIDEO_UNAVAILABLE', `Video ${videoId} is unavailable (private, removed or never existed)`, { status: 404 });
+        throw new AppError(
+          'VIDEO_UNAVAILABLE',
+          `Video ${videoId} is unavailable (private, removed or never existed)`,
+          { status: 404 },
+        );
       }
       throw upstream(`YouTube answered unexpectedly: ${errorMessage(error)}`, error);
     }
     const playability = info.playability_status;
     if (playability && playability.status !== 'OK' && playability.status !== 'LIVE_STREAM_OFFLINE') {
       const reason = playability.reason === '' ? playability.status : playability.reason;
-      throw new AppError('VIDEO_UNAVAILABLE', `Video ${videoId} cannot be watched: ${reason}`, { status: 403 });
+      throw new AppError('VIDEO_UNAVAILABLE', `Video ${videoId} cannot be watched: ${reason}`, {
+        status: 403,
+      });
     }
-    const tracks = (info.captions?.caption_tracks ?? []).map(
-      (track): CaptionTrack => ({
-        language: track.language_code,
-        name: track.name.toString(),
-        kind: track.kind === 'asr' ? 'auto' : 'manual',
-        translatable: track.is_translatable,
-        url: track.base_url,
-      }),
-    );
+    const tracks = (info.captions?.caption_tracks ?? []).map((track): CaptionTrack => ({
+      language: track.language_code,
+      name: track.name.toString(),
+      kind: track.kind === 'asr' ? 'auto' : 'manual',
+      translatable: track.is_translatable,
+      url: track.base_url,
+    }));
     return {
       video_id: videoId,
       title: info.basic_info.title ?? '',
       duration_s: info.basic_info.duration ?? 0,
       tracks,
-      translation_languages: (info.captions?.translation_languages ?? []).map((language) => language.language_code),
+      translation_languages: (info.captions?.translation_languages ?? []).map(
+        (language) => language.language_code,
+      ),
     };
   }
 

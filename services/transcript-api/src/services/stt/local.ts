@@ -38,11 +38,16 @@ export class LocalProvider implements SttProvider {
 
   async transcribe(chunk: ChunkRequest, signal: AbortSignal): Promise<ChunkTranscript> {
     try {
-      const result = await runProcess(this.command, ['-infile', chunk.path, '-time', 'yes', '-logfn', '/dev/null'], signal);
+      const result = await runProcess(
+        this.command,
+        ['-infile', chunk.path, '-time', 'yes', '-logfn', '/dev/null'],
+        signal,
+      );
       if (result.code !== 0) throw new ProviderError(`pocketsphinx exited with ${result.code}`, false);
       return { language: 'en', segments: parsePocketsphinx(result.stdout) };
     } catch (error) {
-      if (error instanceof MissingToolError) throw new ProviderError(`${error.message}: install pocketsphinx and pocketsphinx-en-us`, false);
+      if (error instanceof MissingToolError)
+        throw new ProviderError(`${error.message}: install pocketsphinx and pocketsphinx-en-us`, false);
       throw error;
     }
   }

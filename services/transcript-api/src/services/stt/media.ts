@@ -11,7 +11,9 @@ export interface MediaTools {
 
 const Probe = z.object({
   format: z.object({ duration: z.coerce.number().optional(), format_name: z.string().optional() }).optional(),
-  streams: z.array(z.object({ codec_type: z.string().optional(), duration: z.coerce.number().optional() })).default([]),
+  streams: z
+    .array(z.object({ codec_type: z.string().optional(), duration: z.coerce.number().optional() }))
+    .default([]),
 });
 
 export interface MediaInfo {
@@ -21,7 +23,15 @@ export interface MediaInfo {
 
 /** Duration and container of a media file; files that are not media or have no audio are the user's problem. */
 export async function probe(tools: MediaTools, path: string, signal?: AbortSignal): Promise<MediaInfo> {
-  const args = ['-v', 'error', '-show_entries', 'format=duration,format_name:stream=codec_type,duration', '-of', 'json', path];
+  const args = [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration,format_name:stream=codec_type,duration',
+    '-of',
+    'json',
+    path,
+  ];
   const result = await runProcess(tools.ffprobe, args, signal);
   if (result.code !== 0) {
     throw new UserError(`The file is not a readable audio or video file (${lastLine(result.stderr)})`);
@@ -30,7 +40,8 @@ export async function probe(tools: MediaTools, path: string, signal?: AbortSigna
   const audio = info.streams.find((stream) => stream.codec_type === 'audio');
   if (!audio) throw new UserError('The file has no audio stream');
   const durationS = info.format?.duration ?? audio.duration ?? NaN;
-  if (!Number.isFinite(durationS) || durationS <= 0) throw new UserError('The duration of the file cannot be determined');
+  if (!Number.isFinite(durationS) || durationS <= 0)
+    throw new UserError('The duration of the file cannot be determined');
   return { durationS, format: info.format?.format_name ?? 'unknown' };
 }
 
@@ -86,7 +97,13 @@ export interface ChunkFile {
 }
 
 /** Cuts the normalised WAV at the given times in one pass (PCM, so cuts are sample-exact). */
-export async function split(tools: MediaTools, wav: string, cuts: number[], dir: string, signal?: AbortSignal): Promise<ChunkFile[]> {
+export async function split(
+  tools: MediaTools,
+  wav: string,
+  cuts: number[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<ChunkFile[]> {
   const list = join(dir, 'chunks.csv');
   const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav, '-c', 'copy', '-f', 'segment'];
   if (cuts.length > 0) args.push('-segment_times', cuts.map((cut) => cut.toFixed(3)).join(','));

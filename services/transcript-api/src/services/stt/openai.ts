@@ -35,11 +35,17 @@ export class OpenAiProvider implements SttProvider {
     form.append('timestamp_granularities[]', 'segment');
     if (chunk.language !== undefined) form.set('language', chunk.language);
     if (chunk.prompt !== undefined) form.set('prompt', chunk.prompt);
-    const headers: Record<string, string> = this.options.apiKey === '' ? {} : { authorization: `Bearer ${this.options.apiKey}` };
+    const headers: Record<string, string> =
+      this.options.apiKey === '' ? {} : { authorization: `Bearer ${this.options.apiKey}` };
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let response: Response;
     try {
-      response = await fetch(this.endpoint, { method: 'POST', body: form, headers, signal: AbortSignal.any([signal, timeout]) });
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        body: form,
+        headers,
+        signal: AbortSignal.any([signal, timeout]),
+      });
     } catch (error) {
       if (signal.aborted) throw error;
       const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : errorMessage(error);
@@ -55,7 +61,8 @@ export class OpenAiProvider implements SttProvider {
       );
     }
     const parsed = VerboseJson.safeParse(JSON.parse(body));
-    if (!parsed.success) throw new ProviderError('speech-to-text endpoint answered an unexpected document', false);
+    if (!parsed.success)
+      throw new ProviderError('speech-to-text endpoint answered an unexpected document', false);
     const { segments, text, language } = parsed.data;
     // A model without segment timestamps still gives the text: one segment for the whole chunk.
     const timed = segments ?? (text.trim() === '' ? [] : [{ start: 0, end: chunk.durationS, text }]);

@@ -52,11 +52,16 @@ async function withRetries(
 }
 
 /** Probe, normalise to mono 16 kHz while finding silences, cut into chunks, transcribe them concurrently, stitch. */
-export async function transcribeFile(options: PipelineOptions, request: TranscribeRequest): Promise<TranscriptionResult> {
+export async function transcribeFile(
+  options: PipelineOptions,
+  request: TranscribeRequest,
+): Promise<TranscriptionResult> {
   const { tools, provider, signal } = { ...options, signal: request.signal };
   const media = await probe(tools, request.input, signal);
   if (options.maxDurationS > 0 && media.durationS > options.maxDurationS) {
-    throw new UserError(`The media lasts ${Math.round(media.durationS)} s; the limit is ${options.maxDurationS} s`);
+    throw new UserError(
+      `The media lasts ${Math.round(media.durationS)} s; the limit is ${options.maxDurationS} s`,
+    );
   }
   const wav = join(request.workDir, 'audio.wav');
   const silences = await normalise(tools, request.input, wav, media.durationS, options.silence, signal);
@@ -79,7 +84,12 @@ export async function transcribeFile(options: PipelineOptions, request: Transcri
           language: request.language,
           prompt: request.prompt,
         };
-        const transcript = await withRetries(() => provider.transcribe(chunkRequest, chunkSignal), options.retries, options.retryBaseMs, chunkSignal);
+        const transcript = await withRetries(
+          () => provider.transcribe(chunkRequest, chunkSignal),
+          options.retries,
+          options.retryBaseMs,
+          chunkSignal,
+        );
         done += 1;
         await request.onChunk?.(done, chunks.length);
         return transcript;

@@ -26,7 +26,11 @@ export function runProcess(command: string, args: string[], signal?: AbortSignal
       reject(error.code === 'ENOENT' ? new MissingToolError(command) : error);
     });
     child.on('close', (code) => {
-      resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
     });
   });
 }

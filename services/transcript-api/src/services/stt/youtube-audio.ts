@@ -3,10 +3,16 @@ import { join } from 'node:path';
 import { canonicalUrl } from '../../models/youtube-url.js';
 import { MissingToolError, runProcess } from './process.js';
 
-const USER_FAULT = /private video|video unavailable|has been removed|not available|members-only|sign in to confirm your age|copyright/i;
+const USER_FAULT =
+  /private video|video unavailable|has been removed|not available|members-only|sign in to confirm your age|copyright/i;
 
 /** Downloads a video's best audio with yt-dlp into `dir`; returns the file's path. */
-export async function downloadYouTubeAudio(ytdlp: string, videoId: string, dir: string, signal: AbortSignal): Promise<string> {
+export async function downloadYouTubeAudio(
+  ytdlp: string,
+  videoId: string,
+  dir: string,
+  signal: AbortSignal,
+): Promise<string> {
   const args = ['--no-playlist', '--no-progress', '--no-simulate', '--format', 'bestaudio/best'];
   args.push('--output', join(dir, 'source.%(ext)s'), '--print', 'after_move:filepath', canonicalUrl(videoId));
   let result;
@@ -16,9 +22,15 @@ export async function downloadYouTubeAudio(ytdlp: string, videoId: string, dir: 
     if (error instanceof MissingToolError) throw new Error(`yt-dlp is not installed at YTDLP_PATH=${ytdlp}`);
     throw error;
   }
-  const errorLine = result.stderr.split('\n').find((line) => line.startsWith('ERROR:')) ?? result.stderr.trim().split('\n').at(-1) ?? '';
+  const errorLine =
+    result.stderr.split('\n').find((line) => line.startsWith('ERROR:')) ??
+    result.stderr.trim().split('\n').at(-1) ??
+    '';
   if (result.code !== 0) {
-    if (USER_FAULT.test(errorLine)) throw new UserError(`YouTube video ${videoId} cannot be downloaded: ${errorLine.replace(/^ERROR:\s*/, '')}`);
+    if (USER_FAULT.test(errorLine))
+      throw new UserError(
+        `YouTube video ${videoId} cannot be downloaded: ${errorLine.replace(/^ERROR:\s*/, '')}`,
+      );
     throw new Error(`yt-dlp failed (exit ${result.code}): ${errorLine}`);
   }
   const path = result.stdout.trim().split('\n').at(-1);

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { listen, readBody, sendJson, type LocalServer } from './http.js';
+
+export interface SttCall {
+  model: string;
+  responseFormat: string;
+  granularities: string[];
+  language: string | null;
+  prompt: string | null;
+  authorization: string | undefined;
+  /** From the WAV header of the uploaded file. */
+  sampleRate: number;
+  channels: number;
+  durationS: number;
+}
+
+export interface FakeStt extends LocalServer {
+  calls: SttCall[];
+  /** Statuses answered, in order, before requests succeed (e.g. [429, 503]). */
+  failures: number[];
+  latencyMs: number;
+  /** Words said in a chunk; the default names the chunk by its duration. */
+  words: (call: SttCall, index: number) => string[];
+  problems: string[];
+}
+
+/**
+ * An OpenAI-compatible `POST /v1/audio/transcriptions`: checks the multipart request the way the real
+ * endpoint does and answers verbose_json with two segments per chunk.
+ */
+export async function fakeStt(): Promise<FakeStt> {
+  const state: Omit<FakeStt, 'url' | 'close'> = {
+    calls: [],
+    failures: [],
+    latencyMs: 0,
+    words: () => ['hello', 'world', 'again'],
+    problems: [],
+  };
+  const server = await listen(async (request, response) => {
+    if (request.url !== '/v1/audio/transcriptions' || request.method !== 'POST')
+      return sendJson(response, 404, { error: { message: 'not found' } });
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.startsWith('multipart/form-data')) {
+      state.problems.push(`content-type ${contentType}`);
+      return sendJson(response, 400, { error: { message: 'multipart expected' } });
+    }
+    const form = await new Request('http://x', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: await readBody(request),
+    }).formData();
+    const file = form.get('file');
+    if (!(file instanceof Blob)) {
+      state.problems.push('no file part');
+      return sendJson(response, 400, { error: { message: "'file' is required" } });
+    }
+    const wav = Buffer.from(await file.arrayBuffer());
+    if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
+      state.problems.push('not a WAV file');
+    const channels = wav.readUInt16LE(22);
+    const sampleRate = wav.readUInt32LE(24);
+    const call: SttCall = {
+      model: String(form.get('model')),
+      responseFormat: String(form.get('response_format')),
+      granularities: form.getAll('timestamp_granularities[]').map(String),
+      language: form.get('language') as string | null,
+      prompt: form.get('prompt') as string | null,
+      authorization: request.headers.authorization,
+      sampleRate,
+      channels,
+      durationS: (wav.length - 44) / (sampleRate * channels * 2),
+    };
+    const index = state.calls.push(call) - 1;
+    if (state.latencyMs > 0) await sleep(state.latencyMs);
+    const failure = state.failures.shift();
+    if (failure !== undefined)
+      return sendJson(response, failure, { error: { message: `status ${failure}`, type: 'server_error' } });
+    const words = state.words(call, index);
+    const half = Math.ceil(words.length / 2);
+    const d = call.durationS;
+    return sendJson(response, 200, {
+      task: 'transcribe',
+      language: call.language ?? 'english',
+      duration: d,
+      text: words.join(' '),
+      segments: [
+        {
+          id: 0,
+          seek: 0,
+          start: 0,
+          end: d / 2,
+          text: ` ${words.slice(0, half).join(' ')}`,
+          tokens: [],
+          temperature: 0,
+          avg_logprob: -0.2,
+          compression_ratio: 1,
+          no_speech_prob: 0.01,
+        },
+        {
+          id: 1,
+          seek: 0,
+          start: d / 2,
+          end: d,
+          text: ` ${words.slice(half).join(' ')}`,
+          tokens: [],
+          temperature: 0,
+          avg_logprob: -0.2,
+          compression_ratio: 1,
+          no_speech_prob: 0.01,
+        },
+      ].filter((segment) => segment.text.trim() !== ''),
+    });
+  });
+  return Object.assign(state, server);
+}

@@ -1,0 +1,90 @@
+import { createLogger, type PlatformApp } from '@platform/core';
+import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { buildApp } from '../../src/app.js';
+import { readConfig, type Config } from '../../src/config.js';
+import { cancelKey, pipelineFrom, providerFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
+import { TRANSCRIPT_QUEUE, transcriptionJob } from '../../src/workers/transcribe.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+export interface Harness {
+  config: Config;
+  app: PlatformApp;
+  queue: Queue;
+  redis: Redis;
+  prefix: string;
+  namespace: string;
+  startWorker(): WorkerHandle;
+  close(): Promise<void>;
+}
+
+/** The real app (and on demand the real worker) on real Redis, under a unique BullMQ prefix and event namespace. */
+export async function harness(env: Record<string, string>): Promise<Harness> {
+  const config = readConfig({ REDIS_URL, LOG_LEVEL: 'silent', ...env });
+  const logger = createLogger({ service: 'transcript-test', level: 'silent' });
+  const prefix = `test-transcript-${randomUUID()}`;
+  const namespace = prefix;
+  const redis = createRedis(config.REDIS_URL, 'command');
+  const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix });
+  const store = storeFrom(config);
+  const keyOf = cancelKey(prefix);
+  const job = transcriptionJob({
+    store,
+    pipeline: pipelineFrom(config, providerFrom(config)),
+    ytdlp: config.YTDLP_PATH,
+    tmpDir: config.TRANSCRIPT_TMP_DIR,
+    timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
+    isCancelled: async (jobId) => (await redis.exists(keyOf(jobId))) === 1,
+    cancelPollMs: 100,
+  });
+  const app = await buildApp({
+    logger,
+    redis,
+    queue,
+    job,
+    youtube: youtubeFrom(config),
+    store,
+    cancelKey: keyOf,
+    apiKeys: config.TRANSCRIPT_API_KEYS,
+    defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
+    maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
+  });
+  const workers: { handle: WorkerHandle; connections: Redis[] }[] = [];
+  return {
+    config,
+    app,
+    queue,
+    redis,
+    prefix,
+    namespace,
+    startWorker() {
+      const blocking = createRedis(config.REDIS_URL, 'blocking');
+      const publishing = createRedis(config.REDIS_URL, 'command');
+      const handle = startWorker({
+        connection: blocking,
+        queue: TRANSCRIPT_QUEUE,
+        prefix,
+        jobs: [job],
+        publisher: new EventPublisher(publishing, { namespace }),
+        logger,
+      });
+      workers.push({ handle, connections: [blocking, publishing] });
+      return handle;
+    },
+    async close() {
+      for (const { handle, connections } of workers) {
+        await handle.close(1000);
+        await Promise.all(connections.map((connection) => closeRedis(connection)));
+      }
+      await app.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    },
+  };
+}
