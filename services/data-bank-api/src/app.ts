@@ -25,7 +25,8 @@ function readinessChecks(deps: AppDeps): ReadinessCheck[] {
       name: 'free_space',
       check: async () => {
         const free = await backend.freeBytes();
-        if (free < config.minFreeBytes) throw new Error(`low disk: ${free} bytes free, ${config.minFreeBytes} required`);
+        if (free < config.minFreeBytes)
+          throw new Error(`low disk: ${free} bytes free, ${config.minFreeBytes} required`);
       },
     },
   ];
@@ -49,7 +50,10 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     description: 'Content-addressed file store: files are named by the SHA-256 of their bytes.',
     readiness: readinessChecks(deps),
   });
-  const store = new FileStore(deps.backend, { maxFileBytes: config.maxFileBytes, minFreeBytes: config.minFreeBytes });
+  const store = new FileStore(deps.backend, {
+    maxFileBytes: config.maxFileBytes,
+    minFreeBytes: config.minFreeBytes,
+  });
   const authorize = createAuthorizer(config.keys, config.allowAnonymous);
   await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store, authorize }));
   return app;

@@ -2,9 +2,20 @@ import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platf
 import { z } from 'zod';
 
 /** Like csvList, but unset stays undefined so the key set can fall back to the upload keys. */
-const optionalKeys = () => z.string().optional().transform((value) => (value === undefined ? undefined : splitKeys(value)));
+const optionalKeys = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? undefined : splitKeys(value)));
 
-const splitKeys = (value: string): string[] => [...new Set(value.split(',').map((key) => key.trim()).filter(Boolean))];
+const splitKeys = (value: string): string[] => [
+  ...new Set(
+    value
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
+  ),
+];
 
 const byteCount = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 

@@ -15,7 +15,8 @@ const swept = await backend.sweepTemps(0);
 logger.info({ root, swept }, 'storage ready');
 if (config.allowAnonymous) {
   for (const [permission, keys] of Object.entries(config.keys) as [string, string[]][]) {
-    if (keys.length === 0) logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
+    if (keys.length === 0)
+      logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 
 /** A stored file's record, as data-bank-api returns it (DESIGN.md section 6). */
@@ -10,6 +11,7 @@ export const FileRecord = z.object({
 });
 export type FileRecord = z.infer<typeof FileRecord>;
 
+/** A page of `GET /v1/files`: `total_bytes` sums the sizes of this page's files. */
 export const FileList = z.object({
   files: z.array(FileRecord),
   next_cursor: z.string().nullable(),
@@ -20,7 +22,8 @@ export type FileList = z.infer<typeof FileList>;
 export type UploadSource =
   | { kind: 'path'; path: string }
   | { kind: 'buffer'; data: Uint8Array }
-  | { kind: 'stream'; stream: ReadableStream<Uint8Array> | NodeJS.ReadableStream; size?: number };
+  /** `size`, when known, is sent as Content-Length so the server can refuse early (413, 507). */
+  | { kind: 'stream'; stream: ReadableStream<Uint8Array> | Readable; size?: number };
 
 export interface UploadOptions {
   contentType?: string;

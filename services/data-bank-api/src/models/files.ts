@@ -32,7 +32,9 @@ export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = text.slice(CURSOR_VERSION.length);
   if (!text.startsWith(CURSOR_VERSION) || !/^[0-9a-f]{64}$/.test(id)) {
-    throw new AppError('INVALID_INPUT', 'invalid cursor', { details: [{ path: 'querystring.cursor', message: 'not a cursor of this service' }] });
+    throw new AppError('INVALID_INPUT', 'invalid cursor', {
+      details: [{ path: 'querystring.cursor', message: 'not a cursor of this service' }],
+    });
   }
   return id;
 }
@@ -42,7 +44,8 @@ const VISIBLE_ASCII = /^[\x20-\x7e]{1,255}$/;
 /** The stored Content-Type is echoed in response headers, so it must be a valid header value. */
 export function checkContentType(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return 'application/octet-stream';
-  if (!VISIBLE_ASCII.test(value)) throw new AppError('INVALID_INPUT', 'Content-Type must be at most 255 visible ASCII characters');
+  if (!VISIBLE_ASCII.test(value))
+    throw new AppError('INVALID_INPUT', 'Content-Type must be at most 255 visible ASCII characters');
   return value.trim();
 }
 
@@ -52,6 +55,7 @@ const SHA256 = /^[0-9a-fA-F]{64}$/;
 export function declaredSha256(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || !SHA256.test(value.trim())) throw new AppError('INVALID_INPUT', 'X-Content-SHA256 must be 64 hex characters');
+  if (value === undefined || !SHA256.test(value.trim()))
+    throw new AppError('INVALID_INPUT', 'X-Content-SHA256 must be 64 hex characters');
   return value.trim().toLowerCase();
 }

@@ -25,10 +25,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const security = [{ apiKey: [] }];
 
 /** The bytes of an upload: the `file` part of a multipart body, or the raw body. */
-async function uploadSource(request: FastifyRequest): Promise<{ stream: Readable; contentType: string; declaredBytes?: number }> {
+async function uploadSource(
+  request: FastifyRequest,
+): Promise<{ stream: Readable; contentType: string; declaredBytes?: number }> {
   if (request.isMultipart()) {
     const part = await request.file();
-    if (part?.fieldname !== 'file') throw invalidInput('multipart upload needs its file in a part named "file"');
+    if (part?.fieldname !== 'file')
+      throw invalidInput('multipart upload needs its file in a part named "file"');
     return { stream: part.file, contentType: checkContentType(part.mimetype) };
   }
   const length = Number(request.headers['content-length']);
@@ -36,38 +39,66 @@ async function uploadSource(request: FastifyRequest): Promise<{ stream: Readable
   return Number.isSafeInteger(length) ? { ...source, declaredBytes: length } : source;
 }
 
-async function receive(request: FastifyRequest, reply: FastifyReply, store: FileStore, expectedSha256: string | undefined) {
+async function receive(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: FileStore,
+  expectedSha256: string | undefined,
+) {
   const source = await uploadSource(request);
-  try {
-    const { record, created } = await store.save(source.stream, { ...source, ...(expectedSha256 && { expectedSha256 }) });
-    return await reply.status(created ? 201 : 200).header('location', `/v1/files/${record.file_id}`).send(record);
-  } catch (error) {
-    // The rest of the body was not read: close the connection after the answer instead of draining it.
-    if (!request.raw.readableEnded) reply.raw.setHeader('connection', 'close');
-    throw error;
-  }
+  const { record, created } = await store.save(source.stream, {
+    ...source,
+    ...(expectedSha256 && { expectedSha256 }),
+  });
+  return reply
+    .status(created ? 201 : 200)
+    .header('location', `/v1/files/${record.file_id}`)
+    .send(record);
 }
 
-async function serve(store: FileStore, id: string, request: FastifyRequest, reply: FastifyReply, withBody: boolean) {
+async function serve(
+  store: FileStore,
+  id: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  withBody: boolean,
+) {
   const record = await store.stat(id);
   if (!record) throw notFound('file not found');
   const etag = `"${record.sha256}"`;
   const lastModified = new Date(record.created_at);
   const validators = { etag, 'last-modified': lastModified.toUTCString(), 'cache-control': IMMUTABLE };
   const { headers } = request;
-  if (notModified({ ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] }, etag, lastModified)) {
+  if (
+    notModified(
+      { ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] },
+      etag,
+      lastModified,
+    )
+  ) {
     return reply.status(304).headers(validators).send();
   }
   const ifRange = headers['if-range'];
-  const range = evaluateRange(rangeStillValid(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified) ? headers.range : undefined, record.size);
+  const range = evaluateRange(
+    rangeStillValid(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified)
+      ? headers.range
+      : undefined,
+    record.size,
+  );
   if (range.kind === 'unsatisfiable') {
     throw new AppError('RANGE_NOT_SATISFIABLE', `no satisfiable range in ${record.size} bytes`, {
       headers: { 'content-range': `bytes */${record.size}` },
     });
   }
   const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, record.size - 1];
-  void reply.headers({ ...validators, 'accept-ranges': 'bytes', 'content-type': record.content_type, 'content-length': end - start + 1 });
-  if (range.kind === 'partial') void reply.status(206).header('content-range', `bytes ${start}-${end}/${record.size}`);
+  void reply.headers({
+    ...validators,
+    'accept-ranges': 'bytes',
+    'content-type': record.content_type,
+    'content-length': end - start + 1,
+  });
+  if (range.kind === 'partial')
+    void reply.status(206).header('content-range', `bytes ${start}-${end}/${record.size}`);
   if (!withBody || record.size === 0) return reply.send();
   const body = await store.openRange(id, start, end);
   if (!body) throw notFound('file not found');
@@ -82,12 +113,21 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
     return Promise.resolve();
   };
 
+  // An answer sent before the body was read (auth, limits, a mismatch) closes the connection: Node
+  // would otherwise read and discard the rest of a possibly huge body to keep the connection alive.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   // Bodies are files: nothing is parsed or buffered by Fastify; routes stream them to storage.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => {
     done(null);
   });
-  await app.register(multipart, { limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 1, fields: 20, parts: 21 } });
+  await app.register(multipart, {
+    limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 1, fields: 20, parts: 21 },
+  });
 
   const record = { 200: FileRecordSchema, 201: FileRecordSchema };
 
@@ -104,11 +144,17 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
     '/v1/files/:id',
     {
       onRequest: requires('upload'),
-      schema: { summary: 'Upload a file under its known SHA-256 (idempotent)', security, params: FileIdParams, response: record },
+      schema: {
+        summary: 'Upload a file under its known SHA-256 (idempotent)',
+        security,
+        params: FileIdParams,
+        response: record,
+      },
     },
     (request, reply) => {
       const declared = declaredSha256(request.headers['x-content-sha256']);
-      if (declared !== undefined && declared !== request.params.id) throw invalidInput('X-Content-SHA256 differs from the file id');
+      if (declared !== undefined && declared !== request.params.id)
+        throw invalidInput('X-Content-SHA256 differs from the file id');
       return receive(request, reply, store, request.params.id);
     },
   );
@@ -117,11 +163,21 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.get('/v1/files/:id', { ...download, exposeHeadRoute: false }, (request, reply) =>
     serve(store, request.params.id, request, reply, true),
   );
-  app.head('/v1/files/:id', download, (request, reply) => serve(store, request.params.id, request, reply, false));
+  app.head('/v1/files/:id', download, (request, reply) =>
+    serve(store, request.params.id, request, reply, false),
+  );
 
   app.get(
     '/v1/files/:id/info',
-    { onRequest: requires('read'), schema: { summary: 'The record of a file', security, params: FileIdParams, response: { 200: FileRecordSchema } } },
+    {
+      onRequest: requires('read'),
+      schema: {
+        summary: 'The record of a file',
+        security,
+        params: FileIdParams,
+        response: { 200: FileRecordSchema },
+      },
+    },
     async (request): Promise<FileRecord> => {
       const found = await store.stat(request.params.id);
       if (!found) throw notFound('file not found');
@@ -133,7 +189,12 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
     '/v1/files',
     {
       onRequest: requires('read'),
-      schema: { summary: 'List files in id order', security, querystring: ListQuery, response: { 200: FileList } },
+      schema: {
+        summary: 'List files in id order',
+        security,
+        querystring: ListQuery,
+        response: { 200: FileList },
+      },
     },
     async (request): Promise<FileList> => {
       const { limit, cursor, prefix } = request.query;

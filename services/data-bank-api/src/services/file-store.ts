@@ -22,7 +22,8 @@ export interface SaveOptions {
   declaredBytes?: number;
 }
 
-export const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
+export const tooLarge = (max: number) =>
+  new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
 const insufficientStorage = () => new AppError('INSUFFICIENT_STORAGE', 'insufficient free space');
 
 /** Content-addressed storage on a backend: hashing, limits and records. */
@@ -60,6 +61,7 @@ export class FileStore {
           await this.ensureSpace(0);
         }
         hash.update(chunk);
+        if (pending.sink.errored) throw pending.sink.errored;
         if (!pending.sink.write(chunk)) await once(pending.sink, 'drain');
       }
       pending.sink.end();

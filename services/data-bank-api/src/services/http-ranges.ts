@@ -4,9 +4,7 @@
  */
 
 export type RangeDecision =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+  { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const RANGE_SPEC = /^(?:(\d+)-(\d*)|-(\d+))$/;
 const MAX_RANGES = 100;
@@ -51,7 +49,10 @@ export function evaluateRange(header: string | undefined, size: number): RangeDe
 
 /** Entity tags in an If-None-Match / If-Range list, with their weakness. */
 function entityTags(header: string): { weak: boolean; tag: string }[] {
-  return [...header.matchAll(/(W\/)?("[^"]*")/g)].map((match) => ({ weak: match[1] !== undefined, tag: match[2] ?? '' }));
+  return [...header.matchAll(/(W\/)?("[^"]*")/g)].map((match) => ({
+    weak: match[1] !== undefined,
+    tag: match[2] ?? '',
+  }));
 }
 
 /** HTTP dates have second precision; validators compare at that precision. */

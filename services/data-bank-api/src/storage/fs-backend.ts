@@ -1,7 +1,18 @@
 import { FileRecord } from '@platform/core';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  statfs,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ListPage, PendingWrite, ScanEntry, StorageBackend } from './backend.js';
@@ -107,6 +118,9 @@ export class FsBackend implements StorageBackend {
   async beginWrite(): Promise<PendingWrite> {
     const dir = await mkdtemp(join(this.tmpDir, 'w-'));
     const sink = createWriteStream(join(dir, BLOB), { flags: 'wx', flush: true, highWaterMark: CHUNK });
+    // Write errors reach the writer through `errored`, 'drain' and `finished`; without a listener an
+    // error while nobody awaits the stream would crash the process.
+    sink.on('error', () => undefined);
     const abort = async () => {
       sink.destroy();
       await rm(dir, { recursive: true, force: true });
@@ -186,7 +200,8 @@ export class FsBackend implements StorageBackend {
     for (const top of await sortedNames(this.root, SHARD)) {
       if (!top.startsWith(prefix.slice(0, 2)) || top < after.slice(0, 2)) continue;
       for (const sub of await sortedNames(join(this.root, top), SHARD)) {
-        if (!sub.startsWith(prefix.slice(2, 4)) || (top === after.slice(0, 2) && sub < after.slice(2, 4))) continue;
+        if (!sub.startsWith(prefix.slice(2, 4)) || (top === after.slice(0, 2) && sub < after.slice(2, 4)))
+          continue;
         for (const id of await sortedNames(join(this.root, top, sub), FILE_ID)) {
           if (id > after && id.startsWith(prefix) && id.startsWith(top + sub)) yield id;
         }
@@ -225,7 +240,8 @@ export class FsBackend implements StorageBackend {
       }
       const blob = await stat(join(dir, BLOB)).catch(() => undefined);
       if (!blob) yield { id, record, problem: 'blob missing' };
-      else if (blob.size !== record.size) yield { id, record, problem: `blob has ${blob.size} bytes, record says ${record.size}` };
+      else if (blob.size !== record.size)
+        yield { id, record, problem: `blob has ${blob.size} bytes, record says ${record.size}` };
       else yield { id, record };
     }
   }
