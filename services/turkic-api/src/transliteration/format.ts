@@ -113,7 +113,7 @@ export function parseTable(id: string, text: string): TableSpec {
     const outputTokens = tokens(outputText);
     if (outputTokens.length !== 1) fail(line, 'the output must be one string, or ∅ to delete');
     const output = outputTokens[0] === '∅' ? '' : unescape(outputTokens[0] ?? '').normalize('NFC');
-    if ([...source].some((char) => char.length !== 1)) fail(line, 'sources must be made of BMP characters');
+    if (/[\uD800-\uDFFF]/.test(source)) fail(line, 'sources must be made of BMP characters');
 
     let left: ContextToken[] = [];
     let right: ContextToken[] = [];

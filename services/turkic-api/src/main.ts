@@ -1,0 +1,49 @@
+import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { closeRedis, createQueue, createRedis, redisReadiness, workerReadiness } from '@platform/workers';
+import { buildApp } from './app.js';
+import { readConfig } from './config.js';
+import { CancelFlags } from './services/cancel.js';
+import { createDataBank } from './services/data-bank.js';
+import { Detector } from './services/detector.js';
+import { Catalog } from './transliteration/catalog.js';
+import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: 'turkic-api', level: config.LOG_LEVEL });
+if (config.TURKIC_API_KEYS.length === 0) logger.warn('TURKIC_API_KEYS is empty: /v1 routes are open to anyone');
+
+const catalog = Catalog.load();
+const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
+const redis = createRedis(config.REDIS_URL, 'command');
+const queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix: config.TURKIC_QUEUE_PREFIX });
+const dataBank = createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY);
+const cancel = new CancelFlags(redis);
+
+const app = await buildApp({
+  logger,
+  catalog,
+  detector,
+  maxTextChars: config.TURKIC_MAX_TEXT_CHARS,
+  apiKeys: config.TURKIC_API_KEYS,
+  readiness: [redisReadiness(redis), workerReadiness(queue)],
+  corpus: {
+    queue,
+    catalog,
+    dataBank,
+    cancel,
+    // The API only enqueues; the definition carries the job options (attempts, timeout, retention).
+    job: corpusJob({
+      catalog, detector, cancel, dataBank, logger,
+      wikipediaDumpsUrl: config.TURKIC_WIKIPEDIA_DUMPS_URL,
+      hfEndpoint: config.HF_ENDPOINT,
+      timeoutMs: config.TURKIC_JOB_TIMEOUT_MS,
+    }),
+  },
+});
+await detector.load();
+await app.listen({ host: config.HOST, port: config.PORT });
+
+installGracefulShutdown({
+  logger,
+  steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)],
+});

@@ -1,0 +1,94 @@
+import { AppError, HttpError, invalidInput, type PlatformApp } from '@platform/core';
+import { JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
+import type { Queue } from 'bullmq';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { CorpusRequest } from '../models/corpus.js';
+import type { CancelFlags } from '../services/cancel.js';
+import type { DataBank } from '../services/data-bank.js';
+import type { Catalog } from '../transliteration/catalog.js';
+import type { JobDefinition } from '@platform/workers';
+
+export interface CorpusRouteDeps {
+  queue: Queue;
+  job: JobDefinition<typeof CorpusRequest>;
+  catalog: Catalog;
+  dataBank: DataBank;
+  cancel: CancelFlags;
+}
+
+const Params = z.object({ job_id: z.string().min(1).max(200) });
+const Accepted = z.object({ job_id: z.string(), user_id: z.string(), status: z.string() });
+
+async function statusOf(queue: Queue, jobId: string) {
+  const status = await jobStatus(queue, jobId);
+  if (!status) throw new AppError('JOB_NOT_FOUND', `No corpus job ${jobId}`);
+  return status;
+}
+
+export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps): void {
+  const { queue, catalog } = deps;
+  registerJobStatusRoute(app, queue, '/v1/jobs');
+
+  app.post(
+    '/v1/corpus-jobs',
+    { schema: { summary: 'Start building a corpus', body: CorpusRequest, response: { 202: Accepted } } },
+    async (request, reply) => {
+      const body = request.body;
+      if (!catalog.languages.includes(body.language)) {
+        throw invalidInput(`unknown language "${body.language}"; supported: ${catalog.languages.join(', ')}`);
+      }
+      if (body.transform !== 'none' && !catalog.conversion(body.language, body.transform)) {
+        const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
+        throw invalidInput(`language ${body.language} has no transform "${body.transform}"; supported: ${offered}`);
+      }
+      const jobId = await deps.job.enqueue(queue, body);
+      return reply.status(202).send({ job_id: jobId, user_id: body.user_id, status: 'queued' });
+    },
+  );
+
+  app.get(
+    '/v1/corpus-jobs/:job_id',
+    { schema: { summary: 'Status of a corpus job', params: Params, response: { 200: JobStatusDocument } } },
+    (request) => statusOf(queue, request.params.job_id),
+  );
+
+  app.delete(
+    '/v1/corpus-jobs/:job_id',
+    { schema: { summary: 'Cancel a corpus job', params: Params, response: { 202: Accepted } } },
+    async (request, reply) => {
+      const status = await statusOf(queue, request.params.job_id);
+      if (status.status === 'completed' || status.status === 'failed') {
+        throw new AppError('CONFLICT', `corpus job ${status.job_id} has already ${status.status === 'completed' ? 'completed' : 'failed'}`);
+      }
+      // The worker checks the flag when it takes the job and at every progress step, then fails it as cancelled.
+      await deps.cancel.request(status.job_id);
+      return reply.status(202).send({ job_id: status.job_id, user_id: status.user_id, status: 'cancelling' });
+    },
+  );
+
+  app.get(
+    '/v1/corpus-jobs/:job_id/result',
+    { schema: { summary: 'The corpus text (streamed from data-bank)', params: Params } },
+    async (request, reply) => {
+      const status = await statusOf(queue, request.params.job_id);
+      if (status.status === 'failed') {
+        throw new AppError('JOB_FAILED', `corpus job failed: ${status.error?.message ?? 'unknown error'}`);
+      }
+      if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `corpus job is ${status.status}`);
+      const fileId = (status.result as { file_id?: unknown } | null)?.file_id;
+      if (typeof fileId !== 'string') throw new AppError('JOB_FAILED', 'corpus job has no stored result');
+      let body: ReadableStream<Uint8Array>;
+      try {
+        body = await deps.dataBank.stream(fileId);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 404) throw new AppError('JOB_FAILED', 'corpus result has expired from data-bank');
+        throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank could not stream the corpus', { cause: error });
+      }
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="corpus_${status.job_id}.txt"`)
+        .send(Readable.fromWeb(body));
+    },
+  );
+}

@@ -1,0 +1,40 @@
+import { createLogger, loadConfigOrExit } from '@platform/core';
+import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { readConfig } from './config.js';
+import { CancelFlags } from './services/cancel.js';
+import { createDataBank } from './services/data-bank.js';
+import { Detector } from './services/detector.js';
+import { Catalog } from './transliteration/catalog.js';
+import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: 'turkic-worker', level: config.LOG_LEVEL });
+
+const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
+await detector.load();
+const command = createRedis(config.REDIS_URL, 'command');
+const blocking = createRedis(config.REDIS_URL, 'blocking');
+const job = corpusJob({
+  catalog: Catalog.load(),
+  detector,
+  cancel: new CancelFlags(command),
+  dataBank: createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY),
+  logger,
+  wikipediaDumpsUrl: config.TURKIC_WIKIPEDIA_DUMPS_URL,
+  hfEndpoint: config.HF_ENDPOINT,
+  hfToken: config.HF_TOKEN,
+  workDir: config.TURKIC_WORK_DIR,
+  timeoutMs: config.TURKIC_JOB_TIMEOUT_MS,
+});
+
+const handle = startWorker({
+  connection: blocking,
+  queue: CORPUS_QUEUE,
+  prefix: config.TURKIC_QUEUE_PREFIX,
+  jobs: [job],
+  publisher: new EventPublisher(command, { namespace: config.TURKIC_EVENTS_NAMESPACE }),
+  logger,
+  concurrency: config.TURKIC_WORKER_CONCURRENCY,
+});
+
+runWorkerProcess({ logger, workers: [handle], closers: [() => closeRedis(command), () => closeRedis(blocking)] });
