@@ -6,3 +6,5 @@ export * from './errors.js';
 export * from './importers/index.js';
 export * from './importers/json-array.js';
 export * from './model.js';
+export * from './render/card.js';
+export * from './render/html.js';

@@ -1,0 +1,54 @@
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CARD_SIZES, renderCard, renderHtml, wrapped, type PlayRecord, type WrappedReport } from '../src/index.js';
+
+const ARTISTS = ['Beyoncé', 'Sigur Rós', '<script>alert(1)</script>', 'Kendrick Lamar', 'Björk', 'A Very Long Artist Name That Goes On And On'];
+let report: WrappedReport;
+
+beforeAll(async () => {
+  const plays: PlayRecord[] = Array.from({ length: 500 }, (_, i) => ({
+    service: 'spotify',
+    played_at_ms: Date.parse('2023-01-01T08:00:00Z') + i * 55_000_000,
+    track: `Track ${(i * 7) % 23}`,
+    artists: [ARTISTS[(i % 11) % ARTISTS.length] ?? ''],
+    album: 'Album',
+    ms_played: 200_000,
+    ids: {},
+  }));
+  report = await wrapped(plays, { year: 2023, timeZone: 'Europe/Paris', now: new Date('2024-01-01T00:00:00Z') });
+});
+
+describe('renderCard', () => {
+  it.each(['story', 'landscape'] as const)('renders a %s PNG of the right size with real content', async (layout) => {
+    const png = await renderCard(report, layout);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(30_000);
+    expect(png.length).toBeLessThan(3_000_000);
+    const image = PNG.sync.read(png);
+    expect({ width: image.width, height: image.height }).toEqual(CARD_SIZES[layout]);
+    // Text and charts, not a flat fill: many distinct colours, and bright text pixels on the dark background.
+    const colours = new Set<number>();
+    let bright = 0;
+    for (let at = 0; at < image.data.length; at += 4 * 7) {
+      const [r = 0, g = 0, b = 0] = image.data.subarray(at, at + 3);
+      colours.add((r << 16) | (g << 8) | b);
+      if (r > 230 && g > 230 && b > 230) bright++;
+    }
+    expect(colours.size).toBeGreaterThan(500);
+    expect(bright).toBeGreaterThan(1000);
+  });
+});
+
+describe('renderHtml', () => {
+  it('renders every section and escapes names', () => {
+    const html = renderHtml(report);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('2023 in music');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    for (const section of ['Top artists', 'Top tracks', 'Top albums', 'Month by month', 'Plays by hour of day', 'Plays by weekday']) {
+      expect(html).toContain(`<h2>${section}</h2>`);
+    }
+    expect(html).toContain('Times in Europe/Paris');
+  });
+});
