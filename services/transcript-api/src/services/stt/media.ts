@@ -96,7 +96,10 @@ export interface ChunkFile {
   end: number;
 }
 
-/** Cuts the normalised WAV at the given times in one pass (PCM, so cuts are sample-exact). */
+/**
+ * Cuts the normalised WAV at the given times in one pass. Cuts land on the next packet boundary (a few
+ * tens of ms later), so the chunk times are read back from ffmpeg's segment list.
+ */
 export async function split(
   tools: MediaTools,
   wav: string,
@@ -106,7 +109,9 @@ export async function split(
 ): Promise<ChunkFile[]> {
   const list = join(dir, 'chunks.csv');
   const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav, '-c', 'copy', '-f', 'segment'];
+  // Without cut times the segment muxer would cut every 2 s by default.
   if (cuts.length > 0) args.push('-segment_times', cuts.map((cut) => cut.toFixed(3)).join(','));
+  else args.push('-segment_time', '100000000');
   args.push('-segment_list', list, '-segment_list_type', 'csv', join(dir, 'chunk_%04d.wav'));
   const result = await runProcess(tools.ffmpeg, args, signal);
   if (result.code !== 0) throw new Error(`ffmpeg could not split the audio: ${lastLine(result.stderr)}`);
