@@ -1,6 +1,7 @@
 import { createLogger, type PlatformApp } from '@platform/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -104,7 +105,8 @@ export async function randomFile(path: string, bytes: number): Promise<string> {
 export async function hashBody(response: Response): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of response.body ?? new ReadableStream<Uint8Array>()) {
+  const body: AsyncIterable<Uint8Array> = response.body ?? Readable.from([]);
+  for await (const chunk of body) {
     hash.update(chunk);
     size += chunk.length;
   }

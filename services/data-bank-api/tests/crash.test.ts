@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sha256, storedIds, tempDir, tempEntries } from './helpers.js';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+/** The real entry point (src/main.ts) as a child process; resolves with its URL once it listens. */
+async function startProcess(root: string): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
+    cwd: serviceDir,
+    env: {
+      ...process.env,
+      DATA_BANK_ROOT: root,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_BANK_UPLOAD_KEYS: 'k',
+      DATA_BANK_MIN_FREE_BYTES: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+    if (match?.[1]) {
+      lines.on('line', () => undefined); // keep draining the logs
+      return { child, url: match[1] };
+    }
+  }
+  throw new Error('data-bank-api exited before listening');
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function partialBytes(root: string): Promise<number> {
+  let total = 0;
+  for (const entry of await tempEntries(root)) {
+    total += (await stat(join(root, '.tmp', entry, 'blob')).catch(() => undefined))?.size ?? 0;
+  }
+  return total;
+}
+
+describe('crash safety (real process, kill -9)', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it(
+    'leaves no partial file when killed mid-upload, and the next start sweeps the temp files',
+    { timeout: 120_000 },
+    async () => {
+      const root = await tempDir();
+      cleanups.push(() => rm(root, { recursive: true, force: true }));
+      const first = await startProcess(root);
+      cleanups.push(async () => {
+        first.child.kill('SIGKILL');
+        await Promise.resolve();
+      });
+
+      // A large upload that never finishes: 8 MiB sent, then the server is killed.
+      const upload = request(`${first.url}/v1/files`, { method: 'POST', headers: { 'x-api-key': 'k' } });
+      upload.on('error', () => undefined);
+      const chunk = Buffer.alloc(1024 * 1024, 7);
+      for (let i = 0; i < 8; i++) upload.write(chunk);
+      await waitFor(async () => (await partialBytes(root)) >= 4 * 1024 * 1024);
+
+      const exited = once(first.child, 'exit');
+      first.child.kill('SIGKILL');
+      await exited;
+      upload.destroy();
+
+      expect(await storedIds(root)).toEqual([]);
+      expect(await tempEntries(root)).toHaveLength(1);
+
+      const second = await startProcess(root);
+      cleanups.push(async () => {
+        const stopped = once(second.child, 'exit');
+        second.child.kill('SIGTERM');
+        await stopped;
+      });
+      expect(await tempEntries(root)).toEqual([]);
+      expect(await readdir(join(root, '.trash'))).toEqual([]);
+
+      const body = 'after the crash';
+      const response = await fetch(`${second.url}/v1/files`, {
+        method: 'POST',
+        body,
+        headers: { 'x-api-key': 'k' },
+      });
+      expect(response.status).toBe(201);
+      expect(await storedIds(root)).toEqual([sha256(body)]);
+    },
+  );
+});
