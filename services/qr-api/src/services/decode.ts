@@ -28,7 +28,8 @@ export async function loadDecoder(): Promise<void> {
 async function checkHeader(image: Buffer, maxPixels: number): Promise<void> {
   let metadata: Metadata;
   try {
-    metadata = await sharp(image).metadata();
+    // No pixel limit here (metadata decodes nothing), so an oversized image gets our 413, not an opaque failure.
+    metadata = await sharp(image, { limitInputPixels: false }).metadata();
   } catch {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The upload is not a PNG, JPEG or WebP image');
   }
