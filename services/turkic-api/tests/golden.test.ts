@@ -18,6 +18,7 @@ const GOLDEN: Record<string, [input: string, output: string][]> = {
     ['Мен кітап оқып жатырмын.', 'men kɪtɑp oqəp ʒɑtərmən.'],
     ['ел мен тау, ту, съезд', 'jel men tɑw, tʊw, sjezd'],
     ['Қазақстан Республикасы', 'qɑzɑqstɑn respʊwblɪjkɑsə'],
+    ['Азия, Ия, сиюжет', 'ɑzɪjɑ, ɪjɑ, sɪjʊwʒet'],
   ],
   'kk:latin': [
     ['а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ы і э ю я', 'a ä b v g ğ d e io j z i i k q l m n ñ o ö p r s t u ū ü f h h ts ç ş şç y ı e iu ia'],

@@ -1,4 +1,4 @@
-import { AppError, HttpError, invalidInput, type PlatformApp } from '@platform/core';
+import { AppError, DataBankNotFoundError, invalidInput, type PlatformApp } from '@platform/core';
 import { JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { Readable } from 'node:stream';
@@ -76,13 +76,13 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
         throw new AppError('JOB_FAILED', `corpus job failed: ${status.error?.message ?? 'unknown error'}`);
       }
       if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `corpus job is ${status.status}`);
-      const fileId = (status.result as { file_id?: unknown } | null)?.file_id;
+      const fileId = (status.result as { result_id?: unknown } | null)?.result_id;
       if (typeof fileId !== 'string') throw new AppError('JOB_FAILED', 'corpus job has no stored result');
       let body: ReadableStream<Uint8Array>;
       try {
         body = await deps.dataBank.stream(fileId);
       } catch (error) {
-        if (error instanceof HttpError && error.status === 404) throw new AppError('JOB_FAILED', 'corpus result has expired from data-bank');
+        if (error instanceof DataBankNotFoundError) throw new AppError('JOB_FAILED', 'corpus result has expired from data-bank');
         throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank could not stream the corpus', { cause: error });
       }
       return reply
