@@ -1,0 +1,124 @@
+import { AppError, HttpClient } from '@platform/core';
+import { createHash } from 'node:crypto';
+import { CredentialsError } from '../errors.js';
+import type { HistorySource, PlayRecord } from '../model.js';
+
+export interface LastfmOptions {
+  /** `https://ws.audioscrobbler.com/2.0/` in production. */
+  apiUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  retry?: { retries?: number; baseDelayMs?: number };
+}
+
+/** Last.fm's signature: parameters sorted by name, name+value concatenated, the secret appended, MD5. */
+export function lastfmSignature(params: Record<string, string>, secret: string): string {
+  const text = Object.keys(params)
+    .filter((name) => name !== 'format' && name !== 'callback')
+    .sort()
+    .map((name) => `${name}${params[name] ?? ''}`)
+    .join('');
+  return createHash('md5').update(text + secret, 'utf8').digest('hex');
+}
+
+/** Error codes that mean the key or session is no good (https://www.last.fm/api/errorcodes). */
+const CREDENTIAL_ERRORS = new Set([4, 9, 10, 14, 15, 26]);
+
+interface LastfmTrack {
+  name?: string;
+  mbid?: string;
+  artist?: { '#text'?: string; name?: string };
+  album?: { '#text'?: string };
+  date?: { uts?: string };
+  '@attr'?: { nowplaying?: string };
+}
+
+export class LastfmClient {
+  private readonly http: HttpClient;
+
+  constructor(private readonly options: LastfmOptions) {
+    this.http = new HttpClient({ baseUrl: options.apiUrl, timeoutMs: 20_000, retry: { retries: 4, baseDelayMs: 500, ...options.retry } });
+  }
+
+  /** Calls a method; signed ones carry `api_sig`. Last.fm answers errors as `{error, message}`. */
+  async call(method: string, params: Record<string, string>, options: { signed?: boolean; signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+    const query: Record<string, string> = { method, api_key: this.options.apiKey, ...params };
+    if (options.signed) query.api_sig = lastfmSignature(query, this.options.apiSecret);
+    query.format = 'json';
+    const response = await this.http.request('', { query, acceptStatus: [400, 403], ...(options.signal && { signal: options.signal }) });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (typeof body.error === 'number') {
+      const message = `Last.fm ${method}: ${String(body.message)}`;
+      if (CREDENTIAL_ERRORS.has(body.error)) throw new CredentialsError(message);
+      throw new AppError('EXTERNAL_SERVICE_ERROR', message);
+    }
+    return body;
+  }
+
+  /** The web auth flow's last step: a token from the callback becomes a session key. */
+  async session(token: string): Promise<{ key: string; name: string }> {
+    const body = await this.call('auth.getSession', { token }, { signed: true });
+    const session = body.session as { key?: unknown; name?: unknown } | undefined;
+    if (typeof session?.key !== 'string' || typeof session.name !== 'string') {
+      throw new AppError('EXTERNAL_SERVICE_ERROR', 'Last.fm auth.getSession answered without a session');
+    }
+    return { key: session.key, name: session.name };
+  }
+
+  /** Every scrobble of a user between two instants, page by page (200 each), skipping now-playing. */
+  async *recentTracks(user: string, range: { fromMs: number; toMs: number }, options: { sessionKey?: string; signal?: AbortSignal } = {}): AsyncGenerator<PlayRecord> {
+    let totalPages = 1;
+    for (let page = 1; page <= totalPages; page++) {
+      const params: Record<string, string> = {
+        user,
+        from: String(Math.floor(range.fromMs / 1000)),
+        to: String(Math.ceil(range.toMs / 1000)),
+        limit: '200',
+        page: String(page),
+      };
+      if (options.sessionKey) params.sk = options.sessionKey;
+      const body = await this.call('user.getRecentTracks', params, {
+        signed: options.sessionKey !== undefined,
+        ...(options.signal && { signal: options.signal }),
+      });
+      const recent = body.recenttracks as { track?: LastfmTrack | LastfmTrack[]; '@attr'?: { totalPages?: string } } | undefined;
+      if (!recent) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Last.fm user.getRecentTracks answered without recenttracks');
+      totalPages = Number(recent['@attr']?.totalPages ?? '1') || 1;
+      const tracks = recent.track === undefined ? [] : Array.isArray(recent.track) ? recent.track : [recent.track];
+      for (const track of tracks) {
+        const play = decodeScrobble(track);
+        if (play) yield play;
+      }
+    }
+  }
+}
+
+function decodeScrobble(track: LastfmTrack): PlayRecord | undefined {
+  if (track['@attr']?.nowplaying === 'true' || track.date?.uts === undefined) return undefined;
+  const artist = track.artist?.['#text'] ?? track.artist?.name;
+  if (!track.name || !artist) return undefined;
+  const album = track.album?.['#text'];
+  return {
+    service: 'lastfm',
+    played_at_ms: Number(track.date.uts) * 1000,
+    track: track.name,
+    artists: [artist],
+    ...(album ? { album } : {}),
+    ids: track.mbid ? { lastfm: track.mbid } : {},
+  };
+}
+
+/** A connected Last.fm account as a history source. */
+export class LastfmSource implements HistorySource {
+  readonly service = 'lastfm' as const;
+
+  constructor(
+    private readonly client: LastfmClient,
+    private readonly user: string,
+    private readonly sessionKey?: string,
+  ) {}
+
+  plays(range: { fromMs: number; toMs: number }, signal?: AbortSignal): AsyncIterable<PlayRecord> {
+    return this.client.recentTracks(this.user, range, { ...(this.sessionKey && { sessionKey: this.sessionKey }), ...(signal && { signal }) });
+  }
+}

@@ -1,0 +1,42 @@
+import { createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
+import { redisReadiness, workerReadiness } from '@platform/workers';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { authRoutes } from './routes/auth.js';
+import { importRoutes } from './routes/imports.js';
+import { wrappedRoutes } from './routes/wrapped.js';
+import type { ImportStore } from './services/import-store.js';
+import type { TokenStore } from './services/token-store.js';
+import type { createWrappedJob } from './workers/wrapped.js';
+
+export const SERVICE = 'music-wrapped-api';
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  logger: Logger;
+  redis: Redis;
+  queue: Queue;
+  job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
+  imports: ImportStore;
+  tokens: TokenStore;
+  dataBank: DataBankClient;
+  apiKeys: string[];
+  maxUploadBytes: number;
+  tmpDir?: string | undefined;
+  config: Config;
+}
+
+export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
+  const app = await createApp({
+    service: SERVICE,
+    version: VERSION,
+    logger: deps.logger,
+    description: 'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
+    readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
+  });
+  await app.register(async (scope) => importRoutes(scope as PlatformApp, deps));
+  wrappedRoutes(app, deps);
+  authRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,24 @@
+import { createDataBankClient, createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { buildApp, SERVICE } from './app.js';
+import { readConfig } from './config.js';
+import { QUEUE } from './models/wrapped.js';
+import { ImportStore } from './services/import-store.js';
+import { TokenStore } from './services/token-store.js';
+import { createWrappedJob } from './workers/wrapped.js';
+import { liveSources } from './services/live-sources.js';
+
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+if (config.apiKeys.length === 0) logger.warn('MUSIC_API_KEYS is empty: every caller is trusted (development only)');
+
+const redis = createRedis(config.redisUrl, 'command');
+const queue = createQueue({ connection: redis, queue: QUEUE });
+const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
+const imports = new ImportStore(redis);
+const tokens = new TokenStore(redis, config.tokenKey);
+const job = createWrappedJob({ imports, dataBank, liveSource: liveSources(config, tokens), tmpDir: config.tmpDir });
+const app = await buildApp({ logger, redis, queue, job, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: config.maxUploadBytes, tmpDir: config.tmpDir, config });
+
+await app.listen({ host: config.host, port: config.port });
+installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });

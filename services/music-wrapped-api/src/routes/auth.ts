@@ -1,0 +1,122 @@
+import { AppError, type PlatformApp } from '@platform/core';
+import { exchangeSpotifyCode, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
+import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { callerUser } from '../services/caller.js';
+import { LASTFM_TOKEN_TTL_SECONDS, lastfmClient, SPOTIFY_TOKEN_TTL_SECONDS, spotifyOptions } from '../services/live-sources.js';
+import type { Provider, TokenStore } from '../services/token-store.js';
+
+export interface AuthRoutesOptions {
+  config: Config;
+  redis: Redis;
+  tokens: TokenStore;
+  apiKeys: string[];
+  statePrefix?: string;
+}
+
+const STATE_TTL_SECONDS = 600;
+const PendingState = z.object({ provider: z.enum(['spotify', 'lastfm']), user_id: z.string(), verifier: z.string().optional() });
+const StartResponse = z.object({ authorize_url: z.string(), state: z.string(), expires_in: z.number() });
+const Connected = z.object({ connected: z.enum(['spotify', 'lastfm']), user_id: z.string(), account: z.string().optional() });
+
+const unavailable = (what: string) => new AppError('SERVICE_UNAVAILABLE', `${what} is not configured on this server`);
+
+/**
+ * OAuth for Spotify (authorization code + PKCE) and Last.fm (web auth). `start` is called by the trusted
+ * caller for a user; the provider sends the user's browser to `callback`, which only the single-use
+ * `state` (10 minutes) ties to that user.
+ */
+export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
+  const { config, redis, tokens } = options;
+  const prefix = options.statePrefix ?? 'music:oauth:';
+
+  const newState = async (pending: z.infer<typeof PendingState>): Promise<string> => {
+    const state = randomBytes(24).toString('base64url');
+    await redis.set(prefix + state, JSON.stringify(pending), 'EX', STATE_TTL_SECONDS);
+    return state;
+  };
+  const takeState = async (state: string, provider: Provider) => {
+    const raw = await redis.getdel(prefix + state);
+    const pending = raw === null ? undefined : PendingState.parse(JSON.parse(raw));
+    if (pending?.provider !== provider) throw new AppError('INVALID_INPUT', 'unknown, expired or already used state');
+    return pending;
+  };
+
+  app.post('/v1/auth/spotify/start', { schema: { summary: 'Start connecting a Spotify account', response: { 200: StartResponse } } }, async (request) => {
+    const userId = callerUser(request, options.apiKeys);
+    const spotify = spotifyOptions(config);
+    const redirectUri = config.spotify.redirectUri;
+    if (!spotify || !redirectUri) throw unavailable('Spotify (SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI)');
+    await tokens.get('spotify', userId).catch(() => undefined); // fails early without MUSIC_TOKEN_KEY
+    const { verifier, challenge } = pkcePair();
+    const state = await newState({ provider: 'spotify', user_id: userId, verifier });
+    return { authorize_url: spotifyAuthorizeUrl(spotify, { redirectUri, state, challenge }), state, expires_in: STATE_TTL_SECONDS };
+  });
+
+  app.get(
+    '/v1/auth/spotify/callback',
+    {
+      schema: {
+        summary: "Spotify's redirect back (public: authenticated by the state)",
+        querystring: z.object({ state: z.string().min(1).max(100), code: z.string().min(1).max(2000).optional(), error: z.string().max(200).optional() }),
+        response: { 200: Connected },
+      },
+    },
+    async (request) => {
+      const pending = await takeState(request.query.state, 'spotify');
+      const spotify = spotifyOptions(config);
+      const redirectUri = config.spotify.redirectUri;
+      if (!spotify || !redirectUri) throw unavailable('Spotify');
+      if (request.query.error !== undefined || request.query.code === undefined) {
+        throw new AppError('INVALID_INPUT', `Spotify authorization was not granted: ${request.query.error ?? 'no code'}`);
+      }
+      const fresh = await exchangeSpotifyCode(spotify, { code: request.query.code, redirectUri, verifier: pending.verifier ?? '' });
+      await tokens.put('spotify', pending.user_id, fresh, SPOTIFY_TOKEN_TTL_SECONDS);
+      return { connected: 'spotify' as const, user_id: pending.user_id };
+    },
+  );
+
+  app.post('/v1/auth/lastfm/start', { schema: { summary: 'Start connecting a Last.fm account', response: { 200: StartResponse } } }, async (request) => {
+    const userId = callerUser(request, options.apiKeys);
+    const callback = config.lastfm.callbackUrl;
+    if (!lastfmClient(config) || !callback || !config.lastfm.apiKey) throw unavailable('Last.fm (LASTFM_API_KEY, LASTFM_API_SECRET, LASTFM_CALLBACK_URL)');
+    await tokens.get('lastfm', userId).catch(() => undefined);
+    const state = await newState({ provider: 'lastfm', user_id: userId });
+    const cb = new URL(callback);
+    cb.searchParams.set('state', state);
+    const url = new URL(config.lastfm.authUrl);
+    url.searchParams.set('api_key', config.lastfm.apiKey);
+    url.searchParams.set('cb', cb.toString());
+    return { authorize_url: url.toString(), state, expires_in: STATE_TTL_SECONDS };
+  });
+
+  app.get(
+    '/v1/auth/lastfm/callback',
+    {
+      schema: {
+        summary: "Last.fm's redirect back (public: authenticated by the state)",
+        querystring: z.object({ state: z.string().min(1).max(100), token: z.string().min(1).max(200) }),
+        response: { 200: Connected },
+      },
+    },
+    async (request) => {
+      const pending = await takeState(request.query.state, 'lastfm');
+      const client = lastfmClient(config);
+      if (!client) throw unavailable('Last.fm');
+      const session = await client.session(request.query.token);
+      await tokens.put('lastfm', pending.user_id, { session_key: session.key, username: session.name }, LASTFM_TOKEN_TTL_SECONDS);
+      return { connected: 'lastfm' as const, user_id: pending.user_id, account: session.name };
+    },
+  );
+
+  app.delete(
+    '/v1/auth/:provider',
+    { schema: { summary: 'Forget a connected account', params: z.object({ provider: z.enum(['spotify', 'lastfm']) }) } },
+    async (request, reply) => {
+      await tokens.delete(request.params.provider, callerUser(request, options.apiKeys));
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import { ImportRecord } from '../models/wrapped.js';
+
+const TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** Import records (who uploaded which export, where it lives in data-bank), kept 30 days. */
+export class ImportStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'music:import:',
+  ) {}
+
+  async save(record: ImportRecord): Promise<void> {
+    await this.redis.set(this.prefix + record.import_id, JSON.stringify(record), 'EX', TTL_SECONDS);
+  }
+
+  /** The record when it exists and belongs to the user; another user's import reads as missing. */
+  async get(importId: string, userId: string): Promise<ImportRecord | undefined> {
+    const raw = await this.redis.get(this.prefix + importId);
+    if (raw === null) return undefined;
+    const record = ImportRecord.parse(JSON.parse(raw));
+    return record.user_id === userId ? record : undefined;
+  }
+}
