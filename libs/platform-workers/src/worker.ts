@@ -10,6 +10,7 @@ import {
 } from '@platform/core';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import type { EventPublisher } from './events.js';
 import { UserError, type JobContext, type JobDefinition, type JobOutcome } from './jobs.js';
 
@@ -104,6 +105,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
   const byName = new Map(options.jobs.map((job) => [job.name, job]));
   const domainOf = (name: string) => byName.get(name)?.domain ?? options.queue;
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per running job
 
   const publish = (event: Parameters<EventPublisher['publish']>[0]) =>
     publisher.publish(event).catch((error: unknown) => {
