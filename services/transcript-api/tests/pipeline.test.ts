@@ -18,7 +18,12 @@ let longFile: string;
 
 const options = (overrides: Partial<PipelineOptions> = {}): PipelineOptions => ({
   tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  provider: new OpenAiProvider({ baseUrl: `${stt.url}/v1`, apiKey: 'sk-test', model: 'whisper-1', timeoutMs: 10_000 }),
+  provider: new OpenAiProvider({
+    baseUrl: `${stt.url}/v1`,
+    apiKey: 'sk-test',
+    model: 'whisper-1',
+    timeoutMs: 10_000,
+  }),
   silence: { noiseDb: -35, minSilenceS: 0.4 },
   maxDurationS: 0,
   maxChunkS: 600,
@@ -29,7 +34,11 @@ const options = (overrides: Partial<PipelineOptions> = {}): PipelineOptions => (
   ...overrides,
 });
 
-const run = async (input: string, pipeline: PipelineOptions, extra: { language?: string; signal?: AbortSignal } = {}) => {
+const run = async (
+  input: string,
+  pipeline: PipelineOptions,
+  extra: { language?: string; signal?: AbortSignal } = {},
+) => {
   const work = await mkdtemp(join(dir, 'work-'));
   const progress: [number, number][] = [];
   try {
@@ -92,7 +101,12 @@ describe('stitch', () => {
     ];
     const segments = stitch(chunks, [
       { segments: [{ start: 1, end: 9.5, text: ' the cat sat on the mat ' }] },
-      { segments: [{ start: 0, end: 2, text: 'on the mat and purred' }, { start: 2, end: 99, text: 'loudly' }] },
+      {
+        segments: [
+          { start: 0, end: 2, text: 'on the mat and purred' },
+          { start: 2, end: 99, text: 'loudly' },
+        ],
+      },
     ]);
     expect(segments).toEqual([
       { start: 1, end: 9.5, text: 'the cat sat on the mat' },
@@ -113,7 +127,12 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
     // Every request is a well-formed transcription request on mono 16 kHz audio.
     expect(stt.calls.length).toBeGreaterThanOrEqual(4);
     for (const call of stt.calls) {
-      expect(call).toMatchObject({ model: 'whisper-1', responseFormat: 'verbose_json', granularities: ['segment'], language: 'en' });
+      expect(call).toMatchObject({
+        model: 'whisper-1',
+        responseFormat: 'verbose_json',
+        granularities: ['segment'],
+        language: 'en',
+      });
       expect(call).toMatchObject({ authorization: 'Bearer sk-test', sampleRate: 16000, channels: 1 });
       expect(call.durationS).toBeLessThanOrEqual(300.01);
     }
@@ -171,14 +190,18 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
   });
 
   it('rejects media without audio, corrupt media and media over the duration limit as user errors', async () => {
-    await expect(run(await silentVideo(dir), options())).rejects.toThrow(new UserError('The file has no audio stream'));
+    await expect(run(await silentVideo(dir), options())).rejects.toThrow(
+      new UserError('The file has no audio stream'),
+    );
     const corrupt = join(dir, 'corrupt.mp3');
     await writeFile(corrupt, Buffer.from('ID3 this is not really an mp3 file at all'));
     await expect(run(corrupt, options())).rejects.toBeInstanceOf(UserError);
     const text = join(dir, 'notes.txt');
     await writeFile(text, 'just text\n');
     await expect(run(text, options())).rejects.toThrow(/not a readable audio or video file/);
-    await expect(run(longFile, options({ maxDurationS: 600 }))).rejects.toThrow('The media lasts 1200 s; the limit is 600 s');
+    await expect(run(longFile, options({ maxDurationS: 600 }))).rejects.toThrow(
+      'The media lasts 1200 s; the limit is 600 s',
+    );
   });
 
   it('stops when the signal aborts, leaving nothing running', async () => {
@@ -186,7 +209,9 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
     stt.latencyMs = 2000;
     try {
       const started = Date.now();
-      const running = run(longFile, options({ maxChunkS: 60, concurrency: 2 }), { signal: controller.signal });
+      const running = run(longFile, options({ maxChunkS: 60, concurrency: 2 }), {
+        signal: controller.signal,
+      });
       setTimeout(() => {
         controller.abort(new Error('stop'));
       }, 1500);
@@ -200,7 +225,8 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
 
 describe('local provider (pocketsphinx)', () => {
   it('parses timed words into segments that break at pauses', () => {
-    const output = 'hello world\n<s> 0.000 0.100 1.0\nhello 0.110 0.500 0.9\nworld(2) 0.510 0.900 0.8\n<sil> 0.910 1.400 1.0\nagain 1.410 1.800 0.5\n</s> 1.810 1.900 1.0\n';
+    const output =
+      'hello world\n<s> 0.000 0.100 1.0\nhello 0.110 0.500 0.9\nworld(2) 0.510 0.900 0.8\n<sil> 0.910 1.400 1.0\nagain 1.410 1.800 0.5\n</s> 1.810 1.900 1.0\n';
     expect(parsePocketsphinx(output)).toEqual([
       { start: 0.11, end: 0.9, text: 'hello world' },
       { start: 1.41, end: 1.8, text: 'again' },
@@ -223,9 +249,9 @@ describe('local provider (pocketsphinx)', () => {
 
   it('reports a missing pocketsphinx clearly', async () => {
     const file = await steadyTone(dir, 'short4.wav', 2);
-    await expect(run(file, options({ provider: new LocalProvider('/nonexistent/pocketsphinx') }))).rejects.toThrow(
-      /not installed.*install pocketsphinx/,
-    );
+    await expect(
+      run(file, options({ provider: new LocalProvider('/nonexistent/pocketsphinx') })),
+    ).rejects.toThrow(/not installed.*install pocketsphinx/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { listen, readBody, sendJson, type LocalServer } from './http.js';
+import { listen, readMultipart, sendJson, type LocalServer } from './http.js';
 
 export interface FakeDataBank extends LocalServer {
   files: Map<string, { data: Buffer; contentType: string }>;
@@ -13,34 +13,36 @@ export interface FakeDataBank extends LocalServer {
 export async function fakeDataBank(apiKey = 'bank-key'): Promise<FakeDataBank> {
   const files = new Map<string, { data: Buffer; contentType: string }>();
   const server = await listen(async (request, response) => {
-    if (request.headers['x-api-key'] !== apiKey)
-      return sendJson(response, 401, { code: 'UNAUTHORIZED', message: 'no key', request_id: 'x' });
+    if (request.headers['x-api-key'] !== apiKey) {
+      sendJson(response, 401, { code: 'UNAUTHORIZED', message: 'no key', request_id: 'x' });
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://x');
     if (url.pathname === '/v1/files' && request.method === 'POST') {
-      const form = await new Request('http://x', {
-        method: 'POST',
-        headers: { 'content-type': request.headers['content-type'] ?? '' },
-        body: await readBody(request),
-      }).formData();
-      const file = form.get('file');
-      if (!(file instanceof Blob))
-        return sendJson(response, 400, { code: 'INVALID_INPUT', message: 'no file', request_id: 'x' });
-      const data = Buffer.from(await file.arrayBuffer());
+      const file = (await readMultipart(request)).files.get('file');
+      if (!file) {
+        sendJson(response, 400, { code: 'INVALID_INPUT', message: 'no file', request_id: 'x' });
+        return;
+      }
+      const { data } = file;
       const id = createHash('sha256').update(data).digest('hex');
       const existed = files.has(id);
-      files.set(id, { data, contentType: file.type || 'application/octet-stream' });
-      return sendJson(response, existed ? 200 : 201, {
+      files.set(id, { data, contentType: file.type });
+      sendJson(response, existed ? 200 : 201, {
         file_id: id,
         size: data.length,
         sha256: id,
         content_type: file.type,
         created_at: new Date().toISOString(),
       });
+      return;
     }
     const match = /^\/v1\/files\/([0-9a-f]{64})$/.exec(url.pathname);
     const file = match ? files.get(match[1] ?? '') : undefined;
-    if (!file)
-      return sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such file', request_id: 'x' });
+    if (!file) {
+      sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such file', request_id: 'x' });
+      return;
+    }
     response.writeHead(200, {
       'content-type': file.contentType,
       'content-length': file.data.length,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listen, readBody, sendJson, type LocalServer } from './http.js';
+import { listen, readMultipart, sendJson, type LocalServer } from './http.js';
 
 export interface SttCall {
   model: string;
@@ -37,34 +37,35 @@ export async function fakeStt(): Promise<FakeStt> {
     problems: [],
   };
   const server = await listen(async (request, response) => {
-    if (request.url !== '/v1/audio/transcriptions' || request.method !== 'POST')
-      return sendJson(response, 404, { error: { message: 'not found' } });
+    if (request.url !== '/v1/audio/transcriptions' || request.method !== 'POST') {
+      sendJson(response, 404, { error: { message: 'not found' } });
+      return;
+    }
     const contentType = request.headers['content-type'] ?? '';
     if (!contentType.startsWith('multipart/form-data')) {
       state.problems.push(`content-type ${contentType}`);
-      return sendJson(response, 400, { error: { message: 'multipart expected' } });
+      sendJson(response, 400, { error: { message: 'multipart expected' } });
+      return;
     }
-    const form = await new Request('http://x', {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: await readBody(request),
-    }).formData();
-    const file = form.get('file');
-    if (!(file instanceof Blob)) {
+    const form = await readMultipart(request);
+    const field = (name: string) => form.fields.get(name)?.[0] ?? null;
+    const file = form.files.get('file');
+    if (!file) {
       state.problems.push('no file part');
-      return sendJson(response, 400, { error: { message: "'file' is required" } });
+      sendJson(response, 400, { error: { message: "'file' is required" } });
+      return;
     }
-    const wav = Buffer.from(await file.arrayBuffer());
+    const wav = file.data;
     if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
       state.problems.push('not a WAV file');
     const channels = wav.readUInt16LE(22);
     const sampleRate = wav.readUInt32LE(24);
     const call: SttCall = {
-      model: String(form.get('model')),
-      responseFormat: String(form.get('response_format')),
-      granularities: form.getAll('timestamp_granularities[]').map(String),
-      language: form.get('language') as string | null,
-      prompt: form.get('prompt') as string | null,
+      model: field('model') ?? '',
+      responseFormat: field('response_format') ?? '',
+      granularities: form.fields.get('timestamp_granularities[]') ?? [],
+      language: field('language'),
+      prompt: field('prompt'),
       authorization: request.headers.authorization,
       sampleRate,
       channels,
@@ -73,12 +74,14 @@ export async function fakeStt(): Promise<FakeStt> {
     const index = state.calls.push(call) - 1;
     if (state.latencyMs > 0) await sleep(state.latencyMs);
     const failure = state.failures.shift();
-    if (failure !== undefined)
-      return sendJson(response, failure, { error: { message: `status ${failure}`, type: 'server_error' } });
+    if (failure !== undefined) {
+      sendJson(response, failure, { error: { message: `status ${failure}`, type: 'server_error' } });
+      return;
+    }
     const words = state.words(call, index);
     const half = Math.ceil(words.length / 2);
     const d = call.durationS;
-    return sendJson(response, 200, {
+    sendJson(response, 200, {
       task: 'transcribe',
       language: call.language ?? 'english',
       duration: d,

@@ -41,16 +41,20 @@ export async function fakeYouTube(videos: Record<string, FakeVideo>): Promise<Fa
     const body = (await readBody(request)).toString();
     state.requests.push({ method: request.method ?? '', path: url.pathname + url.search, body });
     if (url.pathname === '/youtubei/v1/player' && request.method === 'POST') {
-      if (state.failPlayer !== undefined)
-        return sendJson(response, state.failPlayer, { error: { code: state.failPlayer } });
+      if (state.failPlayer !== undefined) {
+        sendJson(response, state.failPlayer, { error: { code: state.failPlayer } });
+        return;
+      }
       const { videoId } = JSON.parse(body) as { videoId: string };
       const video = videos[videoId];
-      if (!video)
-        return sendJson(response, 200, {
+      if (!video) {
+        sendJson(response, 200, {
           playabilityStatus: { status: 'ERROR', reason: 'Video unavailable' },
         });
+        return;
+      }
       const base = `https://www.youtube.com/api/timedtext?v=${videoId}&ei=abc&caps=asr&opi=112496729&xoaf=5`;
-      return sendJson(response, 200, {
+      sendJson(response, 200, {
         responseContext: { visitorData: 'Cgt2aXNpdG9y' },
         playabilityStatus: {
           status: video.status ?? 'OK',
@@ -86,6 +90,7 @@ export async function fakeYouTube(videos: Record<string, FakeVideo>): Promise<Fa
           },
         }),
       });
+      return;
     }
     if (url.pathname === '/api/timedtext' && request.method === 'GET') {
       const video = videos[url.searchParams.get('v') ?? ''];
@@ -93,7 +98,10 @@ export async function fakeYouTube(videos: Record<string, FakeVideo>): Promise<Fa
       const track = video?.tracks.find(
         (t) => t.language === url.searchParams.get('lang') && Boolean(t.asr) === asr,
       );
-      if (!track) return sendJson(response, 404, {});
+      if (!track) {
+        sendJson(response, 404, {});
+        return;
+      }
       const tlang = url.searchParams.get('tlang');
       response.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' });
       response.end(

@@ -1,5 +1,12 @@
 import { createLogger, type PlatformApp } from '@platform/core';
-import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
+import {
+  closeRedis,
+  createQueue,
+  createRedis,
+  EventPublisher,
+  startWorker,
+  type WorkerHandle,
+} from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
