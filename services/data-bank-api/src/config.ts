@@ -19,11 +19,15 @@ const splitKeys = (value: string): string[] => [
 
 const byteCount = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
+const storageEnv = {
+  DATA_BANK_ROOT: z.string().default('./var/data-bank'),
+};
+
 const schema = z
   .object({
     ...sharedEnv,
+    ...storageEnv,
     PORT: port(8001),
-    DATA_BANK_ROOT: z.string().default('./var/data-bank'),
     DATA_BANK_UPLOAD_KEYS: csvList(),
     DATA_BANK_READ_KEYS: optionalKeys(),
     DATA_BANK_DELETE_KEYS: optionalKeys(),
@@ -76,4 +80,9 @@ export function readConfig(env: Env = process.env): Config {
     minFreeBytes: parsed.DATA_BANK_MIN_FREE_BYTES,
     ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
   };
+}
+
+/** What the maintenance commands (verify) need: where the files are. */
+export function readStorageConfig(env: Env = process.env): { root: string } {
+  return { root: loadConfig(z.object(storageEnv), env).DATA_BANK_ROOT };
 }
