@@ -29,20 +29,19 @@ export function encodePng(matrix: QrMatrix, options: PngOptions): Buffer {
   const { scale, margin, dark, light } = options;
   const width = (matrix.size + 2 * margin) * scale;
   const stride = 1 + Math.ceil(width / 8); // filter byte (0 = None) + packed pixels
-  const raw = Buffer.alloc(stride * width); // zero = light everywhere, quiet zone included
-  const row = Buffer.alloc(stride);
+  const raw = new Uint8Array(stride * width); // zero = light everywhere, quiet zone included
   for (let y = 0; y < matrix.size; y++) {
-    row.fill(0);
+    // Draw the first pixel row of this module row, then repeat it `scale` times.
+    const first = (y + margin) * scale * stride;
     for (let x = 0; x < matrix.size; x++) {
       if (matrix.data[y * matrix.size + x] !== 1) continue;
       const start = (x + margin) * scale;
       for (let px = start; px < start + scale; px++) {
-        const at = 1 + (px >> 3);
-        row[at] = (row[at] ?? 0) | (0x80 >> (px & 7));
+        const at = first + 1 + (px >> 3);
+        raw[at] = (raw[at] ?? 0) | (0x80 >> (px & 7));
       }
     }
-    const top = (y + margin) * scale;
-    for (let repeat = 0; repeat < scale; repeat++) row.copy(raw, (top + repeat) * stride);
+    for (let repeat = 1; repeat < scale; repeat++) raw.copyWithin(first + repeat * stride, first, first + stride);
   }
 
   const header = Buffer.alloc(13);
