@@ -49,7 +49,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     const spotify = spotifyOptions(config);
     const redirectUri = config.spotify.redirectUri;
     if (!spotify || !redirectUri) throw unavailable('Spotify (SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI)');
-    await tokens.get('spotify', userId).catch(() => undefined); // fails early without MUSIC_TOKEN_KEY
+    tokens.cipherKey(); // no point sending the user off when the tokens cannot be stored
     const { verifier, challenge } = pkcePair();
     const state = await newState({ provider: 'spotify', user_id: userId, verifier });
     return { authorize_url: spotifyAuthorizeUrl(spotify, { redirectUri, state, challenge }), state, expires_in: STATE_TTL_SECONDS };
@@ -82,7 +82,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     const userId = callerUser(request, options.apiKeys);
     const callback = config.lastfm.callbackUrl;
     if (!lastfmClient(config) || !callback || !config.lastfm.apiKey) throw unavailable('Last.fm (LASTFM_API_KEY, LASTFM_API_SECRET, LASTFM_CALLBACK_URL)');
-    await tokens.get('lastfm', userId).catch(() => undefined);
+    tokens.cipherKey();
     const state = await newState({ provider: 'lastfm', user_id: userId });
     const cb = new URL(callback);
     cb.searchParams.set('state', state);

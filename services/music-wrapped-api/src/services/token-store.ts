@@ -15,7 +15,8 @@ export class TokenStore {
     private readonly prefix = 'music:token:',
   ) {}
 
-  private cipherKey(): Buffer {
+  /** Throws 503 SERVICE_UNAVAILABLE when no MUSIC_TOKEN_KEY is configured. */
+  cipherKey(): Buffer {
     if (!this.key) throw new AppError('SERVICE_UNAVAILABLE', 'token storage is not configured (MUSIC_TOKEN_KEY)');
     return this.key;
   }

@@ -1,0 +1,3 @@
+export * from './fake-lastfm.js';
+export * from './fake-server.js';
+export * from './fake-spotify.js';
