@@ -2,6 +2,7 @@ import { isJobEvent, type PlatformEvent } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   EventPublisher,
   JobBase,
@@ -159,5 +160,26 @@ describe('job lifecycle', () => {
     expect(lastEvent(id)).toMatchObject({ error_kind: 'system', message: expect.stringContaining('stalled') as string });
     expect(await jobStatus(stalled, id)).toMatchObject({ status: 'failed', error: { kind: 'system' } });
     await stalled.close();
+  }, 30_000);
+
+  it('finishes the running job on SIGTERM, then exits cleanly', async () => {
+    const gracefulQueue = `${queueName}-graceful`;
+    const graceful = createQueue({ connection: commands, queue: gracefulQueue, prefix });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'tests/fixtures/graceful-worker.ts', REDIS_URL, prefix, gracefulQueue, namespace],
+      { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const work = defineJob({ domain: 'testing', queue: gracefulQueue, name: 'work', schema: JobBase.extend({ ms: z.number() }), process: () => Promise.resolve({}) });
+    const id = await work.enqueue(graceful, { user_id: '3', ms: 400 }, { jobId: uniqueName('graceful') });
+    await started;
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await jobStatus(graceful, id)).toMatchObject({ status: 'completed', result: { result: { slept: 400 } } });
+    await waitFor(finished(id));
+    expect(phases(id)).toEqual(['started', 'completed']);
+    await graceful.close();
   }, 30_000);
 });

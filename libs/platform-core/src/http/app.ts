@@ -67,6 +67,16 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
     );
     done();
   });
+  // Once closing, answers tell keep-alive clients to hang up, so close() need not wait for their idle sockets.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     const allowed = otherMethods(request.method, request.url);
