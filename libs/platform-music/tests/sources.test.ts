@@ -28,7 +28,7 @@ async function all(plays: AsyncIterable<PlayRecord>): Promise<PlayRecord[]> {
 const YEAR = { fromMs: Date.parse('2023-01-01T00:00:00Z'), toMs: Date.parse('2024-01-01T00:00:00Z') };
 
 describe('Last.fm', () => {
-  const scrobbles = Array.from({ length: 450 }, (_, i) => ({ uts: Date.parse('2023-12-31T00:00:00Z') / 1000 - i * 3600, track: `T${i % 9}`, artist: `A${i % 4}`, album: 'LP' }));
+  const scrobbles: { uts: number; track: string; artist: string; album?: string }[] = Array.from({ length: 450 }, (_, i) => ({ uts: Date.parse('2023-12-31T00:00:00Z') / 1000 - i * 3600, track: `T${i % 9}`, artist: `A${i % 4}`, album: 'LP' }));
   scrobbles.push({ uts: Date.parse('2022-06-01T00:00:00Z') / 1000, track: 'Old', artist: 'Past' });
 
   it('signs like Last.fm: sorted name+value pairs, secret appended, format left out', () => {
