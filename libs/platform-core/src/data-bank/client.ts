@@ -192,7 +192,7 @@ export class HttpDataBankClient implements DataBankClient {
     });
   }
 
-  info(fileId: string): Promise<FileRecord> {
+  async info(fileId: string): Promise<FileRecord> {
     const id = checkId(fileId);
     return this.call(() => this.http.json(`/v1/files/${id}/info`, FileRecord));
   }
