@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TranscriptionResult } from '../../models/transcript.js';
 import { segmentsText } from '../formats.js';
-import { normalise, probe, split, type MediaTools, type SilenceOptions } from './media.js';
+import { normalise, probe, split, type ChunkFile, type MediaTools, type SilenceOptions } from './media.js';
 import { maxChunkSeconds, planCuts } from './plan.js';
 import { ProviderError, type ChunkRequest, type ChunkTranscript, type SttProvider } from './provider.js';
 import { stitch } from './stitch.js';
@@ -51,24 +51,13 @@ async function withRetries(
   }
 }
 
-/** Probe, normalise to mono 16 kHz while finding silences, cut into chunks, transcribe them concurrently, stitch. */
-export async function transcribeFile(
-  options: PipelineOptions,
-  request: TranscribeRequest,
-): Promise<TranscriptionResult> {
-  const { tools, provider, signal } = { ...options, signal: request.signal };
-  const media = await probe(tools, request.input, signal);
-  if (options.maxDurationS > 0 && media.durationS > options.maxDurationS) {
-    throw new UserError(
-      `The media lasts ${Math.round(media.durationS)} s; the limit is ${options.maxDurationS} s`,
-    );
-  }
-  const wav = join(request.workDir, 'audio.wav');
-  const silences = await normalise(tools, request.input, wav, media.durationS, options.silence, signal);
-  const cuts = planCuts(media.durationS, silences, maxChunkSeconds(options.maxChunkS, options.maxChunkBytes));
-  const chunks = await split(tools, wav, cuts, request.workDir, signal);
-  await request.onPlan?.(chunks.length, media.durationS);
-
+/** Transcribes the chunks with bounded concurrency and retries; results stay in chunk order. */
+export async function transcribeChunks(
+  options: Pick<PipelineOptions, 'provider' | 'concurrency' | 'retries' | 'retryBaseMs'>,
+  chunks: ChunkFile[],
+  request: Pick<TranscribeRequest, 'language' | 'prompt' | 'signal' | 'onChunk'>,
+): Promise<ChunkTranscript[]> {
+  const { provider, signal } = { ...options, signal: request.signal };
   const limit = pLimit(options.concurrency);
   // The first chunk that fails for good stops the others.
   const failed = new AbortController();
@@ -96,16 +85,37 @@ export async function transcribeFile(
       }),
     ),
   );
-  const transcripts = await transcribing.catch((error: unknown) => {
+  return transcribing.catch((error: unknown) => {
     limit.clearQueue();
     failed.abort(error);
     throw error;
   });
+}
+
+/** Probe, normalise to mono 16 kHz while finding silences, cut into chunks, transcribe them concurrently, stitch. */
+export async function transcribeFile(
+  options: PipelineOptions,
+  request: TranscribeRequest,
+): Promise<TranscriptionResult> {
+  const { tools, signal } = { ...options, signal: request.signal };
+  const media = await probe(tools, request.input, signal);
+  if (options.maxDurationS > 0 && media.durationS > options.maxDurationS) {
+    throw new UserError(
+      `The media lasts ${Math.round(media.durationS)} s; the limit is ${options.maxDurationS} s`,
+    );
+  }
+  const wav = join(request.workDir, 'audio.wav');
+  const silences = await normalise(tools, request.input, wav, media.durationS, options.silence, signal);
+  const cuts = planCuts(media.durationS, silences, maxChunkSeconds(options.maxChunkS, options.maxChunkBytes));
+  const chunks = await split(tools, wav, cuts, request.workDir, signal);
+  await request.onPlan?.(chunks.length, media.durationS);
+
+  const transcripts = await transcribeChunks(options, chunks, request);
   const segments = stitch(chunks, transcripts);
   return {
     language: request.language ?? transcripts.find((t) => t.language !== undefined)?.language ?? null,
     duration_s: media.durationS,
-    provider: provider.name,
+    provider: options.provider.name,
     segments,
     text: segmentsText(segments),
   };
