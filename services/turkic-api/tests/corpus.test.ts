@@ -124,6 +124,16 @@ async function events(jobId: string): Promise<Record<string, unknown>[]> {
     .filter((event) => event.job_id === jobId);
 }
 
+/** The job's last event once it is of the given type: the failed/completed event follows the state change. */
+async function lastEvent(jobId: string, type: string): Promise<Record<string, unknown> | undefined> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const last = (await events(jobId)).at(-1);
+    if (last?.type === type || Date.now() > deadline) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function resultText(jobId: string): Promise<string[]> {
   const response = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
   expect(response.statusCode).toBe(200);
@@ -144,6 +154,7 @@ describe('corpus jobs end to end', () => {
     expect(lines[0]).toBe('qɑzɑqstɑn — ortɑləq ɑzɪjɑdɑʁə memleket, ɑstɑnɑsə ɑstɑnɑ qɑlɑsə.');
     expect(lines.join(' ')).not.toMatch(/[[\]{}'<>]|талқылау|ref/i);
 
+    await lastEvent(jobId, 'turkic.job.completed.v1');
     const types = (await events(jobId)).map((event) => event.type);
     expect(types[0]).toBe('turkic.job.started.v1');
     expect(types).toContain('turkic.job.progress.v1');
@@ -164,6 +175,7 @@ describe('corpus jobs end to end', () => {
       'Qazaq tılı türkı tılderınıñ qypşaq tobyna jatady.',
       'Almaty qalasy eldıñ eñ ırı qalasy bolyp tabylady.',
     ]);
+    await lastEvent(jobId, 'turkic.job.completed.v1');
     const percents = (await events(jobId)).filter((event) => event.type === 'turkic.job.progress.v1').map((event) => event.progress);
     // Reported while running, then once at the end (capped at 99 until the job completes).
     expect(percents).toEqual([33, 66, 99]);
@@ -194,7 +206,7 @@ describe('corpus jobs end to end', () => {
     const nothing = await finished(await start({ source: 'url', url: `${sources.base}/corpus.jsonl`, field: 'content', language: 'tr' }));
     expect(nothing.error?.message).toContain('no sentence passed the filters');
 
-    expect((await events(nothing.job_id)).at(-1)).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user' });
+    expect(await lastEvent(nothing.job_id, 'turkic.job.failed.v1')).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user' });
     const failedResult = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${nothing.job_id}/result` });
     expect(failedResult.statusCode).toBe(410);
     expect(failedResult.json()).toMatchObject({ code: 'JOB_FAILED', message: expect.stringContaining('no sentence passed') as string });
@@ -210,7 +222,7 @@ describe('corpus jobs end to end', () => {
     expect(cancelled.statusCode).toBe(202);
     const done = await finished(jobId);
     expect(done.error).toEqual({ kind: 'user', message: 'cancelled by the user' });
-    expect((await events(jobId)).at(-1)).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user', message: 'cancelled by the user' });
+    expect(await lastEvent(jobId, 'turkic.job.failed.v1')).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user', message: 'cancelled by the user' });
     const gone = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
     expect(gone.statusCode).toBe(410);
     expect((await app.inject({ method: 'DELETE', url: `/v1/corpus-jobs/${jobId}` })).statusCode).toBe(409);

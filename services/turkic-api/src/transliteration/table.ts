@@ -5,10 +5,16 @@ export type Script = 'Latn' | 'Cyrl' | 'Arab';
 
 interface CompiledRule {
   source: string;
+  /** One character and no context: matches whenever it is reached. */
+  simple: boolean;
   output: string;
   /** Output in title and upper case, for tables that preserve case. */
   title: string;
   upper: string;
+  /** The three outputs as UTF-16 code units, copied straight into the output buffer. */
+  units: Uint16Array;
+  titleUnits: Uint16Array;
+  upperUnits: Uint16Array;
   left: Matcher[];
   right: Matcher[];
 }
@@ -17,7 +23,20 @@ interface CompiledRule {
 type Matcher = (text: string, at: number) => number;
 
 const LETTER = /[\p{L}\p{M}]/u;
-const isLetter = (char: string | undefined) => char !== undefined && LETTER.test(char);
+const toUnits = (text: string) => Uint16Array.from({ length: text.length }, (_, index) => text.charCodeAt(index));
+const UTF16 = new TextDecoder('utf-16le');
+
+/** 1 letter, 2 not, 0 not yet known: memoised per UTF-16 code for the hot loop. */
+const letterCache = new Uint8Array(65536);
+function isLetterCode(code: number): boolean {
+  if (Number.isNaN(code)) return false;
+  let known = letterCache[code] ?? 0;
+  if (known === 0) {
+    known = LETTER.test(String.fromCharCode(code)) ? 1 : 2;
+    letterCache[code] = known;
+  }
+  return known === 1;
+}
 
 /**
  * One rule table, compiled: rules are grouped by their first character and ordered so that the first
@@ -33,7 +52,8 @@ export class Table {
   readonly ruleCount: number;
   private readonly locale: string;
   private readonly preserveCase: boolean;
-  private readonly byFirst = new Map<string, CompiledRule[]>();
+  /** Candidate rules by the UTF-16 code of their first (lower-case) character. */
+  private readonly byFirst: (CompiledRule[] | undefined)[];
   private readonly lowerCache = new Map<string, string>();
 
   constructor(spec: TableSpec) {
@@ -55,11 +75,12 @@ export class Table {
         b.rule.left.length + b.rule.right.length - (a.rule.left.length + a.rule.right.length) ||
         a.order - b.order,
     );
+    // A dense array (filled up to the highest code) keeps V8 from switching to slow dictionary elements.
+    const highest = Math.max(0, ...compiled.map(({ compiled: rule }) => rule.source.charCodeAt(0)));
+    this.byFirst = new Array<CompiledRule[] | undefined>(highest + 1).fill(undefined);
     for (const { compiled: rule } of compiled) {
-      const first = rule.source.charAt(0);
-      const list = this.byFirst.get(first) ?? [];
-      list.push(rule);
-      this.byFirst.set(first, list);
+      const first = rule.source.charCodeAt(0);
+      (this.byFirst[first] ??= []).push(rule);
     }
   }
 
@@ -70,8 +91,8 @@ export class Table {
     const matcher = (token: ContextToken, side: 'left' | 'right'): Matcher => {
       if (token.kind === 'boundary') {
         return side === 'left'
-          ? (text, at) => (isLetter(text[at - 1]) ? -1 : 0)
-          : (text, at) => (isLetter(text[at]) ? -1 : 0);
+          ? (text, at) => (isLetterCode(text.charCodeAt(at - 1)) ? -1 : 0)
+          : (text, at) => (isLetterCode(text.charCodeAt(at)) ? -1 : 0);
       }
       if (token.kind === 'class') {
         const members = classes.get(token.name) ?? new Set<string>();
@@ -89,9 +110,13 @@ export class Table {
     };
     return {
       source,
+      simple: source.length === 1 && rule.left.length === 0 && rule.right.length === 0,
       output: rule.output,
       title,
       upper,
+      units: toUnits(rule.output),
+      titleUnits: toUnits(title),
+      upperUnits: toUnits(upper),
       left: rule.left.map((token) => matcher(token, 'left')).reverse(),
       right: rule.right.map((token) => matcher(token, 'right')),
     };
@@ -141,47 +166,63 @@ export class Table {
 
   /**
    * Case of the output for a source written in upper case: all capitals inside an upper-case word
-   * (ШАХ → ŞAH), else title case (Шах → Şah).
+   * (ШАХ → ŞAH), else title case (Шах → Şah). A character is upper case when lower-casing changed it;
+   * the caller has checked that the source's first character is.
    */
-  private casedOutput(rule: CompiledRule, original: string, at: number): string {
-    const first = original[at] ?? '';
-    if (first === first.toLocaleLowerCase(this.locale) || rule.output.length === 0) return rule.output;
+  private casedUnits(rule: CompiledRule, original: string, lowered: string, at: number): Uint16Array {
     const end = at + rule.source.length;
-    const neighbour = isLetter(original[end]) ? original[end] : isLetter(original[at - 1]) ? original[at - 1] : undefined;
-    const sourceUpper = rule.source.length > 1 && original[at + 1] !== original[at + 1]?.toLocaleLowerCase(this.locale);
-    const wordUpper = neighbour !== undefined && neighbour !== neighbour.toLocaleLowerCase(this.locale);
-    return sourceUpper || wordUpper ? rule.upper : rule.title;
+    const upperAt = (index: number) => original.charCodeAt(index) !== lowered.charCodeAt(index);
+    const neighbour = isLetterCode(original.charCodeAt(end)) ? end : isLetterCode(original.charCodeAt(at - 1)) ? at - 1 : -1;
+    const allCaps = (rule.source.length > 1 && upperAt(at + 1)) || (neighbour >= 0 && upperAt(neighbour));
+    return allCaps ? rule.upperUnits : rule.titleUnits;
   }
 
   /**
    * Applies the table left to right: at each position the longest source whose left and right contexts
    * match the (lower-cased) input wins. Unmatched characters pass through (lower-cased for IPA tables).
    * Works on UTF-16 units: sources are BMP only, so astral characters never match and pass through whole.
+   * The output is assembled in a code-unit buffer, which avoids one string allocation per character.
    */
   apply(input: string): string {
     const original = input.normalize('NFC');
     const lowered = this.lower(original);
-    let out = '';
+    const source = this.preserveCase ? original : lowered;
+    const byFirst = this.byFirst;
+    let buffer = new Uint16Array(Math.max(16, Math.ceil(lowered.length * 1.5)));
+    let length = 0;
     let at = 0;
-    while (at < original.length) {
-      const candidates = this.byFirst.get(lowered.charAt(at));
+    while (at < lowered.length) {
+      const code = lowered.charCodeAt(at);
+      const candidates = byFirst[code];
       let matched: CompiledRule | undefined;
-      if (candidates) {
-        for (const rule of candidates) {
-          if (this.matches(rule, lowered, at)) {
+      if (candidates !== undefined) {
+        for (let index = 0; index < candidates.length; index++) {
+          const rule = candidates[index];
+          if (rule !== undefined && (rule.simple || this.matches(rule, lowered, at))) {
             matched = rule;
             break;
           }
         }
       }
-      if (matched) {
-        out += this.preserveCase ? this.casedOutput(matched, original, at) : matched.output;
-        at += matched.source.length;
-      } else {
-        out += this.preserveCase ? original.charAt(at) : lowered.charAt(at);
-        at += 1;
+      let units = matched?.units;
+      if (matched !== undefined && this.preserveCase && original.charCodeAt(at) !== code) {
+        units = this.casedUnits(matched, original, lowered, at);
       }
+      const needed = length + (units ? units.length : 1);
+      if (needed > buffer.length) {
+        const grown = new Uint16Array(needed * 2);
+        grown.set(buffer.subarray(0, length));
+        buffer = grown;
+      }
+      if (matched === undefined || units === undefined) {
+        buffer[length++] = source.charCodeAt(at);
+        at += 1;
+        continue;
+      }
+      // Outputs are a few units long: a plain loop beats TypedArray.set's call overhead.
+      for (let index = 0; index < units.length; index++) buffer[length++] = units[index] ?? 0;
+      at += matched.source.length;
     }
-    return out.normalize('NFC');
+    return UTF16.decode(buffer.subarray(0, length)).normalize('NFC');
   }
 }
