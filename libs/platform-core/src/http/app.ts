@@ -48,6 +48,8 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
     trustProxy: options.trustProxy ?? false,
     // Request logging is ours (one line per response, in onResponse below).
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    // request_id reaches every log line through the logger's context mixin; a binding would repeat it.
+    childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
