@@ -7,7 +7,7 @@ import { requireApiKey } from './routes/auth.js';
 import { registerCaptionRoutes } from './routes/captions.js';
 import { registerTranscriptionRoutes } from './routes/transcriptions.js';
 import type { YouTube } from './services/captions/youtube.js';
-import type { FileStore } from './services/data-bank.js';
+import type { FileStore } from './models/files.js';
 import type { transcriptionJob } from './workers/transcribe.js';
 
 export interface AppDeps {

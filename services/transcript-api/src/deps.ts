@@ -1,7 +1,6 @@
-import { serviceUrl } from '@platform/core';
+import { createDataBankClient, serviceUrl, type DataBankClient } from '@platform/core';
 import type { Config } from './config.js';
 import { YouTube } from './services/captions/youtube.js';
-import { DataBankFiles } from './services/data-bank.js';
 import { LocalProvider } from './services/stt/local.js';
 import { OpenAiProvider } from './services/stt/openai.js';
 import type { PipelineOptions } from './services/stt/pipeline.js';
@@ -14,11 +13,11 @@ export const youtubeFrom = (config: Config): YouTube =>
     timeoutMs: config.YOUTUBE_TIMEOUT_MS,
   });
 
-export const storeFrom = (config: Config): DataBankFiles =>
-  new DataBankFiles(
-    serviceUrl('data-bank-api', { explicit: config.DATA_BANK_URL, gateway: config.API_GATEWAY_URL }),
-    config.DATA_BANK_API_KEY,
-  );
+export const storeFrom = (config: Config): DataBankClient =>
+  createDataBankClient({
+    baseUrl: serviceUrl('data-bank-api', { explicit: config.DATA_BANK_URL, gateway: config.API_GATEWAY_URL }),
+    apiKey: config.DATA_BANK_API_KEY,
+  });
 
 export function providerFrom(config: Config): SttProvider {
   if (config.STT_PROVIDER === 'local') return new LocalProvider(config.POCKETSPHINX_PATH);

@@ -173,12 +173,8 @@ describe('speech-to-text jobs', () => {
   it('fails media without audio as a user error, and provider outages as a system error after retries', async () => {
     const stored = await fetch(`${bank.url}/v1/files`, {
       method: 'POST',
-      headers: { 'x-api-key': 'bank-key' },
-      body: (() => {
-        const form = new FormData();
-        form.set('file', new Blob([Buffer.from('definitely not audio')], { type: 'audio/mpeg' }), 'x.mp3');
-        return form;
-      })(),
+      headers: { 'x-api-key': 'bank-key', 'content-type': 'audio/mpeg' },
+      body: 'definitely not audio',
     });
     const { file_id: bad } = (await stored.json()) as { file_id: string };
     const rejected = await service.app.inject({

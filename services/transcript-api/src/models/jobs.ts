@@ -1,6 +1,6 @@
 import { JobBase } from '@platform/workers';
 import { z } from 'zod';
-import { FileId } from '../services/data-bank.js';
+import { FileId } from './files.js';
 import { OutputFormat } from './transcript.js';
 
 export const Language = z

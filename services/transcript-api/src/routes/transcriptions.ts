@@ -17,7 +17,7 @@ import {
 } from '../models/jobs.js';
 import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
 import { parseYouTubeUrl } from '../models/youtube-url.js';
-import { FileId, type FileStore } from '../services/data-bank.js';
+import { FileId, type FileStore } from '../models/files.js';
 import { CONTENT_TYPES, render } from '../services/formats.js';
 import type { transcriptionJob } from '../workers/transcribe.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TranscriptionJobData, type TranscriptionJobResult } from '../models/jobs.js';
 import type { TranscriptionResult } from '../models/transcript.js';
-import type { FileStore } from '../services/data-bank.js';
+import type { FileStore } from '../models/files.js';
 import { toSrt, toVtt } from '../services/formats.js';
 import { transcribeFile, type PipelineOptions } from '../services/stt/pipeline.js';
 import { downloadYouTubeAudio } from '../services/stt/youtube-audio.js';
