@@ -7,10 +7,14 @@ const dataBankKey = key();
 
 /** Secrets every local platform gets, so even a local platform is never open. */
 const generated = {
+  // data-bank: one key with every permission (read and delete keys default to the upload keys),
+  // which the other services use as their DATA_BANK_API_KEY.
   DATA_BANK_UPLOAD_KEYS: dataBankKey,
   DATA_BANK_API_KEY: dataBankKey,
-  PLATFORM_API_KEYS: key(),
-  MUSIC_TOKEN_KEY: randomBytes(32).toString('base64'),
+  TURKIC_API_KEYS: key(),
+  TRANSCRIPT_API_KEYS: key(),
+  MUSIC_API_KEYS: key(),
+  MUSIC_TOKEN_KEY: randomBytes(32).toString('hex'),
 };
 
 const path = '.env';
