@@ -1,10 +1,15 @@
 import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { redisReadiness, workerReadiness } from '@platform/workers';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { filesRoutes } from './routes/files.js';
+import { jobRoutes } from './routes/jobs.js';
 import { createAuthorizer } from './services/auth.js';
 import { FileStore } from './services/file-store.js';
 import type { StorageBackend } from './storage/backend.js';
+import { gcJob } from './workers/gc.js';
+import { verifyJob } from './workers/verify.js';
 
 export const SERVICE = 'data-bank-api';
 export const VERSION = '0.1.0';
@@ -13,12 +18,12 @@ export interface AppDeps {
   config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes'>;
   logger: Logger;
   backend: StorageBackend;
-  /** Checked by /readyz when given. */
-  redis?: Pick<Redis, 'ping'>;
+  /** The data_bank queue and its Redis connection: readiness (PING, a live worker), job routes. */
+  jobs?: { redis: Redis; queue: Queue };
 }
 
 function readinessChecks(deps: AppDeps): ReadinessCheck[] {
-  const { backend, config, redis } = deps;
+  const { backend, config } = deps;
   const checks: ReadinessCheck[] = [
     { name: 'storage', check: () => backend.checkWritable() },
     {
@@ -30,14 +35,7 @@ function readinessChecks(deps: AppDeps): ReadinessCheck[] {
       },
     },
   ];
-  if (redis) {
-    checks.push({
-      name: 'redis',
-      check: async () => {
-        await redis.ping();
-      },
-    });
-  }
+  if (deps.jobs) checks.push(redisReadiness(deps.jobs.redis), workerReadiness(deps.jobs.queue));
   return checks;
 }
 
@@ -56,5 +54,14 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   });
   const authorize = createAuthorizer(config.keys, config.allowAnonymous);
   await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store, authorize }));
+  if (deps.jobs) {
+    const { queue } = deps.jobs;
+    // Definitions only enqueue here; the worker process runs them.
+    const jobs = { verify: verifyJob(deps.backend), gc: gcJob(deps.backend, undefined) };
+    await app.register((scope, _options, done) => {
+      jobRoutes(scope, { queue, jobs, authorize });
+      done();
+    });
+  }
   return app;
 }

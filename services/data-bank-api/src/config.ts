@@ -1,5 +1,6 @@
 import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platform/core';
 import { z } from 'zod';
+import type { MaintenanceSchedule } from './workers/queue.js';
 
 /** Like csvList, but unset stays undefined so the key set can fall back to the upload keys. */
 const optionalKeys = () =>
@@ -17,24 +18,31 @@ const splitKeys = (value: string): string[] => [
   ),
 ];
 
-const byteCount = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 const storageEnv = {
   DATA_BANK_ROOT: z.string().default('./var/data-bank'),
 };
 
+const workerEnv = {
+  ...sharedEnv,
+  ...storageEnv,
+  DATA_BANK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
+  DATA_BANK_GC_EVERY_SECONDS: nonNegativeInt(60 * 60),
+  DATA_BANK_VERIFY_EVERY_SECONDS: nonNegativeInt(7 * 24 * 60 * 60),
+  DATA_BANK_IO_THREADS: z.coerce.number().int().min(1).max(1024).default(16),
+};
+
 const schema = z
   .object({
-    ...sharedEnv,
-    ...storageEnv,
+    ...workerEnv,
     PORT: port(8001),
     DATA_BANK_UPLOAD_KEYS: csvList(),
     DATA_BANK_READ_KEYS: optionalKeys(),
     DATA_BANK_DELETE_KEYS: optionalKeys(),
     DATA_BANK_ALLOW_ANONYMOUS: boolFlag(false),
-    DATA_BANK_MAX_FILE_BYTES: byteCount(0),
-    DATA_BANK_MIN_FREE_BYTES: byteCount(1024 ** 3),
-    DATA_BANK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
+    DATA_BANK_MAX_FILE_BYTES: nonNegativeInt(0),
+    DATA_BANK_MIN_FREE_BYTES: nonNegativeInt(1024 ** 3),
   })
   .refine((env) => env.DATA_BANK_ALLOW_ANONYMOUS || env.DATA_BANK_UPLOAD_KEYS.length > 0, {
     path: ['DATA_BANK_UPLOAD_KEYS'],
@@ -59,6 +67,7 @@ export interface Config {
   maxFileBytes: number;
   minFreeBytes: number;
   ttlSeconds: number | undefined;
+  ioThreads: number;
 }
 
 export function readConfig(env: Env = process.env): Config {
@@ -79,10 +88,42 @@ export function readConfig(env: Env = process.env): Config {
     maxFileBytes: parsed.DATA_BANK_MAX_FILE_BYTES,
     minFreeBytes: parsed.DATA_BANK_MIN_FREE_BYTES,
     ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
+    ioThreads: parsed.DATA_BANK_IO_THREADS,
   };
 }
 
 /** What the maintenance commands (verify) need: where the files are. */
 export function readStorageConfig(env: Env = process.env): { root: string } {
   return { root: loadConfig(z.object(storageEnv), env).DATA_BANK_ROOT };
+}
+
+export interface WorkerConfig extends MaintenanceSchedule {
+  logLevel: Config['logLevel'];
+  redisUrl: string;
+  root: string;
+  ttlSeconds: number | undefined;
+  ioThreads: number;
+}
+
+/** The worker process needs no API keys: it only touches storage and the queue. */
+export function readWorkerConfig(env: Env = process.env): WorkerConfig {
+  const parsed = loadConfig(z.object(workerEnv), env);
+  return {
+    logLevel: parsed.LOG_LEVEL,
+    redisUrl: parsed.REDIS_URL,
+    root: parsed.DATA_BANK_ROOT,
+    ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
+    gcEverySeconds: parsed.DATA_BANK_GC_EVERY_SECONDS,
+    verifyEverySeconds: parsed.DATA_BANK_VERIFY_EVERY_SECONDS,
+    ioThreads: parsed.DATA_BANK_IO_THREADS,
+  };
+}
+
+/**
+ * libuv runs file system calls, every fsync included, on its thread pool (4 threads by default), so
+ * concurrent uploads queue behind each other's fsyncs. The pool reads UV_THREADPOOL_SIZE when it first
+ * starts: call this before any asynchronous file system call. An explicit UV_THREADPOOL_SIZE wins.
+ */
+export function sizeIoThreadPool(threads: number): void {
+  process.env.UV_THREADPOOL_SIZE ??= String(threads);
 }

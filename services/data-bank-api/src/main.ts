@@ -1,11 +1,13 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { Redis } from 'ioredis';
+import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { resolve } from 'node:path';
 import { buildApp, SERVICE } from './app.js';
-import { readConfig } from './config.js';
+import { readConfig, sizeIoThreadPool } from './config.js';
 import { FsBackend } from './storage/fs-backend.js';
+import { QUEUE } from './workers/queue.js';
 
 const config = loadConfigOrExit(() => readConfig());
+sizeIoThreadPool(config.ioThreads);
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
 const root = resolve(config.root);
@@ -20,15 +22,13 @@ if (config.allowAnonymous) {
   }
 }
 
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-redis.on('error', (error) => {
-  logger.warn({ err: error.message }, 'redis connection error');
-});
+const redis = createRedis(config.redisUrl, 'command');
+const queue = createQueue({ connection: redis, queue: QUEUE });
 
-const app = await buildApp({ config, logger, backend, redis });
+const app = await buildApp({ config, logger, backend, jobs: { redis, queue } });
 await app.listen({ host: config.host, port: config.port });
 
 installGracefulShutdown({
   logger,
-  steps: [() => app.close(), () => redis.quit()],
+  steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)],
 });

@@ -1,0 +1,33 @@
+import { createLogger, loadConfigOrExit } from '@platform/core';
+import {
+  closeRedis,
+  createQueue,
+  createRedis,
+  EventPublisher,
+  runWorkerProcess,
+  startWorker,
+} from '@platform/workers';
+import { resolve } from 'node:path';
+import { readWorkerConfig, sizeIoThreadPool } from './config.js';
+import { FsBackend } from './storage/fs-backend.js';
+import { gcJob } from './workers/gc.js';
+import { QUEUE, scheduleMaintenance } from './workers/queue.js';
+import { verifyJob } from './workers/verify.js';
+
+const config = loadConfigOrExit(() => readWorkerConfig());
+sizeIoThreadPool(config.ioThreads);
+const logger = createLogger({ service: 'data-bank-worker', level: config.logLevel });
+
+const backend = await FsBackend.open(resolve(config.root));
+const commands = createRedis(config.redisUrl, 'command');
+const queue = createQueue({ connection: commands, queue: QUEUE });
+await scheduleMaintenance(queue, config);
+
+const handle = startWorker({
+  connection: createRedis(config.redisUrl, 'blocking'),
+  queue: QUEUE,
+  jobs: [verifyJob(backend), gcJob(backend, config.ttlSeconds)],
+  publisher: new EventPublisher(commands),
+  logger,
+});
+runWorkerProcess({ logger, workers: [handle], closers: [() => queue.close(), () => closeRedis(commands)] });
