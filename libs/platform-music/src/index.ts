@@ -8,5 +8,6 @@ export * from './importers/json-array.js';
 export * from './model.js';
 export * from './render/card.js';
 export * from './render/html.js';
+export * from './sources/apple.js';
 export * from './sources/lastfm.js';
 export * from './sources/spotify.js';

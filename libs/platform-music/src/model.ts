@@ -8,6 +8,11 @@ export interface PlayRecord {
   service: ServiceName;
   /** When the play started (UTC epoch ms). */
   played_at_ms: number;
+  /**
+   * The service gave no time and `played_at_ms` is an estimate (Apple Music's live API: plays placed
+   * back-to-back before the fetch). Counted in totals and rankings, left out of hours, weekdays and days.
+   */
+  played_at_approximate?: boolean;
   /** The listener's UTC offset at the time, when the service records it (Apple does). */
   utc_offset_minutes?: number;
   track: string;

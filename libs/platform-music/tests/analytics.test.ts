@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CrossSourceDeduper, NotEnoughPlaysError, wrapped, ZoneClock, type PlayRecord, type ServiceName } from '../src/index.js';
+import { CrossSourceDeduper, NotEnoughPlaysError, renderHtml, wrapped, ZoneClock, type PlayRecord, type ServiceName } from '../src/index.js';
 
 const NOW = new Date('2024-01-15T12:00:00Z');
 
@@ -47,6 +47,7 @@ describe('wrapped analytics', () => {
         minutes: 31.3,
         plays_without_duration: 2,
         short_plays_skipped: 1,
+        plays_with_approximate_time: 0,
         distinct_tracks: 5,
         distinct_artists: 4,
         distinct_albums: 2,
@@ -163,6 +164,23 @@ describe('wrapped analytics', () => {
       'only 9 plays in 2023; a report needs at least 10',
     );
     await expect(wrapped(golden, { year: 2023, timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('counts plays with an approximate time in totals, rankings and months, not in hours, weekdays or days', async () => {
+    const precise = Array.from({ length: 10 }, (_, i) => play(`2023-06-0${i % 5 + 1}T12:00:00Z`, 'Exact', 'Known', 200_000));
+    const approximate = Array.from({ length: 5 }, (_, i) =>
+      play(`2023-11-20T0${i}:00:00Z`, 'Guess', 'Recent', undefined, { service: 'apple_music', duration_ms: 180_000, played_at_approximate: true }),
+    );
+    const report = await wrapped([...precise, ...approximate], { year: 2023, timeZone: 'UTC', now: NOW });
+    expect(report.totals).toMatchObject({ plays: 15, minutes: 48.3, plays_with_approximate_time: 5, plays_without_duration: 0 });
+    expect(report.top_artists.map((artist) => [artist.name, artist.plays])).toEqual([['Known', 10], ['Recent', 5]]);
+    expect(report.months.map((month) => [month.month, month.plays])).toEqual([[6, 10], [11, 5]]);
+    expect(report.by_hour.reduce((a, b) => a + b)).toBe(10);
+    expect(report.by_hour[12]).toBe(10);
+    expect(report.by_weekday.reduce((a, b) => a + b)).toBe(10);
+    expect(report.longest_streak).toEqual({ days: 5, start: '2023-06-01', end: '2023-06-05' });
+    expect(report.busiest_day).toMatchObject({ plays: 2 });
+    expect(renderHtml(report)).toContain('5 plays have only an approximate time');
   });
 
   it('has no new artists without earlier history', async () => {

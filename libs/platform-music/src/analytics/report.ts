@@ -17,6 +17,8 @@ export const WrappedReport = z.object({
     plays_without_duration: z.number().int(),
     /** Plays under 30 s: not counted at all. */
     short_plays_skipped: z.number().int(),
+    /** Plays whose time is an estimate (Apple Music live API): in totals, rankings and months only. */
+    plays_with_approximate_time: z.number().int(),
     distinct_tracks: z.number().int(),
     distinct_artists: z.number().int(),
     distinct_albums: z.number().int(),
@@ -33,7 +35,7 @@ export const WrappedReport = z.object({
       top_track: RankedTrack.nullable(),
     }),
   ),
-  /** Plays per local hour 0..23. */
+  /** Plays per local hour 0..23 (plays with an approximate time left out, as in weekdays and days). */
   by_hour: z.array(z.number().int()).length(24),
   /** Plays per weekday, Monday first. */
   by_weekday: z.array(z.number().int()).length(7),

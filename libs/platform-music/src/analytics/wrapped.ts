@@ -64,6 +64,7 @@ export class WrappedAccumulator {
   private ms = 0;
   private withoutDuration = 0;
   private shortSkipped = 0;
+  private approximate = 0;
   private earlierHistory = false;
 
   constructor(options: { year: number; timeZone: string }) {
@@ -110,6 +111,11 @@ export class WrappedAccumulator {
     bump(month.artists, artistKey, artist, '', ms);
     bump(month.tracks, trackKey, play.track, artist, ms);
 
+    // An estimated time is good enough for the year and month, not for the hour, weekday or day.
+    if (play.played_at_approximate) {
+      this.approximate++;
+      return;
+    }
     const day = this.days.get(local.day);
     if (day) {
       day.plays++;
@@ -136,6 +142,7 @@ export class WrappedAccumulator {
         minutes: minutes(this.ms),
         plays_without_duration: this.withoutDuration,
         short_plays_skipped: this.shortSkipped,
+        plays_with_approximate_time: this.approximate,
         distinct_tracks: this.tracks.size,
         distinct_artists: this.artists.size,
         distinct_albums: this.albums.size,

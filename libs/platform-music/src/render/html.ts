@@ -60,7 +60,7 @@ ${bars('Plays by month', MONTHS, months)}
 ${bars('Plays by hour of day', Array.from({ length: 24 }, (_, h) => String(h)), report.by_hour)}
 ${bars('Plays by weekday', WEEKDAYS, report.by_weekday)}
 ${report.new_artists ? table('New this year', ['Artist', 'Plays'], report.new_artists.top.map((a) => [a.name, a.plays])) : ''}
-<footer>Times in ${esc(report.time_zone)}. Plays under 30 seconds are not counted${report.totals.plays_without_duration > 0 ? `; ${num(report.totals.plays_without_duration)} plays had no known length and add no minutes` : ''}. Generated ${esc(report.generated_at)}.</footer>
+<footer>Times in ${esc(report.time_zone)}. Plays under 30 seconds are not counted${report.totals.plays_without_duration > 0 ? `; ${num(report.totals.plays_without_duration)} plays had no known length and add no minutes` : ''}${report.totals.plays_with_approximate_time > 0 ? `; ${num(report.totals.plays_with_approximate_time)} plays have only an approximate time (Apple Music recent plays) and are left out of hours, weekdays, streaks and the busiest day` : ''}. Generated ${esc(report.generated_at)}.</footer>
 </main></body></html>
 `;
 }

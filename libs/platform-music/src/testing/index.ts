@@ -1,3 +1,4 @@
+export * from './fake-apple-music.js';
 export * from './fake-lastfm.js';
 export * from './fake-server.js';
 export * from './fake-spotify.js';
