@@ -1,4 +1,7 @@
-import { csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, url, type Env } from '@platform/core';
+import { ConfigError, csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, url, type Env } from '@platform/core';
+import { APPLE_MAX_TOKEN_SECONDS } from '@platform/music';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -31,7 +34,50 @@ const schema = z.object({
   LASTFM_CALLBACK_URL: url().optional(),
   LASTFM_API_URL: url().default('https://ws.audioscrobbler.com/2.0/'),
   LASTFM_AUTH_URL: url().default('https://www.last.fm/api/auth/'),
+  APPLE_MUSIC_TEAM_ID: z.string().optional(),
+  APPLE_MUSIC_KEY_ID: z.string().optional(),
+  /** The MusicKit .p8 key as PEM text (`\n` escapes accepted), or its file in APPLE_MUSIC_PRIVATE_KEY_PATH. */
+  APPLE_MUSIC_PRIVATE_KEY: z.string().optional(),
+  APPLE_MUSIC_PRIVATE_KEY_PATH: z.string().optional(),
+  APPLE_MUSIC_API_URL: url().default('https://api.music.apple.com'),
+  APPLE_MUSIC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(600).max(APPLE_MAX_TOKEN_SECONDS).default(12 * 3600),
 });
+
+type Parsed = z.output<typeof schema>;
+
+/** The MusicKit key, read and checked (a P-256 PKCS#8 key) at start rather than at the first request. */
+function applePrivateKey(parsed: Parsed): string | undefined {
+  const { APPLE_MUSIC_PRIVATE_KEY: inline, APPLE_MUSIC_PRIVATE_KEY_PATH: path } = parsed;
+  if (inline !== undefined && path !== undefined) throw new ConfigError(['APPLE_MUSIC_PRIVATE_KEY and APPLE_MUSIC_PRIVATE_KEY_PATH: set one, not both']);
+  let pem: string;
+  if (path !== undefined) {
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError([`APPLE_MUSIC_PRIVATE_KEY_PATH: cannot read ${path}: ${(error as Error).message}`]);
+    }
+  } else if (inline !== undefined) pem = inline.replaceAll('\\n', '\n');
+  else return undefined;
+  const name = path === undefined ? 'APPLE_MUSIC_PRIVATE_KEY' : 'APPLE_MUSIC_PRIVATE_KEY_PATH';
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' && pem.includes('BEGIN PRIVATE KEY')) return pem;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError([`${name}: must be the MusicKit .p8 key (PKCS#8 PEM, EC P-256)`]);
+}
+
+function appleConfig(parsed: Parsed): Config['apple'] {
+  const privateKey = applePrivateKey(parsed);
+  const { APPLE_MUSIC_TEAM_ID: teamId, APPLE_MUSIC_KEY_ID: keyId } = parsed;
+  const set = [teamId, keyId, privateKey].filter((value) => value !== undefined).length;
+  if (set !== 0 && set !== 3) {
+    throw new ConfigError(['APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID and APPLE_MUSIC_PRIVATE_KEY(_PATH) go together: set all three or none']);
+  }
+  const credentials = teamId !== undefined && keyId !== undefined && privateKey !== undefined ? { teamId, keyId, privateKey } : undefined;
+  return { credentials, apiUrl: parsed.APPLE_MUSIC_API_URL, tokenTtlSeconds: parsed.APPLE_MUSIC_TOKEN_TTL_SECONDS };
+}
 
 export interface Config {
   host: string;
@@ -46,6 +92,8 @@ export interface Config {
   tmpDir: string | undefined;
   spotify: { clientId: string | undefined; redirectUri: string | undefined; accountsUrl: string; apiUrl: string };
   lastfm: { apiKey: string | undefined; apiSecret: string | undefined; callbackUrl: string | undefined; apiUrl: string; authUrl: string };
+  /** Apple Music's live API; `credentials` unset: the Apple routes answer 503. */
+  apple: { credentials: { teamId: string; keyId: string; privateKey: string } | undefined; apiUrl: string; tokenTtlSeconds: number };
 }
 
 export function readConfig(env: Env = process.env): Config {
@@ -74,5 +122,6 @@ export function readConfig(env: Env = process.env): Config {
       apiUrl: parsed.LASTFM_API_URL,
       authUrl: parsed.LASTFM_AUTH_URL,
     },
+    apple: appleConfig(parsed),
   };
 }

@@ -10,7 +10,7 @@ const ImportId = z.string().regex(/^imp_[0-9a-f]{32}$/, 'an import id from POST 
 
 export const SourceSpec = z.union([
   z.object({ service: ServiceName, import_id: ImportId }).strict(),
-  z.object({ service: z.enum(['lastfm', 'spotify']), live: z.literal(true) }).strict(),
+  z.object({ service: z.enum(['lastfm', 'spotify', 'apple_music']), live: z.literal(true) }).strict(),
 ]);
 export type SourceSpec = z.infer<typeof SourceSpec>;
 

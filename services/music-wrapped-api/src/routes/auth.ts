@@ -1,12 +1,19 @@
 import { AppError, type PlatformApp } from '@platform/core';
-import { exchangeSpotifyCode, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
+import { AppleMusicApi, exchangeSpotifyCode, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { callerUser } from '../services/caller.js';
-import { LASTFM_TOKEN_TTL_SECONDS, lastfmClient, SPOTIFY_TOKEN_TTL_SECONDS, spotifyOptions } from '../services/live-sources.js';
-import type { Provider, TokenStore } from '../services/token-store.js';
+import {
+  APPLE_TOKEN_TTL_SECONDS,
+  appleOptions,
+  LASTFM_TOKEN_TTL_SECONDS,
+  lastfmClient,
+  SPOTIFY_TOKEN_TTL_SECONDS,
+  spotifyOptions,
+} from '../services/live-sources.js';
+import { PROVIDERS, type Provider, type TokenStore } from '../services/token-store.js';
 
 export interface AuthRoutesOptions {
   config: Config;
@@ -19,7 +26,8 @@ export interface AuthRoutesOptions {
 const STATE_TTL_SECONDS = 600;
 const PendingState = z.object({ provider: z.enum(['spotify', 'lastfm']), user_id: z.string(), verifier: z.string().optional() });
 const StartResponse = z.object({ authorize_url: z.string(), state: z.string(), expires_in: z.number() });
-const Connected = z.object({ connected: z.enum(['spotify', 'lastfm']), user_id: z.string(), account: z.string().optional() });
+const Connected = z.object({ connected: z.enum(PROVIDERS), user_id: z.string(), account: z.string().optional(), storefront: z.string().optional() });
+const DeveloperToken = z.object({ developer_token: z.string(), expires_at: z.string() });
 
 const unavailable = (what: string) => new AppError('SERVICE_UNAVAILABLE', `${what} is not configured on this server`);
 
@@ -111,9 +119,44 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     },
   );
 
+  // Apple Music has no redirect flow: MusicKit JS in the user's browser, configured with the developer
+  // token, authorizes the user and yields a Music User Token, which the trusted caller hands over here.
+  app.get(
+    '/v1/auth/apple_music/developer-token',
+    { schema: { summary: 'A developer token for MusicKit JS (shared by every user, cached until near expiry)', response: { 200: DeveloperToken } } },
+    async (request, reply) => {
+      callerUser(request, options.apiKeys);
+      const apple = appleOptions(config);
+      if (!apple) throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
+      const { token, expiresAtMs } = await apple.developerToken.get();
+      return reply.header('cache-control', 'no-store').send({ developer_token: token, expires_at: new Date(expiresAtMs).toISOString() });
+    },
+  );
+
+  app.put(
+    '/v1/auth/apple_music',
+    {
+      schema: {
+        summary: "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
+        body: z.object({ music_user_token: z.string().min(1).max(4096) }).strict(),
+        response: { 200: Connected },
+      },
+    },
+    async (request) => {
+      const userId = callerUser(request, options.apiKeys);
+      const apple = appleOptions(config);
+      if (!apple) throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
+      tokens.cipherKey();
+      // Proves the token before keeping it: a refused one is 401 INVALID_CREDENTIALS now, not a failed job later.
+      const storefront = await new AppleMusicApi(apple, request.body.music_user_token).storefront();
+      await tokens.put('apple_music', userId, { music_user_token: request.body.music_user_token, storefront }, APPLE_TOKEN_TTL_SECONDS);
+      return { connected: 'apple_music' as const, user_id: userId, storefront };
+    },
+  );
+
   app.delete(
     '/v1/auth/:provider',
-    { schema: { summary: 'Forget a connected account', params: z.object({ provider: z.enum(['spotify', 'lastfm']) }) } },
+    { schema: { summary: 'Forget a connected account', params: z.object({ provider: z.enum(PROVIDERS) }) } },
     async (request, reply) => {
       await tokens.delete(request.params.provider, callerUser(request, options.apiKeys));
       return reply.status(204).send();

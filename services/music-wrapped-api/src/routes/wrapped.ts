@@ -64,7 +64,8 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
           if (!record) throw new AppError('NOT_FOUND', `no import ${source.import_id}`);
           if (record.service !== source.service) throw new AppError('INVALID_INPUT', `import ${source.import_id} is a ${record.service} export, not ${source.service}`);
         } else if (!(await options.tokens.get(source.service, userId))) {
-          throw new AppError('INVALID_INPUT', `no connected ${source.service} account: connect it through /v1/auth/${source.service}/start first`);
+          const how = source.service === 'apple_music' ? 'PUT /v1/auth/apple_music' : `/v1/auth/${source.service}/start`;
+          throw new AppError('INVALID_INPUT', `no connected ${source.service} account: connect it through ${how} first`);
         }
       }
       const jobId = await options.job.enqueue(queue, { user_id: userId, ...body });

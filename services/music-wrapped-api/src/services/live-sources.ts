@@ -1,13 +1,28 @@
-import { CredentialsError, LastfmClient, LastfmSource, SpotifyApi, SpotifySource, type HistorySource, type SpotifyOptions } from '@platform/music';
+import {
+  AppleDeveloperToken,
+  AppleMusicApi,
+  AppleMusicSource,
+  CredentialsError,
+  LastfmClient,
+  LastfmSource,
+  SpotifyApi,
+  SpotifySource,
+  type AppleMusicOptions,
+  type HistorySource,
+  type SpotifyOptions,
+} from '@platform/music';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import type { TokenStore } from './token-store.js';
+import type { Provider, TokenStore } from './token-store.js';
 
 export const SPOTIFY_TOKEN_TTL_SECONDS = 180 * 24 * 60 * 60;
 export const LASTFM_TOKEN_TTL_SECONDS = 365 * 24 * 60 * 60;
+/** Music User Tokens last about six months and cannot be refreshed: the user hands over a new one. */
+export const APPLE_TOKEN_TTL_SECONDS = 180 * 24 * 60 * 60;
 
 const SpotifyStored = z.object({ access_token: z.string(), refresh_token: z.string(), expires_at: z.number() });
 const LastfmStored = z.object({ session_key: z.string(), username: z.string() });
+export const AppleStored = z.object({ music_user_token: z.string(), storefront: z.string() });
 
 export function spotifyOptions(config: Config): SpotifyOptions | undefined {
   const { clientId, accountsUrl, apiUrl } = config.spotify;
@@ -19,9 +34,23 @@ export function lastfmClient(config: Config): LastfmClient | undefined {
   return apiKey && apiSecret ? new LastfmClient({ apiKey, apiSecret, apiUrl }) : undefined;
 }
 
+// One developer token serves every user, so one signer (and its cache) per configuration.
+const appleSigners = new WeakMap<Config, AppleDeveloperToken>();
+
+export function appleOptions(config: Config): AppleMusicOptions | undefined {
+  const { credentials, apiUrl, tokenTtlSeconds } = config.apple;
+  if (!credentials) return undefined;
+  let developerToken = appleSigners.get(config);
+  if (!developerToken) {
+    developerToken = new AppleDeveloperToken({ ...credentials, lifetimeSeconds: tokenTtlSeconds });
+    appleSigners.set(config, developerToken);
+  }
+  return { apiUrl, developerToken };
+}
+
 /** Builds the live history source of a user's connected account from the stored (encrypted) tokens. */
 export function liveSources(config: Config, tokens: TokenStore) {
-  return async (service: 'lastfm' | 'spotify', userId: string): Promise<HistorySource> => {
+  return async (service: Provider, userId: string): Promise<HistorySource> => {
     const stored = await tokens.get(service, userId);
     if (!stored) throw new CredentialsError(`no connected ${service} account`);
     if (service === 'lastfm') {
@@ -29,6 +58,11 @@ export function liveSources(config: Config, tokens: TokenStore) {
       if (!client) throw new CredentialsError('Last.fm is not configured on this server');
       const session = LastfmStored.parse(stored);
       return new LastfmSource(client, session.username, session.session_key);
+    }
+    if (service === 'apple_music') {
+      const options = appleOptions(config);
+      if (!options) throw new CredentialsError('Apple Music is not configured on this server');
+      return new AppleMusicSource(new AppleMusicApi(options, AppleStored.parse(stored).music_user_token));
     }
     const options = spotifyOptions(config);
     if (!options) throw new CredentialsError('Spotify is not configured on this server');

@@ -2,7 +2,8 @@ import { AppError } from '@platform/core';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-export type Provider = 'spotify' | 'lastfm';
+export const PROVIDERS = ['spotify', 'lastfm', 'apple_music'] as const;
+export type Provider = (typeof PROVIDERS)[number];
 
 /**
  * OAuth tokens per user and provider in Redis, sealed with AES-256-GCM (random 12-byte IV, the key name

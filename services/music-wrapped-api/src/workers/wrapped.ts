@@ -16,12 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMAIN, QUEUE, WrappedJobData, type SourceSpec, type WrappedResultFiles } from '../models/wrapped.js';
 import type { ImportStore } from '../services/import-store.js';
+import type { Provider } from '../services/token-store.js';
 
 export interface WrappedJobDeps {
   imports: ImportStore;
   dataBank: DataBankClient;
   /** The live history of a connected account; throws a CredentialsError when the user has none. */
-  liveSource: (service: 'lastfm' | 'spotify', userId: string) => Promise<HistorySource>;
+  liveSource: (service: Provider, userId: string) => Promise<HistorySource>;
   tmpDir?: string | undefined;
 }
 
@@ -66,7 +67,6 @@ async function buildReport(deps: WrappedJobDeps, data: WrappedJobData, context: 
 }
 
 const describe = (spec: SourceSpec) => ('import_id' in spec ? `import ${spec.import_id}` : 'account');
-
 
 export function createWrappedJob(deps: WrappedJobDeps) {
   return defineJob({
