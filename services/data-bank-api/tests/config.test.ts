@@ -1,6 +1,6 @@
 import { ConfigError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../src/config.js';
+import { readConfig, readStorageConfig, readWorkerConfig } from '../src/config.js';
 
 describe('readConfig', () => {
   it('has working defaults given upload keys, and read/delete keys fall back to them', () => {
@@ -52,5 +52,27 @@ describe('readConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+describe('worker and storage configuration', () => {
+  it('needs no API keys and has the maintenance schedule', () => {
+    expect(readWorkerConfig({})).toEqual({
+      logLevel: 'info',
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      root: './var/data-bank',
+      ttlSeconds: undefined,
+      gcEverySeconds: 3600,
+      verifyEverySeconds: 604800,
+      ioThreads: 16,
+    });
+    expect(
+      readWorkerConfig({ DATA_BANK_VERIFY_EVERY_SECONDS: '0', DATA_BANK_TTL_SECONDS: '86400' }),
+    ).toMatchObject({
+      verifyEverySeconds: 0,
+      ttlSeconds: 86400,
+    });
+    expect(() => readWorkerConfig({ DATA_BANK_TTL_SECONDS: '0' })).toThrow(/DATA_BANK_TTL_SECONDS/);
+    expect(readStorageConfig({ DATA_BANK_ROOT: '/srv/files' })).toEqual({ root: '/srv/files' });
   });
 });
