@@ -2,7 +2,9 @@ import { FileList, FileRecord } from '@platform/core';
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   byteStream,
@@ -177,6 +179,21 @@ describe('uploads and downloads', () => {
     expect((await server.request(`/v1/files/${sha256(data)}`)).status).toBe(404);
     expect((await server.request(`/v1/files/${sha256(data)}`, { method: 'HEAD' })).status).toBe(404);
     expect((await server.request(`/v1/files/${sha256(data)}/info`)).status).toBe(404);
+  });
+
+  it('keeps nothing of an upload whose client goes away mid-body', async () => {
+    const upload = request(`${server.url}/v1/files`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEYS.admin },
+    });
+    upload.on('error', () => undefined);
+    upload.write(Buffer.alloc(3 * MiB, 1));
+    const deadline = Date.now() + 10_000;
+    while ((await tempEntries(server.root)).length === 0 && Date.now() < deadline) await sleep(20);
+    upload.destroy();
+    while ((await tempEntries(server.root)).length > 0 && Date.now() < deadline) await sleep(20);
+    expect(await tempEntries(server.root)).toEqual([]);
+    expect(await storedIds(server.root)).not.toContain(sha256(Buffer.alloc(3 * MiB, 1)));
   });
 
   it('keeps concurrent identical uploads as one file', async () => {

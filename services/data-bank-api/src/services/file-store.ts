@@ -80,6 +80,10 @@ export class FileStore {
       return await pending.commit(record);
     } catch (error) {
       await pending.abort();
+      if (source.errored && error === source.errored) {
+        // The client went away mid-body: its fault, and nobody is left to read an answer.
+        throw new AppError('INVALID_INPUT', 'the upload ended before its last byte', { cause: error });
+      }
       throw error;
     }
   }
