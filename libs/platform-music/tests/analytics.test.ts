@@ -200,4 +200,16 @@ describe('CrossSourceDeduper', () => {
     expect(deduper.accept(at('spotify', '2023-01-01T10:00:30Z'))).toBe(true); // same service: a real repeat
     expect(deduper.accept(at('lastfm', '2023-01-01T10:00:00Z', 'Other'))).toBe(true);
   });
+
+  it('matches one copy per service, and an approximate time within a day', () => {
+    const deduper = new CrossSourceDeduper();
+    expect(deduper.accept(at('spotify', '2023-01-01T10:00:00Z'))).toBe(true);
+    expect(deduper.accept(at('lastfm', '2023-01-01T10:01:00Z'))).toBe(false);
+    expect(deduper.accept(at('lastfm', '2023-01-01T10:02:00Z'))).toBe(true); // a second play: the first copy is taken
+    const recent = (iso: string) => ({ ...at('apple_music', iso), played_at_approximate: true });
+    expect(deduper.accept(recent('2023-01-01T18:00:00Z'))).toBe(false); // scrobbled to Last.fm too, hours off
+    expect(deduper.accept(recent('2023-01-01T18:05:00Z'))).toBe(false);
+    expect(deduper.accept(recent('2023-01-01T18:10:00Z'))).toBe(true); // more plays than the others logged
+    expect(deduper.accept(recent('2023-01-03T18:00:00Z'))).toBe(true);
+  });
 });

@@ -125,10 +125,13 @@ describe('Apple Music', () => {
     });
   });
 
-  it('needs a connected account for a live source, and forgets one on DELETE', async () => {
+  it('needs a connected account for a live source, not alongside an Apple export, and forgets one on DELETE', async () => {
     const missing = await send('POST', '/v1/wrapped', { year: 2023, sources: [{ service: 'apple_music', live: true }] }, '5');
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { message: string }).message).toContain('PUT /v1/auth/apple_music');
+    const both = await send('POST', '/v1/wrapped', { year: 2023, sources: [{ service: 'apple_music', live: true }, { service: 'apple_music', import_id: `imp_${'0'.repeat(32)}` }] }, '5');
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { message: string }).message).toContain('not both');
     expect((await send('PUT', '/v1/auth/apple_music', { music_user_token: 'mut-good' }, '6')).status).toBe(200);
     expect((await send('DELETE', '/v1/auth/apple_music', undefined, '6')).status).toBe(204);
     expect(await service.redis.exists(`${service.namespace}token:apple_music:6`)).toBe(0);

@@ -58,6 +58,11 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
     async (request, reply) => {
       const userId = callerUser(request, options.apiKeys);
       const body = request.body;
+      const apple = body.sources.filter((source) => source.service === 'apple_music');
+      if (apple.some((source) => 'live' in source) && apple.some((source) => 'import_id' in source)) {
+        // Live plays have estimated times, so their overlap with the export cannot be found: both would count.
+        throw new AppError('INVALID_INPUT', 'use either an Apple Music export or the live Apple Music account, not both');
+      }
       for (const source of body.sources) {
         if ('import_id' in source) {
           const record = await options.imports.get(source.import_id, userId);
