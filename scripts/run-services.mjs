@@ -53,7 +53,9 @@ for (const service of services) {
     const label = `${service.name}:${role}`;
     const color = COLORS[colorIndex++ % COLORS.length];
     const childEnv = { ...env, ...(service.port !== undefined && { PORT: String(env[`${service.name.toUpperCase().replaceAll('-', '_')}_PORT`] ?? service.port) }) };
-    const child = spawn(process.execPath, [script], { cwd: service.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: Ctrl-C reaches only this script, which then stops each child once with SIGTERM
+    // (a second signal would make a child skip its graceful shutdown).
+    const child = spawn(process.execPath, [script], { cwd: service.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const prefix = `\x1b[${color}m${label.padEnd(26)}\x1b[0m|`;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix} ${line}\n`));

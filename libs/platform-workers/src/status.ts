@@ -1,5 +1,6 @@
 import type { ErrorKind } from '@platform/core';
 import type { Job, Queue } from 'bullmq';
+import type { JobOutcome } from './jobs.js';
 import { decodeFailure, type StoredProgress } from './worker.js';
 
 export type JobState = 'queued' | 'processing' | 'completed' | 'failed';
@@ -11,7 +12,10 @@ export interface JobStatus {
   status: JobState;
   progress: number;
   message: string | null;
-  result: unknown;
+  /** The processor's small JSON result, and the data-bank file it stored, when there is one. */
+  result: Record<string, unknown> | null;
+  result_id: string | null;
+  result_bytes: number | null;
   error: { kind: ErrorKind; message: string } | null;
   created_at: string;
   updated_at: string;
@@ -38,6 +42,7 @@ export async function jobStatus(queue: Queue, jobId: string): Promise<JobStatus 
   const status = mapState(await job.getState());
   const progress = storedProgress(job);
   const userId = (job.data as { user_id?: unknown }).user_id;
+  const outcome = status === 'completed' ? ((job.returnvalue as JobOutcome | null) ?? {}) : {};
   const times = [iso(job.timestamp), iso(job.processedOn), progress?.updated_at, iso(job.finishedOn)].filter(
     (time): time is string => time !== undefined,
   );
@@ -47,7 +52,9 @@ export async function jobStatus(queue: Queue, jobId: string): Promise<JobStatus 
     status,
     progress: status === 'completed' ? 100 : (progress?.progress ?? 0),
     message: progress?.message ?? null,
-    result: status === 'completed' ? ((job.returnvalue as unknown) ?? null) : null,
+    result: outcome.result ?? null,
+    result_id: outcome.result_id ?? null,
+    result_bytes: outcome.result_bytes ?? null,
     error: status === 'failed' ? decodeFailure(job.failedReason) : null,
     created_at: iso(job.timestamp) ?? new Date().toISOString(),
     updated_at: times.sort().at(-1) ?? new Date().toISOString(),

@@ -76,7 +76,8 @@ describe('job lifecycle', () => {
       status: 'completed',
       progress: 100,
       message: 'half way',
-      result: { result: { echoed: 'hi', attempt: 1 } },
+      result: { echoed: 'hi', attempt: 1 },
+      result_id: null,
       error: null,
     });
   });
@@ -177,7 +178,7 @@ describe('job lifecycle', () => {
     await started;
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(await jobStatus(graceful, id)).toMatchObject({ status: 'completed', result: { result: { slept: 400 } } });
+    expect(await jobStatus(graceful, id)).toMatchObject({ status: 'completed', result: { slept: 400 } });
     await waitFor(finished(id));
     expect(phases(id)).toEqual(['started', 'completed']);
     await graceful.close();

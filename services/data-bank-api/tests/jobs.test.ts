@@ -146,7 +146,7 @@ describe('data_bank maintenance jobs', () => {
       status: 'completed',
       user_id: '0',
       // The status document carries the job's whole outcome ({ result, result_id?, result_bytes? }).
-      result: { result: { checked: 2, corrupt_count: 1, quarantined: 1, corrupt: [{ id: bad.file_id }] } },
+      result: { checked: 2, corrupt_count: 1, quarantined: 1, corrupt: [{ id: bad.file_id }] },
     });
     expect(await backend.stat(bad.file_id)).toBeUndefined();
     expect(await backend.stat(good.file_id)).toBeDefined();
@@ -171,7 +171,7 @@ describe('data_bank maintenance jobs', () => {
     const status = await finished(jobId);
     expect(status).toMatchObject({
       status: 'completed',
-      result: { result: { temps_removed: 1, expired: 1, bytes_freed: 7 } },
+      result: { temps_removed: 1, expired: 1, bytes_freed: 7 },
     });
     expect(await backend.stat(expired.file_id)).toBeUndefined();
     expect(await backend.stat(fresh.file_id)).toBeDefined();

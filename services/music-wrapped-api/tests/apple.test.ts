@@ -41,7 +41,7 @@ const send = (method: string, path: string, body?: unknown, user = '42') =>
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
 
-async function waitFor(jobId: string, user = '42'): Promise<{ status: string; error: { kind: string; message: string } | null; result: { result: { plays: number } } | null }> {
+async function waitFor(jobId: string, user = '42'): Promise<{ status: string; error: { kind: string; message: string } | null; result: { plays: number } | null }> {
   for (let i = 0; i < 300; i++) {
     const status = (await (await send('GET', `/v1/wrapped/${jobId}`, undefined, user)).json()) as Awaited<ReturnType<typeof waitFor>>;
     if (status.status === 'completed' || status.status === 'failed') return status;
@@ -92,7 +92,7 @@ describe('Apple Music', () => {
     const started = await send('POST', '/v1/wrapped', { year, time_zone, sources: [{ service: 'apple_music', live: true }] });
     expect(started.status).toBe(202);
     const { job_id } = (await started.json()) as { job_id: string };
-    expect(await waitFor(job_id)).toMatchObject({ status: 'completed', result: { result: { plays: 40 } } });
+    expect(await waitFor(job_id)).toMatchObject({ status: 'completed', result: { plays: 40 } });
 
     const report = (await (await send('GET', `/v1/wrapped/${job_id}/result`)).json()) as {
       services: string[];

@@ -59,13 +59,13 @@ describe('Last.fm web auth', () => {
     });
     expect(job.status).toBe(202);
     const { job_id } = (await job.json()) as { job_id: string };
-    let status: { status: string; result: { result: { plays: number } } | null } = { status: 'queued', result: null };
+    let status: { status: string; result: { plays: number } | null } = { status: 'queued', result: null };
     for (let i = 0; i < 200 && status.status !== 'completed' && status.status !== 'failed'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       status = (await (await fetch(`${service.url}/v1/wrapped/${job_id}`, { headers: headers() })).json()) as typeof status;
     }
     expect(status.status).toBe('completed');
-    expect(status.result?.result.plays).toBe(250);
+    expect(status.result?.plays).toBe(250);
   });
 
   it('rejects a callback with an unknown state or a token Last.fm refuses', async () => {

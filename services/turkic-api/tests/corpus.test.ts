@@ -31,11 +31,9 @@ interface Status {
   job_id: string;
   status: string;
   progress: number;
-  result: {
-    result_id: string;
-    result_bytes: number;
-    result: { file_id: string; seen: number; kept: number; rejected: Record<string, number>; report: Record<string, unknown> };
-  } | null;
+  result: { file_id: string; seen: number; kept: number; rejected: Record<string, number>; report: Record<string, unknown> } | null;
+  result_id: string | null;
+  result_bytes: number | null;
   error: { kind: string; message: string } | null;
 }
 
@@ -147,8 +145,8 @@ describe('corpus jobs end to end', () => {
     const done = await finished(jobId);
     expect(done.error).toBeNull();
     expect(done).toMatchObject({ status: 'completed', progress: 100 });
-    expect(done.result?.result).toMatchObject({ kept: 5, rejected: { duplicate: 1, script: 1 } });
-    expect(done.result?.result.report).toMatchObject({ source: 'wikipedia', transform: 'ipa', complete: false });
+    expect(done.result).toMatchObject({ kept: 5, rejected: { duplicate: 1, script: 1 } });
+    expect(done.result?.report).toMatchObject({ source: 'wikipedia', transform: 'ipa', complete: false });
     const lines = await resultText(jobId);
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('qɑzɑqstɑn — ortɑləq ɑzɪjɑdɑʁə memleket, ɑstɑnɑsə ɑstɑnɑ qɑlɑsə.');
@@ -160,7 +158,7 @@ describe('corpus jobs end to end', () => {
     expect(types).toContain('turkic.job.progress.v1');
     expect(types.at(-1)).toBe('turkic.job.completed.v1');
     const completed = (await events(jobId)).at(-1);
-    expect(completed).toMatchObject({ result_id: done.result?.result_id, result_bytes: done.result?.result_bytes, user_id: '123456789012345678' });
+    expect(completed).toMatchObject({ result_id: done.result_id, result_bytes: done.result_bytes, user_id: '123456789012345678' });
     const progress = (await events(jobId)).find((event) => event.type === 'turkic.job.progress.v1');
     expect(progress?.payload).toMatchObject({ seen: expect.any(Number) as number, kept: expect.any(Number) as number });
   });
@@ -169,7 +167,7 @@ describe('corpus jobs end to end', () => {
     const jobId = await start({ source: 'huggingface', dataset: 'test/oscar', language: 'kk', max_sentences: 3, min_confidence: 0.5, transform: 'latin' });
     const done = await finished(jobId);
     expect(done.error).toBeNull();
-    expect(done.result?.result).toMatchObject({ kept: 3, report: { complete: true } });
+    expect(done.result).toMatchObject({ kept: 3, report: { complete: true } });
     expect(await resultText(jobId)).toEqual([
       'Qazaqstan — Ortalyq Aziiadağy memleket, astanasy Astana qalasy.',
       'Qazaq tılı türkı tılderınıñ qypşaq tobyna jatady.',
@@ -184,12 +182,12 @@ describe('corpus jobs end to end', () => {
   it('reads jsonl from a URL and a stored data-bank file', async () => {
     const fromUrl = await start({ source: 'url', url: `${sources.base}/corpus.jsonl`, field: 'content', language: 'kk', min_confidence: 0.5 });
     const urlDone = await finished(fromUrl);
-    expect(urlDone.result?.result).toMatchObject({ kept: 5, rejected: { language: 1 } });
+    expect(urlDone.result).toMatchObject({ kept: 5, rejected: { language: 1 } });
 
-    const fileId = urlDone.result?.result_id ?? '';
+    const fileId = urlDone.result_id ?? '';
     const fromBank = await start({ source: 'data_bank', file_id: fileId, language: 'kk', min_confidence: 0.5, transform: 'ipa', max_sentences: 2 });
     const bankDone = await finished(fromBank);
-    expect(bankDone.result?.result.kept).toBe(2);
+    expect(bankDone.result?.kept).toBe(2);
     expect((await resultText(fromBank))[1]).toBe('qɑzɑq tɪlɪ tʏrkɪ tɪlderɪnɪŋ qəpʃɑq tobənɑ ʒɑtɑdə.');
   });
 

@@ -32,7 +32,7 @@ async function resultFiles(queue: Queue, jobId: string, userId: string): Promise
   const status = await ownedJob(queue, jobId, userId);
   if (status.status === 'failed') throw new AppError('JOB_FAILED', status.error?.message ?? 'the job failed');
   if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `the job is ${status.status}`, { headers: { 'retry-after': '5' } });
-  return WrappedResultFiles.parse((status.result as { result?: { files?: unknown } } | null)?.result?.files);
+  return WrappedResultFiles.parse(status.result?.files);
 }
 
 async function sendFile(reply: FastifyReply, dataBank: DataBankClient, fileId: string, contentType: string): Promise<FastifyReply> {

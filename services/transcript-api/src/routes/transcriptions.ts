@@ -163,7 +163,7 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
         throw new AppError('JOB_FAILED', `The job failed: ${status.error?.message ?? 'unknown error'}`);
       if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `The job is ${status.status}`);
       // The status document's result is the job's outcome: { result_id, result_bytes, result }.
-      const { result } = z.object({ result: TranscriptionJobResult }).parse(status.result);
+      const result = TranscriptionJobResult.parse(status.result);
       const format = request.query.format ?? result.format;
       const stored = TranscriptionResult.parse(await readJson(deps.store, result.files.json));
       if (format === 'json') return stored;

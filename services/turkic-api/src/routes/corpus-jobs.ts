@@ -76,8 +76,8 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
         throw new AppError('JOB_FAILED', `corpus job failed: ${status.error?.message ?? 'unknown error'}`);
       }
       if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `corpus job is ${status.status}`);
-      const fileId = (status.result as { result_id?: unknown } | null)?.result_id;
-      if (typeof fileId !== 'string') throw new AppError('JOB_FAILED', 'corpus job has no stored result');
+      const fileId = status.result_id;
+      if (fileId === null) throw new AppError('JOB_FAILED', 'corpus job has no stored result');
       let body: ReadableStream<Uint8Array>;
       try {
         body = await deps.dataBank.stream(fileId);
