@@ -10,5 +10,8 @@ if [[ -z "$name" || ! -f "bench/$name/run.ts" ]]; then
 fi
 shift
 source scripts/lib/redis.sh
+source scripts/lib/apt.sh
+# The peers a benchmark compares against come from Debian (bench/<name>/apt.txt).
+[[ -f "bench/$name/apt.txt" ]] && ensure_apt_packages $(cat "bench/$name/apt.txt")
 ensure_redis
 exec npx tsx --conditions=source "bench/$name/run.ts" "$@"

@@ -6,4 +6,14 @@ source scripts/lib/deps.sh
 source scripts/lib/redis.sh
 ensure_node_deps
 ensure_redis
-npm run check
+rm -f var/vitest-results.json
+status=0
+npm run check || status=$?
+# One plain closing line for whoever reads the log: "vitest: N passed, N failed, N skipped".
+if [[ -f var/vitest-results.json ]]; then
+  node -e '
+    const r = JSON.parse(require("node:fs").readFileSync("var/vitest-results.json", "utf8"));
+    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  '
+fi
+exit "$status"
