@@ -1,4 +1,4 @@
-import { createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
+import { ApiKeySet, createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -32,11 +32,13 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     service: SERVICE,
     version: VERSION,
     logger: deps.logger,
-    description: 'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
+    description:
+      'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
   });
-  await app.register(async (scope) => importRoutes(scope as PlatformApp, deps));
-  wrappedRoutes(app, deps);
-  authRoutes(app, deps);
+  const routeDeps = { ...deps, apiKeys: new ApiKeySet(deps.apiKeys) };
+  await app.register(async (scope) => importRoutes(scope as PlatformApp, routeDeps));
+  wrappedRoutes(app, routeDeps);
+  authRoutes(app, routeDeps);
   return app;
 }

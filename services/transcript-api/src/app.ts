@@ -1,9 +1,8 @@
 import multipart from '@fastify/multipart';
-import { createApp, type Logger, type PlatformApp } from '@platform/core';
+import { createApp, type Logger, type PlatformApp, requireApiKey } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { requireApiKey } from './routes/auth.js';
 import { registerCaptionRoutes } from './routes/captions.js';
 import { registerTranscriptionRoutes } from './routes/transcriptions.js';
 import type { YouTube } from './services/captions/youtube.js';
@@ -32,7 +31,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
   });
   await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20 } });
-  requireApiKey(app, deps.apiKeys);
+  requireApiKey(app, deps.apiKeys, { logger: deps.logger });
   registerCaptionRoutes(app, deps.youtube, deps.defaultLanguages);
   registerTranscriptionRoutes(app, deps);
   return app;

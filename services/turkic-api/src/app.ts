@@ -1,5 +1,4 @@
-import { AppError, createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
-import { timingSafeEqual } from 'node:crypto';
+import { createApp, requireApiKey, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import { registerCorpusJobRoutes, type CorpusRouteDeps } from './routes/corpus-jobs.js';
 import { registerDetectRoute } from './routes/detect.js';
 import { registerLanguagesRoute } from './routes/languages.js';
@@ -16,12 +15,6 @@ export interface AppDeps {
   readiness?: ReadinessCheck[];
   /** Corpus jobs need Redis; without them the synchronous API still runs. */
   corpus?: CorpusRouteDeps;
-}
-
-function keyMatches(given: string, keys: Buffer[]): boolean {
-  const candidate = Buffer.from(given);
-  // Compare against every key so that timing does not reveal which one (or whether one) matched.
-  return keys.reduce((found, key) => (key.length === candidate.length && timingSafeEqual(key, candidate)) || found, false);
 }
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
@@ -44,14 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     ],
   });
 
-  const keys = deps.apiKeys.map((key) => Buffer.from(key));
-  if (keys.length > 0) {
-    app.addHook('onRequest', (request, _reply, done) => {
-      const given = request.headers['x-api-key'];
-      const allowed = !request.url.startsWith('/v1/') || (typeof given === 'string' && keyMatches(given, keys));
-      done(allowed ? undefined : new AppError('UNAUTHORIZED', 'a valid X-API-Key header is required'));
-    });
-  }
+  requireApiKey(app, deps.apiKeys, { logger: deps.logger });
 
   registerTransliterateRoute(app, deps.catalog, deps.maxTextChars);
   registerDetectRoute(app, deps.detector, deps.maxTextChars);

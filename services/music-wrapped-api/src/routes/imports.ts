@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { AppError, type DataBankClient, type PlatformApp } from '@platform/core';
+import { AppError, type DataBankClient, type PlatformApp, type ApiKeySet } from '@platform/core';
 import { inspectExport } from '@platform/music';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -13,7 +13,7 @@ import { callerUser } from '../services/caller.js';
 import type { ImportStore } from '../services/import-store.js';
 
 export interface ImportRoutesOptions {
-  apiKeys: string[];
+  apiKeys: ApiKeySet;
   imports: ImportStore;
   dataBank: DataBankClient;
   maxUploadBytes: number;
@@ -32,28 +32,40 @@ const ImportResponse = z.object({
 
 /** `POST /v1/imports`: an export file (multipart field `file`), checked for its format and kept in data-bank. */
 export async function importRoutes(app: PlatformApp, options: ImportRoutesOptions): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: options.maxUploadBytes, files: 1, fields: 4 }, throwFileSizeLimit: true });
+  await app.register(multipart, {
+    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 4 },
+    throwFileSizeLimit: true,
+  });
   app.post(
     '/v1/imports',
     {
       schema: {
-        summary: 'Upload a Spotify extended streaming history, YouTube Takeout watch history or Apple Music play activity export (JSON, CSV or zip)',
+        summary:
+          'Upload a Spotify extended streaming history, YouTube Takeout watch history or Apple Music play activity export (JSON, CSV or zip)',
         consumes: ['multipart/form-data'],
         response: { 201: ImportResponse },
       },
     },
     async (request, reply) => {
       const userId = callerUser(request, options.apiKeys);
-      if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the export as multipart/form-data in a field named file');
+      if (!request.isMultipart())
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send the export as multipart/form-data in a field named file',
+        );
       const file = await request.file();
-      if (file?.fieldname !== 'file') throw new AppError('INVALID_INPUT', 'the export must be in a multipart field named file');
+      if (file?.fieldname !== 'file')
+        throw new AppError('INVALID_INPUT', 'the export must be in a multipart field named file');
       const filename = basename(file.filename || 'export');
       const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'music-import-'));
       try {
         const path = join(dir, 'upload');
         await pipeline(file.file, createWriteStream(path));
         const { format, files } = await inspectExport(path, filename);
-        const stored = await options.dataBank.upload({ kind: 'path', path }, { contentType: file.mimetype || 'application/octet-stream' });
+        const stored = await options.dataBank.upload(
+          { kind: 'path', path },
+          { contentType: file.mimetype || 'application/octet-stream' },
+        );
         const record: ImportRecord = {
           import_id: `imp_${randomBytes(16).toString('hex')}`,
           user_id: userId,

@@ -1,4 +1,4 @@
-import { AppError, type DataBankClient, type PlatformApp } from '@platform/core';
+import { AppError, type DataBankClient, type PlatformApp, type ApiKeySet } from '@platform/core';
 import { jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { FastifyReply } from 'fastify';
@@ -11,7 +11,7 @@ import type { TokenStore } from '../services/token-store.js';
 import type { createWrappedJob } from '../workers/wrapped.js';
 
 export interface WrappedRoutesOptions {
-  apiKeys: string[];
+  apiKeys: ApiKeySet;
   queue: Queue;
   job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
   imports: ImportStore;
@@ -31,11 +31,17 @@ async function ownedJob(queue: Queue, jobId: string, userId: string): Promise<Jo
 async function resultFiles(queue: Queue, jobId: string, userId: string): Promise<WrappedResultFiles> {
   const status = await ownedJob(queue, jobId, userId);
   if (status.status === 'failed') throw new AppError('JOB_FAILED', status.error?.message ?? 'the job failed');
-  if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `the job is ${status.status}`, { headers: { 'retry-after': '5' } });
+  if (status.status !== 'completed')
+    throw new AppError('JOB_NOT_READY', `the job is ${status.status}`, { headers: { 'retry-after': '5' } });
   return WrappedResultFiles.parse(status.result?.files);
 }
 
-async function sendFile(reply: FastifyReply, dataBank: DataBankClient, fileId: string, contentType: string): Promise<FastifyReply> {
+async function sendFile(
+  reply: FastifyReply,
+  dataBank: DataBankClient,
+  fileId: string,
+  contentType: string,
+): Promise<FastifyReply> {
   const stream = await dataBank.stream(fileId);
   return reply
     .type(contentType)
@@ -52,7 +58,14 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       schema: {
         summary: 'Start a year-in-music report from imported exports and connected accounts',
         body: WrappedRequest,
-        response: { 202: z.object({ job_id: z.string(), status: z.literal('queued'), user_id: z.string(), year: z.number() }) },
+        response: {
+          202: z.object({
+            job_id: z.string(),
+            status: z.literal('queued'),
+            user_id: z.string(),
+            year: z.number(),
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -61,16 +74,29 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       const apple = body.sources.filter((source) => source.service === 'apple_music');
       if (apple.some((source) => 'live' in source) && apple.some((source) => 'import_id' in source)) {
         // Live plays have estimated times, so their overlap with the export cannot be found: both would count.
-        throw new AppError('INVALID_INPUT', 'use either an Apple Music export or the live Apple Music account, not both');
+        throw new AppError(
+          'INVALID_INPUT',
+          'use either an Apple Music export or the live Apple Music account, not both',
+        );
       }
       for (const source of body.sources) {
         if ('import_id' in source) {
           const record = await options.imports.get(source.import_id, userId);
           if (!record) throw new AppError('NOT_FOUND', `no import ${source.import_id}`);
-          if (record.service !== source.service) throw new AppError('INVALID_INPUT', `import ${source.import_id} is a ${record.service} export, not ${source.service}`);
+          if (record.service !== source.service)
+            throw new AppError(
+              'INVALID_INPUT',
+              `import ${source.import_id} is a ${record.service} export, not ${source.service}`,
+            );
         } else if (!(await options.tokens.get(source.service, userId))) {
-          const how = source.service === 'apple_music' ? 'PUT /v1/auth/apple_music' : `/v1/auth/${source.service}/start`;
-          throw new AppError('INVALID_INPUT', `no connected ${source.service} account: connect it through ${how} first`);
+          const how =
+            source.service === 'apple_music'
+              ? 'PUT /v1/auth/apple_music'
+              : `/v1/auth/${source.service}/start`;
+          throw new AppError(
+            'INVALID_INPUT',
+            `no connected ${source.service} account: connect it through ${how} first`,
+          );
         }
       }
       const jobId = await options.job.enqueue(queue, { user_id: userId, ...body });
@@ -78,26 +104,47 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
     },
   );
 
-  app.get('/v1/wrapped/:job_id', { schema: { summary: 'Status of a report job', params: Params, response: { 200: JobStatusDocument } } }, async (request) =>
-    ownedJob(queue, request.params.job_id, callerUser(request, options.apiKeys)),
+  app.get(
+    '/v1/wrapped/:job_id',
+    { schema: { summary: 'Status of a report job', params: Params, response: { 200: JobStatusDocument } } },
+    async (request) => ownedJob(queue, request.params.job_id, callerUser(request, options.apiKeys)),
   );
 
-  app.get('/v1/wrapped/:job_id/result', { schema: { summary: 'The report as JSON', params: Params } }, async (request, reply) => {
-    const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-    return sendFile(reply, dataBank, files.report, 'application/json');
-  });
-
   app.get(
-    '/v1/wrapped/:job_id/card.png',
-    { schema: { summary: 'The shareable card', params: Params, querystring: z.object({ layout: z.enum(['story', 'landscape']).default('story') }) } },
+    '/v1/wrapped/:job_id/result',
+    { schema: { summary: 'The report as JSON', params: Params } },
     async (request, reply) => {
       const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-      return sendFile(reply, dataBank, request.query.layout === 'story' ? files.card_story : files.card_landscape, 'image/png');
+      return sendFile(reply, dataBank, files.report, 'application/json');
     },
   );
 
-  app.get('/v1/wrapped/:job_id/report.html', { schema: { summary: 'The report as a web page', params: Params } }, async (request, reply) => {
-    const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-    return sendFile(reply, dataBank, files.html, 'text/html; charset=utf-8');
-  });
+  app.get(
+    '/v1/wrapped/:job_id/card.png',
+    {
+      schema: {
+        summary: 'The shareable card',
+        params: Params,
+        querystring: z.object({ layout: z.enum(['story', 'landscape']).default('story') }),
+      },
+    },
+    async (request, reply) => {
+      const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
+      return sendFile(
+        reply,
+        dataBank,
+        request.query.layout === 'story' ? files.card_story : files.card_landscape,
+        'image/png',
+      );
+    },
+  );
+
+  app.get(
+    '/v1/wrapped/:job_id/report.html',
+    { schema: { summary: 'The report as a web page', params: Params } },
+    async (request, reply) => {
+      const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
+      return sendFile(reply, dataBank, files.html, 'text/html; charset=utf-8');
+    },
+  );
 }
