@@ -159,6 +159,21 @@ describe('engine behaviour', () => {
     expect(convert('kk', 'latin', 'ИІ')).toBe('İI');
   });
 
+  it('lower-cases context-dependent and astral characters as the locale does', () => {
+    expect(convert('tr', 'ipa', 'I\u0307 İ ΣΑΣ 𐐀')).toBe('i i σας 𐐨'); // final sigma, Deseret capital
+    expect(convert('kk', 'ipa', 'ΟΔΟΣ Σ 𐐀𐐨 İ Щщщ')).toBe('οδοσ σ 𐐨𐐨 İ ɕːɕːɕː'); // İ keeps its length outside Turkic locales
+    expect(convert('fi', 'ipa', 'İIii ΣΑΣ')).toBe('İiːi σασ');
+    expect(convert('kk', 'latin', 'ΟΔΟΣ 𐐀 İ ЩЩЩ')).toBe('ΟΔΟΣ 𐐀 İ ŞÇŞÇŞÇ');
+  });
+
+  it('gives the same result for a text alone and after much longer or shorter texts', () => {
+    const sentence = 'Щи мен Шах, Азия.';
+    const alone = convert('kk', 'ipa', sentence);
+    expect(convert('kk', 'ipa', sentence.repeat(5000))).toBe(alone.repeat(5000));
+    expect(convert('kk', 'ipa', sentence)).toBe(alone);
+    expect(convert('kk', 'latin', 'щщщ'.repeat(3000))).toBe('şç'.repeat(9000));
+  });
+
   it('prefers the longest source, then the most specific context', () => {
     expect(convert('fi', 'ipa', 'nkk')).toBe('ŋkː');
     expect(convert('ky', 'ipa', 'уу')).toBe('uː');
