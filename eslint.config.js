@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // Config modules, the scripts behind the README commands and benchmarks may read the environment.
-    files: ['**/src/config.ts', '**/src/config/**/*.ts', 'scripts/**', 'bench/**', '**/tests/**', '*.config.*'],
+    files: ['**/src/config.ts', '**/src/config/**/*.ts', 'scripts/**', 'bench/**', '**/tests/**', '**/testing/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -1,10 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: '@platform/music',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
-  },
-});
+export default packageProject('@platform/music', { testTimeout: 60_000 });

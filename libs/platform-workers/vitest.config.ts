@@ -1,10 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: '@platform/workers',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 20_000,
-  },
-});
+export default packageProject('@platform/workers', { testTimeout: 20_000 });

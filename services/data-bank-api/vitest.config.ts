@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'data-bank-api',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 30_000,
-  },
-});
+export default packageProject('data-bank-api', { testTimeout: 60_000, hookTimeout: 30_000 });

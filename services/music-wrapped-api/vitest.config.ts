@@ -1,10 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'music-wrapped-api',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
-  },
-});
+export default packageProject('music-wrapped-api', { testTimeout: 60_000 });

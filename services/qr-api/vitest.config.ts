@@ -1,10 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'qr-api',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 20_000,
-  },
-});
+export default packageProject('qr-api', { testTimeout: 20_000 });

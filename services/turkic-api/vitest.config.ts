@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { packageProject } from '../../vitest.shared';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'turkic-api',
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+export default packageProject('turkic-api', { testTimeout: 30_000, hookTimeout: 30_000 });

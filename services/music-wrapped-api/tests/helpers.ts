@@ -1,16 +1,11 @@
-import { createDataBankClient, createLogger, type DataBankClient, type PlatformApp } from '@platform/core';
+import { createLogger, type DataBankClient, type PlatformApp } from '@platform/core';
 import type { Config } from '../src/config.js';
 import { readConfig } from '../src/config.js';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { QUEUE } from '../src/models/wrapped.js';
 import { ImportStore } from '../src/services/import-store.js';
@@ -18,52 +13,11 @@ import { liveSources } from '../src/services/live-sources.js';
 import { TokenStore } from '../src/services/token-store.js';
 import { createWrappedJob } from '../src/workers/wrapped.js';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const API_KEY = 'music-test-key';
 export const TOKEN_KEY = randomBytes(32).toString('hex');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-export interface DataBankProcess {
-  url: string;
-  client: DataBankClient;
-  stop(): Promise<void>;
-}
-
-/** The real data-bank-api as a child process on a free port, storing in a temp dir. */
-export async function startDataBank(): Promise<DataBankProcess> {
-  const root = await mkdtemp(join(tmpdir(), 'music-data-bank-'));
-  const port = await freePort();
-  const key = 'music-bank-key';
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'services/data-bank-api/src/main.ts'], {
-    cwd: REPO,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_BANK_ROOT: root, DATA_BANK_UPLOAD_KEYS: key, DATA_BANK_MIN_FREE_BYTES: '0', LOG_LEVEL: 'warn', REDIS_URL },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (i > 150 || child.exitCode !== null) throw new Error('data-bank-api did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    client: createDataBankClient({ baseUrl: url, apiKey: key }),
-    stop: async () => {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-      await rm(root, { recursive: true, force: true });
-    },
-  };
-}
+export { startDataBankProcess as startDataBank, type DataBankProcess } from 'data-bank-api/testing';
 
 export interface Harness {
   app: PlatformApp;

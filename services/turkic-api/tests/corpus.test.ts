@@ -1,8 +1,8 @@
-import { createDataBankClient, type PlatformApp } from '@platform/core';
+import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
+import type { PlatformApp } from '@platform/core';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelFlags } from '../src/services/cancel.js';
 import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
-import { ENGLISH, freePort, KAZAKH, parquetShard, serveBytes, startDataBank, startServer, wikipediaDump } from './fixtures.js';
+import { ENGLISH, freePort, KAZAKH, parquetShard, serveBytes, startServer, wikipediaDump } from './fixtures.js';
 import { catalog, detector, logger, testApp } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -20,7 +20,7 @@ const prefix = `test-turkic-${randomUUID()}`;
 const namespace = `${prefix}:`;
 
 let root: string;
-let dataBank: { url: string; process: ChildProcess };
+let dataBank: DataBankProcess;
 let sources: { server: Server; base: string };
 let redis: Redis;
 let queue: Queue;
@@ -54,8 +54,8 @@ beforeAll(async () => {
       response.write(`${KAZAKH[0] ?? ''}\n`);
     },
   });
-  dataBank = await startDataBank(join(root, 'data-bank'), API_KEY);
-  const client = createDataBankClient({ baseUrl: dataBank.url, apiKey: API_KEY });
+  dataBank = await startDataBankProcess({ apiKey: API_KEY });
+  const client = dataBank.client;
 
   redis = createRedis(REDIS_URL, 'command');
   queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix });
@@ -89,7 +89,7 @@ afterAll(async () => {
   const streams = await redis.keys(`${namespace}*`);
   if (keys.length + streams.length > 0) await redis.del(...keys, ...streams);
   await closeRedis(redis);
-  dataBank.process.kill('SIGTERM');
+  await dataBank.stop();
   sources.server.closeAllConnections();
   await new Promise((resolve) => sources.server.close(resolve));
   await rm(root, { recursive: true, force: true });
