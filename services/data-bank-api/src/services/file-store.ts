@@ -1,12 +1,19 @@
 import { AppError, type FileRecord } from '@platform/core';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { StorageBackend } from '../storage/backend.js';
+import type { PendingWrite, StorageBackend } from '../storage/backend.js';
 
 /** How often (in bytes written) free space is probed again during an upload. */
 const PROBE_EVERY = 16 * 1024 * 1024;
+/** Bodies up to this size are held in memory and written at once: fewer file system round trips. */
+const SMALL = 256 * 1024;
+
+async function write(sink: Writable, chunk: Buffer): Promise<void> {
+  if (sink.errored) throw sink.errored;
+  if (!sink.write(chunk)) await once(sink, 'drain');
+}
 
 export interface StoreLimits {
   /** 0 means no limit. */
@@ -39,33 +46,49 @@ export class FileStore {
   }
 
   /**
-   * Streams `source` to the backend while hashing it, and publishes it under its SHA-256. The source is
-   * never destroyed here: on an error it is left unread so the caller can still answer on its connection.
+   * Hashes `source` and publishes it under its SHA-256. Bodies up to `SMALL` bytes are held in memory and
+   * written in one go; larger ones stream to the backend as they arrive. The source is never destroyed
+   * here: on an error it is left unread so the caller can still answer on its connection.
    */
   async save(source: Readable, options: SaveOptions): Promise<{ record: FileRecord; created: boolean }> {
     const { maxFileBytes } = this.limits;
     if (maxFileBytes > 0 && (options.declaredBytes ?? 0) > maxFileBytes) throw tooLarge(maxFileBytes);
-    await this.ensureSpace(options.declaredBytes ?? 0);
+    // For a small body the probe runs while it arrives (nothing is written before it answers); a large
+    // declared one is refused before any byte is read.
+    const space = this.ensureSpace(options.declaredBytes ?? 0);
+    void space.catch(() => undefined);
+    if ((options.declaredBytes ?? 0) > SMALL) await space;
 
-    const pending = await this.backend.beginWrite();
     const hash = createHash('sha256');
+    const held: Buffer[] = [];
+    let pending: PendingWrite | undefined;
     let size = 0;
     let sinceProbe = 0;
     try {
       for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (maxFileBytes > 0 && size > maxFileBytes) throw tooLarge(maxFileBytes);
+        hash.update(chunk);
+        if (!pending && size <= SMALL) {
+          held.push(chunk);
+          continue;
+        }
+        if (!pending) {
+          await space;
+          pending = await this.backend.beginWrite();
+          for (const early of held.splice(0)) await write(pending.sink, early);
+        }
         sinceProbe += chunk.length;
         if (sinceProbe >= PROBE_EVERY) {
           sinceProbe = 0;
           await this.ensureSpace(0);
         }
-        hash.update(chunk);
-        if (pending.sink.errored) throw pending.sink.errored;
-        if (!pending.sink.write(chunk)) await once(pending.sink, 'drain');
+        await write(pending.sink, chunk);
       }
-      pending.sink.end();
-      await finished(pending.sink);
+      if (pending) {
+        pending.sink.end();
+        await finished(pending.sink);
+      }
       const sha256 = hash.digest('hex');
       if (options.expectedSha256 !== undefined && options.expectedSha256 !== sha256) {
         throw new AppError('INVALID_INPUT', `content hashes to ${sha256}, not ${options.expectedSha256}`);
@@ -77,9 +100,10 @@ export class FileStore {
         content_type: options.contentType,
         created_at: this.now().toISOString(),
       };
-      return await pending.commit(record);
+      await space;
+      return await (pending ? pending.commit(record) : this.backend.put(record, Buffer.concat(held, size)));
     } catch (error) {
-      await pending.abort();
+      await pending?.abort();
       if (source.errored && error === source.errored) {
         // The client went away mid-body: its fault, and nobody is left to read an answer.
         throw new AppError('INVALID_INPUT', 'the upload ended before its last byte', { cause: error });

@@ -13,9 +13,11 @@ import {
   statfs,
   writeFile,
 } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ListPage, PendingWrite, ScanEntry, StorageBackend } from './backend.js';
+import { GroupSync } from './group-sync.js';
 
 const CHUNK = 1024 * 1024;
 const SHARD = /^[0-9a-f]{2}$/;
@@ -37,9 +39,19 @@ export interface FsBackendOptions {
 const isErrno = (error: unknown, ...codes: string[]): boolean =>
   error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+/** Creates every file (`wx`), or none: the ones opened are closed again when another fails. */
+async function createAll(paths: string[]): Promise<FileHandle[]> {
+  const opened = await Promise.allSettled(paths.map((path) => open(path, 'wx')));
+  const failed = opened.find((result) => result.status === 'rejected');
+  if (!failed) return opened.map((result) => (result as PromiseFulfilledResult<FileHandle>).value);
+  const handles = opened.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+  await Promise.all(handles.map((handle) => handle.close()));
+  throw failed.reason;
+}
+
+async function fillDurably(handle: FileHandle, data: string | Buffer): Promise<void> {
   try {
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
@@ -91,6 +103,9 @@ export class FsBackend implements StorageBackend {
   private readonly trashDir: string;
   private readonly quarantineDir: string;
   private readonly freeSpace: (root: string) => Promise<number>;
+  private readonly dirSync = new GroupSync();
+  /** Shard directories known to exist durably (one entry per `ab/cd`, at most 65,536). */
+  private readonly shards = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly root: string,
@@ -127,32 +142,81 @@ export class FsBackend implements StorageBackend {
     };
     const commit = async (record: FileRecord) => {
       await waitClosed(sink); // closed means flushed: `flush: true` fsyncs before close
-      const recordPath = join(dir, RECORD);
-      await writeFile(recordPath, JSON.stringify(record), { flag: 'wx', flush: true });
-      await fsyncPath(dir);
-      return this.publish(dir, record);
+      return this.publish(dir, record, [[RECORD, JSON.stringify(record)]]);
     };
     return { sink, commit, abort };
   }
 
-  private async publish(dir: string, record: FileRecord): Promise<{ record: FileRecord; created: boolean }> {
+  async put(record: FileRecord, bytes: Buffer): Promise<{ record: FileRecord; created: boolean }> {
+    const dir = await mkdtemp(join(this.tmpDir, 'w-'));
+    try {
+      return await this.publish(dir, record, [
+        [BLOB, bytes],
+        [RECORD, JSON.stringify(record)],
+      ]);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the shard directory exist durably, once per shard and process: concurrent writers into a new
+   * shard all wait for the fsync of its parents. A shard found on disk gets its parents fsynced as well
+   * (cheap when clean), since a killed process may have created it without.
+   */
+  private shardReady(shard: string): Promise<void> {
+    let ready = this.shards.get(shard);
+    if (!ready) {
+      ready = mkdir(shard, { recursive: true }).then(() =>
+        Promise.all([this.dirSync.sync(join(shard, '..')), this.dirSync.sync(this.root)]).then(
+          () => undefined,
+        ),
+      );
+      this.shards.set(shard, ready);
+      void ready.catch(() => this.shards.delete(shard));
+    }
+    return ready;
+  }
+
+  /**
+   * Writes `files` into the temp directory `dir`, fsyncs them and the directory (all at once: the entries
+   * exist before any fsync starts), renames the directory to the entry and fsyncs the shard.
+   */
+  private async publish(
+    dir: string,
+    record: FileRecord,
+    files: [name: string, data: string | Buffer][],
+  ): Promise<{ record: FileRecord; created: boolean }> {
     const target = this.entryDir(record.file_id);
     const shard = join(target, '..');
-    if ((await mkdir(shard, { recursive: true })) !== undefined) {
-      await fsyncPath(join(shard, '..'));
-      await fsyncPath(this.root);
-    }
+    const sealed = async () => {
+      const handles = await createAll(files.map(([name]) => join(dir, name)));
+      await Promise.all([
+        ...handles.map((handle, index) => fillDurably(handle, files[index]?.[1] ?? '')),
+        this.dirSync.sync(dir),
+      ]);
+    };
+    await Promise.all([sealed(), this.shardReady(shard)]);
     // A concurrent delete can remove the existing copy between rename and stat: try again then.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await rename(dir, target);
-        await fsyncPath(shard);
+        await this.dirSync.sync(shard);
         return { record, created: true };
       } catch (error) {
+        if (isErrno(error, 'ENOENT') && attempt === 0) {
+          // The shard was removed behind our back: forget it and make it again.
+          this.shards.delete(shard);
+          await this.shardReady(shard);
+          continue;
+        }
         if (!isErrno(error, 'ENOTEMPTY', 'EEXIST')) throw error;
       }
       const existing = await this.stat(record.file_id);
       if (existing) {
+        // The copy may come from a writer still fsyncing the shard: answer only once it is durable.
+        await this.dirSync.sync(shard);
         await rm(dir, { recursive: true, force: true });
         return { record: existing, created: false };
       }
@@ -190,7 +254,7 @@ export class FsBackend implements StorageBackend {
       if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
       throw error;
     }
-    await fsyncPath(join(target, '..'));
+    await this.dirSync.sync(join(target, '..'));
     await rm(trashed, { recursive: true, force: true });
     return true;
   }
@@ -250,7 +314,7 @@ export class FsBackend implements StorageBackend {
     await mkdir(this.quarantineDir, { recursive: true });
     const target = join(this.quarantineDir, `${id}-${Date.now()}`);
     await rename(this.entryDir(id), target);
-    await fsyncPath(join(this.entryDir(id), '..'));
+    await this.dirSync.sync(join(this.entryDir(id), '..'));
     await writeFile(join(target, 'reason.txt'), `${reason}\n`);
   }
 
