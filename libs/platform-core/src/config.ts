@@ -59,10 +59,10 @@ export const boolFlag = (fallback: boolean) =>
 export const url = () => z.url({ protocol: /^https?$|^rediss?$/, error: 'must be an absolute http(s) or redis URL' });
 
 /** A comma-separated list; blanks are dropped. */
-export const csvList = () =>
+export const csvList = (fallback = '') =>
   z
     .string()
-    .default('')
+    .default(fallback)
     .transform((value) =>
       value
         .split(',')

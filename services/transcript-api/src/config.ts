@@ -25,15 +25,7 @@ export const ConfigSchema = z.object({
     .enum(['WEB', 'MWEB', 'ANDROID', 'IOS', 'TV', 'TV_EMBEDDED', 'WEB_EMBEDDED', 'ANDROID_VR'])
     .default('WEB'),
   YOUTUBE_TIMEOUT_MS: positiveInt(15_000),
-  TRANSCRIPT_DEFAULT_LANGUAGES: z
-    .string()
-    .default('en,en-US,en-GB')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    ),
+  TRANSCRIPT_DEFAULT_LANGUAGES: csvList('en,en-US,en-GB'),
   YTDLP_PATH: z.string().default('yt-dlp'),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
