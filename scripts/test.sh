@@ -9,6 +9,7 @@ ensure_redis
 rm -f var/vitest-results.json
 status=0
 npm run check || status=$?
+node scripts/coverage-by-package.mjs
 # One plain closing line for whoever reads the log: "vitest: N passed, N failed, N skipped".
 if [[ -f var/vitest-results.json ]]; then
   node -e '
