@@ -1,14 +1,16 @@
 /**
  * transcript-api benchmark on a generated 60-minute recording (tone with pauses, Opus in Ogg):
- *  1. chunking (decode to mono 16 kHz + silencedetect in one ffmpeg pass, then the cut), as a multiple
- *     of real time, against plain `ffmpeg -f null` decoding of the same file (the raw limit);
+ *  1. chunking (decode to mono 16 kHz + silencedetect in one ffmpeg pass, then the cut into chunks in the
+ *     provider's format, FLAC), as a multiple of real time, against plain `ffmpeg -f null` decoding of the
+ *     same file (the raw limit);
  *  2. transcription of the chunks through the real OpenAI-compatible provider against a local fake STT
  *     endpoint with a fixed 200 ms latency per request, sequential (the peer) against bounded concurrency.
+ *     A pure tone compresses far better than speech: real FLAC chunks are about half their WAV size.
  *
  *   npm run bench -- transcript     (about a minute; needs ffmpeg)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,18 +44,22 @@ const media = (await import(source('media.ts'))) as {
     durationS: number,
     options: { noiseDb: number; minSilenceS: number },
   ) => Promise<Silence[]>;
-  split: (tools: Tools, wav: string, cuts: number[], dir: string) => Promise<ChunkFile[]>;
+  split: (
+    tools: Tools,
+    wav: string,
+    cuts: number[],
+    durationS: number,
+    dir: string,
+    format: string,
+  ) => Promise<ChunkFile[]>;
 };
 const { planCuts } = (await import(source('plan.ts'))) as {
   planCuts: (d: number, s: Silence[], max: number) => number[];
 };
 const { OpenAiProvider } = (await import(source('openai.ts'))) as {
-  OpenAiProvider: new (options: {
-    baseUrl: string;
-    apiKey: string;
-    model: string;
-    timeoutMs: number;
-  }) => unknown;
+  OpenAiProvider: new (options: { baseUrl: string; apiKey: string; model: string; timeoutMs: number }) => {
+    chunkFormat: string;
+  };
 };
 const { transcribeChunks } = (await import(source('pipeline.ts'))) as {
   transcribeChunks: (
@@ -94,30 +100,6 @@ try {
     input,
   ]);
 
-  let started = performance.now();
-  execFileSync('ffmpeg', ['-v', 'error', '-i', input, '-f', 'null', '-']);
-  const decodeS = (performance.now() - started) / 1000;
-  rows.push({
-    case: 'chunk 60 min',
-    subject: 'ffmpeg decode only',
-    value: DURATION_S / decodeS,
-    unit: 'x realtime',
-    extra: { seconds: decodeS },
-  });
-
-  started = performance.now();
-  const wav = join(dir, 'audio.wav');
-  const silences = await media.normalise(tools, input, wav, DURATION_S, { noiseDb: -35, minSilenceS: 0.4 });
-  const chunks = await media.split(tools, wav, planCuts(DURATION_S, silences, CHUNK_S), dir);
-  const chunkS = (performance.now() - started) / 1000;
-  rows.push({
-    case: 'chunk 60 min',
-    subject: `normalise+silences+split (${chunks.length} chunks)`,
-    value: DURATION_S / chunkS,
-    unit: 'x realtime',
-    extra: { seconds: chunkS },
-  });
-
   const server = createServer((request, response) => {
     void drain(request).then(async () => {
       await sleep(LATENCY_MS);
@@ -134,7 +116,34 @@ try {
     model: 'whisper-1',
     timeoutMs: 60_000,
   });
-  const sttCase = `STT ${chunks.length} chunks, ${LATENCY_MS} ms each`;
+
+  let started = performance.now();
+  execFileSync('ffmpeg', ['-v', 'error', '-i', input, '-f', 'null', '-']);
+  const decodeS = (performance.now() - started) / 1000;
+  rows.push({
+    case: 'chunk 60 min',
+    subject: 'ffmpeg decode only',
+    value: DURATION_S / decodeS,
+    unit: 'x realtime',
+    extra: { seconds: decodeS },
+  });
+
+  started = performance.now();
+  const wav = join(dir, 'audio.wav');
+  const silences = await media.normalise(tools, input, wav, DURATION_S, { noiseDb: -35, minSilenceS: 0.4 });
+  const cuts = planCuts(DURATION_S, silences, CHUNK_S);
+  const chunks = await media.split(tools, wav, cuts, DURATION_S, dir, provider.chunkFormat);
+  const chunkS = (performance.now() - started) / 1000;
+  rows.push({
+    case: 'chunk 60 min',
+    subject: `normalise+silences+split (${chunks.length} ${provider.chunkFormat} chunks)`,
+    value: DURATION_S / chunkS,
+    unit: 'x realtime',
+    extra: { seconds: chunkS },
+  });
+
+  const chunkKb = chunks.reduce((sum, chunk) => sum + statSync(chunk.path).size, 0) / chunks.length / 1000;
+  const sttCase = `STT ${chunks.length} chunks of ${Math.round(chunkKb)} kB, ${LATENCY_MS} ms each`;
   for (const concurrency of [1, ...CONCURRENCY]) {
     started = performance.now();
     await transcribeChunks({ provider, concurrency, retries: 0, retryBaseMs: 0 }, chunks, {

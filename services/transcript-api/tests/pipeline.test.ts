@@ -133,7 +133,12 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
         granularities: ['segment'],
         language: 'en',
       });
-      expect(call).toMatchObject({ authorization: 'Bearer sk-test', sampleRate: 16000, channels: 1 });
+      expect(call).toMatchObject({
+        authorization: 'Bearer sk-test',
+        filename: 'audio.flac',
+        sampleRate: 16000,
+        channels: 1,
+      });
       expect(call.durationS).toBeLessThanOrEqual(300.01);
     }
     const total = stt.calls.reduce((sum, call) => sum + call.durationS, 0);

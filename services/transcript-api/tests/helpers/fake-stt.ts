@@ -8,7 +8,9 @@ export interface SttCall {
   language: string | null;
   prompt: string | null;
   authorization: string | undefined;
-  /** From the WAV header of the uploaded file. */
+  /** The endpoint tells the audio format by the upload's file name. */
+  filename: string;
+  /** From the FLAC STREAMINFO of the uploaded file. */
   sampleRate: number;
   channels: number;
   durationS: number;
@@ -55,11 +57,17 @@ export async function fakeStt(): Promise<FakeStt> {
       sendJson(response, 400, { error: { message: "'file' is required" } });
       return;
     }
-    const wav = file.data;
-    if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
-      state.problems.push('not a WAV file');
-    const channels = wav.readUInt16LE(22);
-    const sampleRate = wav.readUInt32LE(24);
+    const flac = file.data;
+    if (flac.length < 26 || flac.toString('ascii', 0, 4) !== 'fLaC') {
+      state.problems.push('not a FLAC file');
+      sendJson(response, 400, { error: { message: 'Invalid file format' } });
+      return;
+    }
+    // STREAMINFO follows the 4-byte block header: 20 bits rate, 3 channels-1, 5 bits-1, 36 total samples.
+    const info = flac.readBigUInt64BE(18);
+    const sampleRate = Number(info >> 44n);
+    const channels = Number((info >> 41n) & 7n) + 1;
+    const samples = Number(info & 0xfffffffffn);
     const call: SttCall = {
       model: field('model') ?? '',
       responseFormat: field('response_format') ?? '',
@@ -67,9 +75,10 @@ export async function fakeStt(): Promise<FakeStt> {
       language: field('language'),
       prompt: field('prompt'),
       authorization: request.headers.authorization,
+      filename: file.filename,
       sampleRate,
       channels,
-      durationS: (wav.length - 44) / (sampleRate * channels * 2),
+      durationS: samples / sampleRate,
     };
     const index = state.calls.push(call) - 1;
     if (state.latencyMs > 0) await sleep(state.latencyMs);

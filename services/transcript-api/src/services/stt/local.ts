@@ -33,6 +33,8 @@ export function parsePocketsphinx(output: string): Segment[] {
 /** Offline recognition with Debian's pocketsphinx (US English model); no network needed. */
 export class LocalProvider implements SttProvider {
   readonly name = 'local';
+  // pocketsphinx reads only WAV (or raw PCM).
+  readonly chunkFormat = 'wav';
 
   constructor(private readonly command: string) {}
 

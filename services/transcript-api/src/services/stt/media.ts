@@ -1,8 +1,8 @@
 import { UserError } from '@platform/workers';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { runProcess } from './process.js';
+import type { ChunkFormat } from './provider.js';
 
 export interface MediaTools {
   ffmpeg: string;
@@ -96,28 +96,33 @@ export interface ChunkFile {
   end: number;
 }
 
+const ENCODER: Record<ChunkFormat, string> = { wav: 'pcm_s16le', flac: 'flac' };
+
 /**
- * Cuts the normalised WAV at the given times in one pass. Cuts land on the next packet boundary (a few
- * tens of ms later), so the chunk times are read back from ffmpeg's segment list.
+ * Cuts the normalised WAV at the given times in one pass, writing chunks in `format`. Every chunk has its
+ * own encoder (asegment feeds one output each), so FLAC headers carry each chunk's own length, and the
+ * cuts are sample-exact.
  */
 export async function split(
   tools: MediaTools,
   wav: string,
   cuts: number[],
+  durationS: number,
   dir: string,
+  format: ChunkFormat,
   signal?: AbortSignal,
 ): Promise<ChunkFile[]> {
-  const list = join(dir, 'chunks.csv');
-  const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav, '-c', 'copy', '-f', 'segment'];
-  // Without cut times the segment muxer would cut every 2 s by default.
-  if (cuts.length > 0) args.push('-segment_times', cuts.map((cut) => cut.toFixed(3)).join(','));
-  else args.push('-segment_time', '100000000');
-  args.push('-segment_list', list, '-segment_list_type', 'csv', join(dir, 'chunk_%04d.wav'));
+  const times = cuts.map((cut) => cut.toFixed(3));
+  const paths = [...times, ''].map((_, i) => join(dir, `chunk_${String(i).padStart(4, '0')}.${format}`));
+  const pads = paths.map((_, i) => `[c${i}]`);
+  const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav];
+  if (cuts.length > 0)
+    args.push('-filter_complex', `[0:a]asegment=timestamps=${times.join('|')}${pads.join('')}`);
+  paths.forEach((path, i) => {
+    args.push('-map', cuts.length > 0 ? (pads[i] ?? '') : '0:a', '-c:a', ENCODER[format], path);
+  });
   const result = await runProcess(tools.ffmpeg, args, signal);
   if (result.code !== 0) throw new Error(`ffmpeg could not split the audio: ${lastLine(result.stderr)}`);
-  const rows = (await readFile(list, 'utf8')).trim().split('\n');
-  return rows.map((row) => {
-    const [name = '', start = '0', end = '0'] = row.split(',');
-    return { path: join(dir, name), start: Number(start), end: Number(end) };
-  });
+  const bounds = [0, ...times.map(Number), durationS];
+  return paths.map((path, i) => ({ path, start: bounds[i] ?? 0, end: bounds[i + 1] ?? durationS }));
 }

@@ -107,7 +107,8 @@ export async function transcribeFile(
   const wav = join(request.workDir, 'audio.wav');
   const silences = await normalise(tools, request.input, wav, media.durationS, options.silence, signal);
   const cuts = planCuts(media.durationS, silences, maxChunkSeconds(options.maxChunkS, options.maxChunkBytes));
-  const chunks = await split(tools, wav, cuts, request.workDir, signal);
+  const format = options.provider.chunkFormat;
+  const chunks = await split(tools, wav, cuts, media.durationS, request.workDir, format, signal);
   await request.onPlan?.(chunks.length, media.durationS);
 
   const transcripts = await transcribeChunks(options, chunks, request);

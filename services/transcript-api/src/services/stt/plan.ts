@@ -1,6 +1,9 @@
 import type { Silence } from './media.js';
 
-/** Bytes per second of the mono 16 kHz 16-bit WAV that chunks are cut from. */
+/**
+ * Bytes per second of the mono 16 kHz 16-bit WAV that chunks are cut from; FLAC chunks of the same
+ * samples are smaller for any real audio, so it bounds them too.
+ */
 export const WAV_BYTES_PER_S = 32_000;
 const WAV_HEADER_BYTES = 78;
 

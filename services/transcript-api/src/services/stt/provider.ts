@@ -13,9 +13,13 @@ export interface ChunkTranscript {
   segments: Segment[];
 }
 
-/** A speech-to-text backend that transcribes one chunk (mono 16 kHz WAV). */
+/** How chunks are encoded on disk: both hold the same mono 16 kHz 16-bit samples. */
+export type ChunkFormat = 'wav' | 'flac';
+
+/** A speech-to-text backend that transcribes one chunk (mono 16 kHz, in the provider's chunk format). */
 export interface SttProvider {
   readonly name: string;
+  readonly chunkFormat: ChunkFormat;
   transcribe(chunk: ChunkRequest, signal: AbortSignal): Promise<ChunkTranscript>;
 }
 
