@@ -34,7 +34,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts'],
+    files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts', 'vitest.shared.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
