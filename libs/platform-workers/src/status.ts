@@ -37,9 +37,12 @@ function storedProgress(job: Job): StoredProgress | undefined {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export async function jobStatus(queue: Queue, jobId: string): Promise<JobStatus | undefined> {
+  // State first, then the job's data: read the other way round, a job finishing in between would
+  // show as completed with the result of the snapshot taken before it finished (none).
+  const state = await queue.getJobState(jobId);
   const job = await queue.getJob(jobId);
-  if (!job) return undefined;
-  const status = mapState(await job.getState());
+  if (!job || state === 'unknown') return undefined;
+  const status = mapState(state);
   const progress = storedProgress(job);
   const userId = (job.data as { user_id?: unknown }).user_id;
   const outcome = status === 'completed' ? ((job.returnvalue as JobOutcome | null) ?? {}) : {};
