@@ -12,11 +12,6 @@ export function runWithContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...context }, fn);
 }
 
-/** Binds the context to the rest of the current async execution (used from hooks that cannot wrap). */
-export function enterContext(context: RequestContext): void {
-  storage.enterWith({ ...storage.getStore(), ...context });
-}
-
 export function currentContext(): RequestContext {
   return storage.getStore() ?? {};
 }
