@@ -1,7 +1,7 @@
 import { AppError, type DataBankClient, type PlatformApp, type ApiKeySet } from '@platform/core';
 import { jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { WrappedRequest, WrappedResultFiles } from '../models/wrapped.js';
@@ -51,6 +51,17 @@ async function sendFile(
 
 export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): void {
   const { queue, dataBank } = options;
+  /** Streams one file of the caller's completed report. */
+  const sendResultFile = async (
+    request: FastifyRequest,
+    jobId: string,
+    reply: FastifyReply,
+    pick: (files: WrappedResultFiles) => string,
+    contentType: string,
+  ) => {
+    const files = await resultFiles(queue, jobId, callerUser(request, options.apiKeys));
+    return sendFile(reply, dataBank, pick(files), contentType);
+  };
 
   app.post(
     '/v1/wrapped',
@@ -113,10 +124,7 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
   app.get(
     '/v1/wrapped/:job_id/result',
     { schema: { summary: 'The report as JSON', params: Params } },
-    async (request, reply) => {
-      const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-      return sendFile(reply, dataBank, files.report, 'application/json');
-    },
+    (request, reply) => sendResultFile(request, request.params.job_id, reply, (files) => files.report, 'application/json'),
   );
 
   app.get(
@@ -128,23 +136,19 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
         querystring: z.object({ layout: z.enum(['story', 'landscape']).default('story') }),
       },
     },
-    async (request, reply) => {
-      const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-      return sendFile(
+    (request, reply) =>
+      sendResultFile(
+        request,
+        request.params.job_id,
         reply,
-        dataBank,
-        request.query.layout === 'story' ? files.card_story : files.card_landscape,
+        (files) => (request.query.layout === 'story' ? files.card_story : files.card_landscape),
         'image/png',
-      );
-    },
+      ),
   );
 
   app.get(
     '/v1/wrapped/:job_id/report.html',
     { schema: { summary: 'The report as a web page', params: Params } },
-    async (request, reply) => {
-      const files = await resultFiles(queue, request.params.job_id, callerUser(request, options.apiKeys));
-      return sendFile(reply, dataBank, files.html, 'text/html; charset=utf-8');
-    },
+    (request, reply) => sendResultFile(request, request.params.job_id, reply, (files) => files.html, 'text/html; charset=utf-8'),
   );
 }

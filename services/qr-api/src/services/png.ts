@@ -4,7 +4,8 @@ import type { QrMatrix } from './matrix.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -49,10 +50,10 @@ export function encodePng(matrix: QrMatrix, options: PngOptions): Buffer {
   header.writeUInt32BE(width, 4);
   header.set([1, 3, 0, 0, 0], 8); // bit depth 1, colour type 3 (palette), deflate, adaptive filter, no interlace
   const chunks = [
-    chunk('IHDR', header),
-    chunk('PLTE', Buffer.from([light.r, light.g, light.b, dark.r, dark.g, dark.b])),
+    pngChunk('IHDR', header),
+    pngChunk('PLTE', Buffer.from([light.r, light.g, light.b, dark.r, dark.g, dark.b])),
   ];
-  if (light.a < 255 || dark.a < 255) chunks.push(chunk('tRNS', Buffer.from([light.a, dark.a])));
-  chunks.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
+  if (light.a < 255 || dark.a < 255) chunks.push(pngChunk('tRNS', Buffer.from([light.a, dark.a])));
+  chunks.push(pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat([SIGNATURE, ...chunks]);
 }
