@@ -6,6 +6,7 @@ export * from './data-bank/types.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './http/api-keys.js';
+export * from './http/auth.js';
 export * from './http/app.js';
 export * from './http/error-handler.js';
 export * from './http/readiness.js';

@@ -8,6 +8,7 @@ import { createLogger } from '../src/logging.js';
 let app: PlatformApp;
 let base: string;
 let dependencyUp = true;
+const open = { auth: 'public' };
 
 beforeAll(async () => {
   app = await createApp({
@@ -26,16 +27,16 @@ beforeAll(async () => {
   });
   app.post(
     '/v1/echo',
-    { schema: { body: z.object({ text: z.string().min(1), count: z.number().int().max(10) }) } },
+    { config: open, schema: { body: z.object({ text: z.string().min(1), count: z.number().int().max(10) }) } },
     (request) => ({ text: request.body.text.repeat(request.body.count) }),
   );
-  app.get('/v1/items/:id', { schema: { params: z.object({ id: z.string().regex(/^\d+$/) }) } }, (request) => ({
+  app.get('/v1/items/:id', { config: open, schema: { params: z.object({ id: z.string().regex(/^\d+$/) }) } }, (request) => ({
     id: request.params.id,
   }));
-  app.get('/v1/conflict', () => {
+  app.get('/v1/conflict', { config: open }, () => {
     throw new AppError('CONFLICT', 'already exists', { details: [{ path: 'id', message: 'taken' }] });
   });
-  app.get('/v1/crash', () => {
+  app.get('/v1/crash', { config: open }, () => {
     throw new Error('database password is hunter2');
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -61,7 +62,7 @@ describe('error envelope', () => {
   it('404 for an unknown route', async () => {
     const { status, body, response } = await call('/v1/nothing');
     expect(status).toBe(404);
-    expect(body).toEqual({ code: 'NOT_FOUND', message: 'No route for GET /v1/nothing', request_id: response.headers.get('x-request-id') });
+    expect(body).toEqual({ code: 'NOT_FOUND', message: 'No route for GET "/v1/nothing"', request_id: response.headers.get('x-request-id') });
   });
 
   it('405 with Allow for a known path and another method', async () => {

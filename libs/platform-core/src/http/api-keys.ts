@@ -1,7 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
-import type { PlatformApp } from './app.js';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -32,40 +29,4 @@ export class ApiKeySet {
 export function presentedApiKey(header: string | string[] | undefined): string | undefined {
   const key = Array.isArray(header) ? header[0] : header;
   return key === undefined || key.trim() === '' ? undefined : key;
-}
-
-/** Throws 401 unless the header carries a key of the set. */
-export function checkApiKey(keys: ApiKeySet, header: string | string[] | undefined): void {
-  const key = presentedApiKey(header);
-  if (key === undefined) throw new AppError('UNAUTHORIZED', 'an X-API-Key header is required');
-  if (!keys.matches(key)) throw new AppError('UNAUTHORIZED', 'the X-API-Key is not valid');
-}
-
-/**
- * Requires a key of `keys` in X-API-Key on every route under `prefix` (default `/v1/`), checked in
- * onRequest, before any body is read. An empty list leaves the routes open and says so in the log.
- */
-export function requireApiKey(
-  app: PlatformApp,
-  keys: readonly string[],
-  options: { logger: Logger; prefix?: string },
-): void {
-  const prefix = options.prefix ?? '/v1/';
-  const set = new ApiKeySet(keys);
-  if (set.isEmpty) {
-    options.logger.warn(`no API keys configured: ${prefix} routes are open (development only)`);
-    return;
-  }
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (!request.url.startsWith(prefix)) {
-      done();
-      return;
-    }
-    try {
-      checkApiKey(set, request.headers['x-api-key']);
-      done();
-    } catch (error) {
-      done(error as AppError);
-    }
-  });
 }

@@ -11,14 +11,21 @@ import {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { runWithContext } from '../context.js';
-import { AppError } from '../errors.js';
-import { sendError } from './error-handler.js';
+import { AppError, quoted } from '../errors.js';
+import { registerAuth, type AuthOptions } from './auth.js';
+import { answerClientError, frameworkError, sendError } from './error-handler.js';
 import { trackRouteMethods } from './method-router.js';
 import { registerHttpMetrics } from './metrics.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 import { requestIdFrom } from './request-id.js';
 
-export type PlatformApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type PlatformApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export interface CreateAppOptions {
   service: string;
@@ -33,6 +40,10 @@ export interface CreateAppOptions {
   corsOrigins?: string[];
   /** Trust X-Forwarded-* from a gateway in front of the service. */
   trustProxy?: boolean;
+  /** The service's permissions and their API keys; routes declare which one they need (see auth.ts). */
+  auth?: AuthOptions;
+  /** Longest time a client may take to send a whole request (default 60 s); upload services raise it. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -42,6 +53,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<PlatformApp> {
   // Typed as Fastify's base logger so the instance keeps Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = options.logger;
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const app = Fastify({
     loggerInstance,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -52,8 +64,20 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
     childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
+    // Slow-loris: headers within 10 s, the whole request within requestTimeout, checked every second.
+    requestTimeout,
+    http: { headersTimeout: Math.min(10_000, requestTimeout), connectionsCheckingInterval: 1000 },
+    // Errors Fastify raises before routing (a malformed URL, a path parameter too long) and the ones
+    // Node's parser raises before Fastify sees a request (an unknown method, headers too large): the
+    // same envelope as everything else.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(frameworkError(error), request, reply);
+    },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
+
+  registerAuth(app, options.auth ?? {}, options.logger);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const otherMethods = trackRouteMethods(app);
@@ -64,7 +88,12 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
   });
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
     done();
@@ -83,11 +112,19 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
   app.setNotFoundHandler((request, reply) => {
     const allowed = otherMethods(request.method, request.url);
     if (allowed.length === 0) {
-      return sendError(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url}`), request, reply);
+      return sendError(
+        new AppError('NOT_FOUND', `No route for ${request.method} ${quoted(request.url)}`),
+        request,
+        reply,
+      );
     }
-    const error = new AppError('METHOD_NOT_ALLOWED', `Method ${request.method} is not allowed on ${request.url}`, {
-      headers: { allow: allowed.join(', ') },
-    });
+    const error = new AppError(
+      'METHOD_NOT_ALLOWED',
+      `Method ${request.method} is not allowed on ${quoted(request.url)}`,
+      {
+        headers: { allow: allowed.join(', ') },
+      },
+    );
     return sendError(error, request, reply);
   });
 
