@@ -10,6 +10,7 @@ export * from './http/auth.js';
 export * from './http/app.js';
 export * from './http/error-handler.js';
 export * from './http/readiness.js';
+export * from './http/tool-readiness.js';
 export * from './http/request-id.js';
 export * from './http/shutdown.js';
 export * from './logging.js';
