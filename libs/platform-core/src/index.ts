@@ -14,3 +14,4 @@ export * from './http/tool-readiness.js';
 export * from './http/request-id.js';
 export * from './http/shutdown.js';
 export * from './logging.js';
+export * from './net/index.js';
