@@ -17,11 +17,15 @@ export const JobStatusDocument = z.object({
   updated_at: z.string(),
 });
 
-/** `GET {path}/:job_id` answering the job status document, or 404 JOB_NOT_FOUND. */
-export function registerJobStatusRoute(app: PlatformApp, queue: Queue, path = '/v1/jobs'): void {
+/**
+ * `GET {path}/:job_id` answering the job status document, or 404 JOB_NOT_FOUND; `auth` is what the
+ * route needs (see @platform/core's auth).
+ */
+export function registerJobStatusRoute(app: PlatformApp, queue: Queue, auth: string, path = '/v1/jobs'): void {
   app.get(
     `${path}/:job_id`,
     {
+      config: { auth },
       schema: {
         summary: 'Status of a job',
         params: z.object({ job_id: z.string().min(1).max(200) }),

@@ -54,7 +54,7 @@ describe('readiness and recovery when Redis comes and goes', () => {
       readiness: [redisReadiness(commands), workerReadiness(queue)],
       readinessTimeoutMs: 500,
     });
-    registerJobStatusRoute(app, queue);
+    registerJobStatusRoute(app, queue, 'public');
     cleanups.push(() => app.close(), () => queue.close(), () => closeRedis(commands));
 
     const down = await app.inject({ url: '/readyz' });

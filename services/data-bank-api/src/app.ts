@@ -5,7 +5,6 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { filesRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
-import { createAuthorizer } from './services/auth.js';
 import { FileStore } from './services/file-store.js';
 import type { StorageBackend } from './storage/backend.js';
 import { gcJob } from './workers/gc.js';
@@ -47,19 +46,20 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     logger: deps.logger,
     description: 'Content-addressed file store: files are named by the SHA-256 of their bytes.',
     readiness: readinessChecks(deps),
+    // DATA_BANK_ALLOW_ANONYMOUS opens a permission that has no keys (README).
+    auth: { permissions: { ...config.keys }, openWhenNoKeys: config.allowAnonymous },
   });
   const store = new FileStore(deps.backend, {
     maxFileBytes: config.maxFileBytes,
     minFreeBytes: config.minFreeBytes,
   });
-  const authorize = createAuthorizer(config.keys, config.allowAnonymous);
-  await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store, authorize }));
+  await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store }));
   if (deps.jobs) {
     const { queue } = deps.jobs;
     // Definitions only enqueue here; the worker process runs them.
     const jobs = { verify: verifyJob(deps.backend), gc: gcJob(deps.backend, undefined) };
     await app.register((scope, _options, done) => {
-      jobRoutes(scope, { queue, jobs, authorize });
+      jobRoutes(scope, { queue, jobs });
       done();
     });
   }

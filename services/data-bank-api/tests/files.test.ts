@@ -448,7 +448,7 @@ describe('API keys', () => {
   };
 
   it.each(Object.keys(calls))(
-    '%s: 401 without a key, 403 with a key lacking the permission, else allowed',
+    '%s: 401 without a key, 403 with a key lacking the permission, 401 with an unknown one, else allowed',
     async (name) => {
       const call = calls[name];
       const needed = permission[name];
@@ -460,7 +460,7 @@ describe('API keys', () => {
       for (const [other, key] of Object.entries(keyFor)) {
         if (other !== needed) expect((await call(key)).status, `${name} with ${other} key`).toBe(403);
       }
-      expect((await call('not-a-key')).status).toBe(403);
+      expect((await call('not-a-key')).status).toBe(401);
       expect((await call(keyFor[needed])).status).toBe(success[name]);
       expect((await call(KEYS.admin)).status).toBe(success[name]);
     },

@@ -151,7 +151,7 @@ describe('data_bank maintenance jobs', () => {
     expect(await backend.stat(bad.file_id)).toBeUndefined();
     expect(await backend.stat(good.file_id)).toBeDefined();
     expect(await eventTypes(jobId)).toEqual(['data_bank.job.started.v1', 'data_bank.job.completed.v1']);
-    expect((await call(`/v1/jobs/${jobId}`, 'nobody')).status).toBe(403);
+    expect((await call(`/v1/jobs/${jobId}`, 'nobody')).status).toBe(401);
   });
 
   it('gc removes abandoned temp writes and files past the TTL', async () => {

@@ -1,4 +1,4 @@
-import { ApiKeySet, createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
+import { createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -35,8 +35,10 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     description:
       'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
+    // An empty MUSIC_API_KEYS trusts every caller, for local development (README).
+    auth: { permissions: { api: deps.apiKeys }, openWhenNoKeys: true },
   });
-  const routeDeps = { ...deps, apiKeys: new ApiKeySet(deps.apiKeys) };
+  const routeDeps = deps;
   await app.register(async (scope) => importRoutes(scope as PlatformApp, routeDeps));
   wrappedRoutes(app, routeDeps);
   authRoutes(app, routeDeps);

@@ -10,7 +10,6 @@ import { liveSources } from './services/live-sources.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
-if (config.apiKeys.length === 0) logger.warn('MUSIC_API_KEYS is empty: every caller is trusted (development only)');
 
 const redis = createRedis(config.redisUrl, 'command');
 const queue = createQueue({ connection: redis, queue: QUEUE });

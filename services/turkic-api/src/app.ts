@@ -1,4 +1,4 @@
-import { createApp, requireApiKey, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import { registerCorpusJobRoutes, type CorpusRouteDeps } from './routes/corpus-jobs.js';
 import { registerDetectRoute } from './routes/detect.js';
 import { registerLanguagesRoute } from './routes/languages.js';
@@ -26,6 +26,8 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     description: 'Turkic language detection, transliteration (IPA, Latin) and corpus building',
     logger: deps.logger,
     bodyLimit,
+    // An empty TURKIC_API_KEYS leaves the API open for local development (README).
+    auth: { permissions: { api: deps.apiKeys }, openWhenNoKeys: true },
     readiness: [
       {
         name: 'lid_model',
@@ -36,8 +38,6 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
       ...(deps.readiness ?? []),
     ],
   });
-
-  requireApiKey(app, deps.apiKeys, { logger: deps.logger });
 
   registerTransliterateRoute(app, deps.catalog, deps.maxTextChars);
   registerDetectRoute(app, deps.detector, deps.maxTextChars);

@@ -10,7 +10,6 @@ import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'turkic-api', level: config.LOG_LEVEL });
-if (config.TURKIC_API_KEYS.length === 0) logger.warn('TURKIC_API_KEYS is empty: /v1 routes are open to anyone');
 
 const catalog = Catalog.load();
 const detector = new Detector(config.TURKIC_LID_MODEL_PATH);

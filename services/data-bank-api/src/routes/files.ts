@@ -12,13 +12,11 @@ import {
   FileRecord as FileRecordSchema,
   ListQuery,
 } from '../models/files.js';
-import type { Authorizer, Permission } from '../services/auth.js';
 import type { FileStore } from '../services/file-store.js';
 import { evaluateRange, notModified, rangeStillValid } from '../services/http-ranges.js';
 
 export interface FilesRouteDeps {
   store: FileStore;
-  authorize: Authorizer;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -107,11 +105,7 @@ async function serve(
 
 /** The /v1/files resource. Registered in its own context: it takes every body as a stream. */
 export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promise<void> {
-  const { store, authorize } = deps;
-  const requires = (permission: Permission) => (request: FastifyRequest) => {
-    authorize(permission, request.headers['x-api-key']);
-    return Promise.resolve();
-  };
+  const { store } = deps;
 
   // An answer sent before the body was read (auth, limits, a mismatch) closes the connection: Node
   // would otherwise read and discard the rest of a possibly huge body to keep the connection alive.
@@ -134,7 +128,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.post(
     '/v1/files',
     {
-      onRequest: requires('upload'),
+      config: { auth: 'upload' },
       schema: { summary: 'Upload a file (multipart part "file" or raw body)', security, response: record },
     },
     (request, reply) => receive(request, reply, store, declaredSha256(request.headers['x-content-sha256'])),
@@ -143,7 +137,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.put(
     '/v1/files/:id',
     {
-      onRequest: requires('upload'),
+      config: { auth: 'upload' },
       schema: {
         summary: 'Upload a file under its known SHA-256 (idempotent)',
         security,
@@ -159,7 +153,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
     },
   );
 
-  const download = { onRequest: requires('read'), schema: { params: FileIdParams, security } };
+  const download = { config: { auth: 'read' }, schema: { params: FileIdParams, security } };
   app.get('/v1/files/:id', { ...download, exposeHeadRoute: false }, (request, reply) =>
     serve(store, request.params.id, request, reply, true),
   );
@@ -170,7 +164,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.get(
     '/v1/files/:id/info',
     {
-      onRequest: requires('read'),
+      config: { auth: 'read' },
       schema: {
         summary: 'The record of a file',
         security,
@@ -188,7 +182,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.get(
     '/v1/files',
     {
-      onRequest: requires('read'),
+      config: { auth: 'read' },
       schema: {
         summary: 'List files in id order',
         security,
@@ -212,7 +206,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.delete(
     '/v1/files/:id',
     {
-      onRequest: requires('delete'),
+      config: { auth: 'delete' },
       schema: { summary: 'Delete a file', security, params: FileIdParams },
     },
     async (request, reply) => {

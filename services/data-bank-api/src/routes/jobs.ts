@@ -1,9 +1,7 @@
 import type { PlatformApp } from '@platform/core';
 import { registerJobStatusRoute, type JobDefinition } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Authorizer } from '../services/auth.js';
 import { SYSTEM_USER } from '../workers/queue.js';
 
 export const MAINTENANCE_JOBS = ['verify', 'gc'] as const;
@@ -21,18 +19,14 @@ const Accepted = z.object({
  */
 export function jobRoutes(
   app: PlatformApp,
-  deps: { queue: Queue; jobs: MaintenanceJobs; authorize: Authorizer },
+  deps: { queue: Queue; jobs: MaintenanceJobs },
 ): void {
-  const { queue, jobs, authorize } = deps;
-  const requires = (permission: 'read' | 'delete') => (request: FastifyRequest) => {
-    authorize(permission, request.headers['x-api-key']);
-    return Promise.resolve();
-  };
+  const { queue, jobs } = deps;
   const security = [{ apiKey: [] }];
   app.post(
     '/v1/maintenance/:name',
     {
-      onRequest: requires('delete'),
+      config: { auth: 'delete' },
       schema: {
         summary: 'Queue a maintenance job (verify: integrity scrub, gc: temp and TTL cleanup)',
         security,
@@ -45,9 +39,5 @@ export function jobRoutes(
       return reply.status(202).send({ job_id: jobId, status: 'queued' as const, name: request.params.name });
     },
   );
-  void app.register((scope, _options, done) => {
-    scope.addHook('onRequest', requires('read'));
-    registerJobStatusRoute(scope, queue);
-    done();
-  });
+  registerJobStatusRoute(app, queue, 'read');
 }

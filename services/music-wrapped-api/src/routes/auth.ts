@@ -1,10 +1,9 @@
-import { AppError, type PlatformApp, type ApiKeySet } from '@platform/core';
+import { AppError, type PlatformApp, requestUser } from '@platform/core';
 import { AppleMusicApi, exchangeSpotifyCode, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import { callerUser } from '../services/caller.js';
 import {
   APPLE_TOKEN_TTL_SECONDS,
   appleOptions,
@@ -19,7 +18,6 @@ export interface AuthRoutesOptions {
   config: Config;
   redis: Redis;
   tokens: TokenStore;
-  apiKeys: ApiKeySet;
   statePrefix?: string;
 }
 
@@ -65,9 +63,12 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
 
   app.post(
     '/v1/auth/spotify/start',
-    { schema: { summary: 'Start connecting a Spotify account', response: { 200: StartResponse } } },
+    {
+      config: { auth: 'api', user: true },
+      schema: { summary: 'Start connecting a Spotify account', response: { 200: StartResponse } },
+    },
     async (request) => {
-      const userId = callerUser(request, options.apiKeys);
+      const userId = requestUser(request);
       const spotify = spotifyOptions(config);
       const redirectUri = config.spotify.redirectUri;
       if (!spotify || !redirectUri) throw unavailable('Spotify (SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI)');
@@ -85,6 +86,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
   app.get(
     '/v1/auth/spotify/callback',
     {
+      config: { auth: 'public' },
       schema: {
         summary: "Spotify's redirect back (public: authenticated by the state)",
         querystring: z.object({
@@ -118,9 +120,12 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
 
   app.post(
     '/v1/auth/lastfm/start',
-    { schema: { summary: 'Start connecting a Last.fm account', response: { 200: StartResponse } } },
+    {
+      config: { auth: 'api', user: true },
+      schema: { summary: 'Start connecting a Last.fm account', response: { 200: StartResponse } },
+    },
     async (request) => {
-      const userId = callerUser(request, options.apiKeys);
+      const userId = requestUser(request);
       const callback = config.lastfm.callbackUrl;
       if (!lastfmClient(config) || !callback || !config.lastfm.apiKey)
         throw unavailable('Last.fm (LASTFM_API_KEY, LASTFM_API_SECRET, LASTFM_CALLBACK_URL)');
@@ -138,6 +143,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
   app.get(
     '/v1/auth/lastfm/callback',
     {
+      config: { auth: 'public' },
       schema: {
         summary: "Last.fm's redirect back (public: authenticated by the state)",
         querystring: z.object({ state: z.string().min(1).max(100), token: z.string().min(1).max(200) }),
@@ -164,13 +170,13 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
   app.get(
     '/v1/auth/apple_music/developer-token',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'A developer token for MusicKit JS (shared by every user, cached until near expiry)',
         response: { 200: DeveloperToken },
       },
     },
     async (request, reply) => {
-      callerUser(request, options.apiKeys);
       const apple = appleOptions(config);
       if (!apple)
         throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
@@ -184,6 +190,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
   app.put(
     '/v1/auth/apple_music',
     {
+      config: { auth: 'api', user: true },
       schema: {
         summary:
           "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
@@ -192,7 +199,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
       },
     },
     async (request) => {
-      const userId = callerUser(request, options.apiKeys);
+      const userId = requestUser(request);
       const apple = appleOptions(config);
       if (!apple)
         throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
@@ -211,9 +218,12 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
 
   app.delete(
     '/v1/auth/:provider',
-    { schema: { summary: 'Forget a connected account', params: z.object({ provider: z.enum(PROVIDERS) }) } },
+    {
+      config: { auth: 'api', user: true },
+      schema: { summary: 'Forget a connected account', params: z.object({ provider: z.enum(PROVIDERS) }) },
+    },
     async (request, reply) => {
-      await tokens.delete(request.params.provider, callerUser(request, options.apiKeys));
+      await tokens.delete(request.params.provider, requestUser(request));
       return reply.status(204).send();
     },
   );

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { AppError, type DataBankClient, type PlatformApp, type ApiKeySet } from '@platform/core';
+import { AppError, type DataBankClient, type PlatformApp, requestUser } from '@platform/core';
 import { inspectExport } from '@platform/music';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -9,11 +9,9 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { ImportRecord } from '../models/wrapped.js';
-import { callerUser } from '../services/caller.js';
 import type { ImportStore } from '../services/import-store.js';
 
 export interface ImportRoutesOptions {
-  apiKeys: ApiKeySet;
   imports: ImportStore;
   dataBank: DataBankClient;
   maxUploadBytes: number;
@@ -39,6 +37,7 @@ export async function importRoutes(app: PlatformApp, options: ImportRoutesOption
   app.post(
     '/v1/imports',
     {
+      config: { auth: 'api', user: true },
       schema: {
         summary:
           'Upload a Spotify extended streaming history, YouTube Takeout watch history or Apple Music play activity export (JSON, CSV or zip)',
@@ -47,7 +46,7 @@ export async function importRoutes(app: PlatformApp, options: ImportRoutesOption
       },
     },
     async (request, reply) => {
-      const userId = callerUser(request, options.apiKeys);
+      const userId = requestUser(request);
       if (!request.isMultipart())
         throw new AppError(
           'UNSUPPORTED_MEDIA_TYPE',

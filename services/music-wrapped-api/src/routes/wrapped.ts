@@ -1,17 +1,15 @@
-import { AppError, type DataBankClient, type PlatformApp, type ApiKeySet } from '@platform/core';
+import { AppError, type DataBankClient, type PlatformApp, requestUser } from '@platform/core';
 import { jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { WrappedRequest, WrappedResultFiles } from '../models/wrapped.js';
-import { callerUser } from '../services/caller.js';
 import type { ImportStore } from '../services/import-store.js';
 import type { TokenStore } from '../services/token-store.js';
 import type { createWrappedJob } from '../workers/wrapped.js';
 
 export interface WrappedRoutesOptions {
-  apiKeys: ApiKeySet;
   queue: Queue;
   job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
   imports: ImportStore;
@@ -59,13 +57,14 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
     pick: (files: WrappedResultFiles) => string,
     contentType: string,
   ) => {
-    const files = await resultFiles(queue, jobId, callerUser(request, options.apiKeys));
+    const files = await resultFiles(queue, jobId, requestUser(request));
     return sendFile(reply, dataBank, pick(files), contentType);
   };
 
   app.post(
     '/v1/wrapped',
     {
+      config: { auth: 'api', user: true },
       schema: {
         summary: 'Start a year-in-music report from imported exports and connected accounts',
         body: WrappedRequest,
@@ -80,7 +79,7 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       },
     },
     async (request, reply) => {
-      const userId = callerUser(request, options.apiKeys);
+      const userId = requestUser(request);
       const body = request.body;
       const apple = body.sources.filter((source) => source.service === 'apple_music');
       if (apple.some((source) => 'live' in source) && apple.some((source) => 'import_id' in source)) {
@@ -117,19 +116,24 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
 
   app.get(
     '/v1/wrapped/:job_id',
-    { schema: { summary: 'Status of a report job', params: Params, response: { 200: JobStatusDocument } } },
-    async (request) => ownedJob(queue, request.params.job_id, callerUser(request, options.apiKeys)),
+    {
+      config: { auth: 'api', user: true },
+      schema: { summary: 'Status of a report job', params: Params, response: { 200: JobStatusDocument } },
+    },
+    async (request) => ownedJob(queue, request.params.job_id, requestUser(request)),
   );
 
   app.get(
     '/v1/wrapped/:job_id/result',
-    { schema: { summary: 'The report as JSON', params: Params } },
-    (request, reply) => sendResultFile(request, request.params.job_id, reply, (files) => files.report, 'application/json'),
+    { config: { auth: 'api', user: true }, schema: { summary: 'The report as JSON', params: Params } },
+    (request, reply) =>
+      sendResultFile(request, request.params.job_id, reply, (files) => files.report, 'application/json'),
   );
 
   app.get(
     '/v1/wrapped/:job_id/card.png',
     {
+      config: { auth: 'api', user: true },
       schema: {
         summary: 'The shareable card',
         params: Params,
@@ -148,7 +152,14 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
 
   app.get(
     '/v1/wrapped/:job_id/report.html',
-    { schema: { summary: 'The report as a web page', params: Params } },
-    (request, reply) => sendResultFile(request, request.params.job_id, reply, (files) => files.html, 'text/html; charset=utf-8'),
+    { config: { auth: 'api', user: true }, schema: { summary: 'The report as a web page', params: Params } },
+    (request, reply) =>
+      sendResultFile(
+        request,
+        request.params.job_id,
+        reply,
+        (files) => files.html,
+        'text/html; charset=utf-8',
+      ),
   );
 }

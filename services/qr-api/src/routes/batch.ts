@@ -8,6 +8,7 @@ export function batchRoutes(app: PlatformApp, defaults: QrDefaults): void {
   app.post(
     '/v1/qr/batch',
     {
+      config: { auth: 'public' },
       schema: {
         summary: `Make up to ${BATCH_MAX_ITEMS} QR codes at once, answered as a streamed zip`,
         body: batchRequestSchema,

@@ -46,6 +46,7 @@ export async function decodeRoutes(app: PlatformApp, options: DecodeRouteOptions
     '/v1/qr/decode',
     {
       bodyLimit: options.maxBytes,
+      config: { auth: 'public' },
       schema: {
         summary: 'Read the QR codes in a PNG, JPEG or WebP image (raw body, or multipart field "file")',
         consumes: [...IMAGE_TYPES, 'multipart/form-data'],

@@ -50,6 +50,7 @@ export function qrRoutes(app: PlatformApp, options: QrRouteOptions): void {
   app.post(
     '/v1/qr',
     {
+      config: { auth: 'public' },
       schema: {
         summary: 'Make a QR code (PNG, SVG or text) from a URL, text, Wi-Fi, e-mail, phone, SMS, geo or vCard payload',
         body: qrRequestSchema,
@@ -66,6 +67,7 @@ export function qrRoutes(app: PlatformApp, options: QrRouteOptions): void {
   app.get(
     '/v1/qr',
     {
+      config: { auth: 'public' },
       schema: { summary: 'A QR code for a link, with the options as query parameters (cacheable)', querystring: qrQuerySchema, produces },
     },
     async (request, reply) => {

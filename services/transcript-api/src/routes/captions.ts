@@ -48,6 +48,7 @@ export function registerCaptionRoutes(app: PlatformApp, youtube: YouTube, defaul
   app.post(
     '/v1/captions',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'Captions of a YouTube video',
         description: 'Manual tracks are preferred over auto-generated ones, in the order of `languages`.',
@@ -68,6 +69,7 @@ export function registerCaptionRoutes(app: PlatformApp, youtube: YouTube, defaul
   app.get(
     '/v1/captions/:video_id/tracks',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'Caption tracks of a YouTube video',
         params: z.object({ video_id: z.string().max(2048) }),

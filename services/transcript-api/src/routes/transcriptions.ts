@@ -129,6 +129,7 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
   app.post(
     '/v1/transcriptions',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'Start a speech-to-text job',
         description:
@@ -144,11 +145,12 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
     },
   );
 
-  registerJobStatusRoute(app, deps.queue, '/v1/transcriptions');
+  registerJobStatusRoute(app, deps.queue, 'api', '/v1/transcriptions');
 
   app.get(
     '/v1/transcriptions/:job_id/result',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'Transcript of a completed job',
         params: JobParams,
@@ -174,6 +176,7 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
   app.delete(
     '/v1/transcriptions/:job_id',
     {
+      config: { auth: 'api' },
       schema: {
         summary: 'Cancel a job',
         params: JobParams,

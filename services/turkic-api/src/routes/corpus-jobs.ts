@@ -1,4 +1,4 @@
-import { AppError, DataBankNotFoundError, invalidInput, type PlatformApp } from '@platform/core';
+import { AppError, DataBankNotFoundError, invalidInput, quoted, type PlatformApp } from '@platform/core';
 import { JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { Readable } from 'node:stream';
@@ -28,19 +28,19 @@ async function statusOf(queue: Queue, jobId: string) {
 
 export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps): void {
   const { queue, catalog } = deps;
-  registerJobStatusRoute(app, queue, '/v1/jobs');
+  registerJobStatusRoute(app, queue, 'api', '/v1/jobs');
 
   app.post(
     '/v1/corpus-jobs',
-    { schema: { summary: 'Start building a corpus', body: CorpusRequest, response: { 202: Accepted } } },
+    { config: { auth: 'api' }, schema: { summary: 'Start building a corpus', body: CorpusRequest, response: { 202: Accepted } } },
     async (request, reply) => {
       const body = request.body;
       if (!catalog.languages.includes(body.language)) {
-        throw invalidInput(`unknown language "${body.language}"; supported: ${catalog.languages.join(', ')}`);
+        throw invalidInput(`unknown language ${quoted(body.language)}; supported: ${catalog.languages.join(', ')}`);
       }
       if (body.transform !== 'none' && !catalog.conversion(body.language, body.transform)) {
         const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
-        throw invalidInput(`language ${body.language} has no transform "${body.transform}"; supported: ${offered}`);
+        throw invalidInput(`language ${body.language} has no transform ${quoted(body.transform)}; supported: ${offered}`);
       }
       const jobId = await deps.job.enqueue(queue, body);
       return reply.status(202).send({ job_id: jobId, user_id: body.user_id, status: 'queued' });
@@ -49,13 +49,13 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
 
   app.get(
     '/v1/corpus-jobs/:job_id',
-    { schema: { summary: 'Status of a corpus job', params: Params, response: { 200: JobStatusDocument } } },
+    { config: { auth: 'api' }, schema: { summary: 'Status of a corpus job', params: Params, response: { 200: JobStatusDocument } } },
     (request) => statusOf(queue, request.params.job_id),
   );
 
   app.delete(
     '/v1/corpus-jobs/:job_id',
-    { schema: { summary: 'Cancel a corpus job', params: Params, response: { 202: Accepted } } },
+    { config: { auth: 'api' }, schema: { summary: 'Cancel a corpus job', params: Params, response: { 202: Accepted } } },
     async (request, reply) => {
       const status = await statusOf(queue, request.params.job_id);
       if (status.status === 'completed' || status.status === 'failed') {
@@ -69,7 +69,7 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
 
   app.get(
     '/v1/corpus-jobs/:job_id/result',
-    { schema: { summary: 'The corpus text (streamed from data-bank)', params: Params } },
+    { config: { auth: 'api' }, schema: { summary: 'The corpus text (streamed from data-bank)', params: Params } },
     async (request, reply) => {
       const status = await statusOf(queue, request.params.job_id);
       if (status.status === 'failed') {

@@ -1,4 +1,4 @@
-import { invalidInput, type PlatformApp } from '@platform/core';
+import { invalidInput, quoted, type PlatformApp } from '@platform/core';
 import { z } from 'zod';
 import { checkText } from '../services/text-input.js';
 import { transliterate, type Catalog } from '../transliteration/catalog.js';
@@ -15,11 +15,11 @@ const Answer = z.object({ text: z.string(), language: z.string(), target: z.stri
 export function registerTransliterateRoute(app: PlatformApp, catalog: Catalog, maxChars: number): void {
   app.post(
     '/v1/transliterate',
-    { schema: { summary: 'Transliterate text to IPA or Latin', body: Body, response: { 200: Answer } } },
+    { config: { auth: 'api' }, schema: { summary: 'Transliterate text to IPA or Latin', body: Body, response: { 200: Answer } } },
     (request) => {
       const { text, language, target, script } = request.body;
       if (!catalog.languages.includes(language)) {
-        throw invalidInput(`unknown language "${language}"; supported: ${catalog.languages.join(', ')}`, [
+        throw invalidInput(`unknown language ${quoted(language)}; supported: ${catalog.languages.join(', ')}`, [
           { path: 'language', message: 'unsupported' },
         ]);
       }
@@ -27,7 +27,7 @@ export function registerTransliterateRoute(app: PlatformApp, catalog: Catalog, m
       const conversion = target === 'ipa' || target === 'latin' ? catalog.conversion(language, target) : undefined;
       if (!conversion) {
         const offered = targets.length > 0 ? targets.join(', ') : 'none (detection only)';
-        throw invalidInput(`language ${language} has no target "${target}"; supported targets: ${offered}`, [
+        throw invalidInput(`language ${language} has no target ${quoted(target)}; supported targets: ${offered}`, [
           { path: 'target', message: 'unsupported' },
         ]);
       }
