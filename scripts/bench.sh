@@ -10,8 +10,12 @@ if [[ -z "$name" || ! -f "bench/$name/run.ts" ]]; then
 fi
 shift
 source scripts/lib/redis.sh
-source scripts/lib/apt.sh
+source scripts/lib/system-packages.sh
+ensure_system_packages 'the benchmarks that use these tools fail.' || true
 # The peers a benchmark compares against come from Debian (bench/<name>/apt.txt).
-[[ -f "bench/$name/apt.txt" ]] && ensure_apt_packages $(cat "bench/$name/apt.txt")
+if [[ -f "bench/$name/apt.txt" ]]; then
+  mapfile -t peers <"bench/$name/apt.txt"
+  ensure_apt_packages "${peers[@]}"
+fi
 ensure_redis
 exec npx tsx --conditions=source "bench/$name/run.ts" "$@"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # ensure_redis: makes sure Redis answers on REDIS_URL (default redis://127.0.0.1:6379/0).
-# Uses a running one; else starts a local redis-server (installing Debian's package when root);
+# Uses a running one; else starts a local redis-server (scripts/system-packages.txt installs it);
 # else `docker compose up -d platform-redis`.
 
 redis_url() { echo "${REDIS_URL:-redis://127.0.0.1:6379/0}"; }
@@ -38,10 +38,6 @@ ensure_redis() {
   if redis_answers "$host" "$port"; then
     echo "redis: using $(redis_url)"
     return 0
-  fi
-  if ! command -v redis-server >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "redis: installing Debian's redis-server"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   fi
   if command -v redis-server >/dev/null && [[ "$host" == 127.0.0.1 || "$host" == localhost ]]; then
     mkdir -p var/redis

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { createApp, type Logger, type PlatformApp, requireApiKey } from '@platform/core';
+import { createApp, type Logger, type PlatformApp, type ReadinessCheck, requireApiKey } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,6 +20,8 @@ export interface AppDeps {
   apiKeys: string[];
   defaultLanguages: string[];
   maxUploadBytes: number;
+  /** Checks that the tools the worker runs are installed (`toolChecksFrom`). */
+  tools?: ReadinessCheck[];
 }
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
@@ -28,7 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     version: '0.1.0',
     description: 'YouTube captions and speech-to-text jobs',
     logger: deps.logger,
-    readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
+    readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue), ...(deps.tools ?? [])],
   });
   await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20 } });
   requireApiKey(app, deps.apiKeys, { logger: deps.logger });

@@ -12,7 +12,7 @@ import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 
-export const ConfigSchema = z.object({
+const EnvSchema = z.object({
   ...sharedEnv,
   ...dataBankEnv,
   PORT: port(8003),
@@ -41,7 +41,8 @@ export const ConfigSchema = z.object({
   TRANSCRIPT_JOB_TIMEOUT_S: positiveInt(2 * 60 * 60),
   TRANSCRIPT_WORKER_CONCURRENCY: positiveInt(1),
   TRANSCRIPT_TMP_DIR: z.string().optional(),
-  STT_PROVIDER: z.enum(['openai', 'local']).default('openai'),
+  /** Unset: `openai` when STT_API_KEY is set, else the offline `local`, so a bare `npm run up` transcribes. */
+  STT_PROVIDER: z.enum(['openai', 'local']).optional(),
   STT_BASE_URL: url().default('https://api.openai.com/v1'),
   STT_API_KEY: z.string().default(''),
   STT_MODEL: z.string().default('whisper-1'),
@@ -49,6 +50,11 @@ export const ConfigSchema = z.object({
   STT_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   STT_RETRY_BASE_MS: positiveInt(1_000),
 });
+
+export const ConfigSchema = EnvSchema.transform((env) => ({
+  ...env,
+  STT_PROVIDER: env.STT_PROVIDER ?? (env.STT_API_KEY === '' ? 'local' : 'openai'),
+}));
 
 export type Config = z.output<typeof ConfigSchema>;
 

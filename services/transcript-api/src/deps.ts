@@ -1,4 +1,10 @@
-import { createDataBankClient, serviceUrl, type DataBankClient } from '@platform/core';
+import {
+  createDataBankClient,
+  serviceUrl,
+  toolReadiness,
+  type DataBankClient,
+  type ReadinessCheck,
+} from '@platform/core';
 import type { Config } from './config.js';
 import { YouTube } from './services/captions/youtube.js';
 import { LocalProvider } from './services/stt/local.js';
@@ -27,6 +33,27 @@ export function providerFrom(config: Config): SttProvider {
     model: config.STT_MODEL,
     timeoutMs: config.STT_TIMEOUT_MS,
   });
+}
+
+/**
+ * /readyz checks for the programs the worker runs (API and worker share a machine under `npm run up` and
+ * an image under Docker). yt-dlp is left out: only YouTube sources need it, and such a job says so.
+ */
+export function toolChecksFrom(config: Config): ReadinessCheck[] {
+  const checks = [
+    toolReadiness('ffmpeg', { command: config.FFMPEG_PATH, args: ['-version'] }),
+    toolReadiness('ffprobe', { command: config.FFPROBE_PATH, args: ['-version'], packages: ['ffmpeg'] }),
+  ];
+  if (config.STT_PROVIDER === 'local')
+    checks.push(
+      // Decoding an empty input loads the acoustic model, so a missing pocketsphinx-en-us fails too.
+      toolReadiness('pocketsphinx', {
+        command: config.POCKETSPHINX_PATH,
+        args: ['-infile', '/dev/null', '-logfn', '/dev/null'],
+        packages: ['pocketsphinx', 'pocketsphinx-en-us'],
+      }),
+    );
+  return checks;
 }
 
 export const pipelineFrom = (

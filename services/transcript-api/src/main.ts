@@ -2,7 +2,7 @@ import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platfo
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, storeFrom, youtubeFrom } from './deps.js';
+import { cancelKey, pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
@@ -30,6 +30,7 @@ const app = await buildApp({
   apiKeys: config.TRANSCRIPT_API_KEYS,
   defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
   maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
+  tools: toolChecksFrom(config),
 });
 if (config.TRANSCRIPT_API_KEYS.length === 0)
   logger.warn('TRANSCRIPT_API_KEYS is empty: the /v1 routes need no API key');

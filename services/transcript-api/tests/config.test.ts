@@ -31,6 +31,13 @@ describe('config', () => {
     }
   });
 
+  it('defaults to the offline local provider unless an STT key is set; an explicit choice is kept', () => {
+    expect(readConfig({}).STT_PROVIDER).toBe('local');
+    expect(readConfig({ STT_API_KEY: 'sk-test' }).STT_PROVIDER).toBe('openai');
+    expect(readConfig({ STT_PROVIDER: 'openai' }).STT_PROVIDER).toBe('openai');
+    expect(readConfig({ STT_PROVIDER: 'local', STT_API_KEY: 'sk-test' }).STT_PROVIDER).toBe('local');
+  });
+
   it('treats a 0 duration limit as unlimited', () => {
     expect(readConfig({ TRANSCRIPT_MAX_DURATION_S: '0' }).TRANSCRIPT_MAX_DURATION_S).toBe(0);
   });
