@@ -1,4 +1,6 @@
+export * from './availability.js';
 export * from './events.js';
+export * from './idempotency.js';
 export * from './jobs.js';
 export * from './process.js';
 export * from './readiness.js';

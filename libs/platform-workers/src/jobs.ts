@@ -2,6 +2,8 @@ import { UserId, type Logger } from '@platform/core';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { withRedisDeadline } from './availability.js';
+import { idempotentJobId } from './idempotency.js';
 
 /** A failure caused by the job's input (bad data, not found): reported as `user` and never retried. */
 export class UserError extends Error {
@@ -55,8 +57,17 @@ export interface JobDefinition<S extends z.ZodType<{ user_id: string }> = z.ZodT
   schema: S;
   // Method syntax on purpose: a worker takes a list of definitions with different data types.
   process(data: z.output<S>, context: JobContext): Promise<JobOutcome>;
-  /** Validates the data and adds a job; returns the job id. */
-  enqueue(queue: Queue, data: z.input<S>, options?: { jobId?: string }): Promise<string>;
+  /**
+   * Validates the data and adds a job; returns the job id. With an idempotency key (the request's
+   * `Idempotency-Key`), the same key from the same user returns the job it queued first. When Redis is
+   * unreachable or slow it fails within a few seconds with 503 SERVICE_UNAVAILABLE.
+   */
+  enqueue(queue: Queue, data: z.input<S>, options?: EnqueueOptions): Promise<string>;
+}
+
+export interface EnqueueOptions {
+  jobId?: string;
+  idempotencyKey?: string | undefined;
 }
 
 const DAY = 24 * 60 * 60;
@@ -78,12 +89,17 @@ export function defineJob<S extends z.ZodType<{ user_id: string }>>(spec: JobSpe
   };
   return {
     ...definition,
-    async enqueue(queue, data, options = {}) {
+    async enqueue(queue, data, { idempotencyKey, jobId } = {}) {
       if (queue.name !== definition.queue) {
         throw new Error(`job ${definition.name} belongs to queue ${definition.queue}, not ${queue.name}`);
       }
       const parsed = definition.schema.parse(data);
-      const job = await queue.add(definition.name, parsed, { ...jobOptions, ...options });
+      const { domain, name } = definition;
+      const id =
+        idempotencyKey === undefined
+          ? jobId
+          : idempotentJobId({ domain, queue: queue.name, name, userId: parsed.user_id, key: idempotencyKey });
+      const job = await withRedisDeadline(() => queue.add(name, parsed, { ...jobOptions, ...(id !== undefined && { jobId: id }) }));
       if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
       return job.id;
     },

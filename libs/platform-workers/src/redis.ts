@@ -6,8 +6,12 @@ import { Redis, type RedisOptions } from 'ioredis';
  */
 export type RedisRole = 'command' | 'blocking' | 'subscriber';
 
+// command: an API request must not wait on Redis, so a command fails after 3 s (commandTimeout, also
+// while it waits in the offline queue) or after 2 failed reconnects, and requests answer 503 (see
+// availability.ts). The offline queue stays on so a command sent during a reconnect is not refused at once.
+// blocking/subscriber: no timeout, they wait for the reconnect (a worker finishing a job must not give up).
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
-  command: { maxRetriesPerRequest: 2, commandTimeout: 10_000 },
+  command: { maxRetriesPerRequest: 2, commandTimeout: 3_000 },
   blocking: { maxRetriesPerRequest: null },
   subscriber: { maxRetriesPerRequest: null },
 };

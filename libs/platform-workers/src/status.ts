@@ -1,5 +1,6 @@
 import type { ErrorKind } from '@platform/core';
 import type { Job, Queue } from 'bullmq';
+import { withRedisDeadline } from './availability.js';
 import type { JobOutcome } from './jobs.js';
 import { decodeFailure, type StoredProgress } from './worker.js';
 
@@ -36,14 +37,23 @@ function storedProgress(job: Job): StoredProgress | undefined {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** A queued job that already failed a try is waiting for its retry; its last progress is stale. */
+function retryingMessage(job: Job): string | undefined {
+  if (job.attemptsMade === 0 || !job.failedReason) return undefined;
+  const attempts = job.opts.attempts ?? 1;
+  return `retrying (attempt ${String(job.attemptsMade + 1)} of ${String(attempts)}): ${decodeFailure(job.failedReason).message}`;
+}
+
+/** Reads the job from BullMQ; 503 SERVICE_UNAVAILABLE within a few seconds when Redis is unreachable. */
 export async function jobStatus(queue: Queue, jobId: string): Promise<JobStatus | undefined> {
   // State first, then the job's data: read the other way round, a job finishing in between would
   // show as completed with the result of the snapshot taken before it finished (none).
-  const state = await queue.getJobState(jobId);
-  const job = await queue.getJob(jobId);
+  const [state, job] = await withRedisDeadline(async () => [await queue.getJobState(jobId), await queue.getJob(jobId)] as const);
   if (!job || state === 'unknown') return undefined;
   const status = mapState(state);
-  const progress = storedProgress(job);
+  const retrying = status === 'queued' ? retryingMessage(job) : undefined;
+  const stored = storedProgress(job);
+  const progress = retrying === undefined ? stored : { ...stored, progress: 0, message: retrying };
   const userId = (job.data as { user_id?: unknown }).user_id;
   const outcome = status === 'completed' ? ((job.returnvalue as JobOutcome | null) ?? {}) : {};
   const times = [iso(job.timestamp), iso(job.processedOn), progress?.updated_at, iso(job.finishedOn)].filter(

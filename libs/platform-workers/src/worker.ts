@@ -44,14 +44,35 @@ export interface StartWorkerOptions {
   logger: Logger;
   prefix?: string;
   concurrency?: number;
-  /** Lock time before a silent worker's job counts as stalled (default 30 s). */
+  /**
+   * Lock time before a silent worker's job counts as stalled (default 90 s). BullMQ renews it every
+   * quarter to half of it, so a Redis blip up to about half of it (45 s) costs no job its lock.
+   */
   lockDurationMs?: number;
+  /** How often the stall check runs (default 30 s). */
   stalledIntervalMs?: number;
   /**
    * How often a job may stall (its worker died) before it fails with a system error. Default 0: a
    * job whose worker died fails at once rather than running again behind the user's back.
    */
   maxStalledCount?: number;
+}
+
+// Sets the lock again for the finishing worker when it expired (a Redis blip longer than the lock) but
+// no stall check has taken the job away yet: without it, moving the finished job to completed fails
+// with "Missing lock" and the job is later failed as stalled with its result orphaned.
+const RECLAIM_LOCK = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if not redis.call('LPOS', KEYS[2], ARGV[3]) then return -1 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+async function reclaimLock(worker: Worker, jobId: string, token: string | undefined, lockDurationMs: number): Promise<void> {
+  if (token === undefined) return;
+  const client = await worker.client;
+  client.defineCommand('platformReclaimLock', { numberOfKeys: 2, lua: RECLAIM_LOCK });
+  const keys = [`${worker.toKey(jobId)}:lock`, worker.keys.active ?? ''];
+  await client.runCommand('platformReclaimLock', [...keys, token, lockDurationMs, jobId]);
 }
 
 class JobTimeoutError extends Error {}
@@ -104,6 +125,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
   const { publisher, logger } = options;
   const byName = new Map(options.jobs.map((job) => [job.name, job]));
   const domainOf = (name: string) => byName.get(name)?.domain ?? options.queue;
+  const lockDurationMs = options.lockDurationMs ?? 90_000;
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per running job
 
@@ -119,12 +141,17 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(encodeFailure('user', `invalid job data: ${parsed.error.message}`));
     const base = { domain: definition.domain, job_id: jobId, user_id: parsed.data.user_id };
-    const jobLogger = logger.child({ job_id: jobId, job_name: job.name });
+    // job_id comes from the context (the logger's mixin), so it is not bound here a second time.
+    const jobLogger = logger.child({ job_name: job.name });
     await publish(jobStarted({ ...base, queue: options.queue }));
+    const holdLock = () =>
+      reclaimLock(worker, jobId, token, lockDurationMs).catch((error: unknown) => {
+        jobLogger.warn({ err: errorMessage(error) }, 'could not check the job lock');
+      });
 
     return runWithContext({ job_id: jobId }, async () => {
       try {
-        return await runWithTimeout(
+        const outcome = await runWithTimeout(
           (signal) => {
             const context: JobContext = {
               jobId,
@@ -145,7 +172,10 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
           definition.timeoutMs,
           shutdown.signal,
         );
+        await holdLock();
+        return outcome;
       } catch (error) {
+        await holdLock();
         if (error instanceof JobReleasedError) {
           await job.moveToWait(token);
           jobLogger.info('released back to the queue');
@@ -163,7 +193,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
     connection: options.connection,
     prefix: options.prefix ?? 'bull',
     concurrency: options.concurrency ?? 1,
-    lockDuration: options.lockDurationMs ?? 30_000,
+    lockDuration: lockDurationMs,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 0,
   });
@@ -173,13 +203,11 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
     void publish(completed);
   });
   worker.on('failed', (job, error) => {
-    if (!job) return;
-    void (async () => {
-      // A failure that will be retried is not the end of the job.
-      if ((await job.getState()) !== 'failed') return;
-      const { kind, message } = decodeFailure(error.message);
-      await publish(jobFailed({ domain: domainOf(job.name), job_id: job.id ?? '', user_id: userIdOf(job), error_kind: kind, message }));
-    })();
+    // A failure that will be retried is not the end of the job. BullMQ sets finishedOn only when it
+    // moved the job to failed for good; deciding from it needs no Redis read that could reject here.
+    if (!job?.finishedOn) return;
+    const { kind, message } = decodeFailure(error.message);
+    void publish(jobFailed({ domain: domainOf(job.name), job_id: job.id ?? '', user_id: userIdOf(job), error_kind: kind, message }));
   });
   worker.on('error', (error) => {
     logger.warn({ err: errorMessage(error) }, 'worker error');

@@ -1,6 +1,7 @@
-import { isJobEvent, type PlatformEvent } from '@platform/core';
+import { createLogger, isJobEvent, type PlatformEvent } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -183,4 +184,58 @@ describe('job lifecycle', () => {
     expect(phases(id)).toEqual(['started', 'completed']);
     await graceful.close();
   }, 30_000);
+});
+
+describe('status and logs of a job', () => {
+  it('shows a job waiting for its retry as queued, retrying and why, not its stale progress', async () => {
+    const retried = defineJob({
+      domain: 'testing',
+      queue: queueName,
+      name: 'retried',
+      schema: JobBase,
+      attempts: 3,
+      backoffMs: 60_000,
+      process: async (_data, ctx) => {
+        await ctx.progress(40, 'transcribing');
+        throw new Error('upstream refused');
+      },
+    });
+    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, jobs: [retried], publisher, logger: silentLogger }));
+    const id = await retried.enqueue(queue, { user_id: '6' });
+    await waitFor(async () => (await queue.getJob(id))?.attemptsMade === 1);
+    expect(await jobStatus(queue, id)).toMatchObject({
+      status: 'queued',
+      progress: 0,
+      message: 'retrying (attempt 2 of 3): upstream refused',
+      error: null,
+    });
+  });
+
+  it('writes job_id once on every log line of a job', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'log-test', destination });
+    const logged = defineJob({
+      domain: 'testing',
+      queue: queueName,
+      name: 'logged',
+      schema: JobBase,
+      attempts: 1,
+      process: (_data, ctx) => {
+        ctx.logger.info('working');
+        return Promise.reject(new Error('logged failure'));
+      },
+    });
+    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, jobs: [logged], publisher, logger }));
+    const id = await logged.enqueue(queue, { user_id: '6' });
+    await waitFor(finished(id));
+    const jobLines = lines.filter((line) => line.includes(id));
+    expect(jobLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(expect.arrayContaining(['working', 'job failed']));
+    for (const line of jobLines) expect(line.split('"job_id"').length - 1).toBe(1);
+  });
 });
