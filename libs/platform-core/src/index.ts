@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './config.js';
 export * from './context.js';
+export * from './cpu/pool.js';
 export * from './data-bank/client.js';
 export * from './data-bank/types.js';
 export * from './errors.js';
@@ -13,5 +14,9 @@ export * from './http/readiness.js';
 export * from './http/tool-readiness.js';
 export * from './http/request-id.js';
 export * from './http/shutdown.js';
+export * from './http/upload.js';
 export * from './logging.js';
+export * from './process/child-group.js';
+export * from './process/run-child.js';
+export * from './process/scratch.js';
 export * from './net/index.js';
