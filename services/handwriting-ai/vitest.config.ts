@@ -1,0 +1,3 @@
+import { packageProject } from '../../vitest.shared';
+
+export default packageProject('handwriting-ai', { testTimeout: 180_000, hookTimeout: 180_000 });
