@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck, requireApiKey } from '@platform/core';
+import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -31,9 +31,10 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     description: 'YouTube captions and speech-to-text jobs',
     logger: deps.logger,
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue), ...(deps.tools ?? [])],
+    // An empty TRANSCRIPT_API_KEYS leaves the API open for local development (README).
+    auth: { permissions: { api: deps.apiKeys }, openWhenNoKeys: true },
   });
   await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20 } });
-  requireApiKey(app, deps.apiKeys, { logger: deps.logger });
   registerCaptionRoutes(app, deps.youtube, deps.defaultLanguages);
   registerTranscriptionRoutes(app, deps);
   return app;

@@ -32,8 +32,6 @@ const app = await buildApp({
   maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
   tools: toolChecksFrom(config),
 });
-if (config.TRANSCRIPT_API_KEYS.length === 0)
-  logger.warn('TRANSCRIPT_API_KEYS is empty: the /v1 routes need no API key');
 
 installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });
 await app.listen({ host: config.HOST, port: config.PORT });
