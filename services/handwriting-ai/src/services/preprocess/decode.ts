@@ -1,0 +1,49 @@
+import { AppError } from '@platform/core';
+import sharp, { type Metadata } from 'sharp';
+import { toGray, type Raster } from './raster.js';
+
+export const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'bmp'] as const;
+
+export interface ImageLimits {
+  /** Most pixels (width x height) an upload may decode to. */
+  maxPixels: number;
+  /** Longest side accepted, in pixels. */
+  maxSide: number;
+}
+
+/**
+ * Reads the header only, so a decompression bomb or an unsupported format is refused before a pixel is
+ * decoded: 415 for another format, 413 over the pixel or side limit.
+ */
+export async function checkImageHeader(image: Buffer, limits: ImageLimits): Promise<Metadata> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(image, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The upload is not an image of a known format (${IMAGE_FORMATS.join(', ')})`);
+  }
+  if (!(IMAGE_FORMATS as readonly string[]).includes(metadata.format)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Images of format ${metadata.format} are not accepted; send ${IMAGE_FORMATS.join(', ')}`);
+  }
+  const { width, height } = metadata;
+  if (width * height > limits.maxPixels || Math.max(width, height) > limits.maxSide) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `The image is ${width}x${height}; the limits are ${limits.maxPixels} pixels and ${limits.maxSide} px a side`,
+    );
+  }
+  return metadata;
+}
+
+/** The first frame, upright by its EXIF orientation, as luma in [0, 1] (transparency shows white paper). */
+export async function decodeGray(image: Buffer, limits: ImageLimits): Promise<Raster> {
+  try {
+    const { data, info } = await sharp(image, { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 })
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return toGray(data, info.width, info.height, info.channels);
+  } catch (error) {
+    throw new AppError('INVALID_INPUT', `The image could not be decoded: ${(error as Error).message}`);
+  }
+}
