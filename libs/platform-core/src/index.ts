@@ -2,6 +2,7 @@ export * from './client.js';
 export * from './config.js';
 export * from './context.js';
 export * from './cpu/pool.js';
+export * from './data-bank/app-error.js';
 export * from './data-bank/client.js';
 export * from './data-bank/types.js';
 export * from './errors.js';
