@@ -1,1 +1,11 @@
-export {};
+export * from './errors.js';
+export * from './artifact/manifest.js';
+export * from './artifact/pack.js';
+export * from './artifact/unpack.js';
+export * from './artifact/transfer.js';
+export { xzDecompressedSize } from './artifact/xz-size.js';
+export * from './kernel/events.js';
+export * from './kernel/python.js';
+export * from './kernel/runner.js';
+export * from './registry.js';
+export * from './onnx-slot.js';
