@@ -5,7 +5,8 @@ import type { QrConfig } from './config.js';
 import { batchRoutes } from './routes/batch.js';
 import { decodeRoutes } from './routes/decode.js';
 import { qrRoutes } from './routes/qr.js';
-import { decodeImage, loadDecoder } from './services/decode.js';
+import { loadDecoder, readCodes } from './services/decode.js';
+import { createQrPool } from './services/qr-pool.js';
 import { renderQr, type QrDefaults } from './services/render.js';
 
 export const SERVICE = 'qr-api';
@@ -27,13 +28,17 @@ export const defaultsOf = (config: QrConfig): QrDefaults => ({
   minContrast: config.QR_MIN_CONTRAST,
 });
 
-/** Ready when a code made with the configured defaults reads back: encoder, PNG writer, sharp and ZXing all work. */
+/**
+ * Ready when a code made with the configured defaults reads back: encoder, PNG writer, sharp and ZXing
+ * all work. It runs on the event loop (a 66 px code takes about a millisecond), not in the CPU pool, so
+ * readiness does not turn with how busy decoding is (a busy pool answers 503 to the decode itself).
+ */
 function codecCheck(defaults: QrDefaults, maxPixels: number): ReadinessCheck {
   return {
     name: 'codec',
     check: async () => {
       const image = await renderQr('ready', { ...defaults, format: 'png', invert: false, scale: 2 });
-      const [result] = await decodeImage(image.body, maxPixels);
+      const [result] = await readCodes(image.body, maxPixels);
       if (result?.text !== 'ready') throw new Error('a generated code did not read back');
     },
   };
@@ -43,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config, redis } = deps;
   const defaults = defaultsOf(config);
   await loadDecoder();
+  const pool = createQrPool({ threads: config.QR_CPU_THREADS, queue: config.QR_CPU_QUEUE });
   const readiness = [codecCheck(defaults, config.QR_MAX_DECODE_PIXELS)];
   if (redis) {
     readiness.push({
@@ -61,6 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     trustProxy: config.TRUST_PROXY,
     readiness,
   });
+  // After the server has stopped and in-flight requests are answered: finish queued work, stop the threads.
+  app.addHook('onClose', () => pool.close());
 
   // Registered after createApp's /healthz, /readyz and /metrics, so probes are never limited.
   if (config.RATE_LIMIT_MAX > 0) {
@@ -77,11 +85,11 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     // JSON only: a text/plain body is a 415, not a string that fails validation.
     scope.removeContentTypeParser('text/plain');
     qrRoutes(scope, { defaults, cacheMaxAgeS: config.QR_CACHE_MAX_AGE_S });
-    batchRoutes(scope, defaults);
+    batchRoutes(scope, defaults, pool);
     done();
   });
   await app.register(async (scope) => {
-    await decodeRoutes(scope, { maxBytes: config.QR_MAX_DECODE_BYTES, maxPixels: config.QR_MAX_DECODE_PIXELS });
+    await decodeRoutes(scope, { maxBytes: config.QR_MAX_DECODE_BYTES, maxPixels: config.QR_MAX_DECODE_PIXELS, pool });
   });
   return app;
 }

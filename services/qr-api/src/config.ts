@@ -18,6 +18,9 @@ const schema = z
     QR_MIN_CONTRAST: z.coerce.number().min(1).max(21).default(3),
     QR_MAX_DECODE_BYTES: positiveInt(10 * 1024 * 1024),
     QR_MAX_DECODE_PIXELS: positiveInt(40_000_000),
+    // Unset: the CPU pool's defaults (CPUs - 1 threads, at least 1; a queue of twice that).
+    QR_CPU_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+    QR_CPU_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
     QR_CACHE_MAX_AGE_S: z.coerce.number().int().min(0).default(86_400),
     RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
     RATE_LIMIT_WINDOW_MS: positiveInt(60_000),

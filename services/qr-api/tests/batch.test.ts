@@ -78,6 +78,7 @@ describe('POST /v1/qr/batch', () => {
     ['low contrast', [{ url: 'x.org', light: '#000' }], 'body.items.0.light', 'contrast'],
     ['a duplicate name', [{ url: 'a.org', name: 'a' }, { url: 'b.org', name: 'a' }], 'body.items.1.name', 'duplicate file name a.png'],
     ['a path as name', [{ url: 'a.org', name: '../etc/passwd' }], 'body.items.0.name', 'letters, digits'],
+    ['a lone surrogate', [{ url: 'a.org' }, { data: { type: 'wifi', ssid: 'n\uDBFF', security: 'nopass' } }], 'body.items.1.data.ssid', 'lone surrogate'],
   ])('400 naming the item at fault: %s', async (_case, items, path, rule) => {
     const response = await batch(items);
     expect(response.statusCode).toBe(400);

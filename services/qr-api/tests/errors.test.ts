@@ -68,6 +68,39 @@ describe('POST /v1/qr rejects with a 400 naming the field and the rule', () => {
   });
 });
 
+const LONE = '\uD800';
+
+// A lone surrogate in any string field, of every payload type: [case, body, the field the 400 names].
+const LONE_SURROGATES: [string, unknown, string][] = [
+  ['url shorthand', { url: `example.com/${LONE}` }, 'body.url'],
+  ['url', { data: { type: 'url', url: `example.com/${LONE}` } }, 'body.data.url'],
+  ['text', { data: { type: 'text', text: `a${LONE}b` } }, 'body.data.text'],
+  ['text as svg', { data: { type: 'text', text: '\uDFFF' }, format: 'svg' }, 'body.data.text'],
+  ['wifi ssid', { data: { type: 'wifi', ssid: LONE, security: 'nopass' } }, 'body.data.ssid'],
+  ['wifi password', { data: { type: 'wifi', ssid: 'n', security: 'WPA', password: `password${LONE}` } }, 'body.data.password'],
+  ['email subject', { data: { type: 'email', to: 'a@example.com', subject: LONE } }, 'body.data.subject'],
+  ['email body', { data: { type: 'email', to: 'a@example.com', body: LONE } }, 'body.data.body'],
+  ['sms body', { data: { type: 'sms', number: '+15550100', body: LONE } }, 'body.data.body'],
+  ['vcard name', { data: { type: 'vcard', name: LONE } }, 'body.data.name'],
+  ['vcard org', { data: { type: 'vcard', name: 'A', org: LONE } }, 'body.data.org'],
+  ['vcard address', { data: { type: 'vcard', name: 'A', address: LONE } }, 'body.data.address'],
+  ['vcard url', { data: { type: 'vcard', name: 'A', url: `x.org/${LONE}` } }, 'body.data.url'],
+];
+
+describe('a lone surrogate is a 400 naming the field, in every payload type', () => {
+  it.each(LONE_SURROGATES)('%s', async (_case, body, path) => {
+    const response = await postQr(app, body);
+    expect(response.statusCode).toBe(400);
+    const error = response.json<ErrorBody>();
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details).toContainEqual({ path, message: expect.stringContaining('lone surrogate') as string });
+  });
+
+  it('a surrogate pair (an emoji) is fine', async () => {
+    expect((await postQr(app, { data: { type: 'text', text: '💥' } })).statusCode).toBe(200);
+  });
+});
+
 describe('payload capacity', () => {
   it.each([
     ['M', 2331],

@@ -4,14 +4,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deflateSync } from 'node:zlib';
 import { buildApp } from '../src/app.js';
 import { loadQrConfig } from '../src/config.js';
+import { pngChunk } from '../src/services/png.js';
 
 const run = promisify(execFile);
 
 export async function makeApp(env: Record<string, string> = {}): Promise<PlatformApp> {
   const config = loadQrConfig({ RATE_LIMIT_MAX: '0', ...env });
   return buildApp({ config, logger: createLogger({ service: 'qr-api-test', level: 'silent' }) });
+}
+
+/** The base URL of an app that listens (on port 0). */
+export function serverUrl(app: PlatformApp): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the app is not listening on TCP');
+  return `http://127.0.0.1:${address.port}`;
 }
 
 export async function postQr(app: PlatformApp, body: unknown, headers: Record<string, string> = {}) {
@@ -43,4 +52,18 @@ export interface ErrorBody {
   message: string;
   request_id: string;
   details?: { path?: string; message: string }[];
+}
+
+/** A PNG whose header claims width x height with hardly any data: a decompression bomb's shape. */
+export function bombPng(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }

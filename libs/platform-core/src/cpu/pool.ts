@@ -71,8 +71,9 @@ export function createCpuPool<Task, Result>(options: CpuPoolOptions): CpuPool<Ta
     maxThreads,
     minThreads: 0,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
-    // TypeScript sources (tests, tsx in development) load through tsx in the worker only.
-    ...(options.filename.endsWith('.ts') && { execArgv: ['--import', 'tsx'] }),
+    // TypeScript sources (tests, tsx in development) load through tsx in the worker only, and import
+    // workspace packages from their sources too (the `source` condition), never from a stale dist/.
+    ...(options.filename.endsWith('.ts') && { execArgv: ['--conditions=source', '--import', 'tsx'] }),
     ...(options.maxHeapMb !== undefined && { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
   });
   const inFlight = new Set<Promise<unknown>>();

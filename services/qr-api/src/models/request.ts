@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { optionsShape } from './options.js';
 import { payloadSchema, urlString } from './payload.js';
+import { rejectLoneSurrogates } from './unicode.js';
 
-const exactlyOnePayload = (body: { data?: unknown; url?: unknown }, ctx: z.RefinementCtx) => {
+/** The rules that span a request's fields: exactly one payload, and only text UTF-8 can carry. */
+const checkRequest = (body: { data?: unknown; url?: unknown }, ctx: z.RefinementCtx) => {
   if ((body.data === undefined) === (body.url === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['data'], message: 'give exactly one of data or the url shorthand' });
   }
+  rejectLoneSurrogates(body, ctx);
 };
 
 const requestShape = {
@@ -14,10 +17,12 @@ const requestShape = {
   ...optionsShape(false),
 };
 
-export const qrRequestSchema = z.strictObject(requestShape).superRefine(exactlyOnePayload);
+export const qrRequestSchema = z.strictObject(requestShape).superRefine(checkRequest);
 export type QrRequest = z.output<typeof qrRequestSchema>;
 
-export const qrQuerySchema = z.strictObject({ url: urlString, ...optionsShape(true) });
+export const qrQuerySchema = z.strictObject({ url: urlString, ...optionsShape(true) }).superRefine((query, ctx) => {
+  rejectLoneSurrogates(query, ctx);
+});
 
 export const BATCH_MAX_ITEMS = 100;
 
@@ -30,7 +35,8 @@ export const batchItemSchema = z
       .optional()
       .describe('file name in the zip, without extension (default qr-001, qr-002, ...)'),
   })
-  .superRefine(exactlyOnePayload);
+  .superRefine(checkRequest);
+export type BatchItem = z.output<typeof batchItemSchema>;
 
 export const batchRequestSchema = z.strictObject({
   items: z.array(batchItemSchema).min(1).max(BATCH_MAX_ITEMS, `must hold at most ${BATCH_MAX_ITEMS} items`),

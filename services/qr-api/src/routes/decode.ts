@@ -1,8 +1,9 @@
 import multipart from '@fastify/multipart';
-import { AppError, type PlatformApp } from '@platform/core';
+import { AppError, withMultipartFile, type PlatformApp } from '@platform/core';
 import type { FastifyRequest } from 'fastify';
+import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
-import { decodeImage } from '../services/decode.js';
+import type { QrPool } from '../services/qr-pool.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'];
 
@@ -20,6 +21,7 @@ const decodeResponse = z.object({
 export interface DecodeRouteOptions {
   maxBytes: number;
   maxPixels: number;
+  pool: QrPool;
 }
 
 async function uploadedImage(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
@@ -27,9 +29,7 @@ async function uploadedImage(request: FastifyRequest, maxBytes: number): Promise
     if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw new AppError('INVALID_INPUT', 'The request body is empty');
     return request.body;
   }
-  const file = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
-  if (file?.fieldname !== 'file') throw new AppError('INVALID_INPUT', 'file: a multipart upload needs the image in a field named file');
-  const image = await file.toBuffer();
+  const { result: image } = await withMultipartFile(request, { maxBytes }, async (part) => buffer(part.stream));
   if (image.length === 0) throw new AppError('INVALID_INPUT', 'file: the uploaded file is empty');
   return image;
 }
@@ -40,7 +40,8 @@ export async function decodeRoutes(app: PlatformApp, options: DecodeRouteOptions
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: options.maxBytes }, (_request, body, done) => {
     done(null, body);
   });
-  await app.register(multipart, { limits: { fileSize: options.maxBytes, files: 1, fields: 0 }, throwFileSizeLimit: true });
+  // Limits come from withMultipartFile, per request.
+  await app.register(multipart);
 
   app.post(
     '/v1/qr/decode',
@@ -55,7 +56,7 @@ export async function decodeRoutes(app: PlatformApp, options: DecodeRouteOptions
     },
     async (request) => {
       const image = await uploadedImage(request, options.maxBytes);
-      return { results: await decodeImage(image, options.maxPixels) };
+      return { results: await options.pool.decode(image, options.maxPixels) };
     },
   );
 }

@@ -24,8 +24,11 @@ export async function loadDecoder(): Promise<void> {
   await prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
 }
 
-/** Reads the header only, so a decompression bomb is refused before a pixel is decoded. */
-async function checkHeader(image: Buffer, maxPixels: number): Promise<void> {
+/**
+ * Reads the header only, so a decompression bomb is refused before a pixel is decoded: 415 for a
+ * format other than PNG, JPEG or WebP, 413 for more than `maxPixels` pixels.
+ */
+export async function checkImageHeader(image: Buffer, maxPixels: number): Promise<void> {
   let metadata: Metadata;
   try {
     // No pixel limit here (metadata decodes nothing), so an oversized image gets our 413, not an opaque failure.
@@ -45,9 +48,12 @@ async function checkHeader(image: Buffer, maxPixels: number): Promise<void> {
   }
 }
 
-/** Every QR code (regular, Micro, rMQR) found in a PNG/JPEG/WebP image; 422 when there is none. */
-export async function decodeImage(image: Buffer, maxPixels: number): Promise<DecodedQr[]> {
-  await checkHeader(image, maxPixels);
+/**
+ * Every QR code (regular, Micro, rMQR) found in a PNG/JPEG/WebP image whose header passed
+ * `checkImageHeader`; 422 when there is none. ZXing runs synchronously, for up to seconds on a
+ * large image: uploads are read on a worker thread of the CPU pool (see qr-pool.ts).
+ */
+export async function readCodes(image: Buffer, maxPixels: number): Promise<DecodedQr[]> {
   let raw: { data: Buffer; info: OutputInfo };
   try {
     raw = await sharp(image, { limitInputPixels: maxPixels, failOn: 'error' })
