@@ -7,6 +7,7 @@ import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
 import { Catalog } from './transliteration/catalog.js';
 import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
+import { corpusSettings } from './workers/corpus-settings.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'turkic-api', level: config.LOG_LEVEL });
@@ -31,12 +32,8 @@ const app = await buildApp({
     dataBank,
     cancel,
     // The API only enqueues; the definition carries the job options (attempts, timeout, retention).
-    job: corpusJob({
-      catalog, detector, cancel, dataBank, logger,
-      wikipediaDumpsUrl: config.TURKIC_WIKIPEDIA_DUMPS_URL,
-      hfEndpoint: config.HF_ENDPOINT,
-      timeoutMs: config.TURKIC_JOB_TIMEOUT_MS,
-    }),
+    job: corpusJob({ catalog, detector, cancel, dataBank, logger, ...corpusSettings(config) }),
+    fetchAllowList: config.FETCH_ALLOW_LIST,
   },
 });
 await detector.load();

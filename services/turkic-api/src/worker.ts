@@ -6,6 +6,7 @@ import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
 import { Catalog } from './transliteration/catalog.js';
 import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
+import { corpusSettings } from './workers/corpus-settings.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'turkic-worker', level: config.LOG_LEVEL });
@@ -20,11 +21,7 @@ const job = corpusJob({
   cancel: new CancelFlags(command),
   dataBank: createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY),
   logger,
-  wikipediaDumpsUrl: config.TURKIC_WIKIPEDIA_DUMPS_URL,
-  hfEndpoint: config.HF_ENDPOINT,
-  hfToken: config.HF_TOKEN,
-  workDir: config.TURKIC_WORK_DIR,
-  timeoutMs: config.TURKIC_JOB_TIMEOUT_MS,
+  ...corpusSettings(config),
 });
 
 const handle = startWorker({

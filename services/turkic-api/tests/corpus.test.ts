@@ -1,5 +1,5 @@
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
-import type { PlatformApp } from '@platform/core';
+import { createGuardedFetcher, systemLookup, type HostLookup, type PlatformApp } from '@platform/core';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelFlags } from '../src/services/cancel.js';
 import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
@@ -16,12 +17,19 @@ import { catalog, detector, logger, testApp } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const API_KEY = 'turkic-test-key';
+/** The local source server by an allow-listed name (tests play DNS); any other loopback target is refused. */
+const SOURCES_HOST = 'sources.test';
+const ALLOW_LIST = [SOURCES_HOST];
+const lookup: HostLookup = (hostname) => (hostname === SOURCES_HOST ? Promise.resolve([{ address: '127.0.0.1' }]) : systemLookup(hostname));
+const LIMITS = { maxInflatedBytes: 8 * 1024 * 1024, maxLineChars: 1_000_000, maxDocumentChars: 4_000_000 };
 const prefix = `test-turkic-${randomUUID()}`;
 const namespace = `${prefix}:`;
 
 let root: string;
 let dataBank: DataBankProcess;
 let sources: { server: Server; base: string };
+/** The source server's URL through the allow-listed hostname. */
+let allowed: string;
 let redis: Redis;
 let queue: Queue;
 let worker: WorkerHandle;
@@ -48,12 +56,18 @@ beforeAll(async () => {
     '/shards/kk-0000.parquet': serveBytes(shard, 'application/octet-stream'),
     '/corpus.jsonl': serveBytes(Buffer.from([...KAZAKH, ENGLISH].map((text) => JSON.stringify({ content: text })).join('\n')), 'application/jsonl'),
     '/broken.txt': (_request, response) => response.writeHead(503).end('down'),
+    '/to-loopback.jsonl': (_request, response, base) => response.writeHead(302, { location: `${base}/corpus.jsonl` }).end(),
+    // 50 MB of one letter and no newline: about 50 KB compressed.
+    '/bomb.txt.gz': serveBytes(gzipSync(Buffer.alloc(50 * 1024 * 1024, 'a')), 'application/gzip'),
+    // Short blank lines, 12 MB of them: past LIMITS.maxInflatedBytes.
+    '/inflates.txt.gz': serveBytes(gzipSync(Buffer.from(`${' '.repeat(999)}\n`.repeat(12 * 1024))), 'application/gzip'),
     // Sends the headers and one line, then never ends: a job reading it runs until cancelled.
     '/endless.txt': (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.write(`${KAZAKH[0] ?? ''}\n`);
     },
   });
+  allowed = sources.base.replace('127.0.0.1', SOURCES_HOST);
   dataBank = await startDataBankProcess({ apiKey: API_KEY });
   const client = dataBank.client;
 
@@ -62,6 +76,8 @@ beforeAll(async () => {
   const cancel = new CancelFlags(redis, `${prefix}:cancel:`);
   const job = corpusJob({
     catalog, detector, cancel, dataBank: client, logger,
+    urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
+    limits: LIMITS,
     wikipediaDumpsUrl: `${sources.base}/dumps`,
     hfEndpoint: `${sources.base}/hub`,
     workDir: root,
@@ -77,7 +93,7 @@ beforeAll(async () => {
     publisher: new EventPublisher(redis, { namespace }),
     logger,
   });
-  app = await testApp({ corpus: { queue, job, catalog, dataBank: client, cancel } });
+  app = await testApp({ corpus: { queue, job, catalog, dataBank: client, cancel, fetchAllowList: ALLOW_LIST } });
 });
 
 afterAll(async () => {
@@ -180,7 +196,7 @@ describe('corpus jobs end to end', () => {
   });
 
   it('reads jsonl from a URL and a stored data-bank file', async () => {
-    const fromUrl = await start({ source: 'url', url: `${sources.base}/corpus.jsonl`, field: 'content', language: 'kk', min_confidence: 0.5 });
+    const fromUrl = await start({ source: 'url', url: `${allowed}/corpus.jsonl`, field: 'content', language: 'kk', min_confidence: 0.5 });
     const urlDone = await finished(fromUrl);
     expect(urlDone.result).toMatchObject({ kept: 5, rejected: { language: 1 } });
 
@@ -191,17 +207,12 @@ describe('corpus jobs end to end', () => {
     expect((await resultText(fromBank))[1]).toBe('qɑzɑq tɪlɪ tʏrkɪ tɪlderɪnɪŋ qəpʃɑq tobənɑ ʒɑtɑdə.');
   });
 
-  it('fails with a clear message when a source cannot be fetched', async () => {
-    const missing = await finished(await start({ source: 'url', url: `${sources.base}/missing.txt`, language: 'kk' }));
-    expect(missing.error).toEqual({ kind: 'user', message: `GET ${sources.base}/missing.txt answered HTTP 404` });
-    const down = await finished(await start({ source: 'url', url: `${sources.base}/broken.txt`, language: 'kk' }));
-    expect(down.error).toEqual({ kind: 'system', message: `GET ${sources.base}/broken.txt answered HTTP 503` });
-    const closed = `http://127.0.0.1:${await freePort()}/corpus.txt`;
-    const unreachable = await finished(await start({ source: 'url', url: closed, language: 'kk' }));
-    expect(unreachable.error).toEqual({ kind: 'user', message: expect.stringMatching(/^could not reach http.*ECONNREFUSED/) as string });
+  it('fails with a clear message when a source cannot be fetched, naming no URL', async () => {
+    const noDataset = await finished(await start({ source: 'huggingface', dataset: 'test/missing', language: 'kk' }));
+    expect(noDataset.error).toEqual({ kind: 'user', message: 'the Hugging Face Hub answered HTTP 404' });
     const unknownFile = await finished(await start({ source: 'data_bank', file_id: 'f'.repeat(64), language: 'kk' }));
     expect(unknownFile.error).toEqual({ kind: 'user', message: `data-bank has no file ${'f'.repeat(64)}` });
-    const nothing = await finished(await start({ source: 'url', url: `${sources.base}/corpus.jsonl`, field: 'content', language: 'tr' }));
+    const nothing = await finished(await start({ source: 'url', url: `${allowed}/corpus.jsonl`, field: 'content', language: 'tr' }));
     expect(nothing.error?.message).toContain('no sentence passed the filters');
 
     expect(await lastEvent(nothing.job_id, 'turkic.job.failed.v1')).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user' });
@@ -211,7 +222,7 @@ describe('corpus jobs end to end', () => {
   });
 
   it('cancels a running job, which then fails as cancelled; the result answers 425 while it runs', async () => {
-    const jobId = await start({ source: 'url', url: `${sources.base}/endless.txt`, language: 'kk', min_confidence: 0.5 });
+    const jobId = await start({ source: 'url', url: `${allowed}/endless.txt`, language: 'kk', min_confidence: 0.5 });
     const deadline = Date.now() + 10_000;
     while ((await status(jobId)).status !== 'processing' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const early = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
@@ -241,5 +252,94 @@ describe('corpus jobs end to end', () => {
     expect(unknown.json()).toMatchObject({ code: 'JOB_NOT_FOUND' });
     expect((await app.inject({ method: 'GET', url: '/v1/corpus-jobs/does-not-exist/result' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/v1/jobs/does-not-exist' })).statusCode).toBe(404);
+  });
+});
+
+const post = (payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/v1/corpus-jobs', payload: { language: 'kk', ...payload }, headers });
+
+describe('url sources go only through the guarded fetcher', () => {
+  const GENERIC = 'The URL could not be fetched';
+
+  it('refuses loopback and private addresses in every spelling before queueing, with one message', async () => {
+    const port = new URL(sources.base).port;
+    const spellings = [
+      `http://127.0.0.1:${port}/corpus.jsonl`,
+      `http://2130706433:${port}/corpus.jsonl`, // decimal
+      `http://0177.0.0.1:${port}/corpus.jsonl`, // octal
+      `http://0x7f.0.0.1:${port}/corpus.jsonl`, // hex
+      `http://127.1:${port}/corpus.jsonl`, // short
+      `http://[::1]:${port}/corpus.jsonl`,
+      `http://[::ffff:127.0.0.1]:${port}/corpus.jsonl`,
+      'http://10.0.0.1/corpus.txt',
+      'http://192.168.1.1/corpus.txt',
+      'http://169.254.169.254/latest/meta-data',
+      'http://user:secret@example.com/corpus.txt',
+    ];
+    const before = await queue.getJobCounts();
+    for (const url of spellings) {
+      const response = await post({ source: 'url', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toMatchObject({ code: 'URL_NOT_FETCHABLE', message: GENERIC });
+    }
+    expect(await queue.getJobCounts()).toEqual(before);
+  });
+
+  it('fails every unfetchable url job with the same generic user error, telling nothing of ports or addresses', async () => {
+    const closedPort = await freePort();
+    const urls = [
+      `${allowed}/to-loopback.jsonl`, // a redirect to 127.0.0.1, re-checked
+      `http://localhost:${new URL(sources.base).port}/corpus.jsonl`, // a name resolving to loopback
+      `${allowed}/missing.txt`, // 404
+      `${allowed}/broken.txt`, // 503
+      `http://${SOURCES_HOST}:${closedPort}/corpus.txt`, // nothing listening
+    ];
+    for (const url of urls) {
+      const done = await finished(await start({ source: 'url', url, language: 'kk' }));
+      expect(done.error, url).toEqual({ kind: 'user', message: GENERIC });
+    }
+  });
+
+  it('lets an allow-listed host through (the happy path above reads jsonl from it)', async () => {
+    const response = await post({ source: 'url', url: `${allowed}/corpus.jsonl`, field: 'content', min_confidence: 0.5 });
+    expect(response.statusCode).toBe(202);
+    expect((await finished(response.json<{ job_id: string }>().job_id)).status).toBe('completed');
+  });
+});
+
+describe('source limits', () => {
+  it('fails a gzip bomb without newlines fast, as a user error, instead of pinning the worker', async () => {
+    const started = Date.now();
+    const done = await finished(await start({ source: 'url', url: `${allowed}/bomb.txt.gz`, language: 'kk' }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(done.error).toEqual({ kind: 'user', message: expect.stringContaining('longer than 1000000 characters (TURKIC_MAX_LINE_CHARS)') as string });
+  });
+
+  it('fails a source that decompresses past the inflated-size bound', async () => {
+    const done = await finished(await start({ source: 'url', url: `${allowed}/inflates.txt.gz`, language: 'kk' }));
+    expect(done.error).toEqual({
+      kind: 'user',
+      message: `the source is larger than ${LIMITS.maxInflatedBytes} bytes once decompressed (TURKIC_MAX_INFLATED_BYTES)`,
+    });
+  });
+});
+
+describe('Idempotency-Key on POST /v1/corpus-jobs', () => {
+  it('answers a retry with the same job, and a new key or another user with a new one', async () => {
+    const body = { source: 'wikipedia', user_id: '42', max_sentences: 1 };
+    const first = await post(body, { 'idempotency-key': 'retry-me' });
+    const retry = await post(body, { 'idempotency-key': 'retry-me' });
+    expect(first.statusCode).toBe(202);
+    expect(retry.statusCode).toBe(202);
+    expect(retry.json()).toEqual(first.json());
+    const other = await post(body, { 'idempotency-key': 'another' });
+    const otherUser = await post({ ...body, user_id: '43' }, { 'idempotency-key': 'retry-me' });
+    const unkeyed = await post(body);
+    const ids = [first, other, otherUser, unkeyed].map((response) => response.json<{ job_id: string }>().job_id);
+    expect(new Set(ids).size).toBe(4);
+    const bad = await post(body, { 'idempotency-key': 'x'.repeat(201) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    await Promise.all(ids.map((id) => finished(id)));
   });
 });

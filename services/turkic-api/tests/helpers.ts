@@ -1,7 +1,13 @@
-import { createLogger } from '@platform/core';
+import { createGuardedFetcher, createLogger } from '@platform/core';
+import { createQueue } from '@platform/workers';
+import type { Redis } from 'ioredis';
 import { buildApp, type AppDeps } from '../src/app.js';
+import type { CorpusRouteDeps } from '../src/routes/corpus-jobs.js';
+import { CancelFlags } from '../src/services/cancel.js';
+import { createDataBank } from '../src/services/data-bank.js';
 import { Detector } from '../src/services/detector.js';
 import { Catalog } from '../src/transliteration/catalog.js';
+import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
 
 export const logger = createLogger({ service: 'turkic-api-test', level: 'silent' });
 export const catalog = Catalog.load();
@@ -9,4 +15,21 @@ export const detector = new Detector();
 
 export function testApp(overrides: Partial<AppDeps> = {}) {
   return buildApp({ logger, catalog, detector, maxTextChars: 1000, apiKeys: [], ...overrides });
+}
+
+/** Nothing listens on the discard port: the corpus routes' sources and data-bank are unreachable. */
+const NOWHERE = 'http://127.0.0.1:9';
+
+/** The corpus routes on a Redis connection and key prefix, for tests that only enqueue (no worker runs). */
+export function enqueueOnlyCorpus(connection: Redis, prefix: string): CorpusRouteDeps {
+  const cancel = new CancelFlags(connection, `${prefix}:cancel:`);
+  const dataBank = createDataBank(NOWHERE, 'no-key');
+  const job = corpusJob({
+    catalog, detector, cancel, dataBank, logger,
+    urlFetcher: createGuardedFetcher(),
+    limits: { maxInflatedBytes: 1024, maxLineChars: 1024, maxDocumentChars: 1024 },
+    wikipediaDumpsUrl: NOWHERE,
+    hfEndpoint: NOWHERE,
+  });
+  return { queue: createQueue({ connection, queue: CORPUS_QUEUE, prefix }), job, catalog, dataBank, cancel, fetchAllowList: [] };
 }

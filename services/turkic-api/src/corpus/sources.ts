@@ -1,9 +1,8 @@
-import type { Logger } from '@platform/core';
+import { quoted, type GuardedFetcher, type Logger } from '@platform/core';
 import { UserError } from '@platform/workers';
 import { asyncBufferFromUrl, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { PassThrough, Readable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import bz2 from 'unbzip2-stream';
@@ -11,7 +10,18 @@ import wtf from 'wtf_wikipedia';
 import { z } from 'zod';
 import type { CorpusRequest } from '../models/corpus.js';
 import type { DataBank } from '../services/data-bank.js';
-import { fetchSource } from './fetch.js';
+import { asUserError, fetchSource } from './fetch.js';
+import { decodeText, splitLines } from './text-stream.js';
+
+/** Bounds on what a source may feed the pipeline; going past one fails the job as the user's. */
+export interface SourceLimits {
+  /** Bytes a url or data_bank source may decompress to. */
+  maxInflatedBytes: number;
+  /** Characters of one line of a text or jsonl source. */
+  maxLineChars: number;
+  /** Characters of one document: a MediaWiki page's text (or any XML text node), a parquet row's field. */
+  maxDocumentChars: number;
+}
 
 export interface SourceDeps {
   wikipediaDumpsUrl: string;
@@ -19,60 +29,52 @@ export interface SourceDeps {
   hfToken?: string | undefined;
   dataBank: DataBank;
   logger: Logger;
+  /** Fetches the url source, the one whose target a user chooses. */
+  urlFetcher: GuardedFetcher;
+  limits: SourceLimits;
 }
 
 /** Documents (paragraph-sized or larger pieces of text) of a corpus source, in order. */
 export type DocumentStream = AsyncGenerator<string>;
-
-/** Decompresses and decodes a byte stream, yielding text chunks. */
-async function* decode(body: Readable, decompressor?: Transform | NodeJS.ReadWriteStream): AsyncGenerator<string> {
-  const out = new PassThrough();
-  const done = decompressor ? pipeline(body, decompressor, out) : pipeline(body, out);
-  // A failure is raised by the for-await below (the pipeline destroys `out` with it).
-  done.catch(() => undefined);
-  const decoder = new TextDecoder('utf-8');
-  try {
-    for await (const chunk of out) yield decoder.decode(chunk as Buffer, { stream: true });
-  } finally {
-    body.destroy();
-  }
-  yield decoder.decode();
-}
-
-/** Splits text chunks into lines. */
-async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let rest = '';
-  for await (const chunk of chunks) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop() ?? '';
-    yield* parts;
-  }
-  if (rest !== '') yield rest;
-}
 
 function webToNode(body: ReadableStream<Uint8Array> | null): Readable {
   if (!body) throw new Error('the source answered without a body');
   return Readable.fromWeb(body);
 }
 
-/** Articles (namespace 0, not redirects) of a MediaWiki XML export, as plain text without markup. */
-export async function* wikipediaArticles(chunks: AsyncIterable<string>): DocumentStream {
+const tooLong = (maxDocumentChars: number) =>
+  new UserError(`a document of the source is longer than ${maxDocumentChars} characters (TURKIC_MAX_DOCUMENT_CHARS)`);
+
+/**
+ * Articles (namespace 0, not redirects) of a MediaWiki XML export, as plain text without markup. The
+ * parser buffers a text node until it ends, so more than `maxDocumentChars` read with no event between
+ * fails the job instead of growing that buffer without bound.
+ */
+export async function* wikipediaArticles(chunks: AsyncIterable<string>, maxDocumentChars: number): DocumentStream {
   const parser = new SaxesParser();
   const ready: string[] = [];
   let path: string[] = [];
   let namespace = '';
   let text = '';
+  let lastEventAt = 0;
+  const sawEvent = () => {
+    lastEventAt = parser.position;
+  };
   parser.on('opentag', (tag) => {
+    sawEvent();
     path.push(tag.name);
     if (tag.name === 'page') namespace = '';
     if (tag.name === 'text') text = '';
   });
   parser.on('text', (value) => {
+    sawEvent();
     const current = path.at(-1);
     if (current === 'ns') namespace += value;
     else if (current === 'text') text += value;
+    if (text.length > maxDocumentChars) throw tooLong(maxDocumentChars);
   });
   parser.on('closetag', (tag) => {
+    sawEvent();
     path.pop();
     if (tag.name !== 'text' || (namespace.trim() !== '0' && namespace !== '')) return;
     const document = wtf(text);
@@ -82,6 +84,7 @@ export async function* wikipediaArticles(chunks: AsyncIterable<string>): Documen
   });
   for await (const chunk of chunks) {
     parser.write(chunk);
+    if (parser.position - lastEventAt > maxDocumentChars) throw tooLong(maxDocumentChars);
     yield* ready.splice(0);
   }
   parser.close();
@@ -95,6 +98,7 @@ export function wikipediaDumpUrl(base: string, language: string): string {
 }
 
 const ParquetFiles = z.array(z.url());
+const HUB = 'the Hugging Face Hub';
 
 /** Rows of a Hugging Face dataset, read from the parquet shards the Hub lists for a config and split. */
 async function* huggingfaceRows(request: CorpusRequest, deps: SourceDeps, signal: AbortSignal): DocumentStream {
@@ -102,32 +106,42 @@ async function* huggingfaceRows(request: CorpusRequest, deps: SourceDeps, signal
   const config = request.config ?? request.language;
   const headers: Record<string, string> = deps.hfToken ? { authorization: `Bearer ${deps.hfToken}` } : {};
   const listUrl = `${deps.hfEndpoint.replace(/\/+$/, '')}/api/datasets/${dataset}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(request.split)}`;
-  const listed = ParquetFiles.safeParse(await (await fetchSource(listUrl, signal, headers)).json());
-  if (!listed.success) throw new Error(`${listUrl} did not answer a list of parquet URLs`);
-  if (listed.data.length === 0) throw new UserError(`dataset ${dataset} has no parquet files for ${config}/${request.split}`);
-  for (const url of listed.data) {
-    const file = await asyncBufferFromUrl({ url, requestInit: { headers, signal } });
-    const metadata = await parquetMetadataAsync(file);
-    if (!metadata.schema.some((element) => element.name === request.field)) {
-      throw new UserError(`${url} has no column "${request.field}"`);
+  const listed = ParquetFiles.safeParse(await (await fetchSource(listUrl, signal, { label: HUB, headers })).json());
+  if (!listed.success) throw new Error(`${HUB} did not answer a list of parquet files`);
+  if (listed.data.length === 0) throw new UserError(`dataset ${quoted(dataset)} has no parquet files for ${quoted(config)}/${quoted(request.split)}`);
+  for (const url of listed.data) yield* parquetRows(url, request.field, { headers, signal }, deps.limits.maxDocumentChars);
+}
+
+/** The `field` of every row of one parquet shard, read one row group at a time over range requests. */
+async function* parquetRows(url: string, field: string, requestInit: RequestInit, maxDocumentChars: number): DocumentStream {
+  const unreadable = (error: unknown) => new Error('could not read a parquet shard of the dataset', { cause: error });
+  const file = await asyncBufferFromUrl({ url, requestInit }).catch((error: unknown) => {
+    throw unreadable(error);
+  });
+  const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
+    throw unreadable(error);
+  });
+  if (!metadata.schema.some((element) => element.name === field)) throw new UserError(`the dataset has no column ${quoted(field)}`);
+  // One row group at a time keeps memory bounded by the shard's row-group size.
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const rows = await parquetReadObjects({ file, metadata, columns: [field], rowStart, rowEnd, compressors }).catch((error: unknown) => {
+      throw unreadable(error);
+    });
+    for (const row of rows) {
+      const value = (row as Record<string, unknown>)[field];
+      if (typeof value !== 'string') continue;
+      if (value.length > maxDocumentChars) throw tooLong(maxDocumentChars);
+      yield value;
     }
-    // One row group at a time keeps memory bounded by the shard's row-group size.
-    let rowStart = 0;
-    for (const group of metadata.row_groups) {
-      const rowEnd = rowStart + Number(group.num_rows);
-      const rows = await parquetReadObjects({ file, metadata, columns: [request.field], rowStart, rowEnd, compressors });
-      for (const row of rows) {
-        const value = (row as Record<string, unknown>)[request.field];
-        if (typeof value === 'string') yield value;
-      }
-      rowStart = rowEnd;
-    }
+    rowStart = rowEnd;
   }
 }
 
 /** Lines of a text source; jsonl lines give their `field`. */
-async function* textLines(chunks: AsyncIterable<string>, jsonl: boolean, field: string): DocumentStream {
-  for await (const line of lines(chunks)) {
+async function* textLines(chunks: AsyncIterable<string>, jsonl: boolean, field: string, maxLineChars: number): DocumentStream {
+  for await (const line of splitLines(chunks, maxLineChars)) {
     if (!jsonl) {
       yield line;
       continue;
@@ -137,35 +151,44 @@ async function* textLines(chunks: AsyncIterable<string>, jsonl: boolean, field: 
     try {
       value = (JSON.parse(line) as Record<string, unknown>)[field];
     } catch {
-      throw new UserError(`a jsonl line is not valid JSON: ${line.slice(0, 80)}`);
+      throw new UserError(`a jsonl line is not valid JSON: ${quoted(line)}`);
     }
     if (typeof value === 'string') yield value;
   }
 }
 
-async function* urlDocuments(request: CorpusRequest, signal: AbortSignal): DocumentStream {
+/** A url source: text, jsonl or MediaWiki XML by the path's extension, gzip or bzip2 by its last one. */
+async function* urlDocuments(request: CorpusRequest, deps: SourceDeps, signal: AbortSignal): DocumentStream {
   const url = request.url ?? '';
   const path = new URL(url).pathname.toLowerCase();
-  const body = webToNode((await fetchSource(url, signal)).body);
-  const decompressor = path.endsWith('.gz') ? createGunzip() : path.endsWith('.bz2') ? bz2() : undefined;
-  const chunks = decode(body, decompressor);
-  if (path.endsWith('.xml.bz2') || path.endsWith('.xml')) {
-    yield* wikipediaArticles(chunks);
-    return;
+  const { limits } = deps;
+  try {
+    const body = (await deps.urlFetcher.fetch(url, { signal, requireOk: true })).body;
+    const decompressor = path.endsWith('.gz') ? createGunzip() : path.endsWith('.bz2') ? bz2() : undefined;
+    const chunks = decodeText(body, { decompressor, maxBytes: limits.maxInflatedBytes });
+    if (path.endsWith('.xml.bz2') || path.endsWith('.xml')) {
+      yield* wikipediaArticles(chunks, limits.maxDocumentChars);
+      return;
+    }
+    yield* textLines(chunks, /\.jsonl(\.gz|\.bz2)?$/.test(path), request.field, limits.maxLineChars);
+  } catch (error) {
+    throw asUserError(error, deps.logger);
   }
-  yield* textLines(chunks, /\.jsonl(\.gz|\.bz2)?$/.test(path), request.field);
 }
 
+/** The operator's dump server is trusted with its size: no inflated-size bound (dumps run to gigabytes). */
 async function* wikipediaDocuments(request: CorpusRequest, deps: SourceDeps, signal: AbortSignal): DocumentStream {
   const url = wikipediaDumpUrl(deps.wikipediaDumpsUrl, request.language);
   deps.logger.info({ url }, 'streaming wikipedia dump');
-  yield* wikipediaArticles(decode(webToNode((await fetchSource(url, signal)).body), bz2()));
+  const response = await fetchSource(url, signal, { label: 'the Wikipedia dump server' });
+  yield* wikipediaArticles(decodeText(webToNode(response.body), { decompressor: bz2() }), deps.limits.maxDocumentChars);
 }
 
 async function* dataBankDocuments(request: CorpusRequest, deps: SourceDeps): DocumentStream {
   const fileId = request.file_id ?? '';
   if (!(await deps.dataBank.head(fileId))) throw new UserError(`data-bank has no file ${fileId}`);
-  yield* textLines(decode(webToNode(await deps.dataBank.stream(fileId))), false, request.field);
+  const chunks = decodeText(webToNode(await deps.dataBank.stream(fileId)), { maxBytes: deps.limits.maxInflatedBytes });
+  yield* textLines(chunks, false, request.field, deps.limits.maxLineChars);
 }
 
 export function openSource(request: CorpusRequest, deps: SourceDeps, signal: AbortSignal): DocumentStream {
@@ -175,7 +198,7 @@ export function openSource(request: CorpusRequest, deps: SourceDeps, signal: Abo
     case 'huggingface':
       return huggingfaceRows(request, deps, signal);
     case 'url':
-      return urlDocuments(request, signal);
+      return urlDocuments(request, deps, signal);
     case 'data_bank':
       return dataBankDocuments(request, deps);
   }

@@ -16,11 +16,11 @@ export const CorpusRequest = z
     transform: z.enum(TRANSFORMS).default('none'),
     dedupe: z.boolean().default(true),
     /** huggingface: the dataset repository, e.g. uonlp/CulturaX; config defaults to the language. */
-    dataset: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'dataset must look like owner/name').optional(),
+    dataset: z.string().max(200).regex(/^[\w.-]+(\/[\w.-]+)?$/, 'dataset must look like owner/name').optional(),
     config: z.string().min(1).max(100).optional(),
     split: z.string().min(1).max(100).default('train'),
-    /** url: an http(s) URL of .txt, .txt.gz, .bz2 or .jsonl. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
+    /** url: an http(s) URL of .txt, .txt.gz, .bz2 or .jsonl; fetched only through the guarded fetcher. */
+    url: z.url({ protocol: /^https?$/ }).max(4096).optional(),
     /** The text field of jsonl lines and parquet rows. */
     field: z.string().min(1).max(100).default('text'),
     /** data_bank: the id of a stored text file. */
@@ -33,7 +33,6 @@ export const CorpusRequest = z
     }
   });
 export type CorpusRequest = z.output<typeof CorpusRequest>;
-
 
 export interface CorpusCounts {
   seen: number;

@@ -1,5 +1,5 @@
-import { AppError, DataBankNotFoundError, invalidInput, quoted, type PlatformApp } from '@platform/core';
-import { JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
+import { AppError, checkTarget, DataBankNotFoundError, invalidInput, quoted, type PlatformApp } from '@platform/core';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -15,6 +15,8 @@ export interface CorpusRouteDeps {
   catalog: Catalog;
   dataBank: DataBank;
   cancel: CancelFlags;
+  /** FETCH_ALLOW_LIST: a url source's target is checked against it before the job is queued. */
+  fetchAllowList: readonly string[];
 }
 
 const Params = z.object({ job_id: z.string().min(1).max(200) });
@@ -22,7 +24,7 @@ const Accepted = z.object({ job_id: z.string(), user_id: z.string(), status: z.s
 
 async function statusOf(queue: Queue, jobId: string) {
   const status = await jobStatus(queue, jobId);
-  if (!status) throw new AppError('JOB_NOT_FOUND', `No corpus job ${jobId}`);
+  if (!status) throw new AppError('JOB_NOT_FOUND', `No corpus job ${quoted(jobId)}`);
   return status;
 }
 
@@ -32,9 +34,14 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
 
   app.post(
     '/v1/corpus-jobs',
-    { config: { auth: 'api' }, schema: { summary: 'Start building a corpus', body: CorpusRequest, response: { 202: Accepted } } },
+    {
+      config: { auth: 'api' },
+      schema: { summary: 'Start building a corpus', headers: IdempotencyKeyHeaders, body: CorpusRequest, response: { 202: Accepted } },
+    },
     async (request, reply) => {
       const body = request.body;
+      // What needs no DNS (scheme, credentials, IP-literal hosts in any spelling) is refused before queueing.
+      if (body.source === 'url') checkTarget(body.url ?? '', { allowList: deps.fetchAllowList });
       if (!catalog.languages.includes(body.language)) {
         throw invalidInput(`unknown language ${quoted(body.language)}; supported: ${catalog.languages.join(', ')}`);
       }
@@ -42,7 +49,7 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
         const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
         throw invalidInput(`language ${body.language} has no transform ${quoted(body.transform)}; supported: ${offered}`);
       }
-      const jobId = await deps.job.enqueue(queue, body);
+      const jobId = await deps.job.enqueue(queue, body, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, user_id: body.user_id, status: 'queued' });
     },
   );

@@ -32,7 +32,7 @@ export function registerTransliterateRoute(app: PlatformApp, catalog: Catalog, m
         ]);
       }
       if (script !== undefined && !(conversion.scripts as string[]).includes(script)) {
-        throw invalidInput(`${language} ${target} reads script ${conversion.scripts.join(' or ')}, not "${script}"`, [
+        throw invalidInput(`${language} ${target} reads script ${conversion.scripts.join(' or ')}, not ${quoted(script)}`, [
           { path: 'script', message: 'unsupported' },
         ]);
       }

@@ -72,7 +72,7 @@ export function corpusJob(deps: CorpusJobDeps): JobDefinition<typeof CorpusReque
         const outputPath = join(dir, 'corpus.txt');
         const { counts, bytes } = await runPipeline({
           request,
-          documents: openSource(request, deps, watch.signal),
+          documents: openSource(request, { ...deps, logger: context.logger }, watch.signal),
           detector: deps.detector,
           conversion,
           outputPath,
