@@ -141,6 +141,18 @@ describe('runKernel', () => {
     await expect(missing).rejects.toMatchObject({ name: 'KernelFailedError', kind: 'system', code: 1 });
   });
 
+  it('reports an interpreter that cannot be started as unavailable', async () => {
+    const run = runKernel({
+      python: '/nonexistent/python3',
+      module: 'fakekernel',
+      cwd: dir.path,
+      command: 'train',
+      request: {},
+      logger,
+    });
+    await expect(run).rejects.toBeInstanceOf(KernelUnavailableError);
+  });
+
   it('cancels with SIGTERM: the kernel answers with its cancelled result', async () => {
     const controller = new AbortController();
     const { onEvent, started } = whenStarted();

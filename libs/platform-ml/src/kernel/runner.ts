@@ -1,6 +1,6 @@
-import { startChild, type Logger, type ScratchJob } from '@platform/core';
+import { errorMessage, startChild, type Logger, type ScratchJob } from '@platform/core';
 import { createInterface } from 'node:readline';
-import { KernelFailedError, type KernelFailureKind } from '../errors.js';
+import { KernelFailedError, KernelUnavailableError, type KernelFailureKind } from '../errors.js';
 import { KernelEvent, type KernelResult } from './events.js';
 
 export interface KernelRunOptions {
@@ -40,7 +40,8 @@ function tailKeeper() {
 /**
  * Runs one kernel command (DESIGN.md section 7): the JSON request on stdin, JSON-lines events from
  * stdout (lines that are not events are logged and skipped), stderr to the logger. Resolves with the
- * result event; an error event, a non-zero exit or no result at all rejects with KernelFailedError.
+ * result event; an error event, a non-zero exit or no result at all rejects with KernelFailedError,
+ * an interpreter that cannot be started with KernelUnavailableError (an already aborted signal rethrows).
  */
 export async function runKernel(options: KernelRunOptions): Promise<KernelResult> {
   const { logger, module, command } = options;
@@ -50,6 +51,11 @@ export async function runKernel(options: KernelRunOptions): Promise<KernelResult
     ...(options.signal && { signal: options.signal }),
     ...(options.scratch && { scratch: options.scratch }),
     ...(options.env && { env: options.env }),
+  }).catch((error: unknown) => {
+    if (options.signal?.aborted) throw error;
+    throw new KernelUnavailableError(`${options.python} cannot be started: ${errorMessage(error)}`, {
+      cause: error,
+    });
   });
   const stderr = tailKeeper();
   let result: KernelResult | undefined;
