@@ -28,6 +28,19 @@ async function statusOf(queue: Queue, jobId: string) {
   return status;
 }
 
+/** What the schema cannot say: the language and transform exist, and a url source's target may be fetched. */
+function checkCorpusRequest(body: CorpusRequest, catalog: Catalog, fetchAllowList: readonly string[]): void {
+  // What needs no DNS (scheme, credentials, IP-literal hosts in any spelling) is refused before queueing.
+  if (body.source === 'url') checkTarget(body.url ?? '', { allowList: fetchAllowList });
+  if (!catalog.languages.includes(body.language)) {
+    throw invalidInput(`unknown language ${quoted(body.language)}; supported: ${catalog.languages.join(', ')}`);
+  }
+  if (body.transform !== 'none' && !catalog.conversion(body.language, body.transform)) {
+    const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
+    throw invalidInput(`language ${body.language} has no transform ${quoted(body.transform)}; supported: ${offered}`);
+  }
+}
+
 export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps): void {
   const { queue, catalog } = deps;
   registerJobStatusRoute(app, queue, 'api', '/v1/jobs');
@@ -40,15 +53,7 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
     },
     async (request, reply) => {
       const body = request.body;
-      // What needs no DNS (scheme, credentials, IP-literal hosts in any spelling) is refused before queueing.
-      if (body.source === 'url') checkTarget(body.url ?? '', { allowList: deps.fetchAllowList });
-      if (!catalog.languages.includes(body.language)) {
-        throw invalidInput(`unknown language ${quoted(body.language)}; supported: ${catalog.languages.join(', ')}`);
-      }
-      if (body.transform !== 'none' && !catalog.conversion(body.language, body.transform)) {
-        const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
-        throw invalidInput(`language ${body.language} has no transform ${quoted(body.transform)}; supported: ${offered}`);
-      }
+      checkCorpusRequest(body, catalog, deps.fetchAllowList);
       const jobId = await deps.job.enqueue(queue, body, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, user_id: body.user_id, status: 'queued' });
     },
