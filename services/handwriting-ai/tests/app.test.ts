@@ -1,0 +1,134 @@
+import { authSpellings, fuzzService } from '@platform/core/testing';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, modelStore, type TestApp } from './helpers/app.js';
+import { DIGIT_STROKES, drawDigit, encode } from './helpers/draw.js';
+
+let storeDir: string;
+let served: TestApp;
+let base: string;
+
+beforeAll(async () => {
+  storeDir = await modelStore();
+  served = await makeApp(storeDir, { preferred: 'broken' });
+  base = await served.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(() => served.close());
+
+async function read(image: Buffer, query = '', headers: Record<string, string> = {}, url = base): Promise<Response> {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'digit.png');
+  return fetch(`${url}/v1/read${query}`, { method: 'POST', body: form, headers });
+}
+
+const seven = await encode(drawDigit(DIGIT_STROKES.seven));
+
+describe('POST /v1/read', () => {
+  it('answers the digit, calibrated probabilities, top 3, uncertainty and the model id', async () => {
+    const response = await read(seven);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { probabilities: number[]; top3: unknown[]; model_id: string; digit: number; uncertain: boolean };
+    expect(body.probabilities).toHaveLength(10);
+    expect(body.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(body.top3).toHaveLength(3);
+    // the corrupt preferred model was skipped at start
+    expect(body.model_id).toBe('tiny-a');
+    expect(typeof body.uncertain).toBe('boolean');
+  });
+
+  it('adds the preprocessed 28x28 input with ?visualize=1 and averages shifts with tta=1', async () => {
+    const response = await read(seven, '?visualize=1&tta=1');
+    const body = (await response.json()) as { visual_png_b64: string };
+    const meta = await sharp(Buffer.from(body.visual_png_b64, 'base64')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 28, 28]);
+  });
+
+  it('answers 400 NO_INK for a blank page, 415 for a non-image, 400 without the image part', async () => {
+    const blank = await encode(drawDigit(DIGIT_STROKES.seven, { ink: 230, paper: 230 }));
+    const noInk = await read(blank);
+    expect(noInk.status).toBe(400);
+    expect(((await noInk.json()) as { code: string }).code).toBe('NO_INK');
+    expect((await read(Buffer.from('plain text, not pixels'))).status).toBe(415);
+    const form = new FormData();
+    form.append('other', 'x');
+    expect((await fetch(`${base}/v1/read`, { method: 'POST', body: form })).status).toBe(400);
+  });
+});
+
+describe('models', () => {
+  it('lists models and refuses to delete the served one', async () => {
+    const list = (await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> };
+    expect(list.models.map((model) => model.id).sort()).toEqual(['broken', 'tiny-a', 'tiny-b']);
+    expect((await fetch(`${base}/v1/models/tiny-a`, { method: 'DELETE' })).status).toBe(409);
+    expect((await fetch(`${base}/v1/models/nope/activate`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('refuses a corrupt model on activation and keeps serving the current one', async () => {
+    expect((await fetch(`${base}/v1/models/broken/activate`, { method: 'POST' })).status).toBe(400);
+    expect(((await (await fetch(`${base}/v1/models/active`)).json()) as { id: string }).id).toBe('tiny-a');
+  });
+
+  it('hot-swaps under load with no failed request', async () => {
+    const statuses: number[] = [];
+    const state = { swapping: true };
+    const load = (async () => {
+      while (state.swapping || statuses.length < 48) statuses.push(...(await Promise.all(Array.from({ length: 8 }, async () => (await read(seven)).status))));
+    })();
+    for (const id of ['tiny-b', 'tiny-a', 'tiny-b', 'tiny-a']) {
+      expect((await fetch(`${base}/v1/models/${id}/activate`, { method: 'POST' })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    state.swapping = false;
+    await load;
+    expect(statuses.length).toBeGreaterThan(8);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  });
+});
+
+describe('readiness', () => {
+  it('is ready with a model', async () => {
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('answers 503 "no model" when none is loaded, and names a corrupt one, without crashing', async () => {
+    const empty = await makeApp(`${storeDir}/none`);
+    const corrupt = await makeApp(storeDir, { only: 'broken' });
+    try {
+      const none = await empty.app.inject({ method: 'GET', url: '/readyz' });
+      expect(none.statusCode).toBe(503);
+      expect(none.body).toContain('no model');
+      const bad = await corrupt.app.inject({ method: 'GET', url: '/readyz' });
+      expect(bad.statusCode).toBe(503);
+      expect(bad.body).toContain('broken could not be loaded');
+      expect((await empty.app.inject({ method: 'GET', url: '/v1/models/active' })).statusCode).toBe(503);
+    } finally {
+      await empty.close();
+      await corrupt.close();
+    }
+  });
+});
+
+describe('auth and fuzzing', () => {
+  it('refuses every spelling of every protected route without a key', async () => {
+    const guarded = await makeApp(storeDir, { apiKeys: ['admin-key'], readKeys: ['read-key'] });
+    try {
+      const url = await guarded.app.listen({ host: '127.0.0.1', port: 0 });
+      await authSpellings(guarded.app);
+      expect((await read(seven, '', {}, url)).status).toBe(401);
+      expect((await read(seven, '', { 'x-api-key': 'read-key' }, url)).status).toBe(200);
+      // a key of another permission is forbidden
+      expect((await fetch(`${url}/v1/models`, { headers: { 'x-api-key': 'read-key' } })).status).toBe(403);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('never answers 500 to random requests', async () => {
+    const fuzzed = await makeApp(storeDir, { preferred: 'tiny-b' });
+    try {
+      await fuzzService(fuzzed.app, { runs: 30, allowStatuses: [503] });
+    } finally {
+      await fuzzed.close();
+    }
+  }, 180_000);
+});
