@@ -1,5 +1,11 @@
 import multipart from '@fastify/multipart';
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import {
+  createApp,
+  type Logger,
+  type PlatformApp,
+  type ReadinessCheck,
+  type ScratchArea,
+} from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -16,13 +22,19 @@ export interface AppDeps {
   job: ReturnType<typeof transcriptionJob>;
   youtube: YouTube;
   store: FileStore;
+  /** Scratch dirs for uploads (under TRANSCRIPT_TMP_DIR). */
+  scratch: ScratchArea;
   cancelKey: (jobId: string) => string;
   apiKeys: string[];
   defaultLanguages: string[];
   maxUploadBytes: number;
+  /** The whole upload must arrive within this. */
+  uploadTimeoutMs: number;
   /** Checks that the tools the worker runs are installed (`toolChecksFrom`). */
   tools?: ReadinessCheck[];
 }
+
+const REQUEST_TIMEOUT_MARGIN_MS = 5_000;
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const app = await createApp({
@@ -33,8 +45,11 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue), ...(deps.tools ?? [])],
     // An empty TRANSCRIPT_API_KEYS leaves the API open for local development (README).
     auth: { permissions: { api: deps.apiKeys }, openWhenNoKeys: true },
+    // Node's own cut-off comes just after the upload's deadline, so the upload answers 408 itself.
+    requestTimeoutMs: deps.uploadTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
   });
-  await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20 } });
+  // Limits are set per upload (saveMultipartFile).
+  await app.register(multipart);
   registerCaptionRoutes(app, deps.youtube, deps.defaultLanguages);
   registerTranscriptionRoutes(app, deps);
   return app;

@@ -8,6 +8,8 @@ import {
   url,
   type Env,
 } from '@platform/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
@@ -31,6 +33,8 @@ const EnvSchema = z.object({
   FFPROBE_PATH: z.string().default('ffprobe'),
   POCKETSPHINX_PATH: z.string().default('pocketsphinx_continuous'),
   TRANSCRIPT_MAX_UPLOAD_BYTES: positiveInt(512 * 1024 * 1024),
+  /** The whole upload must arrive within this; the request timeout is set just above it. */
+  TRANSCRIPT_UPLOAD_TIMEOUT_S: positiveInt(15 * 60),
   /** Longest accepted media; 0 means unlimited. */
   TRANSCRIPT_MAX_DURATION_S: seconds(4 * 60 * 60),
   TRANSCRIPT_MAX_CHUNK_S: positiveInt(600),
@@ -40,7 +44,8 @@ const EnvSchema = z.object({
   TRANSCRIPT_SILENCE_MIN_S: z.coerce.number().positive().default(0.4),
   TRANSCRIPT_JOB_TIMEOUT_S: positiveInt(2 * 60 * 60),
   TRANSCRIPT_WORKER_CONCURRENCY: positiveInt(1),
-  TRANSCRIPT_TMP_DIR: z.string().optional(),
+  /** The service's own scratch root (uploads, job files); both processes sweep what a crashed one left. */
+  TRANSCRIPT_TMP_DIR: z.string().min(1).default(join(tmpdir(), 'transcript-api')),
   /** Unset: `openai` when STT_API_KEY is set, else the offline `local`, so a bare `npm run up` transcribes. */
   STT_PROVIDER: z.enum(['openai', 'local']).optional(),
   STT_BASE_URL: url().default('https://api.openai.com/v1'),

@@ -1,9 +1,11 @@
 import {
   createDataBankClient,
+  createScratchArea,
   serviceUrl,
   toolReadiness,
   type DataBankClient,
   type ReadinessCheck,
+  type ScratchArea,
 } from '@platform/core';
 import type { Config } from './config.js';
 import { YouTube } from './services/captions/youtube.js';
@@ -70,6 +72,9 @@ export const pipelineFrom = (
   retries: config.STT_RETRIES,
   retryBaseMs: config.STT_RETRY_BASE_MS,
 });
+
+/** Per-job and per-upload scratch dirs under TRANSCRIPT_TMP_DIR, shared by the API and the worker. */
+export const scratchFrom = (config: Config): ScratchArea => createScratchArea(config.TRANSCRIPT_TMP_DIR);
 
 /** The Redis key a DELETE sets for a running job; the worker polls it. */
 export const cancelKey = (prefix: string) => (jobId: string) => `${prefix}:transcript:cancel:${jobId}`;

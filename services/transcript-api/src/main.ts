@@ -2,7 +2,7 @@ import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platfo
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
+import { cancelKey, pipelineFrom, scratchFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
@@ -10,11 +10,15 @@ const logger = createLogger({ service: 'transcript-api', level: config.LOG_LEVEL
 const redis = createRedis(config.REDIS_URL, 'command');
 const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
 const store = storeFrom(config);
+const scratch = scratchFrom(config);
+// Uploads left behind by an API process that was killed mid-request.
+await scratch.sweep();
 // The API only enqueues: the definition carries the job's options; processing happens in the worker.
 const job = transcriptionJob({
   store,
   pipeline: pipelineFrom(config),
   ytdlp: config.YTDLP_PATH,
+  scratch,
   timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
   isCancelled: () => Promise.resolve(false),
 });
@@ -26,10 +30,12 @@ const app = await buildApp({
   job,
   youtube: youtubeFrom(config),
   store,
+  scratch,
   cancelKey: cancelKey('bull'),
   apiKeys: config.TRANSCRIPT_API_KEYS,
   defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
   maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
+  uploadTimeoutMs: config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000,
   tools: toolChecksFrom(config),
 });
 

@@ -1,19 +1,27 @@
-import { createLogger, loadConfigOrExit } from '@platform/core';
+import { createLogger, loadConfigOrExit, stopAllChildren } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, storeFrom } from './deps.js';
+import { cancelKey, pipelineFrom, scratchFrom, storeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'transcript-worker', level: config.LOG_LEVEL });
 const commands = createRedis(config.REDIS_URL, 'command');
 const keyOf = cancelKey('bull');
+const scratch = scratchFrom(config);
+
+// A worker killed with SIGKILL leaves its ffmpeg running and its files behind: end and remove them.
+const swept = await scratch.sweep();
+logger.info(
+  { root: scratch.root, killed_groups: swept.killedGroups.length, removed_dirs: swept.removedDirs.length },
+  'scratch area swept',
+);
 
 const job = transcriptionJob({
   store: storeFrom(config),
   pipeline: pipelineFrom(config),
   ytdlp: config.YTDLP_PATH,
-  tmpDir: config.TRANSCRIPT_TMP_DIR,
+  scratch,
   timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
   isCancelled: async (jobId) => (await commands.exists(keyOf(jobId))) === 1,
 });
@@ -27,4 +35,4 @@ const handle = startWorker({
   concurrency: config.TRANSCRIPT_WORKER_CONCURRENCY,
 });
 logger.info({ provider: config.STT_PROVIDER }, 'speech-to-text provider');
-runWorkerProcess({ logger, workers: [handle], closers: [() => closeRedis(commands)] });
+runWorkerProcess({ logger, workers: [handle], closers: [stopAllChildren, () => closeRedis(commands)] });

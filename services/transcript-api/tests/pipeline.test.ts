@@ -1,20 +1,24 @@
+import { createScratchArea, type ScratchArea } from '@platform/core';
 import { UserError } from '@platform/workers';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalProvider, parsePocketsphinx } from '../src/services/stt/local.js';
+import { normalise } from '../src/services/stt/media.js';
 import { OpenAiProvider } from '../src/services/stt/openai.js';
 import { transcribeFile, type PipelineOptions } from '../src/services/stt/pipeline.js';
 import { maxChunkSeconds, planCuts } from '../src/services/stt/plan.js';
 import { ProviderError } from '../src/services/stt/provider.js';
 import { stitch } from '../src/services/stt/stitch.js';
-import { pulsedTone, silentVideo, speech, steadyTone } from './helpers/audio.js';
+import { lyingMatroska, pulsedTone, silentVideo, speech, steadyTone } from './helpers/audio.js';
 import { fakeStt, type FakeStt } from './helpers/fake-stt.js';
 
 let dir: string;
 let stt: FakeStt;
 let longFile: string;
+let scratchArea: ScratchArea;
 
 const options = (overrides: Partial<PipelineOptions> = {}): PipelineOptions => ({
   tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
@@ -39,12 +43,12 @@ const run = async (
   pipeline: PipelineOptions,
   extra: { language?: string; signal?: AbortSignal } = {},
 ) => {
-  const work = await mkdtemp(join(dir, 'work-'));
+  const scratch = await scratchArea.createJob();
   const progress: [number, number][] = [];
   try {
     const result = await transcribeFile(pipeline, {
       input,
-      workDir: work,
+      scratch,
       language: extra.language,
       signal: extra.signal ?? new AbortController().signal,
       onChunk: (done, total) => {
@@ -54,13 +58,14 @@ const run = async (
     });
     return { result, progress };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await scratch.dispose();
   }
 };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'transcript-pipeline-'));
   stt = await fakeStt();
+  scratchArea = createScratchArea(join(dir, 'scratch'));
   // 20 minutes: 25 s of sound, then 5 s of silence, as an MP3 (a real container to decode).
   longFile = await pulsedTone(dir, 'twenty-minutes.mp3', 20 * 60, 25, 5);
 });
@@ -203,10 +208,46 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
     await expect(run(corrupt, options())).rejects.toBeInstanceOf(UserError);
     const text = join(dir, 'notes.txt');
     await writeFile(text, 'just text\n');
-    await expect(run(text, options())).rejects.toThrow(/not a readable audio or video file/);
+    const unreadable = run(text, options());
+    await expect(unreadable).rejects.toThrow(/not a readable audio or video file/);
+    // The tool's complaint is passed on without the job's paths.
+    await expect(unreadable).rejects.not.toThrow(dir);
     await expect(run(longFile, options({ maxDurationS: 600 }))).rejects.toThrow(
       'The media lasts 1200 s; the limit is 600 s',
     );
+  });
+
+  it('limits the decode of a file whose header claims 1 s but holds 5 min, and refuses it', async () => {
+    const liar = await lyingMatroska(dir, 'liar.mka', 300, 1);
+    const probed = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', liar]);
+    expect(Number(probed.toString())).toBe(1);
+    stt.calls.length = 0;
+    await expect(run(liar, options({ maxDurationS: 20 }))).rejects.toThrow(
+      new UserError('The media lasts longer than the limit of 20 s'),
+    );
+    expect(stt.calls).toEqual([]);
+    // The decode itself stops at the limit (+1 s), so a 25-minute liar never fills the disk.
+    const scratch = await scratchArea.createJob();
+    try {
+      const wav = join(scratch.dir, 'audio.wav');
+      const silence = { noiseDb: -35, minSilenceS: 0.4 };
+      const signal = new AbortController().signal;
+      const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+      const decoded = await normalise(tools, liar, wav, { ...silence, limitS: 21 }, { scratch, signal });
+      expect(decoded.durationS).toBeCloseTo(21, 1);
+      expect((await stat(wav)).size).toBeLessThan(22 * 32_000);
+    } finally {
+      await scratch.dispose();
+    }
+  });
+
+  it('plans chunks from the decoded length of a file whose header claims 1 s', async () => {
+    const liar = await lyingMatroska(dir, 'liar-130.mka', 130, 1);
+    stt.calls.length = 0;
+    stt.words = () => ['tone'];
+    const { result } = await run(liar, options({ maxChunkS: 60, maxDurationS: 200 }));
+    expect(stt.calls.map((call) => Math.round(call.durationS)).sort((a, b) => a - b)).toEqual([10, 60, 60]);
+    expect(result.duration_s).toBeCloseTo(130, 1);
   });
 
   it('stops when the signal aborts, leaving nothing running', async () => {
@@ -260,6 +301,6 @@ describe('local provider (pocketsphinx)', () => {
   });
 });
 
-it('leaves its work directory to the caller and nothing elsewhere', async () => {
-  expect((await readdir(dir)).filter((name) => name.startsWith('work-'))).toEqual([]);
+it('leaves its scratch dir to the caller and nothing elsewhere', async () => {
+  expect(await readdir(scratchArea.root)).toEqual([]);
 });

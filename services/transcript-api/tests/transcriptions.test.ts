@@ -1,6 +1,7 @@
 import { eventNames } from '@platform/workers';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ let bank: FakeDataBank;
 let stt: FakeStt;
 let service: Harness;
 let clip: Buffer;
+let baseUrl: string;
 
 async function fakeYtDlp(audio: string): Promise<string> {
   // Stands in for yt-dlp: same arguments, copies a local file where --output asks, prints the path.
@@ -66,6 +68,8 @@ beforeAll(async () => {
     YTDLP_PATH: await fakeYtDlp(clipPath),
   });
   service.startWorker();
+  // Uploads go over real HTTP: the multipart reader checks that the whole body arrived on the socket.
+  baseUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
 });
 
 afterAll(async () => {
@@ -87,19 +91,38 @@ function multipart(file: Buffer, type: string, fields: Record<string, string> = 
   };
 }
 
+/** POSTs a multipart upload over real HTTP; answers like inject's response (status and parsed JSON). */
+async function postUpload(
+  file: Buffer,
+  type: string,
+  fields: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) {
+  const body = multipart(file, type, fields);
+  const response = await fetch(`${baseUrl}/v1/transcriptions`, {
+    method: 'POST',
+    body: body.payload,
+    headers: { ...body.headers, ...headers },
+  });
+  const text = await response.text();
+  return {
+    statusCode: response.status,
+    json: () => JSON.parse(text) as { job_id: string } & Record<string, unknown>,
+  };
+}
+
 describe('speech-to-text jobs', () => {
   it('transcribes an upload: 202, progress per chunk, events, results in every format, temp files removed', async () => {
     const events = service.redis.duplicate();
     const { stream } = eventNames('transcript', service.namespace);
     stt.words = (call) => [`part`, `of`, `${Math.round(call.durationS)}s`];
-    const upload = multipart(clip, 'audio/mpeg', {
+    const response = await postUpload(clip, 'audio/mpeg', {
       language: 'en',
       format: 'srt',
       user_id: '123456789012345678',
     });
-    const response = await service.app.inject({ method: 'POST', url: '/v1/transcriptions', ...upload });
     expect(response.statusCode).toBe(202);
-    const { job_id: jobId } = response.json<{ job_id: string }>();
+    const { job_id: jobId } = response.json();
     expect(response.json()).toMatchObject({ status: 'queued', source: 'data_bank' });
 
     const status = await waitFor(jobId);
@@ -179,16 +202,15 @@ describe('speech-to-text jobs', () => {
       url: '/v1/transcriptions',
       payload: { data_bank_file_id: bad },
     });
-    expect(await waitFor(rejected.json<{ job_id: string }>().job_id)).toMatchObject({
-      status: 'failed',
-      error: { kind: 'user' },
-    });
+    const notAudio = await waitFor(rejected.json<{ job_id: string }>().job_id);
+    expect(notAudio).toMatchObject({ status: 'failed', error: { kind: 'user' } });
+    // ffprobe's complaint names the file it read: the job's scratch path must not reach the user.
+    expect(notAudio.error?.message).not.toContain(workDir);
 
     stt.failures = Array.from({ length: 50 }, () => 503);
     try {
-      const upload = multipart(clip, 'audio/mpeg');
-      const response = await service.app.inject({ method: 'POST', url: '/v1/transcriptions', ...upload });
-      const jobId = response.json<{ job_id: string }>().job_id;
+      const response = await postUpload(clip, 'audio/mpeg');
+      const jobId = response.json().job_id;
       // The first try fails; the job is retried once after its backoff, so only its state is checked here.
       for (let i = 0; i < 100; i++) {
         const job = await service.queue.getJob(jobId);
@@ -196,7 +218,14 @@ describe('speech-to-text jobs', () => {
         await sleep(100);
       }
       const job = await service.queue.getJob(jobId);
-      expect(job?.failedReason).toMatch(/^\[system\] speech-to-text endpoint answered 503/);
+      expect(job?.failedReason).toBe('[system] speech-to-text endpoint answered 503');
+      // Waiting for its second try, the job reads as queued and says why, not a stale "chunk 1/3".
+      const status = await service.app.inject({ url: `/v1/transcriptions/${jobId}` });
+      expect(status.json()).toMatchObject({
+        status: 'queued',
+        progress: 0,
+        message: 'retrying (attempt 2 of 2): speech-to-text endpoint answered 503',
+      });
       await job?.remove().catch(() => undefined);
     } finally {
       stt.failures = [];
@@ -234,18 +263,10 @@ describe('speech-to-text jobs', () => {
   it('cancels a queued job and a running one', async () => {
     stt.latencyMs = 1500;
     try {
-      const first = await service.app.inject({
-        method: 'POST',
-        url: '/v1/transcriptions',
-        ...multipart(clip, 'audio/mpeg'),
-      });
-      const second = await service.app.inject({
-        method: 'POST',
-        url: '/v1/transcriptions',
-        ...multipart(clip, 'audio/mpeg', { language: 'de' }),
-      });
-      const running = first.json<{ job_id: string }>().job_id;
-      const queued = second.json<{ job_id: string }>().job_id;
+      const first = await postUpload(clip, 'audio/mpeg');
+      const second = await postUpload(clip, 'audio/mpeg', { language: 'de' });
+      const running = first.json().job_id;
+      const queued = second.json().job_id;
       await waitFor(running, ['processing']);
       const cancelQueued = await service.app.inject({
         method: 'DELETE',
@@ -288,15 +309,10 @@ describe('speech-to-text jobs', () => {
     expect((await post({ youtube_url: 'https://youtu.be/dQw4w9WgXcQ', format: 'doc' })).statusCode).toBe(400);
     expect((await post({ youtube_url: 'https://youtu.be/dQw4w9WgXcQ', user_id: '-1' })).statusCode).toBe(400);
 
-    const tooLarge = multipart(Buffer.concat([clip, Buffer.alloc(5000)]), 'audio/mpeg');
-    const large = await service.app.inject({ method: 'POST', url: '/v1/transcriptions', ...tooLarge });
+    const large = await postUpload(Buffer.concat([clip, Buffer.alloc(5000)]), 'audio/mpeg');
     expect(large.statusCode).toBe(413);
     expect(large.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    const wrongType = await service.app.inject({
-      method: 'POST',
-      url: '/v1/transcriptions',
-      ...multipart(Buffer.from('hi'), 'text/plain'),
-    });
+    const wrongType = await postUpload(Buffer.from('hi'), 'text/plain');
     expect(wrongType.statusCode).toBe(415);
 
     expect((await service.app.inject({ url: '/v1/transcriptions/nope' })).json()).toMatchObject({
@@ -322,5 +338,130 @@ describe('speech-to-text jobs', () => {
   it('is ready with a worker on the queue', async () => {
     const response = await service.app.inject({ url: '/readyz' });
     expect(response.json()).toMatchObject({ status: 'ready' });
+  });
+});
+
+/** Sends a raw HTTP request, optionally half-closing after `cut` bytes of it; resolves with the answer. */
+function rawRequest(head: string, body: Buffer, cut = body.length): Promise<{ status: number; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const { port } = new URL(baseUrl);
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(head);
+      socket.write(body.subarray(0, cut));
+      if (cut < body.length) socket.end();
+    });
+    let answer = '';
+    socket.on('data', (data: Buffer) => {
+      answer += data.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      if (status) {
+        resolve({ status: Number(status[1]), ms: Date.now() - started });
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => {
+      reject(new Error('no answer within 10 s'));
+      socket.destroy();
+    });
+  });
+}
+
+const uploadHead = (contentType: string, length: number) =>
+  `POST /v1/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${length}\r\n\r\n`;
+
+describe('uploads that are cut off or malformed', () => {
+  it('answers 400 at once and leaves nothing in the temp dir', async () => {
+    const body = multipart(clip, 'audio/mpeg', { language: 'en' });
+    const type = body.headers['content-type'];
+    const cutOff = await rawRequest(uploadHead(type, body.payload.length), body.payload, body.payload.length / 2);
+    expect(cutOff.status).toBe(400);
+    expect(cutOff.ms).toBeLessThan(3000);
+
+    const noBoundary = await rawRequest(uploadHead('multipart/form-data', body.payload.length), body.payload);
+    expect(noBoundary.status).toBe(400);
+
+    const manyFields = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field${i}`, 'x']));
+    expect((await postUpload(clip, 'audio/mpeg', manyFields)).statusCode).toBe(400);
+    expect((await postUpload(clip, 'audio/mpeg', { format: 'json', unknown: 'x' })).statusCode).toBe(400);
+
+    await sleep(200);
+    expect(await readdir(workDir)).toEqual([]);
+  });
+});
+
+describe('idempotent POST', () => {
+  it('answers the same job for the same Idempotency-Key, and 400 for a bad key', async () => {
+    const post = (key: string) =>
+      service.app.inject({
+        method: 'POST',
+        url: '/v1/transcriptions',
+        headers: { 'idempotency-key': key },
+        payload: { youtube_url: 'https://youtu.be/dQw4w9WgXcQ' },
+      });
+    const first = await post('retry-me-1');
+    const again = await post('retry-me-1');
+    expect(first.statusCode).toBe(202);
+    expect(again.json()).toEqual(first.json());
+    expect((await post('another-key')).json<{ job_id: string }>().job_id).not.toBe(
+      first.json<{ job_id: string }>().job_id,
+    );
+    expect((await post('bad key with spaces')).statusCode).toBe(400);
+    await waitFor(first.json<{ job_id: string }>().job_id);
+  });
+});
+
+describe('data-bank unreachable', () => {
+  let offline: Harness;
+
+  beforeAll(async () => {
+    offline = await harness({
+      DATA_BANK_URL: 'http://127.0.0.1:1',
+      DATA_BANK_API_KEY: 'bank-key',
+      TRANSCRIPT_TMP_DIR: join(dir, 'offline'),
+    });
+    await offline.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await offline.close();
+  });
+
+  it('answers 503 to a POST that needs it, never 500 or its URL, and leaves no upload behind', async () => {
+    const byId = await offline.app.inject({
+      method: 'POST',
+      url: '/v1/transcriptions',
+      payload: { data_bank_file_id: 'c'.repeat(64) },
+    });
+    expect(byId.statusCode).toBe(503);
+    expect(byId.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(byId.body).not.toContain('127.0.0.1');
+
+    const body = multipart(clip, 'audio/mpeg');
+    const address = offline.app.server.address() as { port: number };
+    const upload = await fetch(`http://127.0.0.1:${address.port}/v1/transcriptions`, {
+      method: 'POST',
+      body: body.payload,
+      headers: body.headers,
+    });
+    expect(upload.status).toBe(503);
+    expect(await readdir(join(dir, 'offline'))).toEqual([]);
+  });
+
+  it('fails a job with a system error that names no URL, shown as retrying', async () => {
+    offline.startWorker();
+    const jobId = await offline.job.enqueue(offline.queue, {
+      user_id: '1',
+      source: { kind: 'data_bank', file_id: 'd'.repeat(64) },
+    });
+    for (let i = 0; i < 100 && ((await offline.queue.getJob(jobId))?.attemptsMade ?? 0) < 1; i++) await sleep(100);
+    const job = await offline.queue.getJob(jobId);
+    expect(job?.failedReason).toBe('[system] data-bank is unavailable; try again later');
+    const status = await offline.app.inject({ url: `/v1/transcriptions/${jobId}` });
+    expect(status.json()).toMatchObject({
+      status: 'queued',
+      message: 'retrying (attempt 2 of 2): data-bank is unavailable; try again later',
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { DataBankClient } from '@platform/core';
 import { z } from 'zod';
 
 /** The part of the data-bank client this service uses. */
-export type FileStore = Pick<DataBankClient, 'upload' | 'head' | 'download'>;
+export type FileStore = Pick<DataBankClient, 'upload' | 'head' | 'download' | 'stream'>;
 
 export const FileId = z
   .string()

@@ -1,6 +1,5 @@
+import { dataBankFailure, type ScratchArea, type ScratchJob } from '@platform/core';
 import { defineJob, UserError, type JobContext } from '@platform/workers';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TranscriptionJobData, type TranscriptionJobResult } from '../models/jobs.js';
 import type { TranscriptionResult } from '../models/transcript.js';
@@ -15,7 +14,8 @@ export interface TranscriptionDeps {
   store: FileStore;
   pipeline: PipelineOptions;
   ytdlp: string;
-  tmpDir?: string | undefined;
+  /** Where each job gets its scratch dir (under TRANSCRIPT_TMP_DIR); the worker sweeps it at start. */
+  scratch: ScratchArea;
   timeoutMs: number;
   /** Whether the user asked to cancel the job (polled while it runs). */
   isCancelled: (jobId: string) => Promise<boolean>;
@@ -53,12 +53,12 @@ function cancellation(deps: TranscriptionDeps, context: JobContext) {
 async function fetchSource(
   deps: TranscriptionDeps,
   data: TranscriptionJobData,
-  dir: string,
+  scratch: ScratchJob,
   signal: AbortSignal,
 ): Promise<string> {
   if (data.source.kind === 'youtube')
-    return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, dir, signal);
-  const path = join(dir, 'source');
+    return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, scratch, signal);
+  const path = join(scratch.dir, 'source');
   if (!(await deps.store.head(data.source.file_id)))
     throw new UserError(`data-bank has no file ${data.source.file_id}`);
   await deps.store.download(data.source.file_id, path);
@@ -87,16 +87,15 @@ export function transcriptionJob(deps: TranscriptionDeps) {
     backoffMs: 30_000,
     timeoutMs: deps.timeoutMs,
     process: async (data, context) => {
-      if (deps.tmpDir !== undefined) await mkdir(deps.tmpDir, { recursive: true });
-      const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'transcript-'));
+      const scratch = await deps.scratch.createJob();
       const cancel = cancellation(deps, context);
       try {
         await context.progress(2, data.source.kind === 'youtube' ? 'downloading audio' : 'fetching file');
-        const input = await fetchSource(deps, data, dir, cancel.signal);
+        const input = await fetchSource(deps, data, scratch, cancel.signal);
         await context.progress(10, 'preparing audio');
         const result = await transcribeFile(deps.pipeline, {
           input,
-          workDir: dir,
+          scratch,
           language: data.language,
           prompt: data.prompt,
           signal: cancel.signal,
@@ -122,10 +121,11 @@ export function transcriptionJob(deps: TranscriptionDeps) {
         return { result_id: files.json.file_id, result_bytes: files.json.size, result: summary };
       } catch (error) {
         if (cancel.wasCancelled()) throw new UserError('cancelled by the user');
-        throw error;
+        // data-bank down is a system error whose message names no URL (the worker logs the cause).
+        throw dataBankFailure(error);
       } finally {
         cancel.stop();
-        await rm(dir, { recursive: true, force: true });
+        await scratch.dispose();
       }
     },
   });

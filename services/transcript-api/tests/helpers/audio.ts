@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -61,5 +62,24 @@ export async function silentVideo(dir: string): Promise<string> {
 export async function speech(dir: string, text: string): Promise<string> {
   const path = join(dir, 'speech.wav');
   await run('espeak-ng', ['-v', 'en-us', '-s', '140', '-w', path, text]);
+  return path;
+}
+
+/** Matroska's Segment Info Duration element: ID 0x4489, an 8-byte float (size byte 0x88), in milliseconds. */
+const MATROSKA_DURATION = Buffer.from([0x44, 0x89, 0x88]);
+
+/**
+ * A Matroska audio file that holds `realS` seconds of tone but whose header claims `claimedS`: ffprobe
+ * reports the claim, while a decode reads every cluster.
+ */
+export async function lyingMatroska(dir: string, name: string, realS: number, claimedS: number): Promise<string> {
+  const path = join(dir, name);
+  const source = `sine=frequency=440:sample_rate=16000:duration=${realS}`;
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:a', 'flac', path]);
+  const data = await readFile(path);
+  const at = data.indexOf(MATROSKA_DURATION);
+  if (at < 0) throw new Error('no Duration element in the Matroska file');
+  data.writeDoubleBE(claimedS * 1000, at + MATROSKA_DURATION.length);
+  await writeFile(path, data);
   return path;
 }

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { readConfig, type Config } from '../../src/config.js';
-import { cancelKey, pipelineFrom, providerFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
+import { cancelKey, pipelineFrom, providerFrom, scratchFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from '../../src/workers/transcribe.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -21,6 +21,7 @@ export interface Harness {
   config: Config;
   app: PlatformApp;
   queue: Queue;
+  job: ReturnType<typeof transcriptionJob>;
   redis: Redis;
   prefix: string;
   namespace: string;
@@ -38,11 +39,12 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
   const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix });
   const store = storeFrom(config);
   const keyOf = cancelKey(prefix);
+  const scratch = scratchFrom(config);
   const job = transcriptionJob({
     store,
     pipeline: pipelineFrom(config, providerFrom(config)),
     ytdlp: config.YTDLP_PATH,
-    tmpDir: config.TRANSCRIPT_TMP_DIR,
+    scratch,
     timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
     isCancelled: async (jobId) => (await redis.exists(keyOf(jobId))) === 1,
     cancelPollMs: 100,
@@ -54,16 +56,19 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
     job,
     youtube: youtubeFrom(config),
     store,
+    scratch,
     cancelKey: keyOf,
     apiKeys: config.TRANSCRIPT_API_KEYS,
     defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
     maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
+    uploadTimeoutMs: config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000,
   });
   const workers: { handle: WorkerHandle; connections: Redis[] }[] = [];
   return {
     config,
     app,
     queue,
+    job,
     redis,
     prefix,
     namespace,

@@ -40,11 +40,8 @@ export class LocalProvider implements SttProvider {
 
   async transcribe(chunk: ChunkRequest, signal: AbortSignal): Promise<ChunkTranscript> {
     try {
-      const result = await runProcess(
-        this.command,
-        ['-infile', chunk.path, '-time', 'yes', '-logfn', '/dev/null'],
-        signal,
-      );
+      const args = ['-infile', chunk.path, '-time', 'yes', '-logfn', '/dev/null'];
+      const result = await runProcess(this.command, args, { signal, scratch: chunk.scratch });
       if (result.code !== 0) throw new ProviderError(`pocketsphinx exited with ${result.code}`, false);
       return { language: 'en', segments: parsePocketsphinx(result.stdout) };
     } catch (error) {

@@ -1,12 +1,21 @@
 import { UserError } from '@platform/workers';
+import type { ScratchJob } from '@platform/core';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { runProcess } from './process.js';
+import { parseJsonOrUndefined } from '../json.js';
+import { runProcess, toolErrorLine } from './process.js';
 import type { ChunkFormat } from './provider.js';
+import { wavDurationS } from './wav.js';
 
 export interface MediaTools {
   ffmpeg: string;
   ffprobe: string;
+}
+
+/** Where a job's tools run: its scratch dir (their process groups are recorded there) and its signal. */
+export interface ToolRun {
+  scratch: ScratchJob;
+  signal: AbortSignal;
 }
 
 const Probe = z.object({
@@ -17,32 +26,28 @@ const Probe = z.object({
 });
 
 export interface MediaInfo {
-  durationS: number;
+  /** What the container claims; only used to refuse early, never trusted for limits or chunking. */
+  claimedDurationS: number | undefined;
   format: string;
 }
 
-/** Duration and container of a media file; files that are not media or have no audio are the user's problem. */
-export async function probe(tools: MediaTools, path: string, signal?: AbortSignal): Promise<MediaInfo> {
-  const args = [
-    '-v',
-    'error',
-    '-show_entries',
-    'format=duration,format_name:stream=codec_type,duration',
-    '-of',
-    'json',
-    path,
-  ];
-  const result = await runProcess(tools.ffprobe, args, signal);
+/** Container and claimed duration of a media file; files that are not media or have no audio are the user's problem. */
+export async function probe(tools: MediaTools, path: string, run: ToolRun): Promise<MediaInfo> {
+  const args = ['-v', 'error', '-show_entries', 'format=duration,format_name:stream=codec_type,duration'];
+  args.push('-of', 'json', path);
+  const result = await runProcess(tools.ffprobe, args, run);
   if (result.code !== 0) {
-    throw new UserError(`The file is not a readable audio or video file (${lastLine(result.stderr)})`);
+    throw new UserError(`The file is not a readable audio or video file (${toolErrorLine(result.stderr)})`);
   }
-  const info = Probe.parse(JSON.parse(result.stdout));
-  const audio = info.streams.find((stream) => stream.codec_type === 'audio');
+  const info = Probe.safeParse(parseJsonOrUndefined(result.stdout));
+  if (!info.success) throw new UserError('The file is not a readable audio or video file');
+  const audio = info.data.streams.find((stream) => stream.codec_type === 'audio');
   if (!audio) throw new UserError('The file has no audio stream');
-  const durationS = info.format?.duration ?? audio.duration ?? NaN;
-  if (!Number.isFinite(durationS) || durationS <= 0)
-    throw new UserError('The duration of the file cannot be determined');
-  return { durationS, format: info.format?.format_name ?? 'unknown' };
+  const claimed = info.data.format?.duration ?? audio.duration;
+  return {
+    claimedDurationS: claimed !== undefined && Number.isFinite(claimed) && claimed > 0 ? claimed : undefined,
+    format: info.data.format?.format_name ?? 'unknown',
+  };
 }
 
 export interface Silence {
@@ -54,8 +59,6 @@ export interface SilenceOptions {
   noiseDb: number;
   minSilenceS: number;
 }
-
-const lastLine = (text: string) => text.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
 
 /** Parses ffmpeg's silencedetect log lines into silence intervals. */
 export function parseSilences(log: string, durationS: number): Silence[] {
@@ -73,21 +76,35 @@ export function parseSilences(log: string, durationS: number): Silence[] {
   return silences;
 }
 
-/** One decode pass: writes mono 16 kHz 16-bit WAV and detects silences on the way. */
+export interface DecodedAudio {
+  /** The decoded audio's real length, measured from the WAV. */
+  durationS: number;
+  silences: Silence[];
+}
+
+/** silencedetect logs two lines per silence; enough room for hours of speech with frequent pauses. */
+const DECODE_LOG_BYTES = 32 * 1024 * 1024;
+
+/**
+ * One decode pass: writes mono 16 kHz 16-bit WAV and detects silences on the way. With `limitS`, the
+ * decode stops after that many seconds, so a file that lies about its length never yields more.
+ */
 export async function normalise(
   tools: MediaTools,
   input: string,
   output: string,
-  durationS: number,
-  options: SilenceOptions,
-  signal?: AbortSignal,
-): Promise<Silence[]> {
+  options: SilenceOptions & { limitS?: number | undefined },
+  run: ToolRun,
+): Promise<DecodedAudio> {
   const filter = `silencedetect=noise=${options.noiseDb}dB:duration=${options.minSilenceS}`;
   const args = ['-hide_banner', '-nostats', '-v', 'info', '-y', '-i', input, '-vn', '-af', filter];
+  if (options.limitS !== undefined) args.push('-t', String(options.limitS));
   args.push('-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', output);
-  const result = await runProcess(tools.ffmpeg, args, signal);
-  if (result.code !== 0) throw new UserError(`The audio could not be decoded (${lastLine(result.stderr)})`);
-  return parseSilences(result.stderr, durationS);
+  const result = await runProcess(tools.ffmpeg, args, { ...run, maxOutputBytes: DECODE_LOG_BYTES });
+  if (result.code !== 0)
+    throw new UserError(`The audio could not be decoded (${toolErrorLine(result.stderr)})`);
+  const durationS = await wavDurationS(output);
+  return { durationS, silences: parseSilences(result.stderr, durationS) };
 }
 
 export interface ChunkFile {
@@ -99,21 +116,22 @@ export interface ChunkFile {
 const ENCODER: Record<ChunkFormat, string> = { wav: 'pcm_s16le', flac: 'flac' };
 
 /**
- * Cuts the normalised WAV at the given times in one pass, writing chunks in `format`. Every chunk has its
- * own encoder (asegment feeds one output each), so FLAC headers carry each chunk's own length, and the
- * cuts are sample-exact.
+ * Cuts the normalised WAV at the given times in one pass, writing chunks in `format` into the job's
+ * scratch dir. Every chunk has its own encoder (asegment feeds one output each), so FLAC headers carry
+ * each chunk's own length, and the cuts are sample-exact.
  */
 export async function split(
   tools: MediaTools,
   wav: string,
   cuts: number[],
   durationS: number,
-  dir: string,
   format: ChunkFormat,
-  signal?: AbortSignal,
+  run: ToolRun,
 ): Promise<ChunkFile[]> {
   const times = cuts.map((cut) => cut.toFixed(3));
-  const paths = [...times, ''].map((_, i) => join(dir, `chunk_${String(i).padStart(4, '0')}.${format}`));
+  const paths = [...times, ''].map((_, i) =>
+    join(run.scratch.dir, `chunk_${String(i).padStart(4, '0')}.${format}`),
+  );
   const pads = paths.map((_, i) => `[c${i}]`);
   const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav];
   if (cuts.length > 0)
@@ -121,8 +139,8 @@ export async function split(
   paths.forEach((path, i) => {
     args.push('-map', cuts.length > 0 ? (pads[i] ?? '') : '0:a', '-c:a', ENCODER[format], path);
   });
-  const result = await runProcess(tools.ffmpeg, args, signal);
-  if (result.code !== 0) throw new Error(`ffmpeg could not split the audio: ${lastLine(result.stderr)}`);
+  const result = await runProcess(tools.ffmpeg, args, run);
+  if (result.code !== 0) throw new Error(`ffmpeg could not split the audio: ${toolErrorLine(result.stderr)}`);
   const bounds = [0, ...times.map(Number), durationS];
   return paths.map((path, i) => ({ path, start: bounds[i] ?? 0, end: bounds[i + 1] ?? durationS }));
 }

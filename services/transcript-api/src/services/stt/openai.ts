@@ -1,6 +1,6 @@
-import { errorMessage } from '@platform/core';
 import { openAsBlob } from 'node:fs';
 import { z } from 'zod';
+import { parseJsonOrUndefined } from '../json.js';
 import { ProviderError, type ChunkRequest, type ChunkTranscript, type SttProvider } from './provider.js';
 
 const VerboseJson = z.object({
@@ -51,19 +51,21 @@ export class OpenAiProvider implements SttProvider {
       });
     } catch (error) {
       if (signal.aborted) throw error;
-      const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : errorMessage(error);
-      throw new ProviderError(`speech-to-text request failed: ${reason}`, true);
+      // The endpoint's URL and the network error stay in the cause (logs), out of the job's message.
+      const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : 'the endpoint could not be reached';
+      throw new ProviderError(`speech-to-text request failed: ${reason}`, true, undefined, { cause: error });
     }
     const body = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
+      // The body is the provider's (it may echo the request or name the account): never in the message.
       throw new ProviderError(
-        `speech-to-text endpoint answered ${response.status}: ${body.slice(0, 200)}`,
+        `speech-to-text endpoint answered ${response.status}`,
         RETRYABLE(response.status),
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
       );
     }
-    const parsed = VerboseJson.safeParse(JSON.parse(body));
+    const parsed = VerboseJson.safeParse(parseJsonOrUndefined(body));
     if (!parsed.success)
       throw new ProviderError('speech-to-text endpoint answered an unexpected document', false);
     const { segments, text, language } = parsed.data;

@@ -1,3 +1,4 @@
+import type { ScratchJob } from '@platform/core';
 import { UserError } from '@platform/workers';
 import pLimit from 'p-limit';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ export interface PipelineOptions {
 
 export interface TranscribeRequest {
   input: string;
-  /** A directory of the caller's that the pipeline may fill; the caller removes it. */
-  workDir: string;
+  /** The job's scratch dir: the pipeline writes its files there and runs its tools recorded there; the caller disposes of it. */
+  scratch: ScratchJob;
   language?: string | undefined;
   prompt?: string | undefined;
   signal: AbortSignal;
@@ -55,7 +56,7 @@ async function withRetries(
 export async function transcribeChunks(
   options: Pick<PipelineOptions, 'provider' | 'concurrency' | 'retries' | 'retryBaseMs'>,
   chunks: ChunkFile[],
-  request: Pick<TranscribeRequest, 'language' | 'prompt' | 'signal' | 'onChunk'>,
+  request: Pick<TranscribeRequest, 'language' | 'prompt' | 'signal' | 'onChunk' | 'scratch'>,
 ): Promise<ChunkTranscript[]> {
   const { provider, signal } = { ...options, signal: request.signal };
   const limit = pLimit(options.concurrency);
@@ -72,6 +73,7 @@ export async function transcribeChunks(
           durationS: chunk.end - chunk.start,
           language: request.language,
           prompt: request.prompt,
+          scratch: request.scratch,
         };
         const transcript = await withRetries(
           () => provider.transcribe(chunkRequest, chunkSignal),
@@ -80,7 +82,8 @@ export async function transcribeChunks(
           chunkSignal,
         );
         done += 1;
-        await request.onChunk?.(done, chunks.length);
+        // After another chunk failed, the job is failing (or waiting for its retry): no stale progress.
+        if (!chunkSignal.aborted) await request.onChunk?.(done, chunks.length);
         return transcript;
       }),
     ),
@@ -92,30 +95,45 @@ export async function transcribeChunks(
   });
 }
 
-/** Probe, normalise to mono 16 kHz while finding silences, cut into chunks, transcribe them concurrently, stitch. */
+/** Seconds a decode may run past the duration limit, so media just at the limit is never refused for rounding. */
+const LIMIT_SLACK_S = 0.5;
+
+const tooLong = (limitS: number, lastsS?: number) =>
+  new UserError(
+    lastsS === undefined
+      ? `The media lasts longer than the limit of ${limitS} s`
+      : `The media lasts ${Math.round(lastsS)} s; the limit is ${limitS} s`,
+  );
+
+/**
+ * Probe, decode to mono 16 kHz while finding silences (never past the duration limit), cut into chunks
+ * planned from the decoded audio's real length, transcribe them concurrently, stitch.
+ */
 export async function transcribeFile(
   options: PipelineOptions,
   request: TranscribeRequest,
 ): Promise<TranscriptionResult> {
-  const { tools, signal } = { ...options, signal: request.signal };
-  const media = await probe(tools, request.input, signal);
-  if (options.maxDurationS > 0 && media.durationS > options.maxDurationS) {
-    throw new UserError(
-      `The media lasts ${Math.round(media.durationS)} s; the limit is ${options.maxDurationS} s`,
-    );
-  }
-  const wav = join(request.workDir, 'audio.wav');
-  const silences = await normalise(tools, request.input, wav, media.durationS, options.silence, signal);
-  const cuts = planCuts(media.durationS, silences, maxChunkSeconds(options.maxChunkS, options.maxChunkBytes));
-  const format = options.provider.chunkFormat;
-  const chunks = await split(tools, wav, cuts, media.durationS, request.workDir, format, signal);
-  await request.onPlan?.(chunks.length, media.durationS);
+  const { tools } = options;
+  const run = { scratch: request.scratch, signal: request.signal };
+  const limitS = options.maxDurationS > 0 ? options.maxDurationS : undefined;
+  const media = await probe(tools, request.input, run);
+  const claimed = media.claimedDurationS;
+  if (limitS !== undefined && claimed !== undefined && claimed > limitS) throw tooLong(limitS, claimed);
+  const wav = join(request.scratch.dir, 'audio.wav');
+  const decodeLimitS = limitS === undefined ? undefined : limitS + 1;
+  const audio = await normalise(tools, request.input, wav, { ...options.silence, limitS: decodeLimitS }, run);
+  if (limitS !== undefined && audio.durationS > limitS + LIMIT_SLACK_S) throw tooLong(limitS);
+  if (audio.durationS <= 0) throw new UserError('The audio stream holds no sound to transcribe');
+  const maxChunkS = maxChunkSeconds(options.maxChunkS, options.maxChunkBytes);
+  const cuts = planCuts(audio.durationS, audio.silences, maxChunkS);
+  const chunks = await split(tools, wav, cuts, audio.durationS, options.provider.chunkFormat, run);
+  await request.onPlan?.(chunks.length, audio.durationS);
 
   const transcripts = await transcribeChunks(options, chunks, request);
   const segments = stitch(chunks, transcripts);
   return {
     language: request.language ?? transcripts.find((t) => t.language !== undefined)?.language ?? null,
-    duration_s: media.durationS,
+    duration_s: audio.durationS,
     provider: options.provider.name,
     segments,
     text: segmentsText(segments),

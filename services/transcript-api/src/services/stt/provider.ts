@@ -1,7 +1,10 @@
+import type { ScratchJob } from '@platform/core';
 import type { Segment } from '../../models/transcript.js';
 
 export interface ChunkRequest {
   path: string;
+  /** The job's scratch dir, where a provider that runs a program records its process group. */
+  scratch: ScratchJob;
   durationS: number;
   language?: string | undefined;
   prompt?: string | undefined;
@@ -29,8 +32,9 @@ export class ProviderError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ProviderError';
   }
 }

@@ -1,31 +1,32 @@
 import { UserError } from '@platform/workers';
+import type { ScratchJob } from '@platform/core';
 import { join } from 'node:path';
 import { canonicalUrl } from '../../models/youtube-url.js';
-import { MissingToolError, runProcess } from './process.js';
+import { MissingToolError, runProcess, toolErrorLine } from './process.js';
 
 const USER_FAULT =
   /private video|video unavailable|has been removed|not available|members-only|sign in to confirm your age|copyright/i;
 
-/** Downloads a video's best audio with yt-dlp into `dir`; returns the file's path. */
+/** Downloads a video's best audio with yt-dlp into the job's scratch dir; returns the file's path. */
 export async function downloadYouTubeAudio(
   ytdlp: string,
   videoId: string,
-  dir: string,
+  scratch: ScratchJob,
   signal: AbortSignal,
 ): Promise<string> {
   const args = ['--no-playlist', '--no-progress', '--no-simulate', '--format', 'bestaudio/best'];
-  args.push('--output', join(dir, 'source.%(ext)s'), '--print', 'after_move:filepath', canonicalUrl(videoId));
+  args.push('--output', join(scratch.dir, 'source.%(ext)s'), '--print', 'after_move:filepath');
+  args.push(canonicalUrl(videoId));
   let result;
   try {
-    result = await runProcess(ytdlp, args, signal);
+    result = await runProcess(ytdlp, args, { signal, scratch });
   } catch (error) {
     if (error instanceof MissingToolError) throw new Error(`yt-dlp is not installed at YTDLP_PATH=${ytdlp}`);
     throw error;
   }
-  const errorLine =
-    result.stderr.split('\n').find((line) => line.startsWith('ERROR:')) ??
-    result.stderr.trim().split('\n').at(-1) ??
-    '';
+  const errorLine = toolErrorLine(
+    result.stderr.split('\n').find((line) => line.startsWith('ERROR:')) ?? result.stderr,
+  );
   if (result.code !== 0) {
     if (USER_FAULT.test(errorLine))
       throw new UserError(

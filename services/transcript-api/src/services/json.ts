@@ -1,0 +1,8 @@
+/** The JSON value of `text`, or undefined when it is not JSON (an upstream's error page, a tool's noise). */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
