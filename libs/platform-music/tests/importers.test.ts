@@ -168,3 +168,37 @@ describe('unknown input', () => {
     expect((await failure(await writeText(join(dir, 'l.json'), latin1), 'l.json')).message).toBe('l.json, line 1: the file is not UTF-8 text');
   });
 });
+
+describe('zip limits', () => {
+  const emptyEntries = (count: number, name = (i: number) => `e${String(i)}`) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [name(i), '']));
+
+  it('refuses a zip declaring more entries than allowed before reading its directory', async () => {
+    const path = join(dir, 'many.zip');
+    await writeZip(path, { ...emptyEntries(1200), 'Streaming_History_Audio_2023.json': exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000)]) });
+    const limits = { maxEntries: 1000, maxDirectoryBytes: 1 << 20 };
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const error = await inspectExport(path, 'many.zip', limits).catch((caught: unknown) => caught);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(error).toBeInstanceOf(ExportFormatError);
+    expect((error as ExportFormatError).message).toBe('the zip file has too many entries or too large a directory (1201 entries; at most 1000)');
+    // Nothing of the directory was held: no Entry objects for 1200 entries.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(2 * 1024 * 1024);
+    await expect(collect(path)).resolves.toHaveLength(1);
+  });
+
+  it('refuses a directory larger than allowed while reading it, whatever the entry count says', async () => {
+    const path = join(dir, 'long-names.zip');
+    await writeZip(path, emptyEntries(50, (i) => `${'n'.repeat(1000)}${String(i)}`));
+    const error = await inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 20_000 }).catch((caught: unknown) => caught);
+    expect((error as ExportFormatError).message).toMatch(/too large a directory \(a directory over 20000 bytes/);
+    await expect(inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 100_000 })).rejects.toThrow(/zip holds no Spotify/);
+  });
+
+  it('keeps only the entries an export is read from', async () => {
+    const path = join(dir, 'mixed.zip');
+    await writeZip(path, { ...emptyEntries(500), 'Takeout/YouTube and YouTube Music/history/watch-history.json': exportJson([takeoutEntry('2023-02-01T00:00:00Z', 'Watched x', 'y - Topic')]) });
+    expect(await inspectExport(path)).toEqual({ format: 'youtube_music', zipped: true, files: ['Takeout/YouTube and YouTube Music/history/watch-history.json'] });
+  });
+});

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CARD_SIZES, renderCard, renderHtml, wrapped, type PlayRecord, type WrappedReport } from '../src/index.js';
+import { CARD_SIZES, createCardRenderer, renderCard, renderHtml, wrapped, type PlayRecord, type WrappedReport } from '../src/index.js';
 
 const ARTISTS = ['Beyoncé', 'Sigur Rós', '<script>alert(1)</script>', 'Kendrick Lamar', 'Björk', 'A Very Long Artist Name That Goes On And On'];
 let report: WrappedReport;
@@ -16,6 +16,35 @@ beforeAll(async () => {
     ids: {},
   }));
   report = await wrapped(plays, { year: 2023, timeZone: 'Europe/Paris', now: new Date('2024-01-01T00:00:00Z') });
+});
+
+describe('createCardRenderer', () => {
+  it('draws the same card on a worker thread while the event loop keeps answering', async () => {
+    const renderer = createCardRenderer({ maxThreads: 2 });
+    try {
+      await renderer.render(report, 'landscape'); // the thread starts and loads its fonts
+      let ticks = 0;
+      let longestGapMs = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longestGapMs = Math.max(longestGapMs, now - last);
+        last = now;
+        ticks++;
+      }, 5);
+      const started = performance.now();
+      const [story, landscape] = await Promise.all([renderer.render(report, 'story'), renderer.render(report, 'landscape')]);
+      const elapsedMs = performance.now() - started;
+      clearInterval(timer);
+      expect(story.equals(await renderCard(report, 'story'))).toBe(true);
+      expect(PNG.sync.read(landscape).width).toBe(CARD_SIZES.landscape.width);
+      // Rendering here would hold the loop for the whole render; on the pool it ticks throughout.
+      expect(ticks).toBeGreaterThan(elapsedMs / 5 / 4);
+      expect(longestGapMs).toBeLessThan(Math.max(60, elapsedMs / 3));
+    } finally {
+      await renderer.close();
+    }
+  });
 });
 
 describe('renderCard', () => {

@@ -1,4 +1,4 @@
-import { createApp, type DataBankClient, type Logger, type PlatformApp } from '@platform/core';
+import { createApp, type DataBankClient, type Logger, type PlatformApp, type ScratchArea } from '@platform/core';
 import { redisReadiness, workerReadiness } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -23,7 +23,8 @@ export interface AppDeps {
   dataBank: DataBankClient;
   apiKeys: string[];
   maxUploadBytes: number;
-  tmpDir?: string | undefined;
+  /** Uploads are staged in scratch jobs here; main.ts sweeps it at start. */
+  scratch: ScratchArea;
   config: Config;
 }
 
@@ -35,12 +36,13 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     description:
       'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
+    // Exports of up to MUSIC_MAX_UPLOAD_BYTES: the upload's own deadline decides, not the default 60 s.
+    requestTimeoutMs: deps.config.uploadTimeoutMs + 10_000,
     // An empty MUSIC_API_KEYS trusts every caller, for local development (README).
     auth: { permissions: { api: deps.apiKeys }, openWhenNoKeys: true },
   });
-  const routeDeps = deps;
-  await app.register(async (scope) => importRoutes(scope as PlatformApp, routeDeps));
-  wrappedRoutes(app, routeDeps);
-  authRoutes(app, routeDeps);
+  await app.register(async (scope) => importRoutes(scope as PlatformApp, deps));
+  wrappedRoutes(app, deps);
+  authRoutes(app, deps);
   return app;
 }

@@ -1,7 +1,9 @@
 import { ConfigError, csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, url, type Env } from '@platform/core';
-import { APPLE_MAX_TOKEN_SECONDS } from '@platform/music';
+import { APPLE_MAX_TOKEN_SECONDS, DEFAULT_ZIP_LIMITS, type ZipLimits } from '@platform/music';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -24,7 +26,15 @@ const schema = z.object({
       return key;
     }),
   MUSIC_MAX_UPLOAD_BYTES: positiveInt(1024 ** 3),
-  MUSIC_TMP_DIR: z.string().optional(),
+  /** Scratch space of the API (uploads) and the worker (downloads); leftovers of a killed process are swept at start. */
+  MUSIC_TMP_DIR: z.string().min(1).default(join(tmpdir(), 'music-wrapped')),
+  /** The whole upload must arrive within this; the request timeout is raised to match. */
+  MUSIC_UPLOAD_TIMEOUT_SECONDS: positiveInt(600),
+  /** Checked before a zip export's directory is read (a zip of a million empty entries is refused at once). */
+  MUSIC_MAX_ZIP_ENTRIES: positiveInt(DEFAULT_ZIP_LIMITS.maxEntries),
+  MUSIC_MAX_ZIP_DIRECTORY_BYTES: positiveInt(DEFAULT_ZIP_LIMITS.maxDirectoryBytes),
+  /** The trusted caller's page the OAuth callbacks send the browser to, with the state and confirmation. */
+  MUSIC_AUTH_RETURN_URL: url().optional(),
   SPOTIFY_CLIENT_ID: z.string().optional(),
   SPOTIFY_REDIRECT_URI: url().optional(),
   SPOTIFY_ACCOUNTS_URL: url().default('https://accounts.spotify.com'),
@@ -89,7 +99,11 @@ export interface Config {
   apiKeys: string[];
   tokenKey: Buffer | undefined;
   maxUploadBytes: number;
-  tmpDir: string | undefined;
+  uploadTimeoutMs: number;
+  tmpDir: string;
+  zipLimits: ZipLimits;
+  /** Unset: the OAuth callbacks answer JSON with the confirmation instead of redirecting. */
+  authReturnUrl: string | undefined;
   spotify: { clientId: string | undefined; redirectUri: string | undefined; accountsUrl: string; apiUrl: string };
   lastfm: { apiKey: string | undefined; apiSecret: string | undefined; callbackUrl: string | undefined; apiUrl: string; authUrl: string };
   /** Apple Music's live API; `credentials` unset: the Apple routes answer 503. */
@@ -108,7 +122,10 @@ export function readConfig(env: Env = process.env): Config {
     apiKeys: parsed.MUSIC_API_KEYS,
     tokenKey: parsed.MUSIC_TOKEN_KEY,
     maxUploadBytes: parsed.MUSIC_MAX_UPLOAD_BYTES,
+    uploadTimeoutMs: parsed.MUSIC_UPLOAD_TIMEOUT_SECONDS * 1000,
     tmpDir: parsed.MUSIC_TMP_DIR,
+    zipLimits: { maxEntries: parsed.MUSIC_MAX_ZIP_ENTRIES, maxDirectoryBytes: parsed.MUSIC_MAX_ZIP_DIRECTORY_BYTES },
+    authReturnUrl: parsed.MUSIC_AUTH_RETURN_URL,
     spotify: {
       clientId: parsed.SPOTIFY_CLIENT_ID,
       redirectUri: parsed.SPOTIFY_REDIRECT_URI,

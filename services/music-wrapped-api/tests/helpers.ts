@@ -1,10 +1,14 @@
-import { createLogger, type DataBankClient, type PlatformApp } from '@platform/core';
+import { createLogger, createScratchArea, type DataBankClient, type PlatformApp } from '@platform/core';
+import { createCardRenderer } from '@platform/music';
 import type { Config } from '../src/config.js';
 import { readConfig } from '../src/config.js';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { QUEUE } from '../src/models/wrapped.js';
@@ -26,12 +30,15 @@ export interface Harness {
   queue: Queue;
   namespace: string;
   config: Config;
+  /** MUSIC_TMP_DIR of this harness: the API's scratch is `api/`, the worker's `worker/`. */
+  tmpDir: string;
   close(): Promise<void>;
 }
 
 /** The API and a worker in this process, on a unique queue prefix and event namespace. */
 export async function startService(dataBank: DataBankClient, env: Record<string, string> = {}): Promise<Harness> {
-  const config = readConfig({ REDIS_URL, MUSIC_API_KEYS: API_KEY, MUSIC_TOKEN_KEY: TOKEN_KEY, ...env });
+  const tmpDir = await mkdtemp(join(tmpdir(), 'music-api-test-'));
+  const config = readConfig({ REDIS_URL, MUSIC_API_KEYS: API_KEY, MUSIC_TOKEN_KEY: TOKEN_KEY, MUSIC_TMP_DIR: tmpDir, ...env });
   const id = randomBytes(6).toString('hex');
   const prefix = `music-test-${id}`;
   const namespace = `${prefix}:`;
@@ -41,9 +48,10 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
   const queue = createQueue({ connection: redis, queue: QUEUE, prefix });
   const imports = new ImportStore(redis, `${namespace}import:`);
   const tokens = new TokenStore(redis, config.tokenKey, `${namespace}token:`);
-  const job = createWrappedJob({ imports, dataBank, liveSource: liveSources(config, tokens) });
+  const cards = createCardRenderer();
+  const job = createWrappedJob({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
   const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix, jobs: [job], publisher: new EventPublisher(redis, { namespace }), logger });
-  const app = await buildApp({ logger, redis, queue, job, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: 50 * 1024 * 1024, config });
+  const app = await buildApp({ logger, redis, queue, job, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: 50 * 1024 * 1024, scratch: createScratchArea(join(tmpDir, 'api')), config });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
@@ -52,15 +60,18 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
     queue,
     namespace,
     config,
+    tmpDir,
     close: async () => {
       await app.close();
       await worker.close(1000);
+      await cards.close();
       await queue.obliterate({ force: true });
       await queue.close();
       const keys = await redis.keys(`${namespace}*`);
       if (keys.length > 0) await redis.del(...keys);
       await closeRedis(blocking);
       await closeRedis(redis);
+      await rm(tmpDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Origin } from './fields.js';
 import { jsonArrayObjects } from './json-array.js';
 import { decodeSpotifyEntry } from './spotify.js';
 import { decodeTakeoutEntry } from './youtube.js';
-import { openArchive } from './zip.js';
+import { DEFAULT_ZIP_LIMITS, openArchive, type ZipLimits } from './zip.js';
 
 export type ExportFormat = 'spotify' | 'youtube_music' | 'apple_music';
 
@@ -17,6 +17,8 @@ const ZIP_ENTRIES: [ExportFormat, RegExp][] = [
   ['youtube_music', /(^|\/)watch-history\.json$/i],
   ['apple_music', /(^|\/)[^/]*Play Activity\.csv$/i],
 ];
+
+const isExportEntry = (name: string) => ZIP_ENTRIES.some(([, pattern]) => pattern.test(name));
 
 const READ_OPTIONS = { highWaterMark: 1 << 20 };
 
@@ -69,7 +71,7 @@ export interface OpenedExport {
 }
 
 /** Finds an export's format (a Spotify/Takeout/Apple file, or a zip holding them) without reading it all. */
-export async function inspectExport(path: string, name = 'export'): Promise<OpenedExport> {
+export async function inspectExport(path: string, name = 'export', limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<OpenedExport> {
   const kind = sniffFormat(await head(path, 64 * 1024));
   if (kind === undefined) {
     throw new ExportFormatError(
@@ -78,7 +80,7 @@ export async function inspectExport(path: string, name = 'export'): Promise<Open
     );
   }
   if (kind !== 'zip') return { format: kind, zipped: false, files: [name] };
-  const archive = await openArchive(path);
+  const archive = await openArchive(path, isExportEntry, limits);
   archive.close();
   for (const [format, pattern] of ZIP_ENTRIES) {
     const files = archive.names.filter((entry) => pattern.test(entry)).sort();
@@ -88,13 +90,13 @@ export async function inspectExport(path: string, name = 'export'): Promise<Open
 }
 
 /** Streams an export's plays in bounded memory (one entry at a time), whatever its format. */
-export async function* readExport(path: string, name = 'export'): AsyncGenerator<PlayRecord> {
-  const { format, zipped, files } = await inspectExport(path, name);
+export async function* readExport(path: string, name = 'export', limits: ZipLimits = DEFAULT_ZIP_LIMITS): AsyncGenerator<PlayRecord> {
+  const { format, zipped, files } = await inspectExport(path, name, limits);
   if (!zipped) {
     yield* playsOf(format, createReadStream(path, READ_OPTIONS), name);
     return;
   }
-  const archive = await openArchive(path);
+  const archive = await openArchive(path, isExportEntry, limits);
   try {
     for (const file of files) yield* playsOf(format, await archive.open(file), file);
   } finally {

@@ -2,6 +2,7 @@ import { AppError, HttpClient } from '@platform/core';
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { z } from 'zod';
 import { CredentialsError } from '../errors.js';
+import { callUpstream } from './upstream.js';
 import type { HistorySource, PlayRecord } from '../model.js';
 
 /** Apple refuses developer tokens that live longer than about six months. */
@@ -108,12 +109,11 @@ export class AppleMusicApi {
 
   async get<S extends z.ZodType>(path: string, schema: S, query: Record<string, string> = {}, signal?: AbortSignal): Promise<z.output<S>> {
     const { token } = await this.options.developerToken.get();
-    const response = await this.http.request(path, {
-      query,
-      headers: { authorization: `Bearer ${token}`, 'music-user-token': this.musicUserToken },
-      acceptStatus: [401, 403],
-      ...(signal && { signal }),
-    });
+    const response = await callUpstream(
+      'Apple Music',
+      () => this.http.request(path, { query, headers: { authorization: `Bearer ${token}`, 'music-user-token': this.musicUserToken }, acceptStatus: [401, 403], ...(signal && { signal }) }),
+      signal,
+    );
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       // 401: the developer token was refused; 403: the user's token is invalid, expired or revoked.
@@ -121,7 +121,7 @@ export class AppleMusicApi {
         response.status === 401 ? 'Apple Music refused the developer token' : 'Apple Music refused the music user token: connect the account again',
       );
     }
-    const parsed = schema.safeParse(await response.json());
+    const parsed = schema.safeParse(await callUpstream('Apple Music', () => response.json(), signal));
     if (!parsed.success) throw new AppError('EXTERNAL_SERVICE_ERROR', `Apple Music ${path} answered in an unexpected form`);
     return parsed.data;
   }

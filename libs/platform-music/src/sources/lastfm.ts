@@ -1,6 +1,7 @@
 import { AppError, HttpClient } from '@platform/core';
 import { createHash } from 'node:crypto';
 import { CredentialsError } from '../errors.js';
+import { callUpstream } from './upstream.js';
 import type { HistorySource, PlayRecord } from '../model.js';
 
 export interface LastfmOptions {
@@ -24,6 +25,20 @@ export function lastfmSignature(params: Record<string, string>, secret: string):
 /** Error codes that mean the key or session is no good (https://www.last.fm/api/errorcodes). */
 const CREDENTIAL_ERRORS = new Set([4, 9, 10, 14, 15, 26]);
 
+/** Last.fm's documented meanings, said in our words: its own message is never passed on. */
+const ERROR_MEANINGS: Record<number, string> = {
+  4: 'Invalid authentication token',
+  9: 'Invalid session key',
+  10: 'Invalid API key',
+  11: 'Service offline',
+  13: 'Invalid method signature',
+  14: 'Token not authorized',
+  15: 'Token expired',
+  16: 'Temporarily unavailable',
+  26: 'API key suspended',
+  29: 'Rate limit exceeded',
+};
+
 interface LastfmTrack {
   name?: string;
   mbid?: string;
@@ -45,10 +60,18 @@ export class LastfmClient {
     const query: Record<string, string> = { method, api_key: this.options.apiKey, ...params };
     if (options.signed) query.api_sig = lastfmSignature(query, this.options.apiSecret);
     query.format = 'json';
-    const response = await this.http.request('', { query, acceptStatus: [400, 403], ...(options.signal && { signal: options.signal }) });
-    const body = (await response.json()) as Record<string, unknown>;
+    const body = await callUpstream(
+      'Last.fm',
+      async () => {
+        const response = await this.http.request('', { query, acceptStatus: [400, 403], ...(options.signal && { signal: options.signal }) });
+        const answer: unknown = await response.json();
+        if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new TypeError('not a JSON object');
+        return answer as Record<string, unknown>;
+      },
+      options.signal,
+    );
     if (typeof body.error === 'number') {
-      const message = `Last.fm ${method}: ${String(body.message)}`;
+      const message = `Last.fm ${method}: ${ERROR_MEANINGS[body.error] ?? 'failed'} (error ${String(body.error)})`;
       if (CREDENTIAL_ERRORS.has(body.error)) throw new CredentialsError(message);
       throw new AppError('EXTERNAL_SERVICE_ERROR', message);
     }

@@ -1,4 +1,5 @@
 import { AppError, HttpClient, HttpError } from '@platform/core';
+import { callUpstream } from './upstream.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CredentialsError } from '../errors.js';
@@ -49,19 +50,18 @@ export function spotifyAuthorizeUrl(options: SpotifyOptions, params: { redirectU
 
 async function tokenRequest(options: SpotifyOptions, form: Record<string, string>, previousRefresh?: string): Promise<SpotifyTokens> {
   const http = new HttpClient({ baseUrl: options.accountsUrl, timeoutMs: 15_000, retry: { retries: 0 } });
-  try {
-    const answer = await http.json('/api/token', TokenAnswer, {
-      method: 'POST',
-      body: new URLSearchParams({ ...form, client_id: options.clientId }),
-    });
-    const refresh = answer.refresh_token ?? previousRefresh;
-    if (refresh === undefined) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
-    return { access_token: answer.access_token, refresh_token: refresh, expires_at: Date.now() + answer.expires_in * 1000 };
-  } catch (error) {
-    // invalid_grant / invalid_client: the code or refresh token is no longer good.
-    if (error instanceof HttpError && (error.status === 400 || error.status === 401)) throw new CredentialsError(`Spotify refused the grant: ${error.message}`);
-    throw error;
-  }
+  const answer = await callUpstream('Spotify', async () => {
+    try {
+      return await http.json('/api/token', TokenAnswer, { method: 'POST', body: new URLSearchParams({ ...form, client_id: options.clientId }) });
+    } catch (error) {
+      // invalid_grant / invalid_client: the code or refresh token is no longer good.
+      if (error instanceof HttpError && (error.status === 400 || error.status === 401)) throw new CredentialsError('Spotify refused the grant: connect the account again');
+      throw error;
+    }
+  });
+  const refresh = answer.refresh_token ?? previousRefresh;
+  if (refresh === undefined) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
+  return { access_token: answer.access_token, refresh_token: refresh, expires_at: Date.now() + answer.expires_in * 1000 };
 }
 
 /** Authorization code + PKCE: the callback's code becomes tokens. */
@@ -100,14 +100,20 @@ export class SpotifyApi {
   async get<S extends z.ZodType>(path: string, schema: S, query: Record<string, string>, signal?: AbortSignal): Promise<z.output<S>> {
     if (this.tokens.expires_at < Date.now() + 30_000) await this.refresh();
     for (let attempt = 0; ; attempt++) {
-      const response = await this.http.request(path, {
-        query,
-        headers: { authorization: `Bearer ${this.tokens.access_token}` },
-        acceptStatus: [401],
-        ...(signal && { signal }),
-      });
-      if (response.status !== 401) return schema.parse(await response.json());
-      await response.body?.cancel();
+      const { access_token: token } = this.tokens;
+      const answer = await callUpstream(
+        'Spotify',
+        async () => {
+          const response = await this.http.request(path, { query, headers: { authorization: `Bearer ${token}` }, acceptStatus: [401], ...(signal && { signal }) });
+          if (response.status === 401) {
+            await response.body?.cancel();
+            return undefined;
+          }
+          return schema.parse(await response.json());
+        },
+        signal,
+      );
+      if (answer !== undefined) return answer;
       if (attempt > 0) throw new CredentialsError('Spotify refused the access token');
       await this.refresh();
     }

@@ -23,10 +23,26 @@ const TimeZone = z.string().refine((zone) => {
   }
 }, 'an IANA time zone such as Europe/Berlin');
 
+const sourceKey = (source: SourceSpec) => ('import_id' in source ? source.import_id : `live:${source.service}`);
+
+/** The same source listed twice would count its plays twice: refused rather than silently merged. */
+const Sources = z
+  .array(SourceSpec)
+  .min(1)
+  .max(8)
+  .superRefine((sources, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, source] of sources.entries()) {
+      const key = sourceKey(source);
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: 'lists a source that is already listed' });
+      seen.add(key);
+    }
+  });
+
 export const WrappedRequest = z.object({
   year: z.number().int().min(2000).max(2100),
   time_zone: TimeZone.default('UTC'),
-  sources: z.array(SourceSpec).min(1).max(8),
+  sources: Sources,
 });
 
 export const WrappedJobData = JobBase.extend(WrappedRequest.shape);

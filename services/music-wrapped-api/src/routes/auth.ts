@@ -1,18 +1,13 @@
 import { AppError, type PlatformApp, requestUser } from '@platform/core';
-import { AppleMusicApi, exchangeSpotifyCode, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
+import { AppleMusicApi, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
+import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import {
-  APPLE_TOKEN_TTL_SECONDS,
-  appleOptions,
-  LASTFM_TOKEN_TTL_SECONDS,
-  lastfmClient,
-  SPOTIFY_TOKEN_TTL_SECONDS,
-  spotifyOptions,
-} from '../services/live-sources.js';
-import { PROVIDERS, type Provider, type TokenStore } from '../services/token-store.js';
+import { linkAccount, notConfigured, requireProvider } from '../services/account-links.js';
+import { APPLE_TOKEN_TTL_SECONDS, appleOptions, spotifyOptions } from '../services/live-sources.js';
+import { OAUTH_PROVIDERS, OAuthStates, STATE_TTL_SECONDS, type OAuthProvider } from '../services/oauth-states.js';
+import { PROVIDERS, type TokenStore } from '../services/token-store.js';
 
 export interface AuthRoutesOptions {
   config: Config;
@@ -21,13 +16,15 @@ export interface AuthRoutesOptions {
   statePrefix?: string;
 }
 
-const STATE_TTL_SECONDS = 600;
-const PendingState = z.object({
-  provider: z.enum(['spotify', 'lastfm']),
-  user_id: z.string(),
-  verifier: z.string().optional(),
-});
+const State = z.string().min(1).max(100);
 const StartResponse = z.object({ authorize_url: z.string(), state: z.string(), expires_in: z.number() });
+const AuthorizedResponse = z.object({
+  status: z.literal('authorized'),
+  provider: z.enum(OAUTH_PROVIDERS),
+  state: z.string(),
+  confirmation: z.string(),
+  expires_in: z.number(),
+});
 const Connected = z.object({
   connected: z.enum(PROVIDERS),
   user_id: z.string(),
@@ -35,30 +32,27 @@ const Connected = z.object({
   storefront: z.string().optional(),
 });
 const DeveloperToken = z.object({ developer_token: z.string(), expires_at: z.string() });
-
-const unavailable = (what: string) =>
-  new AppError('SERVICE_UNAVAILABLE', `${what} is not configured on this server`);
+const APPLE_SETTINGS = 'Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)';
 
 /**
- * OAuth for Spotify (authorization code + PKCE) and Last.fm (web auth). `start` is called by the trusted
- * caller for a user; the provider sends the user's browser to `callback`, which only the single-use
- * `state` (10 minutes) ties to that user.
+ * OAuth for Spotify (authorization code + PKCE) and Last.fm (web auth), bound to the browser that
+ * started it (README, "Connecting an account"): `start` (trusted caller) → the provider → the public
+ * `callback`, which only stores the grant and gives that browser a confirmation → `confirm` (trusted
+ * caller, for the user signed in to that browser) exchanges the grant and stores the tokens.
  */
 export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
-  const { config, redis, tokens } = options;
-  const prefix = options.statePrefix ?? 'music:oauth:';
+  const { config, tokens } = options;
+  const states = new OAuthStates(options.redis, options.statePrefix);
 
-  const newState = async (pending: z.infer<typeof PendingState>): Promise<string> => {
-    const state = randomBytes(24).toString('base64url');
-    await redis.set(prefix + state, JSON.stringify(pending), 'EX', STATE_TTL_SECONDS);
-    return state;
-  };
-  const takeState = async (state: string, provider: Provider) => {
-    const raw = await redis.getdel(prefix + state);
-    const pending = raw === null ? undefined : PendingState.parse(JSON.parse(raw));
-    if (pending?.provider !== provider)
-      throw new AppError('INVALID_INPUT', 'unknown, expired or already used state');
-    return pending;
+  /** The browser goes back to the trusted caller with what confirms the flow, or is shown it. */
+  const authorized = async (reply: FastifyReply, provider: OAuthProvider, state: string, grant: string | undefined) => {
+    const confirmation = await states.authorize(provider, state, grant);
+    if (confirmation === undefined) throw new AppError('INVALID_INPUT', `${provider} authorization was not granted`);
+    const answer = { status: 'authorized' as const, provider, state, confirmation, expires_in: STATE_TTL_SECONDS };
+    if (config.authReturnUrl === undefined) return reply.header('cache-control', 'no-store').send(answer);
+    const target = new URL(config.authReturnUrl);
+    for (const name of ['provider', 'state', 'confirmation'] as const) target.searchParams.set(name, answer[name]);
+    return reply.header('cache-control', 'no-store').redirect(target.toString(), 303);
   };
 
   app.post(
@@ -68,53 +62,13 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
       schema: { summary: 'Start connecting a Spotify account', response: { 200: StartResponse } },
     },
     async (request) => {
-      const userId = requestUser(request);
+      requireProvider(config, tokens, 'spotify');
       const spotify = spotifyOptions(config);
       const redirectUri = config.spotify.redirectUri;
-      if (!spotify || !redirectUri) throw unavailable('Spotify (SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI)');
-      tokens.cipherKey(); // no point sending the user off when the tokens cannot be stored
+      if (!spotify || !redirectUri) throw notConfigured('Spotify');
       const { verifier, challenge } = pkcePair();
-      const state = await newState({ provider: 'spotify', user_id: userId, verifier });
-      return {
-        authorize_url: spotifyAuthorizeUrl(spotify, { redirectUri, state, challenge }),
-        state,
-        expires_in: STATE_TTL_SECONDS,
-      };
-    },
-  );
-
-  app.get(
-    '/v1/auth/spotify/callback',
-    {
-      config: { auth: 'public' },
-      schema: {
-        summary: "Spotify's redirect back (public: authenticated by the state)",
-        querystring: z.object({
-          state: z.string().min(1).max(100),
-          code: z.string().min(1).max(2000).optional(),
-          error: z.string().max(200).optional(),
-        }),
-        response: { 200: Connected },
-      },
-    },
-    async (request) => {
-      const pending = await takeState(request.query.state, 'spotify');
-      const spotify = spotifyOptions(config);
-      const redirectUri = config.spotify.redirectUri;
-      if (!spotify || !redirectUri) throw unavailable('Spotify');
-      if (request.query.error !== undefined || request.query.code === undefined) {
-        throw new AppError(
-          'INVALID_INPUT',
-          `Spotify authorization was not granted: ${request.query.error ?? 'no code'}`,
-        );
-      }
-      const fresh = await exchangeSpotifyCode(spotify, {
-        code: request.query.code,
-        redirectUri,
-        verifier: pending.verifier ?? '',
-      });
-      await tokens.put('spotify', pending.user_id, fresh, SPOTIFY_TOKEN_TTL_SECONDS);
-      return { connected: 'spotify' as const, user_id: pending.user_id };
+      const state = await states.begin('spotify', { user_id: requestUser(request), verifier });
+      return { authorize_url: spotifyAuthorizeUrl(spotify, { redirectUri, state, challenge }), state, expires_in: STATE_TTL_SECONDS };
     },
   );
 
@@ -125,19 +79,30 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
       schema: { summary: 'Start connecting a Last.fm account', response: { 200: StartResponse } },
     },
     async (request) => {
-      const userId = requestUser(request);
-      const callback = config.lastfm.callbackUrl;
-      if (!lastfmClient(config) || !callback || !config.lastfm.apiKey)
-        throw unavailable('Last.fm (LASTFM_API_KEY, LASTFM_API_SECRET, LASTFM_CALLBACK_URL)');
-      tokens.cipherKey();
-      const state = await newState({ provider: 'lastfm', user_id: userId });
-      const cb = new URL(callback);
+      requireProvider(config, tokens, 'lastfm');
+      const { callbackUrl, apiKey } = config.lastfm;
+      if (!callbackUrl || !apiKey) throw notConfigured('Last.fm');
+      const state = await states.begin('lastfm', { user_id: requestUser(request) });
+      const cb = new URL(callbackUrl);
       cb.searchParams.set('state', state);
       const url = new URL(config.lastfm.authUrl);
-      url.searchParams.set('api_key', config.lastfm.apiKey);
+      url.searchParams.set('api_key', apiKey);
       url.searchParams.set('cb', cb.toString());
       return { authorize_url: url.toString(), state, expires_in: STATE_TTL_SECONDS };
     },
+  );
+
+  app.get(
+    '/v1/auth/spotify/callback',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: "Spotify's redirect back (public: stores the code for the trusted caller to confirm)",
+        querystring: z.object({ state: State, code: z.string().min(1).max(2000).optional(), error: z.string().max(200).optional() }),
+        response: { 200: AuthorizedResponse },
+      },
+    },
+    (request, reply) => authorized(reply, 'spotify', request.query.state, request.query.error === undefined ? request.query.code : undefined),
   );
 
   app.get(
@@ -145,23 +110,30 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     {
       config: { auth: 'public' },
       schema: {
-        summary: "Last.fm's redirect back (public: authenticated by the state)",
-        querystring: z.object({ state: z.string().min(1).max(100), token: z.string().min(1).max(200) }),
+        summary: "Last.fm's redirect back (public: stores the token for the trusted caller to confirm)",
+        querystring: z.object({ state: State, token: z.string().min(1).max(200) }),
+        response: { 200: AuthorizedResponse },
+      },
+    },
+    (request, reply) => authorized(reply, 'lastfm', request.query.state, request.query.token),
+  );
+
+  app.post(
+    '/v1/auth/:provider/confirm',
+    {
+      config: { auth: 'api', user: true },
+      schema: {
+        summary: 'Finish connecting an account: the user signed in to the browser that came back from the callback',
+        params: z.object({ provider: z.enum(OAUTH_PROVIDERS) }),
+        body: z.object({ state: State, confirmation: z.string().min(1).max(100) }).strict(),
         response: { 200: Connected },
       },
     },
     async (request) => {
-      const pending = await takeState(request.query.state, 'lastfm');
-      const client = lastfmClient(config);
-      if (!client) throw unavailable('Last.fm');
-      const session = await client.session(request.query.token);
-      await tokens.put(
-        'lastfm',
-        pending.user_id,
-        { session_key: session.key, username: session.name },
-        LASTFM_TOKEN_TTL_SECONDS,
-      );
-      return { connected: 'lastfm' as const, user_id: pending.user_id, account: session.name };
+      const { provider } = request.params;
+      requireProvider(config, tokens, provider);
+      const flow = await states.confirm(provider, request.body.state, requestUser(request), request.body.confirmation);
+      return linkAccount(config, tokens, provider, flow);
     },
   );
 
@@ -176,14 +148,11 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
         response: { 200: DeveloperToken },
       },
     },
-    async (request, reply) => {
+    async (_request, reply) => {
       const apple = appleOptions(config);
-      if (!apple)
-        throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
+      if (!apple) throw notConfigured(APPLE_SETTINGS);
       const { token, expiresAtMs } = await apple.developerToken.get();
-      return reply
-        .header('cache-control', 'no-store')
-        .send({ developer_token: token, expires_at: new Date(expiresAtMs).toISOString() });
+      return reply.header('cache-control', 'no-store').send({ developer_token: token, expires_at: new Date(expiresAtMs).toISOString() });
     },
   );
 
@@ -192,8 +161,7 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     {
       config: { auth: 'api', user: true },
       schema: {
-        summary:
-          "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
+        summary: "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
         body: z.object({ music_user_token: z.string().min(1).max(4096) }).strict(),
         response: { 200: Connected },
       },
@@ -201,17 +169,11 @@ export function authRoutes(app: PlatformApp, options: AuthRoutesOptions): void {
     async (request) => {
       const userId = requestUser(request);
       const apple = appleOptions(config);
-      if (!apple)
-        throw unavailable('Apple Music (APPLE_MUSIC_TEAM_ID, APPLE_MUSIC_KEY_ID, APPLE_MUSIC_PRIVATE_KEY)');
+      if (!apple) throw notConfigured(APPLE_SETTINGS);
       tokens.cipherKey();
       // Proves the token before keeping it: a refused one is 401 INVALID_CREDENTIALS now, not a failed job later.
       const storefront = await new AppleMusicApi(apple, request.body.music_user_token).storefront();
-      await tokens.put(
-        'apple_music',
-        userId,
-        { music_user_token: request.body.music_user_token, storefront },
-        APPLE_TOKEN_TTL_SECONDS,
-      );
+      await tokens.put('apple_music', userId, { music_user_token: request.body.music_user_token, storefront }, APPLE_TOKEN_TTL_SECONDS);
       return { connected: 'apple_music' as const, user_id: userId, storefront };
     },
   );

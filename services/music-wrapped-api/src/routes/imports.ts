@@ -1,21 +1,16 @@
 import multipart from '@fastify/multipart';
-import { AppError, type DataBankClient, type PlatformApp, requestUser } from '@platform/core';
-import { inspectExport } from '@platform/music';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { saveMultipartFile, type DataBankClient, type PlatformApp, requestUser, type ScratchArea } from '@platform/core';
+import { inspectExport, type ZipLimits } from '@platform/music';
 import { z } from 'zod';
-import type { ImportRecord } from '../models/wrapped.js';
+import { viaDataBank } from '../services/data-bank-errors.js';
 import type { ImportStore } from '../services/import-store.js';
 
 export interface ImportRoutesOptions {
   imports: ImportStore;
   dataBank: DataBankClient;
+  scratch: ScratchArea;
   maxUploadBytes: number;
-  tmpDir?: string | undefined;
+  config: { uploadTimeoutMs: number; zipLimits: ZipLimits };
 }
 
 const ImportResponse = z.object({
@@ -30,10 +25,7 @@ const ImportResponse = z.object({
 
 /** `POST /v1/imports`: an export file (multipart field `file`), checked for its format and kept in data-bank. */
 export async function importRoutes(app: PlatformApp, options: ImportRoutesOptions): Promise<void> {
-  await app.register(multipart, {
-    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 4 },
-    throwFileSizeLimit: true,
-  });
+  await app.register(multipart);
   app.post(
     '/v1/imports',
     {
@@ -47,46 +39,33 @@ export async function importRoutes(app: PlatformApp, options: ImportRoutesOption
     },
     async (request, reply) => {
       const userId = requestUser(request);
-      if (!request.isMultipart())
-        throw new AppError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          'send the export as multipart/form-data in a field named file',
-        );
-      const file = await request.file();
-      if (file?.fieldname !== 'file')
-        throw new AppError('INVALID_INPUT', 'the export must be in a multipart field named file');
-      const filename = basename(file.filename || 'export');
-      const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'music-import-'));
+      // A scratch job per upload: a crashed API's leftovers are swept when it starts again.
+      const job = await options.scratch.createJob();
       try {
-        const path = join(dir, 'upload');
-        await pipeline(file.file, createWriteStream(path));
-        const { format, files } = await inspectExport(path, filename);
-        const stored = await options.dataBank.upload(
-          { kind: 'path', path },
-          { contentType: file.mimetype || 'application/octet-stream' },
+        const upload = await saveMultipartFile(request, {
+          dir: job.dir,
+          maxBytes: options.maxUploadBytes,
+          timeoutMs: options.config.uploadTimeoutMs,
+        });
+        const filename = upload.filename || 'export';
+        const { format, files } = await inspectExport(upload.path, filename, options.config.zipLimits);
+        const stored = await viaDataBank(() =>
+          options.dataBank.upload(
+            { kind: 'path', path: upload.path },
+            { contentType: upload.mimetype || 'application/octet-stream' },
+          ),
         );
-        const record: ImportRecord = {
-          import_id: `imp_${randomBytes(16).toString('hex')}`,
+        const record = await options.imports.create({
           user_id: userId,
           service: format,
           file_id: stored.file_id,
           filename,
           size: stored.size,
           files,
-          created_at: new Date().toISOString(),
-        };
-        await options.imports.save(record);
-        return await reply.status(201).send({
-          import_id: record.import_id,
-          service: record.service,
-          files,
-          filename,
-          size: record.size,
-          file_id: record.file_id,
-          created_at: record.created_at,
         });
+        return await reply.status(201).send(record);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await job.dispose();
       }
     },
   );

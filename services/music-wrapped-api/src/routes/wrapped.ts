@@ -1,12 +1,14 @@
-import { AppError, type DataBankClient, type PlatformApp, requestUser } from '@platform/core';
-import { jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
+import { AppError, type DataBankClient, type PlatformApp, quoted, requestUser } from '@platform/core';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { WrappedRequest, WrappedResultFiles } from '../models/wrapped.js';
+import { viaDataBank } from '../services/data-bank-errors.js';
 import type { ImportStore } from '../services/import-store.js';
 import type { TokenStore } from '../services/token-store.js';
+import { checkSources } from '../services/wrapped-sources.js';
 import type { createWrappedJob } from '../workers/wrapped.js';
 
 export interface WrappedRoutesOptions {
@@ -22,7 +24,7 @@ const Params = z.object({ job_id: z.string().min(1).max(200) });
 /** The job when it exists and belongs to the caller; someone else's job reads as missing. */
 async function ownedJob(queue: Queue, jobId: string, userId: string): Promise<JobStatus> {
   const status = await jobStatus(queue, jobId);
-  if (status?.user_id !== userId) throw new AppError('JOB_NOT_FOUND', `No job ${jobId}`);
+  if (status?.user_id !== userId) throw new AppError('JOB_NOT_FOUND', `No job ${quoted(jobId)}`);
   return status;
 }
 
@@ -40,7 +42,7 @@ async function sendFile(
   fileId: string,
   contentType: string,
 ): Promise<FastifyReply> {
-  const stream = await dataBank.stream(fileId);
+  const stream = await viaDataBank(() => dataBank.stream(fileId));
   return reply
     .type(contentType)
     .header('cache-control', 'private, max-age=86400')
@@ -67,6 +69,7 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       config: { auth: 'api', user: true },
       schema: {
         summary: 'Start a year-in-music report from imported exports and connected accounts',
+        headers: IdempotencyKeyHeaders,
         body: WrappedRequest,
         response: {
           202: z.object({
@@ -81,35 +84,8 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
     async (request, reply) => {
       const userId = requestUser(request);
       const body = request.body;
-      const apple = body.sources.filter((source) => source.service === 'apple_music');
-      if (apple.some((source) => 'live' in source) && apple.some((source) => 'import_id' in source)) {
-        // Live plays have estimated times, so their overlap with the export cannot be found: both would count.
-        throw new AppError(
-          'INVALID_INPUT',
-          'use either an Apple Music export or the live Apple Music account, not both',
-        );
-      }
-      for (const source of body.sources) {
-        if ('import_id' in source) {
-          const record = await options.imports.get(source.import_id, userId);
-          if (!record) throw new AppError('NOT_FOUND', `no import ${source.import_id}`);
-          if (record.service !== source.service)
-            throw new AppError(
-              'INVALID_INPUT',
-              `import ${source.import_id} is a ${record.service} export, not ${source.service}`,
-            );
-        } else if (!(await options.tokens.get(source.service, userId))) {
-          const how =
-            source.service === 'apple_music'
-              ? 'PUT /v1/auth/apple_music'
-              : `/v1/auth/${source.service}/start`;
-          throw new AppError(
-            'INVALID_INPUT',
-            `no connected ${source.service} account: connect it through ${how} first`,
-          );
-        }
-      }
-      const jobId = await options.job.enqueue(queue, { user_id: userId, ...body });
+      await checkSources(body.sources, userId, options);
+      const jobId = await options.job.enqueue(queue, { user_id: userId, ...body }, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, status: 'queued', user_id: userId, year: body.year });
     },
   );

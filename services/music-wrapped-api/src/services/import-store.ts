@@ -1,4 +1,6 @@
+import { withRedisDeadline } from '@platform/workers';
 import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { ImportRecord } from '../models/wrapped.js';
 
 const TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -10,13 +12,20 @@ export class ImportStore {
     private readonly prefix = 'music:import:',
   ) {}
 
-  async save(record: ImportRecord): Promise<void> {
-    await this.redis.set(this.prefix + record.import_id, JSON.stringify(record), 'EX', TTL_SECONDS);
+  /** Saves a new record under a fresh id; 503 when Redis does not answer in time. */
+  async create(fields: Omit<ImportRecord, 'import_id' | 'created_at'>): Promise<ImportRecord> {
+    const record: ImportRecord = {
+      import_id: `imp_${randomBytes(16).toString('hex')}`,
+      ...fields,
+      created_at: new Date().toISOString(),
+    };
+    await withRedisDeadline(() => this.redis.set(this.prefix + record.import_id, JSON.stringify(record), 'EX', TTL_SECONDS));
+    return record;
   }
 
   /** The record when it exists and belongs to the user; another user's import reads as missing. */
   async get(importId: string, userId: string): Promise<ImportRecord | undefined> {
-    const raw = await this.redis.get(this.prefix + importId);
+    const raw = await withRedisDeadline(() => this.redis.get(this.prefix + importId));
     if (raw === null) return undefined;
     const record = ImportRecord.parse(JSON.parse(raw));
     return record.user_id === userId ? record : undefined;

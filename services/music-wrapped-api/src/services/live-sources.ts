@@ -22,7 +22,10 @@ export const APPLE_TOKEN_TTL_SECONDS = 180 * 24 * 60 * 60;
 
 const SpotifyStored = z.object({ access_token: z.string(), refresh_token: z.string(), expires_at: z.number() });
 const LastfmStored = z.object({ session_key: z.string(), username: z.string() });
-export const AppleStored = z.object({ music_user_token: z.string(), storefront: z.string() });
+const AppleStored = z.object({ music_user_token: z.string(), storefront: z.string() });
+
+/** What is sealed in the token store per provider. */
+export const STORED_TOKENS = { spotify: SpotifyStored, lastfm: LastfmStored, apple_music: AppleStored } as const;
 
 export function spotifyOptions(config: Config): SpotifyOptions | undefined {
   const { clientId, accountsUrl, apiUrl } = config.spotify;
@@ -50,23 +53,27 @@ export function appleOptions(config: Config): AppleMusicOptions | undefined {
 
 /** Builds the live history source of a user's connected account from the stored (encrypted) tokens. */
 export function liveSources(config: Config, tokens: TokenStore) {
+  const missing = (service: Provider) => new CredentialsError(`no connected ${service} account`);
   return async (service: Provider, userId: string): Promise<HistorySource> => {
-    const stored = await tokens.get(service, userId);
-    if (!stored) throw new CredentialsError(`no connected ${service} account`);
     if (service === 'lastfm') {
       const client = lastfmClient(config);
       if (!client) throw new CredentialsError('Last.fm is not configured on this server');
-      const session = LastfmStored.parse(stored);
+      const session = await tokens.get(service, userId, LastfmStored);
+      if (!session) throw missing(service);
       return new LastfmSource(client, session.username, session.session_key);
     }
     if (service === 'apple_music') {
       const options = appleOptions(config);
       if (!options) throw new CredentialsError('Apple Music is not configured on this server');
-      return new AppleMusicSource(new AppleMusicApi(options, AppleStored.parse(stored).music_user_token));
+      const stored = await tokens.get(service, userId, AppleStored);
+      if (!stored) throw missing(service);
+      return new AppleMusicSource(new AppleMusicApi(options, stored.music_user_token));
     }
     const options = spotifyOptions(config);
     if (!options) throw new CredentialsError('Spotify is not configured on this server');
-    const api = new SpotifyApi(options, SpotifyStored.parse(stored), (fresh) => tokens.put('spotify', userId, fresh, SPOTIFY_TOKEN_TTL_SECONDS));
+    const stored = await tokens.get(service, userId, SpotifyStored);
+    if (!stored) throw missing(service);
+    const api = new SpotifyApi(options, stored, (fresh) => tokens.put('spotify', userId, fresh, SPOTIFY_TOKEN_TTL_SECONDS));
     return new SpotifySource(api);
   };
 }

@@ -1,19 +1,20 @@
-import { isAppError, type DataBankClient } from '@platform/core';
+import { isAppError, type DataBankClient, type ScratchArea } from '@platform/core';
 import {
   CrossSourceDeduper,
   readExport,
-  renderCard,
   renderHtml,
+  type CardRenderer,
   WrappedAccumulator,
   ZoneClock,
   type HistorySource,
   type PlayRecord,
   type WrappedReport,
+  type ZipLimits,
 } from '@platform/music';
 import { defineJob, UserError, type JobContext } from '@platform/workers';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { viaDataBank } from '../services/data-bank-errors.js';
 import { DOMAIN, QUEUE, WrappedJobData, type SourceSpec, type WrappedResultFiles } from '../models/wrapped.js';
 import type { ImportStore } from '../services/import-store.js';
 import type { Provider } from '../services/token-store.js';
@@ -23,7 +24,10 @@ export interface WrappedJobDeps {
   dataBank: DataBankClient;
   /** The live history of a connected account; throws a CredentialsError when the user has none. */
   liveSource: (service: Provider, userId: string) => Promise<HistorySource>;
-  tmpDir?: string | undefined;
+  /** Downloads go to a scratch job of this area; the worker sweeps it at start. */
+  scratch: ScratchArea;
+  cards: CardRenderer;
+  zipLimits: ZipLimits;
 }
 
 /** Errors with a client status (bad export, too few plays, bad credentials) are the user's, not retried. */
@@ -35,9 +39,9 @@ async function* importPlays(deps: WrappedJobDeps, spec: { import_id: string }, u
   const record = await deps.imports.get(spec.import_id, userId);
   if (!record) throw new UserError(`import ${spec.import_id} not found (imports are kept 30 days)`);
   const path = join(dir, record.import_id);
-  await deps.dataBank.download(record.file_id, path);
+  await viaDataBank(() => deps.dataBank.download(record.file_id, path));
   try {
-    yield* readExport(path, record.filename);
+    yield* readExport(path, record.filename, deps.zipLimits);
   } finally {
     await rm(path, { force: true });
   }
@@ -46,13 +50,13 @@ async function* importPlays(deps: WrappedJobDeps, spec: { import_id: string }, u
 async function buildReport(deps: WrappedJobDeps, data: WrappedJobData, context: JobContext): Promise<WrappedReport> {
   const accumulator = new WrappedAccumulator({ year: data.year, timeZone: data.time_zone });
   const deduper = data.sources.length > 1 ? new CrossSourceDeduper() : undefined;
-  const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'music-wrapped-'));
+  const scratch = await deps.scratch.createJob();
   try {
     for (const [index, spec] of data.sources.entries()) {
       await context.progress(5 + Math.round((index / data.sources.length) * 60), `reading ${spec.service} ${describe(spec)}`);
       const plays =
         'import_id' in spec
-          ? importPlays(deps, spec, data.user_id, dir)
+          ? importPlays(deps, spec, data.user_id, scratch.dir)
           : (await deps.liveSource(spec.service, data.user_id)).plays(new ZoneClock(data.time_zone).yearRange(data.year), context.signal);
       let count = 0;
       for await (const play of plays) {
@@ -62,7 +66,7 @@ async function buildReport(deps: WrappedJobDeps, data: WrappedJobData, context: 
     }
     return accumulator.report();
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 
@@ -80,12 +84,11 @@ export function createWrappedJob(deps: WrappedJobDeps) {
       try {
         const report = await buildReport(deps, data, context);
         await context.progress(70, 'rendering');
-        const story = await renderCard(report, 'story');
-        const landscape = await renderCard(report, 'landscape');
+        const [story, landscape] = await Promise.all([deps.cards.render(report, 'story'), deps.cards.render(report, 'landscape')]);
         const html = Buffer.from(renderHtml(report));
         const json = Buffer.from(JSON.stringify(report));
         await context.progress(90, 'storing');
-        const upload = async (bytes: Buffer, contentType: string) => (await deps.dataBank.upload({ kind: 'buffer', data: bytes }, { contentType })).file_id;
+        const upload = async (bytes: Buffer, contentType: string) => (await viaDataBank(() => deps.dataBank.upload({ kind: 'buffer', data: bytes }, { contentType }))).file_id;
         const files: WrappedResultFiles = {
           report: await upload(json, 'application/json'),
           card_story: await upload(story, 'image/png'),
