@@ -219,7 +219,15 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
 
   it('limits the decode of a file whose header claims 1 s but holds 5 min, and refuses it', async () => {
     const liar = await lyingMatroska(dir, 'liar.mka', 300, 1);
-    const probed = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', liar]);
+    const probed = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration',
+      '-of',
+      'csv=p=0',
+      liar,
+    ]);
     expect(Number(probed.toString())).toBe(1);
     stt.calls.length = 0;
     await expect(run(liar, options({ maxDurationS: 20 }))).rejects.toThrow(

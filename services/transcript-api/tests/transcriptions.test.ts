@@ -128,7 +128,12 @@ describe('speech-to-text jobs', () => {
     const status = await waitFor(jobId);
     expect(status).toMatchObject({ status: 'completed', error: null });
     expect(status.result_id).toMatch(/^[0-9a-f]{64}$/);
-    const result = status.result as { files: Record<string, string>; segments: number; language: string; duration_s: number };
+    const result = status.result as {
+      files: Record<string, string>;
+      segments: number;
+      language: string;
+      duration_s: number;
+    };
     expect(result).toMatchObject({ language: 'en', provider: 'openai', format: 'srt' });
     expect(result.duration_s).toBeCloseTo(40, 0);
     for (const id of Object.values(result.files)) expect(bank.files.has(id)).toBe(true);
@@ -341,15 +346,22 @@ describe('speech-to-text jobs', () => {
   });
 });
 
-/** Sends a raw HTTP request, optionally half-closing after `cut` bytes of it; resolves with the answer. */
-function rawRequest(head: string, body: Buffer, cut = body.length): Promise<{ status: number; ms: number }> {
+/**
+ * Sends a raw HTTP request; with `cut`, only that many body bytes, then a half-close (or, with `stall`,
+ * nothing more while the socket stays open). Resolves with the answer's status.
+ */
+function rawRequest(
+  head: string,
+  body: Buffer,
+  { cut = body.length, stall = false, url = baseUrl } = {},
+): Promise<{ status: number; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const { port } = new URL(baseUrl);
+    const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1', () => {
       socket.write(head);
       socket.write(body.subarray(0, cut));
-      if (cut < body.length) socket.end();
+      if (cut < body.length && !stall) socket.end();
     });
     let answer = '';
     socket.on('data', (data: Buffer) => {
@@ -375,7 +387,9 @@ describe('uploads that are cut off or malformed', () => {
   it('answers 400 at once and leaves nothing in the temp dir', async () => {
     const body = multipart(clip, 'audio/mpeg', { language: 'en' });
     const type = body.headers['content-type'];
-    const cutOff = await rawRequest(uploadHead(type, body.payload.length), body.payload, body.payload.length / 2);
+    const cutOff = await rawRequest(uploadHead(type, body.payload.length), body.payload, {
+      cut: body.payload.length / 2,
+    });
     expect(cutOff.status).toBe(400);
     expect(cutOff.ms).toBeLessThan(3000);
 
@@ -388,6 +402,38 @@ describe('uploads that are cut off or malformed', () => {
 
     await sleep(200);
     expect(await readdir(workDir)).toEqual([]);
+  });
+});
+
+describe('slow uploads', () => {
+  it('answer 408 once the upload deadline passes, leave nothing behind, and fit the request timeout', async () => {
+    const slow = await harness({
+      DATA_BANK_URL: bank.url,
+      DATA_BANK_API_KEY: 'bank-key',
+      TRANSCRIPT_UPLOAD_TIMEOUT_S: '1',
+      TRANSCRIPT_TMP_DIR: join(dir, 'slow'),
+    });
+    try {
+      const url = await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      // Node's own request timeout comes after the upload's deadline, which answers in the envelope.
+      expect(slow.app.server.requestTimeout).toBe(6000);
+      expect(service.app.server.requestTimeout).toBe(
+        service.config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000 + 5000,
+      );
+      const body = multipart(clip, 'audio/mpeg');
+      const type = body.headers['content-type'];
+      const stalled = await rawRequest(uploadHead(type, body.payload.length), body.payload, {
+        cut: 1000,
+        stall: true,
+        url,
+      });
+      expect(stalled.status).toBe(408);
+      expect(stalled.ms).toBeLessThan(4000);
+      await sleep(200);
+      expect(await readdir(join(dir, 'slow'))).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 });
 
@@ -455,7 +501,8 @@ describe('data-bank unreachable', () => {
       user_id: '1',
       source: { kind: 'data_bank', file_id: 'd'.repeat(64) },
     });
-    for (let i = 0; i < 100 && ((await offline.queue.getJob(jobId))?.attemptsMade ?? 0) < 1; i++) await sleep(100);
+    for (let i = 0; i < 100 && ((await offline.queue.getJob(jobId))?.attemptsMade ?? 0) < 1; i++)
+      await sleep(100);
     const job = await offline.queue.getJob(jobId);
     expect(job?.failedReason).toBe('[system] data-bank is unavailable; try again later');
     const status = await offline.app.inject({ url: `/v1/transcriptions/${jobId}` });

@@ -102,7 +102,8 @@ export async function jsonSource(body: unknown, store: FileStore): Promise<Reque
       'Give exactly one source: youtube_url, data_bank_file_id, or a multipart upload',
     );
   }
-  if (!(await fromDataBank(store.head(fileId)))) throw new AppError('NOT_FOUND', `data-bank has no file ${fileId}`);
+  if (!(await fromDataBank(store.head(fileId))))
+    throw new AppError('NOT_FOUND', `data-bank has no file ${fileId}`);
   return { source: { kind: 'data_bank', file_id: fileId }, options };
 }
 
@@ -117,6 +118,7 @@ export async function readStoredTranscript(store: FileStore, fileId: string): Pr
     throw dataBankFailure(error);
   }
   const stored = TranscriptionResult.safeParse(parseJsonOrUndefined(text));
-  if (!stored.success) throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank returned an unreadable transcript');
+  if (!stored.success)
+    throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank returned an unreadable transcript');
   return stored.data;
 }

@@ -72,7 +72,12 @@ const MATROSKA_DURATION = Buffer.from([0x44, 0x89, 0x88]);
  * A Matroska audio file that holds `realS` seconds of tone but whose header claims `claimedS`: ffprobe
  * reports the claim, while a decode reads every cluster.
  */
-export async function lyingMatroska(dir: string, name: string, realS: number, claimedS: number): Promise<string> {
+export async function lyingMatroska(
+  dir: string,
+  name: string,
+  realS: number,
+  claimedS: number,
+): Promise<string> {
   const path = join(dir, name);
   const source = `sine=frequency=440:sample_rate=16000:duration=${realS}`;
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:a', 'flac', path]);

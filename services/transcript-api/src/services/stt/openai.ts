@@ -52,7 +52,9 @@ export class OpenAiProvider implements SttProvider {
     } catch (error) {
       if (signal.aborted) throw error;
       // The endpoint's URL and the network error stay in the cause (logs), out of the job's message.
-      const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : 'the endpoint could not be reached';
+      const reason = timeout.aborted
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : 'the endpoint could not be reached';
       throw new ProviderError(`speech-to-text request failed: ${reason}`, true, undefined, { cause: error });
     }
     const body = await response.text();

@@ -1,0 +1,143 @@
+import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRANSCRIPT_QUEUE } from '../src/workers/transcribe.js';
+import { steadyTone } from './helpers/audio.js';
+import { fakeDataBank, type FakeDataBank } from './helpers/fake-data-bank.js';
+import { REDIS_URL } from './helpers/service.js';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+// The real worker entry uses the default BullMQ prefix: a database of its own keeps it off other queues.
+const WORKER_REDIS_URL = REDIS_URL.replace(/\/\d*$/, '/12');
+
+let dir: string;
+let scratchRoot: string;
+let bank: FakeDataBank;
+let slowFfmpeg: string;
+let fileId: string;
+
+/** A process is gone once /proc has no entry for it or it is a zombie nobody reaped yet. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The real worker entry (src/worker.ts) as a child process. */
+function startWorkerProcess(): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/worker.ts'], {
+    cwd: serviceDir,
+    env: {
+      ...process.env,
+      REDIS_URL: WORKER_REDIS_URL,
+      DATA_BANK_URL: bank.url,
+      DATA_BANK_API_KEY: 'bank-key',
+      TRANSCRIPT_TMP_DIR: scratchRoot,
+      FFMPEG_PATH: slowFfmpeg,
+      STT_PROVIDER: 'local',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  });
+}
+
+/** The pid of an ffmpeg that a job dir records as running (its `.group-<pid>.json`). */
+async function recordedFfmpeg(): Promise<{ pid: number; jobDir: string } | undefined> {
+  for (const job of await readdir(scratchRoot).catch(() => [])) {
+    for (const name of await readdir(join(scratchRoot, job)).catch(() => [])) {
+      const pid = Number(/^\.group-(\d+)\.json$/.exec(name)?.[1]);
+      if (!pid) continue;
+      const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+      if (command.trim() === 'ffmpeg') return { pid, jobDir: join(scratchRoot, job) };
+    }
+  }
+  return undefined;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'transcript-orphans-'));
+  scratchRoot = join(dir, 'scratch');
+  bank = await fakeDataBank();
+  // ffmpeg reading its input at real-time speed: a 60 s decode that is still running when the worker dies.
+  slowFfmpeg = join(dir, 'slow-ffmpeg');
+  await writeFile(slowFfmpeg, '#!/bin/sh\nexec ffmpeg -re "$@"\n');
+  await chmod(slowFfmpeg, 0o755);
+  const clip = await readFile(await steadyTone(dir, 'minute.wav', 60));
+  const stored = await fetch(`${bank.url}/v1/files`, {
+    method: 'POST',
+    headers: { 'x-api-key': 'bank-key', 'content-type': 'audio/wav' },
+    body: clip,
+  });
+  fileId = ((await stored.json()) as { file_id: string }).file_id;
+});
+
+afterAll(async () => {
+  await bank.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a worker killed with SIGKILL mid-job', () => {
+  it('leaves ffmpeg running, and the next worker ends it and removes the job dir', async () => {
+    const redis = createRedis(WORKER_REDIS_URL, 'command');
+    const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
+    let orphan: number | undefined;
+    const workers: ChildProcess[] = [];
+    try {
+      await queue.obliterate({ force: true });
+      const first = startWorkerProcess();
+      workers.push(first);
+      await queue.add('transcribe', {
+        user_id: '1',
+        source: { kind: 'data_bank', file_id: fileId },
+        format: 'json',
+      });
+      const running = await waitFor(recordedFfmpeg, 'the job to start ffmpeg');
+      orphan = running.pid;
+
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      await sleep(500);
+      // Its own process group outlives the worker: nothing ended it.
+      expect(isRunning(running.pid)).toBe(true);
+
+      const second = startWorkerProcess();
+      workers.push(second);
+      await waitFor(
+        () => Promise.resolve(isRunning(running.pid) ? undefined : true),
+        'the sweep to end ffmpeg',
+      );
+      const jobName = basename(running.jobDir);
+      await waitFor(
+        async () => ((await readdir(scratchRoot)).includes(jobName) ? undefined : true),
+        'the sweep to remove the job dir',
+      );
+    } finally {
+      for (const worker of workers)
+        if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+      if (orphan !== undefined && isRunning(orphan)) process.kill(-orphan, 'SIGKILL');
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await closeRedis(redis);
+    }
+  }, 60_000);
+});
