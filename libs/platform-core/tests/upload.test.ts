@@ -26,6 +26,11 @@ beforeAll(async () => {
     await rm(dirname(file.path), { recursive: true });
     return { ...file, path: undefined, content };
   });
+  app.post('/upload-patient', async (request) => {
+    const file = await saveMultipartFile(request, { ...limits, timeoutMs: 60_000, dir: uploads });
+    await rm(dirname(file.path), { recursive: true });
+    return {};
+  });
   app.post('/relay', async (request) => {
     await withMultipartFile(request, limits, async (part) => {
       await text(part.stream);
@@ -85,6 +90,7 @@ function rawPost(path: string, body: string, options: { contentLength?: number; 
 
 /** The upload dir empties promptly (a hung-up client may be answered by Node while the route still winds down). */
 async function expectNothingLeft() {
+  await sleep(100); // Node may answer a hang-up before the route has even started
   const deadline = Date.now() + 1000;
   while ((await readdir(uploads)).length > 0 && Date.now() < deadline) await sleep(10);
   expect(await readdir(uploads)).toEqual([]);
@@ -107,6 +113,13 @@ describe('saveMultipartFile', () => {
 
   it('answers 400 at once to a body cut off mid-file (Content-Length not reached, client half-closes)', async () => {
     await expectAnswer(rawPost('/upload', filePart('half a fi'), { contentLength: 10_000, end: true }), 400, 'INVALID_INPUT');
+  });
+
+  it('winds down at once, not at the deadline, when the client hangs up mid-body', async () => {
+    const head = filePart('half a fi');
+    const answer = await rawPost('/upload-patient', head, { contentLength: 10_000, end: true });
+    expect(answer.status).toBe(400);
+    await expectNothingLeft();
   });
 
   it('answers 400 at once to a complete body whose multipart never closes', async () => {

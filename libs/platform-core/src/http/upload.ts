@@ -133,12 +133,21 @@ export async function withMultipartFile<T>(
   const current: { part?: MultipartFile | undefined; handling?: Promise<unknown> } = {};
   let timer: NodeJS.Timeout | undefined;
 
+  let hungUp: (() => void) | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
+    const stop = (error: AppError) => {
+      current.part?.file.destroy(error);
+      reject(error);
+    };
     timer = setTimeout(() => {
-      const late = new AppError('REQUEST_TIMEOUT', 'The upload did not arrive in time', { status: 408 });
-      current.part?.file.destroy(late);
-      reject(late);
+      stop(new AppError('REQUEST_TIMEOUT', 'The upload did not arrive in time', { status: 408 }));
     }, options.timeoutMs ?? 60_000);
+    // A client that hangs up mid-body may leave the parser waiting for bytes that never come.
+    hungUp = () => {
+      if (!request.raw.complete) stop(incomplete());
+    };
+    if (request.raw.closed) hungUp();
+    else request.raw.once('close', hungUp);
   });
 
   const read = async () => {
@@ -203,6 +212,7 @@ export async function withMultipartFile<T>(
     throw error instanceof AppError ? uploadError(request, error) : error;
   } finally {
     clearTimeout(timer);
+    if (hungUp) request.raw.off('close', hungUp);
   }
 }
 
