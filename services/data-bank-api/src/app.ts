@@ -14,7 +14,7 @@ export const SERVICE = 'data-bank-api';
 export const VERSION = '0.1.0';
 
 export interface AppDeps {
-  config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes'>;
+  config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes' | 'requestTimeoutMs'>;
   logger: Logger;
   backend: StorageBackend;
   /** The data_bank queue and its Redis connection: readiness (PING, a live worker), job routes. */
@@ -48,12 +48,14 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     readiness: readinessChecks(deps),
     // DATA_BANK_ALLOW_ANONYMOUS opens a permission that has no keys (README).
     auth: { permissions: { ...config.keys }, openWhenNoKeys: config.allowAnonymous },
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   const store = new FileStore(deps.backend, {
     maxFileBytes: config.maxFileBytes,
     minFreeBytes: config.minFreeBytes,
   });
-  await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store }));
+  const uploads = { maxFileBytes: config.maxFileBytes, timeoutMs: config.requestTimeoutMs };
+  await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store, uploads }));
   if (deps.jobs) {
     const { queue } = deps.jobs;
     // Definitions only enqueue here; the worker process runs them.

@@ -18,6 +18,8 @@ const splitKeys = (value: string): string[] => [
   ),
 ];
 
+const HOUR_MS = 60 * 60 * 1000;
+
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 const storageEnv = {
@@ -43,6 +45,8 @@ const schema = z
     DATA_BANK_ALLOW_ANONYMOUS: boolFlag(false),
     DATA_BANK_MAX_FILE_BYTES: nonNegativeInt(0),
     DATA_BANK_MIN_FREE_BYTES: nonNegativeInt(1024 ** 3),
+    // Uploads are files: an hour lets 3.6 GB through at 1 MB/s; headers must still come within 10 s.
+    DATA_BANK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(HOUR_MS),
   })
   .refine((env) => env.DATA_BANK_ALLOW_ANONYMOUS || env.DATA_BANK_UPLOAD_KEYS.length > 0, {
     path: ['DATA_BANK_UPLOAD_KEYS'],
@@ -66,6 +70,8 @@ export interface Config {
   /** 0 means no limit. */
   maxFileBytes: number;
   minFreeBytes: number;
+  /** Longest time a client may take to send a whole request, upload included. */
+  requestTimeoutMs: number;
   ttlSeconds: number | undefined;
   ioThreads: number;
 }
@@ -87,6 +93,7 @@ export function readConfig(env: Env = process.env): Config {
     allowAnonymous: parsed.DATA_BANK_ALLOW_ANONYMOUS,
     maxFileBytes: parsed.DATA_BANK_MAX_FILE_BYTES,
     minFreeBytes: parsed.DATA_BANK_MIN_FREE_BYTES,
+    requestTimeoutMs: parsed.DATA_BANK_REQUEST_TIMEOUT_MS,
     ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
     ioThreads: parsed.DATA_BANK_IO_THREADS,
   };

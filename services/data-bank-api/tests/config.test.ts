@@ -12,8 +12,17 @@ describe('readConfig', () => {
       allowAnonymous: false,
       maxFileBytes: 0,
       minFreeBytes: 1024 ** 3,
+      requestTimeoutMs: 60 * 60 * 1000,
       ttlSeconds: undefined,
     });
+  });
+
+  it('reads the request timeout and refuses one under a second', () => {
+    const keys = { DATA_BANK_UPLOAD_KEYS: 'k' };
+    expect(readConfig({ ...keys, DATA_BANK_REQUEST_TIMEOUT_MS: '120000' }).requestTimeoutMs).toBe(120_000);
+    expect(() => readConfig({ ...keys, DATA_BANK_REQUEST_TIMEOUT_MS: '10' })).toThrow(
+      /DATA_BANK_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('keeps separate key sets and limits', () => {

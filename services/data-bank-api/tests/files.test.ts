@@ -85,7 +85,6 @@ describe('uploads and downloads', () => {
     expect(await served.text()).toBe('{"a":1}');
 
     const form = new FormData();
-    form.append('note', 'fields before the file are ignored');
     form.append('file', new Blob(['multipart bytes'], { type: 'text/plain; charset=utf-8' }), 'a.txt');
     const response = await server.request('/v1/files', { method: 'POST', body: form });
     expect(response.status).toBe(201);

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/app.js';
+import { buildApp, type AppDeps } from '../src/app.js';
 import type { ApiKeys } from '../src/config.js';
 import { FsBackend } from '../src/storage/fs-backend.js';
 
@@ -40,7 +40,19 @@ export interface ServerOptions {
   allowAnonymous?: boolean;
   maxFileBytes?: number;
   minFreeBytes?: number;
+  requestTimeoutMs?: number;
   freeSpace?: (root: string) => Promise<number>;
+}
+
+/** The app's configuration for tests: the test keys, no limits. */
+export function appConfig(options: ServerOptions = {}): AppDeps['config'] {
+  return {
+    keys: options.keys ?? DEFAULT_KEYS,
+    allowAnonymous: options.allowAnonymous ?? false,
+    maxFileBytes: options.maxFileBytes ?? 0,
+    minFreeBytes: options.minFreeBytes ?? 0,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+  };
 }
 
 export async function tempDir(prefix = 'data-bank-'): Promise<string> {
@@ -52,12 +64,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const root = await tempDir();
   const backend = await FsBackend.open(root, options.freeSpace ? { freeSpace: options.freeSpace } : {});
   const app = await buildApp({
-    config: {
-      keys: options.keys ?? DEFAULT_KEYS,
-      allowAnonymous: options.allowAnonymous ?? false,
-      maxFileBytes: options.maxFileBytes ?? 0,
-      minFreeBytes: options.minFreeBytes ?? 0,
-    },
+    config: appConfig(options),
     logger: createLogger({ service: 'data-bank-test', level: 'silent' }),
     backend,
   });

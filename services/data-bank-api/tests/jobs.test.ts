@@ -19,7 +19,7 @@ import { FsBackend } from '../src/storage/fs-backend.js';
 import { gcJob } from '../src/workers/gc.js';
 import { QUEUE, scheduleMaintenance } from '../src/workers/queue.js';
 import { verifyJob } from '../src/workers/verify.js';
-import { DEFAULT_KEYS, KEYS, sha256, tempDir, tempEntries } from './helpers.js';
+import { appConfig, KEYS, sha256, tempDir, tempEntries } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const DAY = 24 * 60 * 60 * 1000;
@@ -65,7 +65,7 @@ describe('data_bank maintenance jobs', () => {
     backend = await FsBackend.open(root);
     queue = createQueue({ connection: redis, queue: QUEUE, prefix });
     app = await buildApp({
-      config: { keys: DEFAULT_KEYS, allowAnonymous: false, maxFileBytes: 0, minFreeBytes: 0 },
+      config: appConfig(),
       logger,
       backend,
       jobs: { redis, queue },
@@ -180,6 +180,26 @@ describe('data_bank maintenance jobs', () => {
     expect(await eventTypes(jobId)).toEqual(['data_bank.job.started.v1', 'data_bank.job.completed.v1']);
   });
 
+  it('returns the run a request with the same Idempotency-Key queued, and refuses a malformed key', async () => {
+    const queueGc = (key?: string) =>
+      fetch(`${url}/v1/maintenance/gc`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEYS.deleter, ...(key !== undefined && { 'idempotency-key': key }) },
+      });
+    const jobIdOf = async (response: Response) => {
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { job_id: string }).job_id;
+    };
+    const first = await jobIdOf(await queueGc('gc-once'));
+    expect(await jobIdOf(await queueGc('gc-once'))).toBe(first);
+    expect(await jobIdOf(await queueGc('gc-twice'))).not.toBe(first);
+    expect(await jobIdOf(await queueGc())).not.toBe(first);
+    const malformed = await queueGc('x'.repeat(201));
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    await finished(first);
+  });
+
   it('registers the repeating schedules, and removes one set to 0', async () => {
     await scheduleMaintenance(queue, { gcEverySeconds: 3600, verifyEverySeconds: 0 });
     const schedulers = await queue.getJobSchedulers();
@@ -188,5 +208,55 @@ describe('data_bank maintenance jobs', () => {
     ]);
     await scheduleMaintenance(queue, { gcEverySeconds: 0, verifyEverySeconds: 0 });
     expect(await queue.getJobSchedulers()).toEqual([]);
+  });
+});
+
+describe('job routes while Redis is down', () => {
+  // Nothing listens on port 1: every Redis command fails as if Redis were down.
+  const redis = createRedis('redis://127.0.0.1:1/0', 'command');
+  const queue = createQueue({ connection: redis, queue: QUEUE });
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await tempDir();
+    app = await buildApp({
+      config: appConfig(),
+      logger,
+      backend: await FsBackend.open(root),
+      jobs: { redis, queue },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await queue.close();
+    await closeRedis(redis);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['POST', '/v1/maintenance/verify', KEYS.deleter],
+    ['GET', '/v1/jobs/some-job', KEYS.reader],
+  ] as const)('%s %s answers 503 with Retry-After within seconds', async (method, path, key) => {
+    const started = Date.now();
+    const response = await app.inject({ method, url: path, headers: { 'x-api-key': key } });
+    expect(Date.now() - started).toBeLessThan(4_500);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      request_id: expect.any(String) as string,
+    });
+  });
+
+  it('is not ready, but the file routes keep working', async () => {
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/files',
+      headers: { 'x-api-key': KEYS.admin, 'content-type': 'text/plain' },
+      payload: 'stored without Redis',
+    });
+    expect(upload.statusCode).toBe(201);
   });
 });

@@ -1,7 +1,13 @@
 import multipart from '@fastify/multipart';
-import { AppError, invalidInput, notFound, type FileRecord, type PlatformApp } from '@platform/core';
+import {
+  AppError,
+  invalidInput,
+  notFound,
+  withMultipartFile,
+  type FileRecord,
+  type PlatformApp,
+} from '@platform/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import {
   checkContentType,
   declaredSha256,
@@ -12,42 +18,66 @@ import {
   FileRecord as FileRecordSchema,
   ListQuery,
 } from '../models/files.js';
-import type { FileStore } from '../services/file-store.js';
+import type { FileStore, PreparedFile, SaveOutcome } from '../services/file-store.js';
 import { evaluateRange, notModified, rangeStillValid } from '../services/http-ranges.js';
 
 export interface FilesRouteDeps {
   store: FileStore;
+  /** Multipart uploads: the largest file (0 = none) and how long the whole body may take to arrive. */
+  uploads: { maxFileBytes: number; timeoutMs: number };
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const security = [{ apiKey: [] }];
 
-/** The bytes of an upload: the `file` part of a multipart body, or the raw body. */
-async function uploadSource(
-  request: FastifyRequest,
-): Promise<{ stream: Readable; contentType: string; declaredBytes?: number }> {
-  if (request.isMultipart()) {
-    const part = await request.file();
-    if (part?.fieldname !== 'file')
-      throw invalidInput('multipart upload needs its file in a part named "file"');
-    return { stream: part.file, contentType: checkContentType(part.mimetype) };
-  }
+/** A raw body: the bytes with their Content-Type. */
+function receiveRaw(request: FastifyRequest, store: FileStore, options: { expectedSha256?: string }) {
   const length = Number(request.headers['content-length']);
-  const source = { stream: request.raw, contentType: checkContentType(request.headers['content-type']) };
-  return Number.isSafeInteger(length) ? { ...source, declaredBytes: length } : source;
+  return store.save(request.raw, {
+    ...options,
+    contentType: checkContentType(request.headers['content-type']),
+    ...(Number.isSafeInteger(length) && { declaredBytes: length }),
+  });
+}
+
+/**
+ * The `file` part of a multipart body, hashed and written while it streams, published only once the
+ * rest of the body proved sound: a malformed, truncated or late body is a 4xx with nothing kept.
+ */
+async function receiveMultipart(
+  request: FastifyRequest,
+  deps: FilesRouteDeps,
+  options: { expectedSha256?: string },
+): Promise<SaveOutcome> {
+  const { maxFileBytes, timeoutMs } = deps.uploads;
+  const written: { file?: PreparedFile } = {};
+  try {
+    const { result } = await withMultipartFile(
+      request,
+      { maxBytes: maxFileBytes || Number.MAX_SAFE_INTEGER, timeoutMs },
+      async (part) =>
+        (written.file = await deps.store.prepare(part.stream, {
+          ...options,
+          contentType: checkContentType(part.mimetype),
+        })),
+    );
+    return await result.publish();
+  } catch (error) {
+    await written.file?.discard();
+    throw error;
+  }
 }
 
 async function receive(
   request: FastifyRequest,
   reply: FastifyReply,
-  store: FileStore,
+  deps: FilesRouteDeps,
   expectedSha256: string | undefined,
 ) {
-  const source = await uploadSource(request);
-  const { record, created } = await store.save(source.stream, {
-    ...source,
-    ...(expectedSha256 && { expectedSha256 }),
-  });
+  const options = expectedSha256 === undefined ? {} : { expectedSha256 };
+  const { record, created } = request.isMultipart()
+    ? await receiveMultipart(request, deps, options)
+    : await receiveRaw(request, deps.store, options);
   return reply
     .status(created ? 201 : 200)
     .header('location', `/v1/files/${record.file_id}`)
@@ -119,9 +149,8 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.addContentTypeParser('*', (_request, _payload, done) => {
     done(null);
   });
-  await app.register(multipart, {
-    limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 1, fields: 20, parts: 21 },
-  });
+  // Limits are withMultipartFile's, per request.
+  await app.register(multipart);
 
   const record = { 200: FileRecordSchema, 201: FileRecordSchema };
 
@@ -131,7 +160,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
       config: { auth: 'upload' },
       schema: { summary: 'Upload a file (multipart part "file" or raw body)', security, response: record },
     },
-    (request, reply) => receive(request, reply, store, declaredSha256(request.headers['x-content-sha256'])),
+    (request, reply) => receive(request, reply, deps, declaredSha256(request.headers['x-content-sha256'])),
   );
 
   app.put(
@@ -149,7 +178,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
       const declared = declaredSha256(request.headers['x-content-sha256']);
       if (declared !== undefined && declared !== request.params.id)
         throw invalidInput('X-Content-SHA256 differs from the file id');
-      return receive(request, reply, store, request.params.id);
+      return receive(request, reply, deps, request.params.id);
     },
   );
 

@@ -1,5 +1,10 @@
 import type { PlatformApp } from '@platform/core';
-import { registerJobStatusRoute, type JobDefinition } from '@platform/workers';
+import {
+  IdempotencyKeyHeaders,
+  idempotencyKeyOf,
+  registerJobStatusRoute,
+  type JobDefinition,
+} from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { SYSTEM_USER } from '../workers/queue.js';
@@ -15,12 +20,10 @@ const Accepted = z.object({
 
 /**
  * `POST /v1/maintenance/{verify|gc}` queues a maintenance run now (delete permission: both can remove
- * files); `GET /v1/jobs/{id}` reports any data_bank job (read permission).
+ * files); a retry with the same `Idempotency-Key` returns the run the first request queued.
+ * `GET /v1/jobs/{id}` reports any data_bank job (read permission). Both answer 503 while Redis is out.
  */
-export function jobRoutes(
-  app: PlatformApp,
-  deps: { queue: Queue; jobs: MaintenanceJobs },
-): void {
+export function jobRoutes(app: PlatformApp, deps: { queue: Queue; jobs: MaintenanceJobs }): void {
   const { queue, jobs } = deps;
   const security = [{ apiKey: [] }];
   app.post(
@@ -31,11 +34,16 @@ export function jobRoutes(
         summary: 'Queue a maintenance job (verify: integrity scrub, gc: temp and TTL cleanup)',
         security,
         params: z.object({ name: z.enum(MAINTENANCE_JOBS) }),
+        headers: IdempotencyKeyHeaders,
         response: { 202: Accepted },
       },
     },
     async (request, reply) => {
-      const jobId = await jobs[request.params.name].enqueue(queue, { user_id: SYSTEM_USER });
+      const jobId = await jobs[request.params.name].enqueue(
+        queue,
+        { user_id: SYSTEM_USER },
+        { idempotencyKey: idempotencyKeyOf(request.headers) },
+      );
       return reply.status(202).send({ job_id: jobId, status: 'queued' as const, name: request.params.name });
     },
   );

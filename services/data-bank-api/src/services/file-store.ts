@@ -29,6 +29,21 @@ export interface SaveOptions {
   declaredBytes?: number;
 }
 
+export interface SaveOutcome {
+  record: FileRecord;
+  /** False when the bytes were already stored: `record` is then the stored one. */
+  created: boolean;
+}
+
+/** Bytes hashed and written but not visible yet: `publish` makes them so, `discard` removes them. */
+export interface PreparedFile {
+  record: FileRecord;
+  publish(): Promise<SaveOutcome>;
+  discard(): Promise<void>;
+}
+
+const noop = () => Promise.resolve();
+
 export const tooLarge = (max: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
 const insufficientStorage = () => new AppError('INSUFFICIENT_STORAGE', 'insufficient free space');
@@ -45,12 +60,17 @@ export class FileStore {
     if ((await this.backend.freeBytes()) - incoming < this.limits.minFreeBytes) throw insufficientStorage();
   }
 
+  /** Hashes `source` and publishes it under its SHA-256 (`prepare`, then `publish`). */
+  async save(source: Readable, options: SaveOptions): Promise<SaveOutcome> {
+    return (await this.prepare(source, options)).publish();
+  }
+
   /**
-   * Hashes `source` and publishes it under its SHA-256. Bodies up to `SMALL` bytes are held in memory and
-   * written in one go; larger ones stream to the backend as they arrive. The source is never destroyed
-   * here: on an error it is left unread so the caller can still answer on its connection.
+   * Hashes `source` and writes it without publishing it. Bodies up to `SMALL` bytes are held in memory
+   * and written in one go by `publish`; larger ones stream to the backend as they arrive. The source is
+   * never destroyed here: on an error it is left unread so the caller can still answer on its connection.
    */
-  async save(source: Readable, options: SaveOptions): Promise<{ record: FileRecord; created: boolean }> {
+  async prepare(source: Readable, options: SaveOptions): Promise<PreparedFile> {
     const { maxFileBytes } = this.limits;
     if (maxFileBytes > 0 && (options.declaredBytes ?? 0) > maxFileBytes) throw tooLarge(maxFileBytes);
     // For a small body the probe runs while it arrives (nothing is written before it answers); a large
@@ -101,7 +121,10 @@ export class FileStore {
         created_at: this.now().toISOString(),
       };
       await space;
-      return await (pending ? pending.commit(record) : this.backend.put(record, Buffer.concat(held, size)));
+      const written = pending;
+      if (!written)
+        return { record, publish: () => this.backend.put(record, Buffer.concat(held, size)), discard: noop };
+      return { record, publish: () => written.commit(record), discard: () => written.abort() };
     } catch (error) {
       await pending?.abort();
       if (source.errored && error === source.errored) {
