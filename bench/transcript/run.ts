@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createScratchArea, type ScratchJob } from '@platform/core';
 import { printTable, type BenchRow } from '../lib/report.js';
 
 const DURATION_S = 60 * 60;
@@ -36,21 +37,25 @@ type Silence = { start: number; end: number };
 
 const source = (file: string) =>
   new URL(`../../services/transcript-api/src/services/stt/${file}`, import.meta.url).href;
+interface ToolRun {
+  scratch: ScratchJob;
+  signal: AbortSignal;
+}
 const media = (await import(source('media.ts'))) as {
   normalise: (
     tools: Tools,
     input: string,
     output: string,
-    durationS: number,
     options: { noiseDb: number; minSilenceS: number },
-  ) => Promise<Silence[]>;
+    run: ToolRun,
+  ) => Promise<{ durationS: number; silences: Silence[] }>;
   split: (
     tools: Tools,
     wav: string,
     cuts: number[],
     durationS: number,
-    dir: string,
     format: string,
+    run: ToolRun,
   ) => Promise<ChunkFile[]>;
 };
 const { planCuts } = (await import(source('plan.ts'))) as {
@@ -65,13 +70,15 @@ const { transcribeChunks } = (await import(source('pipeline.ts'))) as {
   transcribeChunks: (
     options: { provider: unknown; concurrency: number; retries: number; retryBaseMs: number },
     chunks: ChunkFile[],
-    request: { signal: AbortSignal },
+    request: ToolRun,
   ) => Promise<unknown[]>;
 };
 
 const tools: Tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
 const dir = mkdtempSync(join(tmpdir(), 'bench-transcript-'));
 const rows: BenchRow[] = [];
+const scratch = await createScratchArea(join(dir, 'scratch')).createJob();
+const run: ToolRun = { scratch, signal: new AbortController().signal };
 
 async function drain(request: IncomingMessage): Promise<number> {
   let bytes = 0;
@@ -130,9 +137,9 @@ try {
 
   started = performance.now();
   const wav = join(dir, 'audio.wav');
-  const silences = await media.normalise(tools, input, wav, DURATION_S, { noiseDb: -35, minSilenceS: 0.4 });
-  const cuts = planCuts(DURATION_S, silences, CHUNK_S);
-  const chunks = await media.split(tools, wav, cuts, DURATION_S, dir, provider.chunkFormat);
+  const audio = await media.normalise(tools, input, wav, { noiseDb: -35, minSilenceS: 0.4 }, run);
+  const cuts = planCuts(audio.durationS, audio.silences, CHUNK_S);
+  const chunks = await media.split(tools, wav, cuts, audio.durationS, provider.chunkFormat, run);
   const chunkS = (performance.now() - started) / 1000;
   rows.push({
     case: 'chunk 60 min',
@@ -146,9 +153,7 @@ try {
   const sttCase = `STT ${chunks.length} chunks of ${Math.round(chunkKb)} kB, ${LATENCY_MS} ms each`;
   for (const concurrency of [1, ...CONCURRENCY]) {
     started = performance.now();
-    await transcribeChunks({ provider, concurrency, retries: 0, retryBaseMs: 0 }, chunks, {
-      signal: new AbortController().signal,
-    });
+    await transcribeChunks({ provider, concurrency, retries: 0, retryBaseMs: 0 }, chunks, run);
     const seconds = (performance.now() - started) / 1000;
     rows.push({
       case: sttCase,

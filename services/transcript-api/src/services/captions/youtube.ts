@@ -58,7 +58,8 @@ export class YouTube {
     } catch (error) {
       if (signal.aborted)
         throw new AppError('TIMEOUT', `YouTube did not answer within ${this.options.timeoutMs} ms`);
-      throw upstream(`YouTube could not be reached: ${errorMessage(error)}`, error);
+      // The network error names the (configured) upstream address: it stays in the cause, for logs.
+      throw upstream('YouTube could not be reached', error);
     }
   };
 
@@ -90,7 +91,8 @@ export class YouTube {
           { status: 404 },
         );
       }
-      throw upstream(`YouTube answered unexpectedly: ${errorMessage(error)}`, error);
+      // youtubei.js's message quotes the request URL and the upstream's answer: logs only.
+      throw upstream('YouTube answered unexpectedly', error);
     }
     const playability = info.playability_status;
     if (playability && playability.status !== 'OK' && playability.status !== 'LIVE_STREAM_OFFLINE') {
