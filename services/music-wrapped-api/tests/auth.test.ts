@@ -1,34 +1,21 @@
 import { startFakeLastfm, startFakeServer, startFakeSpotify, type FakeServer } from '@platform/music/testing';
 import { TokenStore } from '../src/services/token-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, headers, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
+import { API_KEY, headers, lastfmEnv, SPOTIFY_REDIRECT, spotifyEnv, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
 
 let bank: DataBankProcess;
 let service: Harness;
 let lastfm: FakeServer;
 let spotify: FakeServer & { refreshes: () => number };
 const codes: Record<string, { challenge: string; redirectUri: string }> = {};
-const REDIRECT = 'http://127.0.0.1:9/v1/auth/spotify/callback';
-const lastfmEnv = () => ({
-  LASTFM_API_KEY: 'lf-key',
-  LASTFM_API_SECRET: 'lf-secret',
-  LASTFM_API_URL: `${lastfm.url}/2.0/`,
-  LASTFM_AUTH_URL: 'https://www.last.fm/api/auth/',
-  LASTFM_CALLBACK_URL: 'http://127.0.0.1:9/v1/auth/lastfm/callback',
-});
+const REDIRECT = SPOTIFY_REDIRECT;
 
 beforeAll(async () => {
   const scrobbles = Array.from({ length: 250 }, (_, i) => ({ uts: Date.parse('2023-06-01T00:00:00Z') / 1000 + i * 7200, track: `T${i % 5}`, artist: `A${i % 3}` }));
   lastfm = await startFakeLastfm({ apiKey: 'lf-key', apiSecret: 'lf-secret', scrobbles, tokens: { 'lf-token': { name: 'alice', key: 'lf-session' } }, sessionKeys: ['lf-session'] });
   spotify = await startFakeSpotify({ clientId: 'sp-client', codes, plays: [] });
   bank = await startDataBank();
-  service = await startService(bank.client, {
-    SPOTIFY_CLIENT_ID: 'sp-client',
-    SPOTIFY_REDIRECT_URI: REDIRECT,
-    SPOTIFY_ACCOUNTS_URL: spotify.url,
-    SPOTIFY_API_URL: spotify.url,
-    ...lastfmEnv(),
-  });
+  service = await startService(bank.client, { ...spotifyEnv(spotify.url), ...lastfmEnv(lastfm.url) });
 }, 60_000);
 afterAll(async () => {
   await service.close();
@@ -224,7 +211,7 @@ describe('an unexpected answer from Spotify', () => {
 
 describe('MUSIC_AUTH_RETURN_URL', () => {
   it("sends the browser back to the trusted caller's page with the state and confirmation", async () => {
-    const returning = await startService(bank.client, { ...lastfmEnv(), MUSIC_AUTH_RETURN_URL: 'https://console.example/music/connected' });
+    const returning = await startService(bank.client, { ...lastfmEnv(lastfm.url), MUSIC_AUTH_RETURN_URL: 'https://console.example/music/connected' });
     try {
       const start = (await (await fetch(`${returning.url}/v1/auth/lastfm/start`, { method: 'POST', headers: headers() })).json()) as { state: string };
       const back = await fetch(`${returning.url}/v1/auth/lastfm/callback?state=${start.state}&token=lf-token`, { redirect: 'manual' });

@@ -79,3 +79,17 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
 export function headers(user = '42'): Record<string, string> {
   return { 'x-api-key': API_KEY, 'x-user-id': user };
 }
+
+export const SPOTIFY_REDIRECT = 'http://127.0.0.1:9/v1/auth/spotify/callback';
+
+/** Spotify settings pointing at a local fake (`@platform/music/testing`). */
+export const spotifyEnv = (url: string) => ({ SPOTIFY_CLIENT_ID: 'sp-client', SPOTIFY_REDIRECT_URI: SPOTIFY_REDIRECT, SPOTIFY_ACCOUNTS_URL: url, SPOTIFY_API_URL: url });
+
+/** Last.fm settings pointing at a local fake. */
+export const lastfmEnv = (url: string) => ({
+  LASTFM_API_KEY: 'lf-key',
+  LASTFM_API_SECRET: 'lf-secret',
+  LASTFM_API_URL: `${url}/2.0/`,
+  LASTFM_AUTH_URL: 'https://www.last.fm/api/auth/',
+  LASTFM_CALLBACK_URL: 'http://127.0.0.1:9/v1/auth/lastfm/callback',
+});
