@@ -1,21 +1,24 @@
-import { createApp, type Logger, type PlatformApp } from '@platform/core';
+import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import type { ModelRegistry } from '@platform/ml';
 import { modelRoutes } from './routes/models.js';
 import { readRoutes } from './routes/read.js';
-import type { ModelSlot } from './services/model-slot.js';
-import type { ModelStore } from './services/model-store.js';
+import { trainRoutes, type TrainRouteDeps } from './routes/train.js';
+import type { DigitServer } from './services/digit-server.js';
 import type { ImageLimits } from './services/preprocess/decode.js';
 import type { PreprocessPool } from './services/preprocess-pool.js';
 
 export interface AppDeps {
   logger: Logger;
   pool: PreprocessPool;
-  slot: ModelSlot;
-  store: ModelStore;
+  server: DigitServer;
+  registry: ModelRegistry;
   apiKeys: string[];
   readKeys: string[];
   limits: ImageLimits;
   maxUploadBytes: number;
   uncertainBelow: number;
+  readiness?: ReadinessCheck[];
+  training: TrainRouteDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
@@ -24,11 +27,12 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     version: '0.1.0',
     description: 'Handwritten digit recognition: PyTorch-trained, ONNX-served, calibrated, photo-proof',
     logger: deps.logger,
-    readiness: [{ name: 'model', check: () => deps.slot.ready() }],
+    readiness: [{ name: 'model', check: () => deps.server.ready() }, ...(deps.readiness ?? [])],
     // Empty key lists leave a permission open for local development (logged at start; README).
     auth: { permissions: { models: deps.apiKeys, read: deps.readKeys }, openWhenNoKeys: true },
   });
-  modelRoutes(app, deps.store, deps.slot);
+  modelRoutes(app, deps.registry, deps.server);
+  trainRoutes(app, deps.training);
   await app.register(readRoutes, deps);
   return app;
 }

@@ -1,4 +1,4 @@
-import { csvList, loadConfig, port, positiveInt, sharedEnv, type Env } from '@platform/core';
+import { csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, type Env } from '@platform/core';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -9,6 +9,7 @@ export const SHIPPED_MODELS_DIR = fileURLToPath(
 
 export const ConfigSchema = z.object({
   ...sharedEnv,
+  ...dataBankEnv,
   PORT: port(8004),
   /** Keys for model management and training (X-API-Key); empty leaves it open (logged at start). */
   HANDWRITING_API_KEYS: csvList(),
@@ -16,10 +17,16 @@ export const ConfigSchema = z.object({
   HANDWRITING_READ_KEYS: csvList(),
   /** `uncertain` is set below this calibrated confidence. */
   HANDWRITING_UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.7),
-  /** Where models live, one folder each (model.onnx + config.json); the shipped ones are read from models/. */
+  /** Local cache of unpacked model artifacts (one folder per data-bank file id) and scratch space. */
   HANDWRITING_MODELS_DIR: z.string().default('var/handwriting/models'),
-  /** The model to serve at start; default: the newest shipped model. */
-  HANDWRITING_MODEL_ID: z.string().optional(),
+  /** How often an API process looks for a newly activated model in the registry. */
+  HANDWRITING_MODEL_POLL_MS: positiveInt(3000),
+  /** Registry key prefix, BullMQ prefix and event namespace: tests isolate themselves with their own. */
+  HANDWRITING_REGISTRY_PREFIX: z.string().default('ml:models'),
+  HANDWRITING_QUEUE_PREFIX: z.string().default('bull'),
+  HANDWRITING_EVENTS_NAMESPACE: z.string().default(''),
+  /** Wall-clock limit of one training job. */
+  HANDWRITING_TRAIN_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
   HANDWRITING_MAX_UPLOAD_BYTES: positiveInt(10 * 1024 * 1024),
   HANDWRITING_MAX_PIXELS: positiveInt(40_000_000),
   HANDWRITING_MAX_SIDE: positiveInt(8192),
@@ -30,8 +37,11 @@ export const ConfigSchema = z.object({
   PLATFORM_PYTHON: z.string().optional(),
 });
 
-export type Config = z.output<typeof ConfigSchema>;
+export interface Config extends z.output<typeof ConfigSchema> {
+  dataBankUrl: string;
+}
 
 export function readConfig(env: Env = process.env): Config {
-  return loadConfig(ConfigSchema, env);
+  const raw = loadConfig(ConfigSchema, env);
+  return { ...raw, dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
 }

@@ -1,19 +1,22 @@
 import { authSpellings, fuzzService } from '@platform/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApp, modelStore, type TestApp } from './helpers/app.js';
+import { makeApp, modelWorld, type ModelWorld, type TestApp } from './helpers/app.js';
 import { DIGIT_STROKES, drawDigit, encode } from './helpers/draw.js';
 
-let storeDir: string;
+let world: ModelWorld;
 let served: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  storeDir = await modelStore();
-  served = await makeApp(storeDir, { preferred: 'broken' });
+  world = await modelWorld();
+  served = await makeApp(world, { active: 'tiny-a' });
   base = await served.app.listen({ host: '127.0.0.1', port: 0 });
+}, 180_000);
+afterAll(async () => {
+  await served.close();
+  await world.close();
 });
-afterAll(() => served.close());
 
 async function read(image: Buffer, query = '', headers: Record<string, string> = {}, url = base): Promise<Response> {
   const form = new FormData();
@@ -31,7 +34,6 @@ describe('POST /v1/read', () => {
     expect(body.probabilities).toHaveLength(10);
     expect(body.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(body.top3).toHaveLength(3);
-    // the corrupt preferred model was skipped at start
     expect(body.model_id).toBe('tiny-a');
     expect(typeof body.uncertain).toBe('boolean');
   });
@@ -85,14 +87,34 @@ describe('models', () => {
   });
 });
 
+describe('one registry, many processes', () => {
+  it('an activation through one API process reaches another without a restart', async () => {
+    const prefix = world.prefix();
+    const first = await makeApp(world, { prefix, active: 'tiny-a', pollMs: 100 });
+    const second = await makeApp(world, { prefix, models: [], pollMs: 100 });
+    try {
+      expect(second.server.active?.id).toBe('tiny-a');
+      expect((await first.app.inject({ method: 'POST', url: '/v1/models/tiny-b/activate' })).statusCode).toBe(200);
+      await expect.poll(() => second.server.active?.id, { timeout: 5000 }).toBe('tiny-b');
+      // a model that fails to load in the first process never becomes the active one
+      expect((await first.app.inject({ method: 'POST', url: '/v1/models/broken/activate' })).statusCode).toBe(400);
+      const active = await second.app.inject({ method: 'GET', url: '/v1/models/active' });
+      expect((active.json<{ id: string }>()).id).toBe('tiny-b');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
+
 describe('readiness', () => {
   it('is ready with a model', async () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
   it('answers 503 "no model" when none is loaded, and names a corrupt one, without crashing', async () => {
-    const empty = await makeApp(`${storeDir}/none`);
-    const corrupt = await makeApp(storeDir, { only: 'broken' });
+    const empty = await makeApp(world, { models: [] });
+    const corrupt = await makeApp(world, { active: 'broken' });
     try {
       const none = await empty.app.inject({ method: 'GET', url: '/readyz' });
       expect(none.statusCode).toBe(503);
@@ -110,7 +132,7 @@ describe('readiness', () => {
 
 describe('auth and fuzzing', () => {
   it('refuses every spelling of every protected route without a key', async () => {
-    const guarded = await makeApp(storeDir, { apiKeys: ['admin-key'], readKeys: ['read-key'] });
+    const guarded = await makeApp(world, { active: 'tiny-a', apiKeys: ['admin-key'], readKeys: ['read-key'] });
     try {
       const url = await guarded.app.listen({ host: '127.0.0.1', port: 0 });
       await authSpellings(guarded.app);
@@ -124,7 +146,7 @@ describe('auth and fuzzing', () => {
   });
 
   it('never answers 500 to random requests', async () => {
-    const fuzzed = await makeApp(storeDir, { preferred: 'tiny-b' });
+    const fuzzed = await makeApp(world, { active: 'tiny-b' });
     try {
       await fuzzService(fuzzed.app, { runs: 30, allowStatuses: [503] });
     } finally {

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DigitModel } from '../src/services/digit-model.js';
+import { checkDigitModel } from '../src/services/digit-model.js';
+import { manifestOf } from './helpers/registry.js';
 import { mnistFiles, runTrainKernel } from './helpers/kernel.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'digits-kernel-'));
@@ -42,11 +43,11 @@ describe('digits kernel', () => {
     for (const file of ['model.onnx', 'model.pt', 'config.json']) expect((await stat(join(scratch, 'run', file))).size).toBeGreaterThan(0);
 
     const parity = JSON.parse(await readFile(join(scratch, 'run', 'parity.json'), 'utf8')) as Parity;
-    const model = await DigitModel.load(join(scratch, 'run', 'model.onnx'), 1);
-    const logits = await model.logits(Float32Array.from(parity.input), parity.shape[0] ?? 0);
-    await model.release();
-    const worst = Math.max(...parity.logits.map((value, i) => Math.abs(value - (logits[i] ?? Number.NaN))));
-    expect(worst).toBeLessThan(1e-4);
+    const onnx = await readFile(join(scratch, 'run', 'model.onnx'));
+    expect(await checkDigitModel(onnx, manifestOf('run'), parity)).toBeLessThan(1e-4);
+    // the check is real: logits moved by more than the limit are refused
+    const shifted = { ...parity, logits: parity.logits.map((value) => value + 1e-3) };
+    await expect(checkDigitModel(onnx, manifestOf('run'), shifted)).rejects.toThrow(/differ/);
   });
 
   it('is deterministic for a seed', async () => {

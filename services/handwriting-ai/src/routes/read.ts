@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { INPUT_SIDE } from '../services/preprocess.js';
 import type { ImageLimits } from '../services/preprocess/decode.js';
 import type { PreprocessPool } from '../services/preprocess-pool.js';
-import type { ModelSlot } from '../services/model-slot.js';
-import { readDigit } from '../services/reader.js';
+import type { DigitServer } from '../services/digit-server.js';
+import { readDigits } from '../services/reader.js';
 
 export interface ReadRouteOptions {
   pool: PreprocessPool;
-  slot: ModelSlot;
+  server: DigitServer;
   limits: ImageLimits;
   maxUploadBytes: number;
   uncertainBelow: number;
@@ -60,15 +60,15 @@ export async function readRoutes(app: PlatformApp, options: ReadRouteOptions): P
       const query = request.query;
       const image = await uploadedImage(request, options.maxUploadBytes);
       const input = await options.pool.preprocess(image, options.limits, query.visualize);
-      return options.slot.use(async (model, info) => {
-        const reading = await readDigit(model, input.input, { tta: query.tta, uncertainBelow: options.uncertainBelow });
-        return {
-          ...reading,
-          model_id: info.id,
-          latency_ms: performance.now() - started,
-          ...(input.pixels && { visual_png_b64: await visualPng(input.pixels) }),
-        };
-      });
+      const { readings, modelId } = await readDigits(options.server, [input.input], { tta: query.tta, uncertainBelow: options.uncertainBelow });
+      const [reading] = readings;
+      if (!reading) throw new Error('the model answered no reading');
+      return {
+        ...reading,
+        model_id: modelId,
+        latency_ms: performance.now() - started,
+        ...(input.pixels && { visual_png_b64: await visualPng(input.pixels) }),
+      };
     },
   );
 }

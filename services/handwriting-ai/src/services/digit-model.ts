@@ -1,46 +1,49 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { OnnxModelSlot, type ArtifactManifest } from '@platform/ml';
+// The one value @platform/ml does not re-export: feeds must be onnxruntime Tensors (README "Not done yet").
+import { Tensor } from 'onnxruntime-node';
 import { INPUT_SIDE } from './preprocess.js';
 
 const PIXELS = INPUT_SIDE * INPUT_SIDE;
 export const CLASSES = 10;
 
-/** An ONNX digit classifier: input `input` [N, 1, 28, 28] float32 (normalised), output `logits` [N, 10]. */
-export class DigitModel {
-  private constructor(
-    private readonly session: InferenceSession,
-    /** Softmax temperature fitted on held-out data (1 = uncalibrated). */
-    readonly temperature: number,
-  ) {}
+/** The graph's input `input` [N, 1, 28, 28] float32 (normalised) for `count` images laid end to end. */
+export function digitFeeds(inputs: Float32Array, count: number): { input: Tensor } {
+  return { input: new Tensor('float32', inputs, [count, 1, INPUT_SIDE, INPUT_SIDE]) };
+}
 
-  /** Loads and checks the graph by running one blank image, so a corrupt model fails here, not in a request. */
-  static async load(model: string | Uint8Array, temperature: number, threads = 1): Promise<DigitModel> {
-    const options: InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1 };
-    const session =
-      typeof model === 'string' ? await InferenceSession.create(model, options) : await InferenceSession.create(model, options);
-    const loaded = new DigitModel(session, temperature);
-    const logits = await loaded.logits(new Float32Array(PIXELS), 1);
-    if (logits.length !== CLASSES) {
-      await session.release();
-      throw new Error(`the model answers ${logits.length} values for one image; expected ${CLASSES}`);
-    }
-    return loaded;
-  }
+/** The `logits` output, CLASSES values per image. */
+export function logitsOf(outputs: Record<string, { data: unknown } | undefined>, count: number): Float32Array {
+  const logits = outputs.logits?.data;
+  if (!(logits instanceof Float32Array)) throw new Error('the model has no float output named logits');
+  if (logits.length !== count * CLASSES) throw new Error(`the model answers ${logits.length / count} values per image; expected ${CLASSES}`);
+  return logits;
+}
 
-  /** Raw logits for `count` images laid end to end in `inputs`. */
-  async logits(inputs: Float32Array, count: number): Promise<Float32Array> {
-    const feeds = { input: new Tensor('float32', inputs, [count, 1, INPUT_SIDE, INPUT_SIDE]) };
-    const { logits } = await this.session.run(feeds);
-    if (!logits) throw new Error('the model has no output named logits');
-    return logits.data as Float32Array;
-  }
+/** What the kernel's parity.json holds: a few validation inputs and PyTorch's logits for them. */
+export interface ParitySample {
+  shape: number[];
+  input: number[];
+  logits: number[];
+}
 
-  /** Calibrated probabilities, `CLASSES` per image. */
-  async probabilities(inputs: Float32Array, count: number): Promise<Float32Array> {
-    return softmax(await this.logits(inputs, count), this.temperature);
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
+/**
+ * Loads `onnx` in a slot of its own and runs it once (a blank image, or the parity sample whose
+ * logits must agree within `tolerance`), so a corrupt or wrong graph fails here, never in a request.
+ * Answers the largest logit difference.
+ */
+export async function checkDigitModel(onnx: Uint8Array, manifest: ArtifactManifest, parity?: ParitySample, tolerance = 1e-4): Promise<number> {
+  const probe = new OnnxModelSlot();
+  try {
+    await probe.load(onnx, manifest);
+    const count = parity?.shape[0] ?? 1;
+    const inputs = parity ? Float32Array.from(parity.input) : new Float32Array(PIXELS);
+    const logits = logitsOf(await probe.run(digitFeeds(inputs, count)), count);
+    if (!parity) return 0;
+    const worst = parity.logits.reduce((max, expected, i) => Math.max(max, Math.abs(expected - (logits[i] ?? Number.NaN))), 0);
+    if (!(worst <= tolerance)) throw new Error(`ONNX and PyTorch logits differ by ${worst.toExponential(2)} (limit ${tolerance.toExponential(0)})`);
+    return worst;
+  } finally {
+    await probe.release();
   }
 }
 

