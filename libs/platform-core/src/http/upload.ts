@@ -72,9 +72,17 @@ const LIMIT_ERRORS: Record<string, string> = {
   FST_PROTO_VIOLATION: 'The multipart body has a forbidden field name',
 };
 
+/**
+ * Whether the client stopped before its whole body arrived. Node's request says so in `complete`;
+ * an injected request (app.inject) has no such flag and always carries its whole body.
+ */
+function bodyCutOff(request: FastifyRequest): boolean {
+  return (request.raw.complete as boolean | undefined) === false;
+}
+
 /** Errors of the upload itself, safe to answer; the connection closes when the body was not all read. */
 function uploadError(request: FastifyRequest, error: AppError): AppError {
-  if (request.raw.complete) return error;
+  if (!bodyCutOff(request)) return error;
   return new AppError(error.code, error.message, {
     status: error.status,
     headers: { ...error.headers, connection: 'close' },
@@ -144,7 +152,7 @@ export async function withMultipartFile<T>(
     }, options.timeoutMs ?? 60_000);
     // A client that hangs up mid-body may leave the parser waiting for bytes that never come.
     hungUp = () => {
-      if (!request.raw.complete) stop(incomplete());
+      if (bodyCutOff(request)) stop(incomplete());
     };
     if (request.raw.closed) hungUp();
     else request.raw.once('close', hungUp);
@@ -196,7 +204,7 @@ export async function withMultipartFile<T>(
       throw error instanceof HandlerFailure ? error.error : parserError(error);
     }
     // A client that hangs up ends the parts as if the body were complete: only the request knows.
-    if (!request.raw.complete) throw incomplete();
+    if (bodyCutOff(request)) throw incomplete();
     if (!outcome) throw new AppError('INVALID_INPUT', `The multipart body has no ${field} part`);
     return { result: outcome.result, fields };
   };
