@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.js';
 import { createApp, type PlatformApp } from '../src/http/app.js';
-import { checkMultipartContentType, saveMultipartFile, withMultipartFile } from '../src/http/upload.js';
+import { checkMultipartContentType, saveMultipartFile, withMultipartFile, withMultipartFiles } from '../src/http/upload.js';
 import { createLogger } from '../src/logging.js';
 
 let app: PlatformApp;
@@ -36,6 +36,10 @@ beforeAll(async () => {
       await text(part.stream);
       throw new AppError('EXTERNAL_SERVICE_ERROR', 'storage is down');
     });
+  });
+  app.post('/many', async (request) => {
+    const { results } = await withMultipartFiles(request, { ...limits, field: ['file', 'more'], maxFiles: 2 }, async (part) => text(part.stream));
+    return { results };
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as { port: number }).port;
@@ -161,6 +165,19 @@ describe('saveMultipartFile', () => {
   it("passes the handler's own error through", async () => {
     const answer = await rawPost('/relay', filePart('a') + closing);
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 502, code: 'EXTERNAL_SERVICE_ERROR' });
+  });
+});
+
+describe('withMultipartFiles', () => {
+  it('hands every file part (in any of its field names) to the handler, in body order', async () => {
+    const body = filePart('one') + '\r\n' + filePart('two').replace('name="file"', 'name="more"') + closing;
+    const answer = await rawPost('/many', body);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { results: ['one', 'two'] } });
+  });
+
+  it('answers 400 to more files than maxFiles', async () => {
+    const answer = await rawPost('/many', [filePart('a'), filePart('b'), filePart('c')].join('\r\n') + closing);
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 400, code: 'INVALID_INPUT' });
   });
 });
 

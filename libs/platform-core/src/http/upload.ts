@@ -18,9 +18,9 @@ const HANDLER_GRACE_MS = 1000;
 const PART_TYPE = /^[\x21-\x7e]+\/[\x21-\x7e]+(;[\x20-\x7e]*)?$/;
 
 export interface MultipartUploadOptions {
-  /** The file part's field name (default `file`). */
-  field?: string;
-  /** Largest file in bytes: more is answered 413 at once. */
+  /** The file part's field name, or the names it may have (default `file`). */
+  field?: string | readonly string[];
+  /** Largest file in bytes (each file, for withMultipartFiles): more is answered 413 at once. */
   maxBytes: number;
   /** Names of the text fields allowed besides the file (default none); others are answered 400. */
   fields?: readonly string[];
@@ -134,8 +134,22 @@ export async function withMultipartFile<T>(
   options: MultipartUploadOptions,
   handle: (part: UploadPart) => Promise<T>,
 ): Promise<{ result: T; fields: Record<string, string> }> {
+  const { results, fields } = await withMultipartFiles(request, { ...options, maxFiles: 1 }, handle);
+  return { result: results[0] as T, fields };
+}
+
+/**
+ * withMultipartFile for a body of 1 to `maxFiles` file parts (in any of `field`'s names), each given
+ * to `handle` in turn, its results in body order. More files than `maxFiles` → 400; same limits otherwise.
+ */
+export async function withMultipartFiles<T>(
+  request: FastifyRequest,
+  options: MultipartUploadOptions & { maxFiles: number },
+  handle: (part: UploadPart) => Promise<T>,
+): Promise<{ results: T[]; fields: Record<string, string> }> {
   checkMultipartContentType(request.headers['content-type']);
-  const field = options.field ?? 'file';
+  const fileFields: readonly string[] = typeof options.field === 'string' ? [options.field] : (options.field ?? ['file']);
+  const field = fileFields.join(' or ');
   const allowed = new Set(options.fields ?? []);
   // The file part being read and its handler, for the deadline to stop and await.
   const current: { part?: MultipartFile | undefined; handling?: Promise<unknown> } = {};
@@ -160,13 +174,13 @@ export async function withMultipartFile<T>(
 
   const read = async () => {
     const fields: Record<string, string> = {};
-    let outcome: { result: T } | undefined;
+    const results: T[] = [];
     const parts = request.parts({
       limits: {
         fileSize: options.maxBytes,
-        files: 1,
+        files: options.maxFiles,
         fields: allowed.size,
-        parts: allowed.size + 1,
+        parts: allowed.size + options.maxFiles,
         fieldSize: options.maxFieldBytes ?? 64 * 1024,
         fieldNameSize: 100,
         headerPairs: 20,
@@ -178,7 +192,7 @@ export async function withMultipartFile<T>(
           fields[part.fieldname] = fieldValue(part, allowed);
           continue;
         }
-        if (part.fieldname !== field) throw new AppError('INVALID_INPUT', `The file must be in a multipart field named ${field}`);
+        if (!fileFields.includes(part.fieldname)) throw new AppError('INVALID_INPUT', `The file must be in a multipart field named ${field}`);
         current.part = part;
         const stream = part.file;
         const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `The file exceeds ${String(options.maxBytes)} bytes`);
@@ -190,7 +204,7 @@ export async function withMultipartFile<T>(
         const handling = handle({ stream, filename, mimetype: checkPartType(part.mimetype), fields: { ...fields } });
         try {
           current.handling = handling;
-          outcome = { result: await handling };
+          results.push(await handling);
         } catch (error) {
           // The stream's own error (size, time, truncation) explains the handler's failure best;
           // anything else (storage down, a bad file) is the handler's to report.
@@ -205,8 +219,8 @@ export async function withMultipartFile<T>(
     }
     // A client that hangs up ends the parts as if the body were complete: only the request knows.
     if (bodyCutOff(request)) throw incomplete();
-    if (!outcome) throw new AppError('INVALID_INPUT', `The multipart body has no ${field} part`);
-    return { result: outcome.result, fields };
+    if (results.length === 0) throw new AppError('INVALID_INPUT', `The multipart body has no ${field} part`);
+    return { results, fields };
   };
 
   const reading = read();
