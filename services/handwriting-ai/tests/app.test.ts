@@ -57,6 +57,46 @@ describe('POST /v1/read', () => {
   });
 });
 
+async function readBatch(images: Array<[string, Buffer]>, url = base): Promise<Response> {
+  const form = new FormData();
+  images.forEach(([field, image], i) => {
+    form.append(field, new Blob([new Uint8Array(image)], { type: 'image/png' }), `digit-${String(i)}.png`);
+  });
+  return fetch(`${url}/v1/read/batch`, { method: 'POST', body: form });
+}
+
+interface BatchBody {
+  results: Array<{ index: number; filename: string; probabilities?: number[]; error?: { code: string; status: number } }>;
+  model_id: string;
+}
+
+describe('POST /v1/read/batch', () => {
+  it('reads every image in one model run, with per-image errors for no ink or a bad format', async () => {
+    const four = await encode(drawDigit(DIGIT_STROKES.four));
+    const blank = await encode(drawDigit(DIGIT_STROKES.seven, { ink: 230, paper: 230 }));
+    const response = await readBatch([['images', seven], ['images', blank], ['images', Buffer.from('not pixels')], ['image', four]]);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as BatchBody;
+    expect(body.model_id).toBe('tiny-a');
+    expect(body.results.map((entry) => [entry.index, entry.filename, entry.error?.code ?? 'read'])).toEqual([
+      [0, 'digit-0.png', 'read'],
+      [1, 'digit-1.png', 'NO_INK'],
+      [2, 'digit-2.png', 'UNSUPPORTED_MEDIA_TYPE'],
+      [3, 'digit-3.png', 'read'],
+    ]);
+    // batched and single readings agree
+    const single = (await (await read(four)).json()) as { probabilities: number[] };
+    body.results[3]?.probabilities?.forEach((p, k) => {
+      expect(p).toBeCloseTo(single.probabilities[k] ?? Number.NaN, 5);
+    });
+  });
+
+  it('answers 400 to more than 64 images or none', async () => {
+    expect((await readBatch(Array.from({ length: 65 }, (): [string, Buffer] => ['images', seven]))).status).toBe(400);
+    expect((await readBatch([['other', seven]])).status).toBe(400);
+  });
+});
+
 describe('models', () => {
   it('lists models and refuses to delete the served one', async () => {
     const list = (await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> };

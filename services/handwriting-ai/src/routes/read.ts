@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { AppError, withMultipartFile, type PlatformApp } from '@platform/core';
+import { AppError, withMultipartFile, withMultipartFiles, type PlatformApp } from '@platform/core';
 import type { FastifyRequest } from 'fastify';
 import sharp from 'sharp';
 import { buffer } from 'node:stream/consumers';
@@ -8,6 +8,7 @@ import { INPUT_SIDE } from '../services/preprocess.js';
 import type { ImageLimits } from '../services/preprocess/decode.js';
 import type { PreprocessPool } from '../services/preprocess-pool.js';
 import type { DigitServer } from '../services/digit-server.js';
+import { MAX_BATCH_IMAGES, readBatch } from '../services/batch-reader.js';
 import { readDigits } from '../services/reader.js';
 
 export interface ReadRouteOptions {
@@ -21,20 +22,43 @@ export interface ReadRouteOptions {
 const flag = z.enum(['0', '1', 'true', 'false']).optional().transform((value) => value === '1' || value === 'true');
 const ReadQuery = z.object({ visualize: flag, tta: flag });
 
-const ReadResponse = z.object({
+const BatchQuery = z.object({ tta: flag });
+
+const ReadingFields = {
   digit: z.number().int(),
   confidence: z.number(),
   probabilities: z.array(z.number()),
   top3: z.array(z.object({ digit: z.number().int(), probability: z.number() })),
   uncertain: z.boolean(),
+};
+const ReadResponse = z.object({
+  ...ReadingFields,
   model_id: z.string(),
   latency_ms: z.number(),
   visual_png_b64: z.string().optional(),
 });
 
+const BatchEntryView = z.union([
+  z.object({ index: z.number().int(), filename: z.string(), ...ReadingFields }),
+  z.object({ index: z.number().int(), filename: z.string(), error: z.object({ code: z.string(), message: z.string(), status: z.number().int() }) }),
+]);
+const BatchResponse = z.object({ results: z.array(BatchEntryView), model_id: z.string().nullable(), latency_ms: z.number() });
+
+const emptyImage = () => new AppError('INVALID_INPUT', 'image: the uploaded file is empty');
+
+async function uploadedImages(request: FastifyRequest, maxBytes: number) {
+  const { results } = await withMultipartFiles(
+    request,
+    { field: ['images', 'image'], maxBytes, maxFiles: MAX_BATCH_IMAGES },
+    async (part) => ({ image: await buffer(part.stream), filename: part.filename }),
+  );
+  if (results.some(({ image }) => image.length === 0)) throw emptyImage();
+  return results;
+}
+
 async function uploadedImage(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   const { result } = await withMultipartFile(request, { field: 'image', maxBytes }, async (part) => buffer(part.stream));
-  if (result.length === 0) throw new AppError('INVALID_INPUT', 'image: the uploaded file is empty');
+  if (result.length === 0) throw emptyImage();
   return result;
 }
 
@@ -69,6 +93,29 @@ export async function readRoutes(app: PlatformApp, options: ReadRouteOptions): P
         latency_ms: performance.now() - started,
         ...(input.pixels && { visual_png_b64: await visualPng(input.pixels) }),
       };
+    },
+  );
+  app.post(
+    '/v1/read/batch',
+    {
+      bodyLimit: MAX_BATCH_IMAGES * (options.maxUploadBytes + 64 * 1024),
+      config: { auth: 'read' },
+      schema: {
+        summary: `Read up to ${String(MAX_BATCH_IMAGES)} digits in one model run (multipart fields "images", repeated, or "image")`,
+        consumes: ['multipart/form-data'],
+        querystring: BatchQuery,
+        response: { 200: BatchResponse },
+      },
+    },
+    async (request) => {
+      const started = performance.now();
+      const images = await uploadedImages(request, options.maxUploadBytes);
+      const { results, modelId } = await readBatch(options.server, options.pool, images, {
+        tta: request.query.tta,
+        uncertainBelow: options.uncertainBelow,
+        limits: options.limits,
+      });
+      return { results, model_id: modelId, latency_ms: performance.now() - started };
     },
   );
 }
