@@ -1,9 +1,11 @@
 import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import type { ModelRegistry } from '@platform/ml';
+import { modelUploadRoutes } from './routes/model-upload.js';
 import { modelRoutes } from './routes/models.js';
 import { readRoutes } from './routes/read.js';
 import { trainRoutes, type TrainRouteDeps } from './routes/train.js';
 import type { DigitServer } from './services/digit-server.js';
+import type { ModelFiles } from './services/model-files.js';
 import type { ImageLimits } from './services/preprocess/decode.js';
 import type { PreprocessPool } from './services/preprocess-pool.js';
 
@@ -12,6 +14,9 @@ export interface AppDeps {
   pool: PreprocessPool;
   server: DigitServer;
   registry: ModelRegistry;
+  files: ModelFiles;
+  /** Largest artifact POST /v1/models accepts. */
+  maxArtifactBytes: number;
   apiKeys: string[];
   readKeys: string[];
   limits: ImageLimits;
@@ -34,5 +39,6 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   modelRoutes(app, deps.registry, deps.server);
   trainRoutes(app, deps.training);
   await app.register(readRoutes, deps);
+  await app.register(modelUploadRoutes, deps);
   return app;
 }

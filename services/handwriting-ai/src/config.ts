@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   /** Wall-clock limit of one training job. */
   HANDWRITING_TRAIN_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
   HANDWRITING_MAX_UPLOAD_BYTES: positiveInt(10 * 1024 * 1024),
+  /** Largest model artifact `POST /v1/models` accepts. */
+  HANDWRITING_MAX_ARTIFACT_BYTES: positiveInt(64 * 1024 * 1024),
   HANDWRITING_MAX_PIXELS: positiveInt(40_000_000),
   HANDWRITING_MAX_SIDE: positiveInt(8192),
   /** Preprocessing threads (CPU pool) and ONNX intra-op threads. */

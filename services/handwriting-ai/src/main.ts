@@ -31,6 +31,8 @@ const app = await buildApp({
   pool,
   server,
   registry,
+  files,
+  maxArtifactBytes: config.HANDWRITING_MAX_ARTIFACT_BYTES,
   apiKeys: config.HANDWRITING_API_KEYS,
   readKeys: config.HANDWRITING_READ_KEYS,
   limits: { maxPixels: config.HANDWRITING_MAX_PIXELS, maxSide: config.HANDWRITING_MAX_SIDE },

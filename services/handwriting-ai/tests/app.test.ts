@@ -1,6 +1,12 @@
 import { authSpellings, fuzzService } from '@platform/core/testing';
+import { packArtifact, writeManifest } from '@platform/ml';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHIPPED_MODELS_DIR } from '../src/config.js';
+import { digitManifestFields, readDigitConfig } from '../src/services/digit-config.js';
 import { makeApp, modelWorld, type ModelWorld, type TestApp } from './helpers/app.js';
 import { DIGIT_STROKES, drawDigit, encode } from './helpers/draw.js';
 
@@ -100,7 +106,7 @@ describe('POST /v1/read/batch', () => {
 describe('models', () => {
   it('lists models and refuses to delete the served one', async () => {
     const list = (await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> };
-    expect(list.models.map((model) => model.id).sort()).toEqual(['broken', 'tiny-a', 'tiny-b']);
+    expect(list.models.map((model) => model.id).filter((id) => !id.startsWith('uploaded-')).sort()).toEqual(['broken', 'tiny-a', 'tiny-b']);
     expect((await fetch(`${base}/v1/models/tiny-a`, { method: 'DELETE' })).status).toBe(409);
     expect((await fetch(`${base}/v1/models/nope/activate`, { method: 'POST' })).status).toBe(404);
   });
@@ -124,6 +130,50 @@ describe('models', () => {
     await load;
     expect(statuses.length).toBeGreaterThan(8);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  });
+});
+
+/** The shipped model packed as an artifact `id` (what a user uploads), and the same with one graph byte flipped. */
+async function shippedArtifact(id: string): Promise<{ packed: Buffer; tampered: Buffer }> {
+  const dir = join(world.root, id);
+  await mkdir(dir);
+  const shipped = join(SHIPPED_MODELS_DIR, 'digits-cpu-v1');
+  await Promise.all(['model.onnx', 'config.json'].map((name) => copyFile(join(shipped, name), join(dir, name))));
+  await writeManifest(dir, digitManifestFields(id, await readDigitConfig(dir)));
+  await packArtifact(dir, `${dir}.tar.xz`);
+  const packed = await readFile(`${dir}.tar.xz`);
+  const tar = execFileSync('xz', ['-dc'], { input: packed });
+  const graph = await readFile(join(dir, 'model.onnx'));
+  const at = tar.indexOf(graph.subarray(4096, 4160));
+  tar[at] = (tar[at] ?? 0) ^ 0xff;
+  return { packed, tampered: execFileSync('xz', ['-c'], { input: tar }) };
+}
+
+describe('POST /v1/models', () => {
+  const post = (body: Uint8Array | string | FormData, headers: Record<string, string> = {}) => fetch(`${base}/v1/models`, { method: 'POST', body, headers });
+  const ids = async () => ((await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> }).models;
+
+  it('registers an uploaded artifact (raw body or multipart) inactive, once its hashes and graph check out', async () => {
+    const raw = await shippedArtifact('uploaded-raw');
+    const response = await post(new Uint8Array(raw.packed), { 'content-type': 'application/x-xz' });
+    expect(response.status).toBe(201);
+    expect((await response.json()) as { id: string; active: boolean; architecture: string }).toMatchObject({ id: 'uploaded-raw', active: false, architecture: 'resnet-small' });
+    const form = new FormData();
+    form.append('artifact', new Blob([new Uint8Array((await shippedArtifact('uploaded-form')).packed)]), 'model.tar.xz');
+    expect((await post(form)).status).toBe(201);
+    expect((await ids()).filter((model) => model.id.startsWith('uploaded-'))).toMatchObject([{ active: false }, { active: false }]);
+    expect((await post(new Uint8Array(raw.packed), { 'content-type': 'application/x-xz' })).status).toBe(409);
+    expect((await fetch(`${base}/v1/models/uploaded-raw/activate`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${base}/v1/models/tiny-a/activate`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('answers 400 to a tampered artifact or garbage and registers nothing', async () => {
+    const { tampered } = await shippedArtifact('uploaded-tampered');
+    const response = await post(new Uint8Array(tampered), { 'content-type': 'application/x-xz' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain('hash-mismatch');
+    expect((await post('not an artifact', { 'content-type': 'application/octet-stream' })).status).toBe(400);
+    expect((await ids()).map((model) => model.id)).not.toContain('uploaded-tampered');
   });
 });
 

@@ -3,7 +3,7 @@ import type { ModelRegistry, RegisteredModel } from '@platform/ml';
 import { z } from 'zod';
 import type { DigitServer } from '../services/digit-server.js';
 
-const ModelView = z.object({
+export const ModelView = z.object({
   id: z.string(),
   architecture: z.string().nullable(),
   temperature: z.number().nullable(),

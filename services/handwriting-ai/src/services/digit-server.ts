@@ -10,6 +10,18 @@ import type { ModelFiles } from './model-files.js';
 const Temperature = z.object({ temperature: z.number().positive() });
 
 /**
+ * An unpacked digits model folder, run once (checkDigitModel), with its temperature in the manifest:
+ * what a slot may serve. Fails on a corrupt graph or config.
+ */
+export async function checkedModel(dir: string, manifest: ArtifactManifest): Promise<{ onnx: Uint8Array; manifest: ArtifactManifest }> {
+  const { temperature } = await readDigitConfig(dir);
+  const served = { ...manifest, extra: { ...manifest.extra, temperature } };
+  const onnx = await readFile(join(dir, 'model.onnx'));
+  await checkDigitModel(onnx, served);
+  return { onnx, manifest: served };
+}
+
+/**
  * The digits model this process serves, in @platform/ml's OnnxModelSlot. The temperature travels in
  * the slot's manifest, so a swap changes graph and calibration together.
  */
@@ -37,11 +49,7 @@ export class DigitServer {
   /** Fetches, verifies and checks the model, then swaps it in; on failure the served model is unchanged (400). */
   async load(entry: RegisteredModel): Promise<void> {
     try {
-      const dir = await this.files.dirOf(entry);
-      const { temperature } = await readDigitConfig(dir);
-      const manifest = { ...entry.manifest, extra: { ...entry.manifest.extra, temperature } };
-      const onnx = await readFile(join(dir, 'model.onnx'));
-      await checkDigitModel(onnx, manifest);
+      const { onnx, manifest } = await checkedModel(await this.files.dirOf(entry), entry.manifest);
       await this.slot.load(onnx, manifest);
     } catch (error) {
       if (!this.slot.current()) this.failure = `no model: ${entry.id} could not be loaded (${errorMessage(error).slice(0, 200)})`;

@@ -29,15 +29,22 @@ export class ModelFiles {
       const archive = join(work, 'model.tar.xz');
       await downloadArtifact(this.dataBank, entry.file_id, archive);
       await unpackArtifact(archive, join(work, 'unpacked'));
-      await rm(dir, { recursive: true, force: true });
-      // A concurrent unpack of the same file may win the rename; its folder holds the same bytes.
-      await rename(join(work, 'unpacked'), dir).catch(async (error: unknown) => {
-        if (!(await exists(join(dir, MANIFEST_FILE)))) throw error;
-      });
+      await this.adopt(join(work, 'unpacked'), entry.file_id);
       return dir;
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** Moves a verified unpacked artifact into the cache as `fileId` (so this machine never downloads it). */
+  async adopt(unpacked: string, fileId: string): Promise<void> {
+    const dir = join(this.cacheDir, fileId);
+    if (await exists(join(dir, MANIFEST_FILE))) return;
+    await rm(dir, { recursive: true, force: true });
+    // A concurrent unpack of the same file may win the rename; its folder holds the same bytes.
+    await rename(unpacked, dir).catch(async (error: unknown) => {
+      if (!(await exists(join(dir, MANIFEST_FILE)))) throw error;
+    });
   }
 
   /** A fresh folder in the cache's file system (renames stay on one disk); the caller removes it. */

@@ -100,7 +100,8 @@ export async function makeApp(world: ModelWorld, options: TestAppOptions = {}): 
   const registry = digitsRegistry(world.redis, prefix);
   for (const model of options.models ?? Object.values(world.models)) await registry.register(model);
   if (options.active !== undefined) await registry.activate(options.active);
-  const server = new DigitServer(new ModelFiles(world.bank.client, await mkdtemp(join(world.root, 'cache-'))));
+  const files = new ModelFiles(world.bank.client, await mkdtemp(join(world.root, 'cache-')));
+  const server = new DigitServer(files);
   const follower = followActiveModel(server, registry, logger, options.pollMs ?? 60_000);
   await follower.sync();
   const pool = createPreprocessPool({ threads: 1, queue: 64 });
@@ -111,6 +112,8 @@ export async function makeApp(world: ModelWorld, options: TestAppOptions = {}): 
     pool,
     server,
     registry,
+    files,
+    maxArtifactBytes: 8 * 1024 * 1024,
     apiKeys: options.apiKeys ?? [],
     readKeys: options.readKeys ?? [],
     limits: { maxPixels: 4_000_000, maxSide: 4096 },
