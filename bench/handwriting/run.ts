@@ -15,10 +15,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,15 +106,6 @@ function torchRates(architecture: string, batches: number[]): Rate[] | undefined
     const summary = summarise(run.latencies, run.wall);
     return { perSecond: summary.perSecond * batch, p50: summary.p50, p99: summary.p99 };
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
