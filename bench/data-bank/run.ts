@@ -11,10 +11,10 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
 const run = promisify(execFile);
@@ -37,14 +37,6 @@ const work = join(repo, '.bench', 'data-bank');
 const www = join(work, 'www');
 const bigPath = join(www, 'big.bin');
 const smallDir = join(www, 'small');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 async function waitUntilUp(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {

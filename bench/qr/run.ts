@@ -9,9 +9,9 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import QRCode from 'qrcode';
+import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
 const URL_26 = 'https://example.com/abcdef'; // a typical 26-character link
@@ -85,15 +85,6 @@ function pythonLoop(kind: 'segno' | 'qrcode'): Measured | undefined {
   }
   const { latencies, wall, cpu } = JSON.parse(result.stdout) as { latencies: number[]; wall: number; cpu: number };
   return { ...summarise(latencies, wall), perCpuSecond: (latencies.length / cpu) * 1000 };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function startService(port: number) {
