@@ -15,7 +15,7 @@ export const MNIST_STD = 0.3081;
 export const INPUT_SIDE = 28;
 
 /** Work on at most this many pixels a side: more only costs time, a digit has no finer detail. */
-const WORKING_SIDE = 320;
+const WORKING_SIDE = 96;
 /** Below this much contrast between ink and paper there is no ink, only paper texture or noise. */
 const MIN_INK_CONTRAST = 0.2;
 
@@ -31,26 +31,25 @@ function workingCopy(image: Raster): Raster {
 /** The kept ink, scaled so the stroke cores reach 1 like MNIST's, and zero everywhere else. */
 function inkOnly(ink: Raster, mask: Uint8Array): Raster {
   let peak = 0;
-  for (let i = 0; i < mask.length; i += 1) if (mask[i]) peak = Math.max(peak, (ink.data[i] ?? 0));
+  for (let i = 0; i < mask.length; i += 1) if (mask[i]) peak = Math.max(peak, ink.data[i] ?? 0);
   const out = raster(ink.width, ink.height);
   // A one-pixel halo around the mask keeps the anti-aliased stroke edges.
-  for (let y = 0; y < ink.height; y += 1)
-    for (let x = 0; x < ink.width; x += 1) {
-      const i = y * ink.width + x;
-      if (!nearMask(mask, ink.width, ink.height, x, y)) continue;
-      out.data[i] = Math.min(1, (ink.data[i] ?? 0) / (peak * 0.8));
-    }
+  const halo = dilate3x3(mask, ink.width, ink.height);
+  for (let i = 0; i < halo.length; i += 1) if (halo[i]) out.data[i] = Math.min(1, (ink.data[i] ?? 0) / (peak * 0.8));
   return out;
 }
 
-function nearMask(mask: Uint8Array, width: number, height: number, x: number, y: number): boolean {
-  for (let dy = -1; dy <= 1; dy += 1)
-    for (let dx = -1; dx <= 1; dx += 1) {
-      const nx = x + dx;
-      const ny = y + dy;
-      if (nx >= 0 && ny >= 0 && nx < width && ny < height && mask[ny * width + nx]) return true;
+/** The mask grown by one pixel in all eight directions (separable: rows, then columns). */
+function dilate3x3(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const rows = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y += 1)
+    for (let x = 0; x < width; x += 1) {
+      const i = y * width + x;
+      rows[i] = mask[i] || (x > 0 && mask[i - 1]) || (x + 1 < width && mask[i + 1]) ? 1 : 0;
     }
-  return false;
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i += 1) out[i] = rows[i] || (i >= width && rows[i - width]) || (i + width < mask.length && rows[i + width]) ? 1 : 0;
+  return out;
 }
 
 function inkBox(image: Raster) {
@@ -62,7 +61,7 @@ function inkBox(image: Raster) {
 export function isolateDigit(gray: Raster): Raster {
   const ink = flattenBackground(paperLight(workingCopy(gray)));
   let peak = 0;
-  for (const value of ink.data) peak = Math.max(peak, value);
+  for (let i = 0; i < ink.data.length; i += 1) peak = Math.max(peak, ink.data[i] ?? 0);
   if (peak < MIN_INK_CONTRAST) throw noInk();
   const threshold = Math.max(otsuThreshold(ink), MIN_INK_CONTRAST / 2);
   const minArea = Math.max(4, Math.round(ink.width * ink.height * 0.0005));

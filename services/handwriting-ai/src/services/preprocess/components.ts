@@ -20,15 +20,17 @@ export function digitMask(
 ): { mask: Uint8Array; box: Box } | null {
   const labels = new Int32Array(width * height).fill(-1);
   const areas: number[] = [];
-  const stack: number[] = [];
+  // Each pixel is pushed at most once, so the stack never holds more than the image.
+  const stack = new Int32Array(width * height);
+  let top = 0;
   for (let start = 0; start < mask.length; start += 1) {
     if (mask[start] === 0 || labels[start] !== -1) continue;
     const label = areas.length;
     let area = 0;
     labels[start] = label;
-    stack.push(start);
-    while (stack.length > 0) {
-      const at = stack.pop() ?? 0;
+    stack[top++] = start;
+    while (top > 0) {
+      const at = stack[--top] ?? 0;
       area += 1;
       const x = at % width;
       const y = (at - x) / width;
@@ -40,13 +42,13 @@ export function digitMask(
           const next = ny * width + nx;
           if (mask[next] === 0 || labels[next] !== -1) continue;
           labels[next] = label;
-          stack.push(next);
+          stack[top++] = next;
         }
       }
     }
     areas.push(area);
   }
-  const largest = Math.max(0, ...areas);
+  const largest = areas.reduce((most, area) => Math.max(most, area), 0);
   if (largest < minArea) return null;
   const keep = areas.map((area) => area >= Math.max(minArea, largest * keepRatio));
   const kept = new Uint8Array(width * height);
@@ -66,5 +68,7 @@ export function digitMask(
 
 /** Threshold `image` at `threshold` into a 0/1 mask. */
 export function thresholdMask(image: Raster, threshold: number): Uint8Array {
-  return Uint8Array.from(image.data, (value) => (value >= threshold ? 1 : 0));
+  const mask = new Uint8Array(image.data.length);
+  for (let i = 0; i < mask.length; i += 1) mask[i] = (image.data[i] ?? 0) >= threshold ? 1 : 0;
+  return mask;
 }
