@@ -4,7 +4,7 @@ import { createCpuPool, workerModule, type CpuPool } from '../src/cpu/pool.js';
 import { createApp, type PlatformApp } from '../src/http/app.js';
 import { createLogger } from '../src/logging.js';
 
-type BurnTask = { spinMs: number; data?: Uint8Array };
+type BurnTask = { spinMs: number; data?: Uint8Array; waitMs?: number };
 type BurnResult = { sum: number; bytes: number };
 
 const worker = workerModule(import.meta.url, './fixtures/cpu-worker');
@@ -61,6 +61,20 @@ describe('CPU pool', () => {
     const pooled = Buffer.from([1, 2, 3]);
     expect(await pool.run({ spinMs: 0, data: pooled }, { transfer: [pooled] })).toMatchObject({ bytes: 6 });
     expect([...pooled]).toEqual([1, 2, 3]);
+  });
+
+  it('runs tasksPerThread waiting tasks on one thread at once, and counts them before the queue', async () => {
+    const shared = createCpuPool<BurnTask, BurnResult>({ filename: worker, maxThreads: 1, tasksPerThread: 2, maxQueue: 0 });
+    try {
+      await shared.run({ spinMs: 0 }); // the thread is up
+      const started = performance.now();
+      const both = Promise.all([shared.run({ spinMs: 0, waitMs: 400 }), shared.run({ spinMs: 0, waitMs: 400 })]);
+      await expect(shared.run({ spinMs: 0 })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      await both;
+      expect(performance.now() - started).toBeLessThan(700);
+    } finally {
+      await shared.close();
+    }
   });
 
   it('finishes running tasks on close, then refuses new ones', async () => {

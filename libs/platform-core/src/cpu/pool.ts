@@ -11,6 +11,11 @@ export interface CpuPoolOptions {
   maxThreads?: number;
   /** Tasks waiting for a thread before `run` answers 503 (default: 2 x maxThreads). */
   maxQueue?: number;
+  /**
+   * Tasks one thread runs at once (default 1). More only helps async tasks that wait on work outside the
+   * thread's JavaScript (sharp decodes on libvips threads): another task's JavaScript runs meanwhile.
+   */
+  tasksPerThread?: number;
   /** Seconds sent in Retry-After when the queue is full (default 1). */
   retryAfterSeconds?: number;
   /** Threads stop after this long without work (default 30 s). */
@@ -66,11 +71,13 @@ function transferList(buffers: Buffer[] | undefined): ArrayBuffer[] | undefined 
 export function createCpuPool<Task, Result>(options: CpuPoolOptions): CpuPool<Task, Result> {
   const maxThreads = options.maxThreads ?? defaultMaxThreads();
   const maxQueue = options.maxQueue ?? 2 * maxThreads;
+  const running = maxThreads * (options.tasksPerThread ?? 1);
   const piscina = new Piscina<Task, Result>({
     filename: options.filename,
     maxThreads,
     minThreads: 0,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
+    concurrentTasksPerWorker: options.tasksPerThread ?? 1,
     // TypeScript sources (tests, tsx in development) load through tsx in the worker only, and import
     // workspace packages from their sources too (the `source` condition), never from a stale dist/.
     ...(options.filename.endsWith('.ts') && { execArgv: ['--conditions=source', '--import', 'tsx'] }),
@@ -85,7 +92,7 @@ export function createCpuPool<Task, Result>(options: CpuPoolOptions): CpuPool<Ta
     },
     async run(task, runOptions = {}) {
       if (closed) throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down');
-      if (inFlight.size >= maxThreads + maxQueue) {
+      if (inFlight.size >= running + maxQueue) {
         throw new AppError('SERVICE_UNAVAILABLE', 'The server is busy; retry later', {
           headers: { 'retry-after': String(options.retryAfterSeconds ?? 1) },
         });
