@@ -30,6 +30,8 @@ export function createPreprocessPool(options: { threads?: number | undefined; qu
     filename: workerModule(import.meta.url, '../workers/preprocess.worker'),
     ...(options.threads !== undefined && { maxThreads: options.threads }),
     ...(options.queue !== undefined && { maxQueue: options.queue }),
+    // Decoding waits on libvips threads; a second task's preprocessing runs on the thread meanwhile.
+    tasksPerThread: 2,
   });
   return {
     async preprocess(image, limits, pixels) {

@@ -15,7 +15,7 @@ export const MNIST_STD = 0.3081;
 export const INPUT_SIDE = 28;
 
 /** Work on at most this many pixels a side: more only costs time, a digit has no finer detail. */
-const WORKING_SIDE = 96;
+export const WORKING_SIDE = 96;
 /** Below this much contrast between ink and paper there is no ink, only paper texture or noise. */
 const MIN_INK_CONTRAST = 0.2;
 

@@ -35,14 +35,18 @@ export async function checkImageHeader(image: Buffer, limits: ImageLimits): Prom
   return metadata;
 }
 
-/** The first frame, upright by its EXIF orientation, as luma in [0, 1] (transparency shows white paper). */
-export async function decodeGray(image: Buffer, limits: ImageLimits): Promise<Raster> {
+/**
+ * The first frame, upright by its EXIF orientation, as luma in [0, 1] (transparency shows white paper),
+ * binned by whole blocks while the longest side stays at least `workingSide` (callers resample the rest).
+ */
+export async function decodeGray(image: Buffer, limits: ImageLimits, workingSide: number): Promise<Raster> {
   try {
     const { data, info } = await sharp(image, { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 })
       .rotate()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return toGray(data, info.width, info.height, info.channels);
+    const bin = Math.max(1, Math.floor(Math.max(info.width, info.height) / workingSide));
+    return toGray(data, info.width, info.height, info.channels, bin);
   } catch (error) {
     throw new AppError('INVALID_INPUT', `The image could not be decoded: ${(error as Error).message}`);
   }

@@ -11,16 +11,37 @@ export const raster = (width: number, height: number, data = new Float32Array(wi
   data,
 });
 
-/** Interleaved 8-bit pixels (1-4 channels) to luma in [0, 1]; alpha is composited over white paper. */
-export function toGray(pixels: Uint8Array, width: number, height: number, channels: number): Raster {
-  const out = raster(width, height);
+/**
+ * Interleaved 8-bit pixels (1-4 channels) to luma in [0, 1]; alpha is composited over white paper. With
+ * `bin` > 1, each output pixel is the mean of a `bin` x `bin` block (the last row and column of blocks may be
+ * partial), in the same pass: a large upload shrinks before anything else touches it.
+ */
+export function toGray(pixels: Uint8Array, width: number, height: number, channels: number, bin = 1): Raster {
+  const out = raster(Math.ceil(width / bin), Math.ceil(height / bin));
   const hasAlpha = channels === 2 || channels === 4;
-  for (let i = 0; i < width * height; i += 1) {
-    const p = i * channels;
-    const luma =
-      channels >= 3 ? 0.299 * (pixels[p] ?? 0) + 0.587 * (pixels[p + 1] ?? 0) + 0.114 * (pixels[p + 2] ?? 0) : (pixels[p] ?? 0);
-    const alpha = hasAlpha ? (pixels[p + channels - 1] ?? 0) / 255 : 1;
-    out.data[i] = (luma / 255) * alpha + (1 - alpha);
+  // Grey pixels read the same byte three times with weights summing to one.
+  const [green, blue] = channels >= 3 ? [1, 2] : [0, 0];
+  const [wr, wg, wb] = channels >= 3 ? [0.299 / 255, 0.587 / 255, 0.114 / 255] : [1 / 255, 0, 0];
+  const column = Int32Array.from({ length: width }, (_, x) => Math.floor(x / bin));
+  for (let y = 0; y < height; y += 1) {
+    const target = Math.floor(y / bin) * out.width;
+    for (let x = 0, p = y * width * channels; x < width; x += 1, p += channels) {
+      let value = wr * (pixels[p] ?? 0) + wg * (pixels[p + green] ?? 0) + wb * (pixels[p + blue] ?? 0);
+      if (hasAlpha) {
+        const alpha = (pixels[p + channels - 1] ?? 0) / 255;
+        value = value * alpha + 1 - alpha;
+      }
+      const at = target + (column[x] ?? 0);
+      out.data[at] = (out.data[at] ?? 0) + value;
+    }
+  }
+  if (bin === 1) return out;
+  for (let by = 0; by < out.height; by += 1) {
+    const rows = Math.min(bin, height - by * bin);
+    for (let bx = 0; bx < out.width; bx += 1) {
+      const i = by * out.width + bx;
+      out.data[i] = (out.data[i] ?? 0) / (rows * Math.min(bin, width - bx * bin));
+    }
   }
   return out;
 }
