@@ -36,7 +36,8 @@ function distanceToSegment(px: number, py: number, [ax, ay]: [number, number], [
   return Math.hypot(px - ax - t * dx, py - ay - t * dy);
 }
 
-function random(seed: number): () => number {
+/** xorshift32 in [0, 1): the same pictures every run. */
+export function random(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;
