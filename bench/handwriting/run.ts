@@ -44,8 +44,10 @@ const { DIGIT_STROKES, drawDigit, encode, random } = (await import(source('tests
   encode: (image: unknown) => Promise<Buffer>;
 };
 
-const { decodeGray } = (await import(source('src/services/preprocess/decode.ts'))) as {
-  decodeGray: (image: Buffer, limits: { maxPixels: number; maxSide: number }, workingSide: number) => Promise<unknown>;
+type ImageLimits = { maxPixels: number; maxSide: number };
+const { checkImageHeader, decodeGray } = (await import(source('src/services/preprocess/decode.ts'))) as {
+  checkImageHeader: (image: Buffer, limits: ImageLimits) => Promise<{ width: number; height: number }>;
+  decodeGray: (image: Buffer, limits: ImageLimits, workingSide: number, side: number) => Promise<unknown>;
 };
 const { isolateDigit, normalise, WORKING_SIDE, MNIST_MEAN, MNIST_STD } = (await import(source('src/services/preprocess.ts'))) as {
   isolateDigit: (gray: unknown) => unknown;
@@ -94,7 +96,11 @@ async function photos(): Promise<PhotoRobustness> {
   const limits = { maxPixels: 40_000_000, maxSide: 10_000 };
   try {
     return await photoRobustness({
-      preprocess: async (image) => normalise(isolateDigit(await decodeGray(image, limits, WORKING_SIDE))),
+      // As the pool does it: the header's size decides whether libvips shrinks while decoding.
+      preprocess: async (image) => {
+        const { width, height } = await checkImageHeader(image, limits);
+        return normalise(isolateDigit(await decodeGray(image, limits, WORKING_SIDE, Math.max(width, height))));
+      },
       classify: async (inputs, count) => {
         const logits = logitsOf(await slot.run(digitFeeds(inputs, count)), count);
         return Array.from({ length: count }, (_, i) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isolateDigit, normalise, MNIST_MEAN, MNIST_STD } from '../src/services/preprocess.js';
+import { isolateDigit, normalise, MNIST_MEAN, MNIST_STD, WORKING_SIDE } from '../src/services/preprocess.js';
+import { decodeGray } from '../src/services/preprocess/decode.js';
 import { toGray, type Raster } from '../src/services/preprocess/raster.js';
-import { DIGIT_STROKES, drawDigit, type DrawOptions } from './helpers/draw.js';
+import { DIGIT_STROKES, drawDigit, encode, type DrawOptions } from './helpers/draw.js';
 
 const digitOf = (options: DrawOptions = {}, strokes = DIGIT_STROKES.four): Raster => {
   const image = drawDigit(strokes, options);
@@ -84,6 +85,18 @@ describe('preprocessing', () => {
     for (const options of [{ paper: 240, ink: 240 }, { paper: 10, ink: 10 }, { paper: 200, ink: 200, noise: 12 }]) {
       expect(() => digitOf(options)).toThrow(expect.objectContaining({ code: 'NO_INK', status: 400 }) as Error);
     }
+  });
+
+  it('decodes a small upload whole-block binned and lets libvips shrink a large one, to the same digit', async () => {
+    const limits = { maxPixels: 10_000_000, maxSide: 5000 };
+    const small = await decodeGray(await encode(drawDigit(DIGIT_STROKES.four, { size: 300 })), limits, WORKING_SIDE, 300);
+    expect([small.width, small.height]).toEqual([100, 100]); // 3x3 blocks
+    const photo = await encode(drawDigit(DIGIT_STROKES.four, { size: 1200, gradient: 0.4, noise: 10 }), 'jpeg');
+    const large = await decodeGray(photo, limits, WORKING_SIDE, 1200);
+    // libvips shrank it to 2 x 96 while decoding, then 2x2 blocks; binning alone would give 12x12 blocks, 100 px.
+    expect([large.width, large.height]).toEqual([WORKING_SIDE, WORKING_SIDE]);
+    expect(difference(isolateDigit(large), reference)).toBeLessThan(0.08);
+    expect(difference(isolateDigit(small), reference)).toBeLessThan(0.05);
   });
 
   it('normalises like the training kernel', () => {

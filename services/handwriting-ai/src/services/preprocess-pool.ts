@@ -4,6 +4,8 @@ import { checkImageHeader, type ImageLimits } from './preprocess/decode.js';
 export interface PreprocessTask {
   image: Uint8Array;
   limits: ImageLimits;
+  /** The longest side, from the header. */
+  side: number;
   /** Also return the 28x28 pixels (for `?visualize=1`). */
   pixels: boolean;
 }
@@ -35,8 +37,8 @@ export function createPreprocessPool(options: { threads?: number | undefined; qu
   });
   return {
     async preprocess(image, limits, pixels) {
-      await checkImageHeader(image, limits);
-      const outcome = await pool.run({ image, limits, pixels }, { transfer: [image] });
+      const { width, height } = await checkImageHeader(image, limits);
+      const outcome = await pool.run({ image, limits, side: Math.max(width, height), pixels }, { transfer: [image] });
       if (outcome.ok) return outcome.value;
       throw new AppError(outcome.error.code, outcome.error.message, { status: outcome.error.status });
     },

@@ -7,7 +7,7 @@ import type { PreprocessOutcome, PreprocessTask } from '../services/preprocess-p
 export default async function run(task: PreprocessTask): Promise<PreprocessOutcome> {
   try {
     const image = Buffer.from(task.image.buffer, task.image.byteOffset, task.image.byteLength);
-    const digit = isolateDigit(await decodeGray(image, task.limits, WORKING_SIDE));
+    const digit = isolateDigit(await decodeGray(image, task.limits, WORKING_SIDE, task.side));
     return { ok: true, value: { input: normalise(digit), ...(task.pixels && { pixels: toPixels(digit) }) } };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
