@@ -1,4 +1,5 @@
-import { createDataBankClient, createLogger, loadConfigOrExit } from '@platform/core';
+import { createDataBankClient, createLogger, loadConfigOrExit, openScratchArea } from '@platform/core';
+import { join } from 'node:path';
 import { createCardRenderer } from '@platform/music';
 import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { SERVICE } from './app.js';
@@ -6,7 +7,6 @@ import { readConfig } from './config.js';
 import { QUEUE } from './models/wrapped.js';
 import { ImportStore } from './services/import-store.js';
 import { liveSources } from './services/live-sources.js';
-import { openScratchArea } from './services/scratch.js';
 import { TokenStore } from './services/token-store.js';
 import { createWrappedJob } from './workers/wrapped.js';
 
@@ -15,7 +15,7 @@ const logger = createLogger({ service: `${SERVICE}-worker`, level: config.logLev
 const redis = createRedis(config.redisUrl, 'command');
 const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
 const tokens = new TokenStore(redis, config.tokenKey);
-const scratch = await openScratchArea(config.tmpDir, 'worker', logger);
+const scratch = await openScratchArea(join(config.tmpDir, 'worker'), logger);
 const cards = createCardRenderer();
 const job = createWrappedJob({ imports: new ImportStore(redis), dataBank, liveSource: liveSources(config, tokens), scratch, cards, zipLimits: config.zipLimits });
 const publisher = new EventPublisher(redis);

@@ -1,4 +1,4 @@
-import { createDataBankClient, createLogger } from '@platform/core';
+import { createDataBankClient, createLogger, openScratchArea } from '@platform/core';
 import { createQueue, createRedis } from '@platform/workers';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -10,7 +10,6 @@ import yazl from 'yazl';
 import { buildApp } from '../src/app.js';
 import { QUEUE } from '../src/models/wrapped.js';
 import { ImportStore } from '../src/services/import-store.js';
-import { openScratchArea } from '../src/services/scratch.js';
 import { TokenStore } from '../src/services/token-store.js';
 import { headers, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
 
@@ -149,7 +148,7 @@ describe('unreachable dependencies', () => {
       dataBank: createDataBankClient({ baseUrl: 'http://127.0.0.1:1', retry: { retries: 0 } }),
       apiKeys: service.config.apiKeys,
       maxUploadBytes: 1024 * 1024,
-      scratch: await openScratchArea(service.tmpDir, 'api', createLogger({ service: 'x', level: 'silent' })),
+      scratch: await openScratchArea(join(service.tmpDir, 'api'), createLogger({ service: 'x', level: 'silent' })),
       config,
     });
     try {
@@ -185,7 +184,7 @@ describe('scratch dirs', () => {
     await mkdir(left, { recursive: true });
     await writeFile(join(left, '.owner.json'), JSON.stringify({ pid: 2 ** 22 + 1, start_ticks: 1, boot_id: 'an earlier boot' }));
     await writeFile(join(left, 'imp_x'), 'half a download');
-    await openScratchArea(service.tmpDir, 'worker', createLogger({ service: 'x', level: 'silent' }));
+    await openScratchArea(join(service.tmpDir, 'worker'), createLogger({ service: 'x', level: 'silent' }));
     expect(await readdir(join(service.tmpDir, 'worker'))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
-import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, scratchFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
+import { cancelKey, pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
@@ -10,9 +10,8 @@ const logger = createLogger({ service: 'transcript-api', level: config.LOG_LEVEL
 const redis = createRedis(config.REDIS_URL, 'command');
 const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
 const store = storeFrom(config);
-const scratch = scratchFrom(config);
 // Uploads left behind by an API process that was killed mid-request.
-await scratch.sweep();
+const scratch = await openScratchArea(config.TRANSCRIPT_TMP_DIR, logger);
 // The API only enqueues: the definition carries the job's options; processing happens in the worker.
 const job = transcriptionJob({
   store,

@@ -1,21 +1,15 @@
-import { createLogger, loadConfigOrExit, stopAllChildren } from '@platform/core';
+import { createLogger, loadConfigOrExit, openScratchArea, stopAllChildren } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, scratchFrom, storeFrom } from './deps.js';
+import { cancelKey, pipelineFrom, storeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'transcript-worker', level: config.LOG_LEVEL });
 const commands = createRedis(config.REDIS_URL, 'command');
 const keyOf = cancelKey('bull');
-const scratch = scratchFrom(config);
-
 // A worker killed with SIGKILL leaves its ffmpeg running and its files behind: end and remove them.
-const swept = await scratch.sweep();
-logger.info(
-  { root: scratch.root, killed_groups: swept.killedGroups.length, removed_dirs: swept.removedDirs.length },
-  'scratch area swept',
-);
+const scratch = await openScratchArea(config.TRANSCRIPT_TMP_DIR, logger);
 
 const job = transcriptionJob({
   store: storeFrom(config),

@@ -1,6 +1,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { bootId, groupMembers, procStat, signalGroup } from './proc.js';
 
 /** Who a record is about: a process (or group leader) as it was when recorded. */
@@ -134,4 +135,20 @@ export function createScratchArea(root: string): ScratchArea {
       return report;
     },
   };
+}
+
+/**
+ * The scratch area a process starts with: `root`, swept first of what a predecessor killed with
+ * SIGKILL left running or on disk (logged when there was anything).
+ */
+export async function openScratchArea(root: string, logger: Logger): Promise<ScratchArea> {
+  const scratch = createScratchArea(root);
+  const swept = await scratch.sweep();
+  if (swept.killedGroups.length > 0 || swept.removedDirs.length > 0) {
+    logger.info(
+      { root, killed_groups: swept.killedGroups.length, removed_dirs: swept.removedDirs.length },
+      'scratch area swept of what a previous run left',
+    );
+  }
+  return scratch;
 }
