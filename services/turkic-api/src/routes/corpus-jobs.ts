@@ -1,4 +1,4 @@
-import { AppError, checkTarget, DataBankNotFoundError, invalidInput, quoted, type PlatformApp } from '@platform/core';
+import { AppError, checkTarget, DataBankNotFoundError, dataBankFailure, invalidInput, quoted, type PlatformApp } from '@platform/core';
 import { IdempotencyKeyHeaders, idempotencyKeyOf, JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { Readable } from 'node:stream';
@@ -95,7 +95,7 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
         body = await deps.dataBank.stream(fileId);
       } catch (error) {
         if (error instanceof DataBankNotFoundError) throw new AppError('JOB_FAILED', 'corpus result has expired from data-bank');
-        throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank could not stream the corpus', { cause: error });
+        throw dataBankFailure(error);
       }
       return reply
         .type('text/plain; charset=utf-8')
