@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isolateDigit, normalise, MNIST_MEAN, MNIST_STD, WORKING_SIDE } from '../src/services/preprocess.js';
-import { decodeGray } from '../src/services/preprocess/decode.js';
+import * as bmp from 'bmp-ts';
+import sharp from 'sharp';
+import { checkImageHeader, decodeGray } from '../src/services/preprocess/decode.js';
 import { toGray, type Raster } from '../src/services/preprocess/raster.js';
 import { DIGIT_STROKES, drawDigit, encode, type DrawOptions } from './helpers/draw.js';
 
@@ -97,6 +99,33 @@ describe('preprocessing', () => {
     expect([large.width, large.height]).toEqual([WORKING_SIDE, WORKING_SIDE]);
     expect(difference(isolateDigit(large), reference)).toBeLessThan(0.08);
     expect(difference(isolateDigit(small), reference)).toBeLessThan(0.05);
+  });
+
+  it('reads the same digit from every accepted format (BMP through bmp-ts) and refuses a cut or oversize BMP', async () => {
+    const limits = { maxPixels: 10_000_000, maxSide: 5000 };
+    const drawn = drawDigit(DIGIT_STROKES.four, { size: 200 });
+    const raw = sharp(Buffer.from(drawn.pixels), { raw: { width: drawn.width, height: drawn.height, channels: 1 } });
+    const abgr = Buffer.alloc(drawn.width * drawn.height * 4);
+    drawn.pixels.forEach((value, i) => abgr.fill(value, i * 4 + 1, i * 4 + 4));
+    const uploads = {
+      png: await raw.clone().png().toBuffer(),
+      webp: await raw.clone().webp({ lossless: true }).toBuffer(),
+      gif: await raw.clone().gif().toBuffer(),
+      tiff: await raw.clone().tiff().toBuffer(),
+      bmp: bmp.encode({ data: abgr, width: drawn.width, height: drawn.height, bitPP: 24 }).data,
+    };
+    for (const [format, image] of Object.entries(uploads)) {
+      const header = await checkImageHeader(image, limits);
+      expect([format, header.format, header.width, header.height]).toEqual([format, format, 200, 200]);
+      const digit = isolateDigit(await decodeGray(image, limits, WORKING_SIDE, 200));
+      expect(difference(digit, reference), format).toBeLessThan(0.05);
+    }
+    const cut = uploads.bmp.subarray(0, 2000);
+    await expect(decodeGray(cut, limits, WORKING_SIDE, 200)).rejects.toMatchObject({ status: 400 });
+    const huge = Buffer.from(uploads.bmp);
+    huge.writeInt32LE(-20_000, 22); // top-down, 20,000 rows
+    await expect(checkImageHeader(huge, limits)).rejects.toMatchObject({ status: 413 });
+    await expect(checkImageHeader(Buffer.from('BM'), limits)).rejects.toMatchObject({ status: 415 });
   });
 
   it('normalises like the training kernel', () => {

@@ -1,5 +1,6 @@
 import { startWorker, EventPublisher, createRedis, closeRedis, type WorkerHandle } from '@platform/workers';
 import type { Redis } from 'ioredis';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_MODELS_DIR } from '../src/config.js';
 import { activateShippedModel } from '../src/services/initial-model.js';
@@ -7,7 +8,7 @@ import { digitsRegistry } from '../src/services/model-files.js';
 import { DIGITS_QUEUE, trainJob } from '../src/workers/train.js';
 import { logger, makeApp, modelWorld, REDIS_URL, type ModelWorld, type TestApp } from './helpers/app.js';
 import { DIGIT_STROKES, drawDigit, encode } from './helpers/draw.js';
-import { PYTHON } from './helpers/kernel.js';
+import { idxSubset, mnistFiles, PYTHON } from './helpers/kernel.js';
 
 let world: ModelWorld;
 let api: TestApp;
@@ -72,6 +73,30 @@ describe('POST /v1/models/train', () => {
     const read = await fetch(`${url}/v1/read`, { method: 'POST', body: form });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { model_id: string }).model_id).toBe(result?.model_id);
+  }, 180_000);
+
+  it('trains on IDX files from data-bank (gzip or plain) and fails a bad dataset as a user error', async () => {
+    const upload = async (data: Buffer) => (await world.bank.client.upload({ kind: 'buffer', data })).file_id;
+    const [images, labels] = await Promise.all([idxSubset(mnistFiles().train_images, 600), idxSubset(mnistFiles().train_labels, 600)]);
+    const dataset = { train_images_file_id: await upload(gzipSync(images)), train_labels_file_id: await upload(labels) };
+    const run = async (payload: object) => {
+      const queued = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, limit_train: undefined, limit_test: undefined, max_steps: 2, validation_size: 100, ...payload } });
+      expect(queued.statusCode).toBe(202);
+      const { job_id } = queued.json<{ job_id: string }>();
+      const status = async () => (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; error: { kind: string; message: string } | null }>();
+      await expect.poll(async () => (await status()).status, { timeout: 120_000, interval: 500 }).toMatch(/completed|failed/);
+      return status();
+    };
+    expect(await run({ dataset })).toMatchObject({ status: 'completed', error: null });
+
+    const swapped = await run({ dataset: { train_images_file_id: dataset.train_labels_file_id, train_labels_file_id: dataset.train_images_file_id } });
+    expect(swapped).toMatchObject({ status: 'failed', error: { kind: 'user' } });
+    expect(swapped.error?.message).toContain('train_images/train_labels: shapes (600,) and (600, 28, 28) do not pair');
+    const missing = await run({ dataset: { ...dataset, train_labels_file_id: 'f'.repeat(64) } });
+    expect(missing).toMatchObject({ status: 'failed', error: { kind: 'user' } });
+    expect(missing.error?.message).toContain('no file');
+    const halfTest = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, dataset: { ...dataset, test_images_file_id: dataset.train_images_file_id } } });
+    expect(halfTest.statusCode).toBe(400);
   }, 180_000);
 
   it('refuses an invalid request before queueing', async () => {

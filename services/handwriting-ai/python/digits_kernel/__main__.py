@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
         raw = json.load(sys.stdin)
         result = COMMANDS[argv[0]](raw)
     except (ValueError, TypeError, OSError, json.JSONDecodeError) as error:
-        emit("error", code="invalid_request", message=str(error))
+        emit("error", code="invalid_request", kind="user", message=str(error))
         return 1
     except Exception as error:  # noqa: BLE001 - any other failure still ends with a typed event
         traceback.print_exc(file=sys.stderr)

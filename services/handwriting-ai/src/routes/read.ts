@@ -73,7 +73,7 @@ export async function readRoutes(app: PlatformApp, options: ReadRouteOptions): P
       bodyLimit: options.maxUploadBytes + 64 * 1024,
       config: { auth: 'read' },
       schema: {
-        summary: 'Read one handwritten digit from an image (multipart field "image": PNG, JPEG, WebP, GIF, TIFF)',
+        summary: 'Read one handwritten digit from an image (multipart field "image": PNG, JPEG, WebP, GIF, BMP, TIFF)',
         consumes: ['multipart/form-data'],
         querystring: ReadQuery,
         response: { 200: ReadResponse },

@@ -1,10 +1,10 @@
-import { metricsEvent, type Logger } from '@platform/core';
-import { findPython, runKernel, type KernelEvent, type ModelRegistry } from '@platform/ml';
+import { DataBankNotFoundError, metricsEvent, type DataBankClient, type Logger } from '@platform/core';
+import { findPython, KernelFailedError, runKernel, type KernelEvent, type ModelRegistry } from '@platform/ml';
 import { defineJob, UserError, type EventPublisher, type JobContext, type JobDefinition } from '@platform/workers';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TrainRequest } from '../models/train.js';
+import { TrainRequest, type TrainDataset } from '../models/train.js';
 import { digitManifestFields, readDigitConfig } from '../services/digit-config.js';
 import { checkDigitModel, type ParitySample } from '../services/digit-model.js';
 import type { ModelFiles } from '../services/model-files.js';
@@ -33,6 +33,31 @@ const mnist = () => ({
   test_labels: join(MNIST_DIR, 't10k-labels-idx1-ubyte'),
 });
 
+type DatasetPaths = ReturnType<typeof mnist>;
+
+/** The request's data-bank IDX files, downloaded into `dir` under the kernel's field names. */
+async function downloadDataset(dataBank: DataBankClient, dataset: TrainDataset, dir: string): Promise<Partial<DatasetPaths>> {
+  const wanted = {
+    train_images: dataset.train_images_file_id,
+    train_labels: dataset.train_labels_file_id,
+    test_images: dataset.test_images_file_id,
+    test_labels: dataset.test_labels_file_id,
+  };
+  const paths: Partial<DatasetPaths> = {};
+  for (const [field, fileId] of Object.entries(wanted) as Array<[keyof DatasetPaths, string | undefined]>) {
+    if (fileId === undefined) continue;
+    const path = join(dir, field);
+    try {
+      await dataBank.download(fileId, path);
+    } catch (error) {
+      if (error instanceof DataBankNotFoundError) throw new UserError(`dataset.${field}_file_id: no file ${fileId} in data-bank`);
+      throw error;
+    }
+    paths[field] = path;
+  }
+  return paths;
+}
+
 /** Kernel events as job progress (0..90; packing and registering take the rest) and epoch metrics events. */
 function eventRelay(deps: TrainJobDeps, request: TrainRequest, context: JobContext) {
   let pending: Promise<unknown> = Promise.resolve();
@@ -55,9 +80,11 @@ function eventRelay(deps: TrainJobDeps, request: TrainRequest, context: JobConte
   return { onEvent, settled: () => pending };
 }
 
-const kernelRequest = (request: TrainRequest, outputDir: string) => {
-  const hyperparameters = Object.fromEntries(Object.entries(request).filter(([key]) => key !== 'user_id' && key !== 'activate'));
-  return { ...mnist(), ...hyperparameters, output_dir: outputDir };
+const NOT_FOR_THE_KERNEL = new Set(['user_id', 'activate', 'dataset']);
+
+const kernelRequest = (request: TrainRequest, data: Partial<DatasetPaths>, outputDir: string) => {
+  const hyperparameters = Object.fromEntries(Object.entries(request).filter(([key]) => !NOT_FOR_THE_KERNEL.has(key)));
+  return { ...data, ...hyperparameters, output_dir: outputDir };
 };
 
 export function trainJob(deps: TrainJobDeps): JobDefinition<typeof TrainRequest> {
@@ -75,10 +102,16 @@ export function trainJob(deps: TrainJobDeps): JobDefinition<typeof TrainRequest>
       const output = join(work, modelId);
       const relay = eventRelay(deps, request, context);
       try {
+        const data = request.dataset ? await downloadDataset(deps.files.dataBank, request.dataset, work) : mnist();
         // The job's signal (timeout, shutdown) sends SIGTERM: the kernel checkpoints and answers cancelled.
         const result = await runKernel({
           python, module: 'digits_kernel', cwd: KERNEL_DIR, command: 'train',
-          request: kernelRequest(request, output), signal: context.signal, onEvent: relay.onEvent, logger: context.logger,
+          request: kernelRequest(request, data, output), signal: context.signal, onEvent: relay.onEvent, logger: context.logger,
+        }).catch((error: unknown) => {
+          // A dataset the kernel refused (not IDX, wrong shapes) is the request's fault, not a crash; the
+          // message names the dataset fields, not this worker's scratch paths.
+          if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message.replaceAll(`${work}/`, ''));
+          throw error;
         });
         await relay.settled();
         if (result.status === 'cancelled') throw new UserError('training was cancelled');

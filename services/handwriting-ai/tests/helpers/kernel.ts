@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 export const PYTHON = process.env.PLATFORM_PYTHON ?? '/usr/bin/python3';
@@ -11,6 +12,16 @@ export const mnistFiles = () => ({
   test_images: `${MNIST_DIR}/t10k-images-idx3-ubyte`,
   test_labels: `${MNIST_DIR}/t10k-labels-idx1-ubyte`,
 });
+
+/** The first `count` items of an IDX file (header rewritten), as a dataset upload. */
+export async function idxSubset(path: string, count: number): Promise<Buffer> {
+  const data = await readFile(path);
+  const dims = data[3] ?? 0;
+  const header = Buffer.from(data.subarray(0, 4 + 4 * dims));
+  header.writeUInt32BE(count, 4);
+  const itemBytes = (data.length - header.length) / data.readUInt32BE(4);
+  return Buffer.concat([header, data.subarray(header.length, header.length + count * itemBytes)]);
+}
 
 export type KernelEvent = { event: string } & Record<string, unknown>;
 

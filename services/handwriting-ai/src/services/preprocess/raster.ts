@@ -16,9 +16,8 @@ export const raster = (width: number, height: number, data = new Float32Array(wi
  * `bin` > 1, each output pixel is the mean of a `bin` x `bin` block (the last row and column of blocks may be
  * partial), in the same pass: a large upload shrinks before anything else touches it.
  */
-export function toGray(pixels: Uint8Array, width: number, height: number, channels: number, bin = 1): Raster {
+export function toGray(pixels: Uint8Array, width: number, height: number, channels: number, bin = 1, hasAlpha = channels === 2 || channels === 4): Raster {
   const out = raster(Math.ceil(width / bin), Math.ceil(height / bin));
-  const hasAlpha = channels === 2 || channels === 4;
   // Grey pixels read the same byte three times with weights summing to one.
   const [green, blue] = channels >= 3 ? [1, 2] : [0, 0];
   const [wr, wg, wb] = channels >= 3 ? [0.299 / 255, 0.587 / 255, 0.114 / 255] : [1 / 255, 0, 0];
