@@ -1,5 +1,6 @@
 import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platform/core';
 import { z } from 'zod';
+import type { S3Settings } from './storage/s3-client.js';
 import type { MaintenanceSchedule } from './workers/queue.js';
 
 /** Like csvList, but unset stays undefined so the key set can fall back to the upload keys. */
@@ -23,8 +24,51 @@ const HOUR_MS = 60 * 60 * 1000;
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 const storageEnv = {
+  DATA_BANK_BACKEND: z.enum(['fs', 's3']).default('fs'),
   DATA_BANK_ROOT: z.string().default('./var/data-bank'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: boolFlag(false),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
 };
+
+type StorageEnv = z.output<z.ZodObject<typeof storageEnv>>;
+
+/** The S3 variables that only make sense together. */
+function checkStorage(env: StorageEnv, context: z.RefinementCtx): void {
+  if (env.DATA_BANK_BACKEND === 's3' && env.S3_BUCKET === undefined)
+    context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when DATA_BANK_BACKEND=s3' });
+  if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined))
+    context.addIssue({
+      code: 'custom',
+      path: [env.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY'],
+      message:
+        'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the SDK chain)',
+    });
+}
+
+/** Where the files are: a filesystem root, or a bucket when `s3` is set (DATA_BANK_BACKEND=s3). */
+export interface StorageConfig {
+  root: string;
+  s3?: S3Settings | undefined;
+}
+
+function storageOf(env: StorageEnv): StorageConfig {
+  if (env.DATA_BANK_BACKEND === 'fs') return { root: env.DATA_BANK_ROOT, s3: undefined };
+  return {
+    root: env.DATA_BANK_ROOT,
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET ?? '',
+      region: env.S3_REGION,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    },
+  };
+}
 
 const workerEnv = {
   ...sharedEnv,
@@ -51,7 +95,8 @@ const schema = z
   .refine((env) => env.DATA_BANK_ALLOW_ANONYMOUS || env.DATA_BANK_UPLOAD_KEYS.length > 0, {
     path: ['DATA_BANK_UPLOAD_KEYS'],
     error: 'required (comma-separated API keys); set DATA_BANK_ALLOW_ANONYMOUS=true to run without auth',
-  });
+  })
+  .superRefine(checkStorage);
 
 export interface ApiKeys {
   upload: string[];
@@ -59,12 +104,11 @@ export interface ApiKeys {
   delete: string[];
 }
 
-export interface Config {
+export interface Config extends StorageConfig {
   host: string;
   port: number;
   logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   redisUrl: string;
-  root: string;
   keys: ApiKeys;
   allowAnonymous: boolean;
   /** 0 means no limit. */
@@ -84,7 +128,7 @@ export function readConfig(env: Env = process.env): Config {
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
     redisUrl: parsed.REDIS_URL,
-    root: parsed.DATA_BANK_ROOT,
+    ...storageOf(parsed),
     keys: {
       upload,
       read: parsed.DATA_BANK_READ_KEYS ?? upload,
@@ -100,25 +144,24 @@ export function readConfig(env: Env = process.env): Config {
 }
 
 /** What the maintenance commands (verify) need: where the files are. */
-export function readStorageConfig(env: Env = process.env): { root: string } {
-  return { root: loadConfig(z.object(storageEnv), env).DATA_BANK_ROOT };
+export function readStorageConfig(env: Env = process.env): StorageConfig {
+  return storageOf(loadConfig(z.object(storageEnv).superRefine(checkStorage), env));
 }
 
-export interface WorkerConfig extends MaintenanceSchedule {
+export interface WorkerConfig extends MaintenanceSchedule, StorageConfig {
   logLevel: Config['logLevel'];
   redisUrl: string;
-  root: string;
   ttlSeconds: number | undefined;
   ioThreads: number;
 }
 
 /** The worker process needs no API keys: it only touches storage and the queue. */
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
-  const parsed = loadConfig(z.object(workerEnv), env);
+  const parsed = loadConfig(z.object(workerEnv).superRefine(checkStorage), env);
   return {
     logLevel: parsed.LOG_LEVEL,
     redisUrl: parsed.REDIS_URL,
-    root: parsed.DATA_BANK_ROOT,
+    ...storageOf(parsed),
     ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
     gcEverySeconds: parsed.DATA_BANK_GC_EVERY_SECONDS,
     verifyEverySeconds: parsed.DATA_BANK_VERIFY_EVERY_SECONDS,

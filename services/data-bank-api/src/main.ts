@@ -1,20 +1,19 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
-import { resolve } from 'node:path';
 import { buildApp, SERVICE } from './app.js';
 import { readConfig, sizeIoThreadPool } from './config.js';
-import { FsBackend } from './storage/fs-backend.js';
+import { openBackend } from './storage/open.js';
 import { QUEUE } from './workers/queue.js';
 
 const config = loadConfigOrExit(() => readConfig());
 sizeIoThreadPool(config.ioThreads);
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
-const root = resolve(config.root);
-const backend = await FsBackend.open(root);
-// One process owns the root: whatever an earlier process left half-written is garbage now.
-const swept = await backend.sweepTemps(0);
-logger.info({ root, swept }, 'storage ready');
+const backend = await openBackend(config);
+// One process owns a filesystem root: whatever an earlier process left half-written is garbage now. A
+// bucket is shared by every replica, so there the gc job sweeps abandoned writes by age instead.
+const swept = config.s3 ? 0 : await backend.sweepTemps(0);
+logger.info({ location: backend.location, swept }, 'storage ready');
 if (config.allowAnonymous) {
   for (const [permission, keys] of Object.entries(config.keys) as [string, string[]][]) {
     if (keys.length === 0)

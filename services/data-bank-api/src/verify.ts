@@ -1,15 +1,14 @@
 import { loadConfigOrExit } from '@platform/core';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readStorageConfig } from './config.js';
 import { verifyStore } from './services/integrity.js';
-import { FsBackend } from './storage/fs-backend.js';
+import { openBackend } from './storage/open.js';
 
 // `npm run -w data-bank-api verify [-- --quarantine]`: re-hashes every stored file. One JSON line per
 // corrupt entry, then a summary line; exit status 1 when anything was corrupt.
 const { values } = parseArgs({ options: { quarantine: { type: 'boolean', default: false } } });
 const config = loadConfigOrExit(() => readStorageConfig());
-const backend = await FsBackend.open(resolve(config.root));
+const backend = await openBackend(config);
 const report = await verifyStore(backend, {
   quarantine: values.quarantine,
   onEntry: (_report, corrupt) => {

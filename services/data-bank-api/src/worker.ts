@@ -7,9 +7,8 @@ import {
   runWorkerProcess,
   startWorker,
 } from '@platform/workers';
-import { resolve } from 'node:path';
 import { readWorkerConfig, sizeIoThreadPool } from './config.js';
-import { FsBackend } from './storage/fs-backend.js';
+import { openBackend } from './storage/open.js';
 import { gcJob } from './workers/gc.js';
 import { QUEUE, scheduleMaintenance } from './workers/queue.js';
 import { verifyJob } from './workers/verify.js';
@@ -18,7 +17,7 @@ const config = loadConfigOrExit(() => readWorkerConfig());
 sizeIoThreadPool(config.ioThreads);
 const logger = createLogger({ service: 'data-bank-worker', level: config.logLevel });
 
-const backend = await FsBackend.open(resolve(config.root));
+const backend = await openBackend(config);
 const commands = createRedis(config.redisUrl, 'command');
 const queue = createQueue({ connection: commands, queue: QUEUE });
 await scheduleMaintenance(queue, config);

@@ -47,27 +47,7 @@ describe('FsBackend', () => {
     expect(await tempEntries(root)).toEqual([]);
   });
 
-  it('keeps the first copy when the id exists and drops the new bytes', async () => {
-    const first = await put(backend, 'same', { content_type: 'a/b' });
-    const second = await put(backend, 'same', { content_type: 'c/d' });
-    expect(second).toEqual({ record: first.record, created: false });
-    expect(await tempEntries(root)).toEqual([]);
-  });
-
-  it('aborts without a trace', async () => {
-    const pending = await backend.beginWrite();
-    pending.sink.write('partial');
-    await pending.abort();
-    await pending.abort();
-    expect(await tempEntries(root)).toEqual([]);
-  });
-
-  it('reports missing ids as undefined / false', async () => {
-    const id = sha256('nothing');
-    expect(await backend.stat(id)).toBeUndefined();
-    expect(await backend.openRange(id, 0, 0)).toBeUndefined();
-    expect(await backend.delete(id)).toBe(false);
-  });
+  // Dedupe, abort and missing ids: the shared contract (storage-contract.test.ts) runs them here too.
 
   it('lists in id order after a cursor and within a prefix, skipping broken entries', async () => {
     const contents = Array.from({ length: 30 }, (_, i) => `content ${i}`);
