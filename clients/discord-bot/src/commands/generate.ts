@@ -1,0 +1,50 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { z } from 'zod';
+import { UserFacingError } from '../services/clients.js';
+import { readSse } from '../services/sse.js';
+import { service, textOrFile, type BotCommand } from './common.js';
+import { runChoices } from './trainer.js';
+
+const Token = z.object({ text: z.string().optional(), token: z.string().optional() }).loose();
+const Done = z.object({ text: z.string().optional(), error: z.string().optional(), message: z.string().optional() }).loose();
+
+/** Edits are spaced out: Discord allows about 5 edits per 5 s on one message. */
+const EDIT_EVERY_MS = 1_200;
+
+export const generate: BotCommand = {
+  definition: new SlashCommandBuilder()
+    .setName('generate')
+    .setDescription('Generate text with a trained run')
+    .addStringOption((o) => o.setName('run').setDescription('Run id').setRequired(true).setAutocomplete(true))
+    .addStringOption((o) => o.setName('prompt').setDescription('Start of the text').setRequired(true).setMaxLength(1000))
+    .addIntegerOption((o) => o.setName('max_tokens').setDescription('At most (default 200)').setMinValue(1).setMaxValue(1000))
+    .addNumberOption((o) => o.setName('temperature').setDescription('0 = greedy (default 0.8)').setMinValue(0).setMaxValue(2))
+    .toJSON(),
+  requires: ['trainer'],
+  autocomplete: runChoices,
+  async execute({ i, env }) {
+    const prompt = i.requiredString('prompt');
+    const body = { prompt, max_tokens: i.number('max_tokens') ?? 200, temperature: i.number('temperature') ?? 0.8 };
+    await i.defer();
+    const response = await service(env.services, 'trainer').request(`/v1/runs/${encodeURIComponent(i.requiredString('run'))}/generate`, {
+      method: 'POST', json: body, headers: { accept: 'text/event-stream' }, timeoutMs: 300_000,
+    });
+    if (!response.body) throw new UserFacingError('model-trainer sent no text.');
+    let text = prompt;
+    let lastEdit = Date.now();
+    for await (const event of readSse(response.body)) {
+      if (event.event === 'error') {
+        const failure = Done.safeParse(JSON.parse(event.data));
+        throw new UserFacingError(`model-trainer: ${failure.success ? failure.data.message ?? failure.data.error ?? 'generation failed' : 'generation failed'}`);
+      }
+      if (event.event === 'done' || event.event === 'end') break;
+      const token = Token.safeParse(JSON.parse(event.data));
+      if (token.success) text += token.data.token ?? token.data.text ?? '';
+      if (Date.now() - lastEdit >= EDIT_EVERY_MS && text.length < 1990) {
+        lastEdit = Date.now();
+        await i.edit({ content: `${text}…` });
+      }
+    }
+    await i.edit(textOrFile(text, 'generated.txt'));
+  },
+};

@@ -1,0 +1,69 @@
+import { csvList, loadConfig, port, positiveInt, sharedEnv, url, type Env } from '@platform/core';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const snowflakes = () =>
+  csvList().pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be Discord ids (17 to 20 digits), comma-separated')));
+
+const optionalUrl = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(url().optional());
+
+/** Every domain whose workers publish job events (DESIGN.md section 5). */
+export const EVENT_DOMAINS = ['turkic', 'data_bank', 'qr', 'transcript', 'digits', 'trainer', 'music_wrapped'];
+
+const schema = z
+  .object({
+    ...sharedEnv,
+    DISCORD_TOKEN: z.string().min(1, 'is required (the bot token from the Developer Portal)'),
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the application id (17 to 20 digits)'),
+    DISCORD_PUBLIC_KEY: z.string().default(''),
+    DISCORD_API_BASE_URL: url().default('https://discord.com/api'),
+    /** Attachments are downloaded only from these origins (Discord's CDN), never from any URL. */
+    DISCORD_CDN_ORIGINS: csvList('https://cdn.discordapp.com,https://media.discordapp.net'),
+    DISCORD_TRANSPORT: z.enum(['gateway', 'http']).default('gateway'),
+    DISCORD_HTTP_PORT: port(8090),
+    DISCORD_GUILD_IDS: snowflakes(),
+    DISCORD_ADMIN_ROLE_IDS: snowflakes(),
+    DISCORD_ADMIN_USER_IDS: snowflakes(),
+    DISCORD_RATE_LIMIT_MAX: positiveInt(10),
+    DISCORD_RATE_LIMIT_WINDOW_S: positiveInt(60),
+    DISCORD_EVENT_DOMAINS: csvList(EVENT_DOMAINS.join(',')),
+    DISCORD_EVENT_MAX_ATTEMPTS: positiveInt(8),
+    DISCORD_EVENT_RETRY_MS: positiveInt(1000),
+    DISCORD_CONSUMER_GROUP: z.string().min(1).default('discord-bot'),
+    DISCORD_CONSUMER_NAME: z.string().min(1).default(hostname()),
+    /** Prefix of the bot's own Redis keys; the events namespace is the services' (both for tests). */
+    DISCORD_KEY_PREFIX: z.string().default('discord:'),
+    EVENTS_NAMESPACE: z.string().default(''),
+    DISCORD_SERVICE_TIMEOUT_MS: positiveInt(25_000),
+    DISCORD_MAX_ATTACHMENT_BYTES: positiveInt(25 * 1024 * 1024),
+    TURKIC_API_URL: optionalUrl(),
+    TURKIC_API_KEY: z.string().default(''),
+    QR_API_URL: optionalUrl(),
+    TRANSCRIPT_API_URL: optionalUrl(),
+    TRANSCRIPT_API_KEY: z.string().default(''),
+    HANDWRITING_API_URL: optionalUrl(),
+    HANDWRITING_API_KEY: z.string().default(''),
+    HANDWRITING_READ_KEY: z.string().default(''),
+    MODEL_TRAINER_URL: optionalUrl(),
+    TRAINER_API_KEY: z.string().default(''),
+    MUSIC_API_URL: optionalUrl(),
+    MUSIC_API_KEY: z.string().default(''),
+    DATA_BANK_URL: optionalUrl(),
+    DATA_BANK_API_KEY: z.string().default(''),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DISCORD_TRANSPORT === 'http' && !/^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'must be the 64-hex public key when DISCORD_TRANSPORT=http' });
+    }
+  });
+
+export type BotConfig = z.output<typeof schema>;
+
+export function loadBotConfig(env: Env = process.env): BotConfig {
+  return loadConfig(schema, env);
+}

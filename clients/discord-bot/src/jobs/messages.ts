@@ -1,0 +1,65 @@
+import type { Logger } from '@platform/core';
+import { jobEmbed, type JobRecord, type JobStore, type JobView } from '@platform/discord';
+import { createHash } from 'node:crypto';
+import type { DiscordApi, OutgoingFile } from '../discord/api.js';
+import type { InteractionContext } from '../interactions/context.js';
+
+/** The result files of a finished job (a card, a subtitle file), fetched from the service that made them. */
+export type ResultFiles = (record: JobRecord, view: JobView) => Promise<OutgoingFile[]>;
+
+const DEFAULT_TITLES: Record<string, string> = {
+  turkic: 'Corpus',
+  transcript: 'Transcription',
+  digits: 'Digit model training',
+  trainer: 'Training run',
+  music_wrapped: 'Wrapped',
+};
+
+/** Discord de-duplicates messages by nonce (at most 25 characters) when `enforce_nonce` is set. */
+const nonceFor = (domain: string, jobId: string) => createHash('sha256').update(`${domain}\u0000${jobId}`).digest('hex').slice(0, 25);
+
+/**
+ * The one message per job: posted when the command starts the job, then edited by the event consumer.
+ * Personal jobs (an ephemeral command, or a command in a DM) go to the user's DMs, others to the channel.
+ */
+export class JobMessages {
+  constructor(
+    private readonly api: DiscordApi,
+    private readonly store: JobStore,
+    private readonly results: ResultFiles,
+    private readonly logger: Logger,
+  ) {}
+
+  async track(i: InteractionContext, domain: string, jobId: string, title: string): Promise<{ channelId: string; dm: boolean }> {
+    const dm = i.ephemeral || !i.inGuild || i.channelId === undefined;
+    const channelId = dm ? await this.api.dmChannel(i.userId) : (i.channelId ?? '');
+    const record = { domain, job_id: jobId, channel_id: channelId, title, user_id: i.userId };
+    await this.store.register(record);
+    const view = await this.store.view(domain, jobId);
+    const message = await this.api.createMessage(channelId, await this.render(record, view), nonceFor(domain, jobId));
+    await this.store.setMessage(domain, jobId, message.id);
+    // Events that arrived between the registration and the message id were saved, not shown: show them.
+    const latest = await this.store.view(domain, jobId);
+    if (latest.applied !== view.applied) await this.deliver({ ...record, message_id: message.id }, latest);
+    return { channelId, dm };
+  }
+
+  /** The consumer's delivery: one edit of the job's message. */
+  readonly deliver = async (record: JobRecord & { message_id: string }, view: JobView): Promise<void> => {
+    if (record.channel_id === undefined) return;
+    await this.api.editMessage(record.channel_id, record.message_id, await this.render(record, view));
+  };
+
+  private async render(record: JobRecord, view: JobView) {
+    const title = record.title ?? DEFAULT_TITLES[record.domain] ?? record.domain;
+    const embed = jobEmbed(view, title);
+    if (view.status !== 'completed') return { embeds: [embed] };
+    const files = await this.results(record, view);
+    if (files.length > 0) {
+      const image = files.find((file) => file.contentType?.startsWith('image/') === true);
+      if (image) embed.image = { url: `attachment://${image.name}` };
+      this.logger.debug({ domain: record.domain, job_id: record.job_id, files: files.length }, 'job result attached');
+    }
+    return { embeds: [embed], files };
+  }
+}

@@ -1,0 +1,60 @@
+// Real platform services for the bot's tests, started from their sources as child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+export interface ServiceProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function spawnEntry(service: string, entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
+    cwd: fileURLToPath(new URL(`../../../../services/${service}/`, import.meta.url)),
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Starts `services/<service>/src/main.ts` on a free port (and its worker when asked) and waits for /healthz. */
+export async function startService(service: string, env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const api = spawnEntry(service, 'src/main.ts', { ...env, PORT: String(port) });
+  const worker = options.worker === true ? spawnEntry(service, 'src/worker.ts', env) : undefined;
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (api.exitCode !== null) throw new Error(`${service} exited with ${api.exitCode} before answering`);
+    if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      api.kill('SIGKILL');
+      worker?.kill('SIGKILL');
+      throw new Error(`${service} did not answer within 60 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return {
+    url,
+    stop: async () => {
+      await Promise.all([stopChild(api), ...(worker ? [stopChild(worker)] : [])]);
+    },
+  };
+}
