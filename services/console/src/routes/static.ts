@@ -30,6 +30,8 @@ export async function staticRoutes(app: PlatformApp, webDir: string): Promise<vo
     void scope.register(fastifyStatic, {
       root: webDir,
       prefix: '/',
+      // One route per built file (read at start): an unknown path is a plain 404, not a wildcard miss.
+      wildcard: false,
       // Hashed asset names never change; index.html is always revalidated.
       setHeaders: (response, path) => {
         response.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');

@@ -1,0 +1,135 @@
+// A local model-trainer that speaks the fields issue 17 fixes (POST /v1/runs, GET /v1/runs/{id},
+// /metrics, generate with server-sent events) while the real service is being built. Its runs learn a
+// made-up curve, one step event every 200 ms, published on the real Redis like the trainer's worker.
+import { metricsEventType } from '@platform/core';
+import { EventPublisher } from '@platform/workers';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Point {
+  step: number;
+  train_loss: number;
+  val_loss: number | null;
+}
+interface Run {
+  run_id: string;
+  job_id: string;
+  status: 'queued' | 'processing' | 'completed' | 'cancelled';
+  family: string;
+  size: string;
+  points: Point[];
+  created_at: string;
+  updated_at: string;
+  timer?: NodeJS.Timeout;
+}
+
+const STEPS = 400;
+const STEP = 10;
+
+export interface TrainerStandIn {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function json(request: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return JSON.parse(text || '{}') as Record<string, unknown>;
+}
+
+function view(run: Run) {
+  const last = run.points.at(-1);
+  const vals = run.points.flatMap((point) => (point.val_loss === null ? [] : [point.val_loss]));
+  return {
+    run_id: run.run_id,
+    status: run.status,
+    progress: Math.min(100, ((last?.step ?? 0) / STEPS) * 100),
+    family: run.family,
+    size: run.size,
+    metrics: {
+      step: last?.step ?? 0,
+      train_loss: last?.train_loss ?? null,
+      val_loss: vals.at(-1) ?? null,
+      best_val_loss: vals.length > 0 ? Math.min(...vals) : null,
+      tokens_per_s: run.status === 'processing' ? 12_345 : null,
+    },
+    created_at: run.created_at,
+    updated_at: run.updated_at,
+    error: null,
+  };
+}
+
+export async function startTrainerStandIn(options: { apiKey: string; redis: Redis; namespace: string; userId: string }): Promise<TrainerStandIn> {
+  const runs = new Map<string, Run>();
+  const publisher = new EventPublisher(options.redis, { namespace: options.namespace });
+  const advance = (run: Run) => {
+    const step = (run.points.at(-1)?.step ?? 0) + STEP;
+    const point = { step, train_loss: 1 + 3 * Math.exp(-step / 120), val_loss: step % 50 === 0 ? 1.2 + 3 * Math.exp(-step / 140) : null };
+    run.points.push(point);
+    run.status = step >= STEPS ? 'completed' : 'processing';
+    run.updated_at = new Date().toISOString();
+    if (run.status === 'completed') clearInterval(run.timer);
+    void publisher.publish({
+      type: metricsEventType('trainer', 'step'),
+      domain: 'trainer',
+      job_id: run.job_id,
+      user_id: options.userId,
+      ts: run.updated_at,
+      metrics: { step, train_loss: point.train_loss, ...(point.val_loss !== null && { val_loss: point.val_loss }), tokens_per_s: 12_345 },
+    });
+  };
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (request.headers['x-api-key'] !== options.apiKey) return send(response, 401, { code: 'UNAUTHORIZED', message: 'the X-API-Key is not valid', request_id: '' });
+      const url = new URL(request.url ?? '/', 'http://stand-in');
+      const [, version, collection, id, action] = url.pathname.split('/');
+      const run = id === undefined ? undefined : runs.get(id);
+      if (version !== 'v1' || collection !== 'runs') return send(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' });
+      if (request.method === 'POST' && id === undefined) {
+        const body = await json(request);
+        if (typeof body.corpus_file_id !== 'string' || !/^[0-9a-f]{64}$/.test(body.corpus_file_id)) {
+          return send(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] });
+        }
+        const now = new Date().toISOString();
+        const started: Run = { run_id: `run_${randomUUID().slice(0, 8)}`, job_id: randomUUID(), status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
+        started.timer = setInterval(() => advance(started), 200);
+        runs.set(started.run_id, started);
+        return send(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' });
+      }
+      if (!run) return send(response, 404, { code: 'NOT_FOUND', message: `no run ${id ?? ''}`, request_id: '' });
+      if (request.method === 'GET' && action === undefined) return send(response, 200, view(run));
+      if (request.method === 'GET' && action === 'metrics') return send(response, 200, { run_id: run.run_id, points: run.points });
+      if (request.method === 'DELETE' && action === undefined) {
+        clearInterval(run.timer);
+        run.status = 'cancelled';
+        return send(response, 200, view(run));
+      }
+      if (request.method === 'POST' && action === 'generate') {
+        const body = await json(request);
+        const text = ` to be, or not to be${'!'.repeat(Math.max(0, Number(body.max_tokens ?? 0) - 20))}`.slice(0, Number(body.max_tokens ?? 20));
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const token of text) response.write(`data: ${JSON.stringify({ token })}\n\n`);
+        response.end('event: done\ndata: {}\n\n');
+        return undefined;
+      }
+      return send(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    stop: async () => {
+      for (const run of runs.values()) clearInterval(run.timer);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
