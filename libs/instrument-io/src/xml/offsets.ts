@@ -53,7 +53,7 @@ export async function scanOffsets(file: string, tags: string[], idAttr: string):
   const found = new Map<string, Array<[string, number]>>(tags.map((t) => [t, []]));
   const needles = tags.map((t) => ({ tag: t, bytes: Buffer.from(`<${t}`, 'latin1') }));
   const idPattern = new RegExp(`\\s${idAttr}="([^"]*)"`);
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   let carryStart = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -90,7 +90,7 @@ export async function readElement(file: string, offset: number, stop: string, ma
     let total = 0;
     const needle = Buffer.from(stop, 'latin1');
     let chunkSize = 64 * 1024;
-    let previous = Buffer.alloc(0);
+    let previous: Buffer = Buffer.alloc(0);
     while (total < maxBytes) {
       const buf = Buffer.alloc(chunkSize);
       const { bytesRead } = await handle.read(buf, 0, chunkSize, offset + total);

@@ -1,0 +1,44 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { InstrumentFileError } from './errors.js';
+import { MgfReader } from './mgf/reader.js';
+import { MzmlReader } from './mzml/reader.js';
+import { MzxmlReader } from './mzxml/reader.js';
+import type { InstrumentReader, Spectrum } from './types.js';
+import { readRange } from './xml/offsets.js';
+
+/** A reader that can also list spectra without decoding their arrays (fast counts). */
+export interface HeaderReader extends InstrumentReader {
+  spectrumHeaders(): AsyncIterableIterator<Spectrum>;
+}
+
+export function hasHeaders(reader: InstrumentReader): reader is HeaderReader {
+  return 'spectrumHeaders' in reader;
+}
+
+type Opener = (path: string) => InstrumentReader | Promise<InstrumentReader>;
+
+const BY_EXTENSION: Record<string, Opener> = {
+  '.mzml': (p) => new MzmlReader(p),
+  '.mzxml': (p) => new MzxmlReader(p),
+  '.mgf': (p) => new MgfReader(p),
+};
+
+/** Opens any supported file (or .D folder) by its extension, else by sniffing its first bytes. */
+export async function openInstrumentFile(path: string): Promise<InstrumentReader> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InstrumentFileError(path, undefined, 'an existing file or folder');
+  }
+  const ext = extname(path).toLowerCase();
+  const byExt = BY_EXTENSION[ext];
+  if (info.isDirectory()) throw new InstrumentFileError(path, undefined, 'a file, or a ChemStation .D folder');
+  if (byExt) return byExt(path);
+  const head = (await readRange(path, 0, 4096)).toString('latin1');
+  if (head.includes('<indexedmzML') || head.includes('<mzML')) return new MzmlReader(path);
+  if (head.includes('<mzXML')) return new MzxmlReader(path);
+  if (/^\s*(BEGIN IONS|[A-Z]+=)/m.test(head)) return new MgfReader(path);
+  throw new InstrumentFileError(path, 0, 'a supported format (mzML, mzXML, MGF, imzML, netCDF, ChemStation, Thermo .raw)');
+}
