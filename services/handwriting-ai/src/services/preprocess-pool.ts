@@ -1,11 +1,9 @@
 import { AppError, createCpuPool, workerModule } from '@platform/core';
-import { checkImageHeader, type ImageLimits } from './preprocess/decode.js';
+import type { ImageLimits } from './preprocess/decode.js';
 
 export interface PreprocessTask {
   image: Uint8Array;
   limits: ImageLimits;
-  /** The longest side, from the header. */
-  side: number;
   /** Also return the 28x28 pixels (for `?visualize=1`). */
   pixels: boolean;
 }
@@ -22,7 +20,7 @@ export type PreprocessOutcome =
   | { ok: false; error: { code: string; message: string; status: number } };
 
 export interface PreprocessPool {
-  /** Header checked here (a bomb never takes a thread); `image` is moved to the thread. */
+  /** `image` is moved to the thread, which checks its header before decoding a pixel. */
   preprocess(image: Buffer, limits: ImageLimits, pixels: boolean): Promise<Preprocessed>;
   close(): Promise<void>;
 }
@@ -37,8 +35,7 @@ export function createPreprocessPool(options: { threads?: number | undefined; qu
   });
   return {
     async preprocess(image, limits, pixels) {
-      const { width, height } = await checkImageHeader(image, limits);
-      const outcome = await pool.run({ image, limits, side: Math.max(width, height), pixels }, { transfer: [image] });
+      const outcome = await pool.run({ image, limits, pixels }, { transfer: [image] });
       if (outcome.ok) return outcome.value;
       throw new AppError(outcome.error.code, outcome.error.message, { status: outcome.error.status });
     },
