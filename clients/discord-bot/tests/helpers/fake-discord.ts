@@ -255,7 +255,7 @@ export class FakeDiscord {
       response.writeHead(200, { 'content-type': file?.contentType ?? '' }).end(file?.data);
       return;
     }
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const { body, files } = await this.readBody(request);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const recorded: RecordedRequest = { method, path, body, files, authorization: request.headers.authorization, at: Date.now() };
