@@ -1,0 +1,182 @@
+import { createLogger, jobCompleted, jobProgress, jobStarted, metricsEvent } from '@platform/core';
+import { closeRedis, createRedis, EventPublisher, eventNames } from '@platform/workers';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobStore, JobUpdateConsumer, type JobRecord, type JobView } from '../src/index.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
+const logger = createLogger({ service: 'consumer-test', level: 'silent' });
+const USER = '123456789012345678';
+
+interface Harness {
+  namespace: string;
+  redis: ReturnType<typeof createRedis>;
+  store: JobStore;
+  publisher: EventPublisher;
+  delivered: { record: JobRecord; view: JobView }[];
+  consumer?: JobUpdateConsumer;
+}
+
+const harnesses: Harness[] = [];
+
+async function harness(): Promise<Harness> {
+  const namespace = `test:consumer:${randomBytes(4).toString('hex')}:`;
+  const redis = createRedis(REDIS_URL, 'command');
+  const h: Harness = { namespace, redis, store: new JobStore(redis, { prefix: `${namespace}job:` }), publisher: new EventPublisher(redis, { namespace }), delivered: [] };
+  harnesses.push(h);
+  return h;
+}
+
+function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>, extra: Partial<ConstructorParameters<typeof JobUpdateConsumer>[0]> = {}) {
+  h.consumer = new JobUpdateConsumer({
+    redis: h.redis,
+    blocking: createRedis(REDIS_URL, 'blocking'),
+    store: h.store,
+    domains: ['trainer', 'digits'],
+    group: 'bot',
+    consumer: 'one',
+    namespace: h.namespace,
+    logger,
+    deliver,
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    blockMs: 100,
+    ...extra,
+  });
+  return h.consumer;
+}
+
+async function registered(h: Harness, jobId: string, domain = 'trainer'): Promise<void> {
+  await h.store.register({ domain, job_id: jobId, channel_id: '1', title: 'Run', user_id: USER });
+  await h.store.setMessage(domain, jobId, '2');
+}
+
+async function pending(h: Harness, domain = 'trainer'): Promise<number> {
+  const summary = (await h.redis.xpending(eventNames(domain, h.namespace).stream, 'bot')) as [number, ...unknown[]];
+  return summary[0];
+}
+
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) {
+    await h.consumer?.close();
+    const keys = await h.redis.keys(`${h.namespace}*`);
+    if (keys.length > 0) await h.redis.del(...keys);
+    await closeRedis(h.redis);
+  }
+});
+
+const until = async (predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('JobUpdateConsumer', () => {
+  it('edits the job message per event in order, with metrics, and acknowledges each', async () => {
+    const h = await harness();
+    await registered(h, 'job-1');
+    await consumer(h, async (record, view) => {
+      h.delivered.push({ record, view });
+    }).start();
+    await h.publisher.publish(jobStarted({ domain: 'trainer', job_id: 'job-1', user_id: USER, queue: 'trainer' }));
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-1', user_id: USER, progress: 40, message: 'epoch 2/5', payload: { train_loss: 1.234, tokens_per_s: 5120 } }));
+    await h.publisher.publish(metricsEvent({ domain: 'trainer', job_id: 'job-1', user_id: USER, name: 'eval', metrics: { val_loss: 1.5 } }));
+    await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-1', user_id: USER, result: { url: 'https://example.com/run' } }));
+    await until(() => h.delivered.at(-1)?.view.status === 'completed');
+    await h.consumer?.idle();
+    const last = h.delivered.at(-1)?.view;
+    expect(last).toMatchObject({ status: 'completed', progress: 100, metrics: { train_loss: 1.234, tokens_per_s: 5120, val_loss: 1.5 } });
+    expect(h.delivered.every((entry) => entry.record.message_id === '2' && entry.record.channel_id === '1')).toBe(true);
+    const progressSeen = h.delivered.map((entry) => entry.view.progress);
+    expect(progressSeen).toEqual([...progressSeen].sort((a, b) => a - b));
+    expect(await pending(h)).toBe(0);
+  });
+
+  it('retries a failed edit and acknowledges only after it succeeds', async () => {
+    const h = await harness();
+    await registered(h, 'job-2');
+    let failures = 0;
+    await consumer(h, async (_record, view) => {
+      if (failures < 3) {
+        failures += 1;
+        expect(await pending(h)).toBe(1); // not acknowledged while the edit fails
+        throw Object.assign(new Error('Discord 500'), { status: 500 });
+      }
+      h.delivered.push({ record: _record, view });
+    }).start();
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-2', user_id: USER, progress: 10 }));
+    await until(() => h.delivered.length === 1);
+    await h.consumer?.idle();
+    expect(failures).toBe(3);
+    expect(await pending(h)).toBe(0);
+  });
+
+  it('dead-letters after the last attempt, and at once for a permanent error, with the reason', async () => {
+    const h = await harness();
+    await registered(h, 'flaky');
+    await registered(h, 'gone', 'digits');
+    await consumer(h, async (record) => {
+      if (record.job_id === 'gone') throw Object.assign(new Error('Unknown Message'), { status: 404 });
+      throw Object.assign(new Error('Discord 503'), { status: 503 });
+    }, { maxAttempts: 3 }).start();
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'flaky', user_id: USER, progress: 10 }));
+    await h.publisher.publish(jobProgress({ domain: 'digits', job_id: 'gone', user_id: USER, progress: 10 }));
+    const dead = () => h.redis.xrange(h.consumer?.deadLetterStream ?? '', '-', '+');
+    await until(async () => (await dead()).length === 2);
+    const reasons = Object.fromEntries((await dead()).map(([, fields]) => {
+      const map = Object.fromEntries(fields.flatMap((_, index) => (index % 2 === 0 ? [[fields[index], fields[index + 1]]] : [])));
+      return [JSON.parse(String(map['event'])).job_id as string, map];
+    }));
+    expect(reasons['flaky']).toMatchObject({ reason: 'gave up after 3 attempt(s): Discord 503', attempts: '3', stream: `${h.namespace}events:trainer` });
+    expect(reasons['gone']).toMatchObject({ reason: 'permanent after 1 attempt(s): Unknown Message', attempts: '1' });
+    expect(await pending(h)).toBe(0);
+    expect(await pending(h, 'digits')).toBe(0);
+  });
+
+  it('keeps the view of a job it has no message for, and skips undecodable entries into the dead letters', async () => {
+    const h = await harness();
+    await consumer(h, async (record, view) => {
+      h.delivered.push({ record, view });
+    }).start();
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'early', user_id: USER, progress: 30, message: 'tokenizing' }));
+    await h.redis.xadd(eventNames('trainer', h.namespace).stream, '*', 'event', '{"type":"nope"}');
+    await until(async () => (await pending(h)) === 0 && (await h.redis.xlen(h.consumer?.deadLetterStream ?? '')) === 1);
+    expect(h.delivered).toHaveLength(0);
+    expect(await h.store.view('trainer', 'early')).toMatchObject({ status: 'processing', progress: 30, message: 'tokenizing' });
+  });
+
+  it('after a restart, delivers what was published while it was down and what it had not acknowledged', async () => {
+    const h = await harness();
+    await registered(h, 'job-3');
+    let down = true;
+    const first = consumer(h, async () => {
+      if (down) throw Object.assign(new Error('Discord unreachable'), { status: 502 });
+    }, { maxAttempts: 1_000 });
+    await first.start();
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-3', user_id: USER, progress: 20 }));
+    await until(async () => (await pending(h)) === 1);
+    await first.close(); // the entry stays pending
+    expect(await pending(h)).toBe(1);
+    await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-3', user_id: USER }));
+    down = false;
+    await consumer(h, async (record, view) => {
+      h.delivered.push({ record, view });
+    }).start();
+    await until(() => h.delivered.at(-1)?.view.status === 'completed');
+    await h.consumer?.idle();
+    expect(await pending(h)).toBe(0);
+  });
+
+  it('recreates its group when Redis lost it (a restart without persistence)', async () => {
+    const h = await harness();
+    await registered(h, 'job-4');
+    await consumer(h, async (record, view) => {
+      h.delivered.push({ record, view });
+    }).start();
+    await h.redis.xgroup('DESTROY', eventNames('trainer', h.namespace).stream, 'bot');
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-4', user_id: USER, progress: 50 }));
+    await until(() => h.delivered.length === 1);
+  });
+});
