@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InstrumentFileError } from './errors.js';
+import { ImzmlReader } from './imzml/reader.js';
 import { MgfReader } from './mgf/reader.js';
 import { MzmlReader } from './mzml/reader.js';
 import { MzxmlReader } from './mzxml/reader.js';
+import { AndiReader } from './netcdf/reader.js';
 import type { InstrumentReader, Spectrum } from './types.js';
 import { readRange } from './xml/offsets.js';
 
@@ -22,6 +24,9 @@ const BY_EXTENSION: Record<string, Opener> = {
   '.mzml': (p) => new MzmlReader(p),
   '.mzxml': (p) => new MzxmlReader(p),
   '.mgf': (p) => new MgfReader(p),
+  '.imzml': (p) => new ImzmlReader(p),
+  '.cdf': (p) => new AndiReader(p),
+  '.nc': (p) => new AndiReader(p),
 };
 
 /** Opens any supported file (or .D folder) by its extension, else by sniffing its first bytes. */
@@ -39,6 +44,7 @@ export async function openInstrumentFile(path: string): Promise<InstrumentReader
   const head = (await readRange(path, 0, 4096)).toString('latin1');
   if (head.includes('<indexedmzML') || head.includes('<mzML')) return new MzmlReader(path);
   if (head.includes('<mzXML')) return new MzxmlReader(path);
+  if (head.startsWith('CDF\x01') || head.startsWith('CDF\x02')) return new AndiReader(path);
   if (/^\s*(BEGIN IONS|[A-Z]+=)/m.test(head)) return new MgfReader(path);
   throw new InstrumentFileError(path, 0, 'a supported format (mzML, mzXML, MGF, imzML, netCDF, ChemStation, Thermo .raw)');
 }

@@ -18,6 +18,16 @@ export const CV = {
   mzArray: 'MS:1000514',
   intensityArray: 'MS:1000515',
   timeArray: 'MS:1000595',
+  // imzML (imagingMS.obo)
+  positionX: 'IMS:1000050',
+  positionY: 'IMS:1000051',
+  positionZ: 'IMS:1000052',
+  externalOffset: 'IMS:1000102',
+  externalLength: 'IMS:1000103',
+  externalEncodedLength: 'IMS:1000104',
+  uuid: 'IMS:1000080',
+  continuous: 'IMS:1000030',
+  processed: 'IMS:1000031',
 } as const;
 
 const MINUTE_UNITS = new Set(['UO:0000031', 'MS:1000038']);

@@ -13,10 +13,14 @@ export interface CvParam {
   unitName: string | undefined;
 }
 
-export type MzmlItem = { kind: 'spectrum'; spectrum: Spectrum } | { kind: 'chromatogram'; chromatogram: Chromatogram };
+export type MzmlItem =
+  | { kind: 'spectrum'; spectrum: Spectrum; external: ExternalArray[] }
+  | { kind: 'chromatogram'; chromatogram: Chromatogram };
 
 export interface MzmlHeader {
   groups: Map<string, CvParam[]>;
+  /** fileContent cvParams by accession, values as written. */
+  fileContent?: Record<string, string>;
   metadata: Params;
   instrument?: string;
   started?: string;
@@ -30,7 +34,17 @@ export interface HandlerOptions {
   chromatograms: boolean;
 }
 
+/** imzML: an array stored in the .ibd file rather than inline. */
+export interface ExternalArray {
+  kind: 'mz' | 'intensity';
+  encoding: ArrayEncoding;
+  offset: number;
+  length: number;
+  encodedLength: number;
+}
+
 interface ArrayBuilder {
+  external: Partial<Record<'offset' | 'length' | 'encodedLength', number>>;
   encoding: ArrayEncoding;
   kind: 'mz' | 'intensity' | 'time' | 'other';
   name: string;
@@ -46,6 +60,7 @@ interface Builder {
   id: string;
   length: number;
   spectrum: Spectrum;
+  external: ExternalArray[];
   unit: 'second' | 'minute';
   time?: Float64Array;
 }
@@ -105,6 +120,7 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
         return;
       case 'binaryDataArray':
         this.array = {
+          external: {},
           encoding: { type: 'float64', zlib: false, littleEndian: true },
           kind: 'other',
           name: '',
@@ -198,6 +214,7 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
       id: a.id ?? a.nativeID ?? '',
       length: Number(a.defaultArrayLength ?? 0),
       unit: 'second',
+      external: [],
       spectrum: {
         index: Number(a.index ?? -1),
         id: a.id ?? a.nativeID ?? '',
@@ -234,7 +251,10 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
       else this.header.instrument ??= p.name;
       return;
     }
-    if (this.stack.includes('fileContent')) this.header.metadata[p.name] = paramValue(p.value);
+    if (this.stack.includes('fileContent')) {
+      this.header.metadata[p.name] = paramValue(p.value);
+      (this.header.fileContent ??= {})[p.accession] = p.value ?? '';
+    }
   }
 
   private spectrumParam(s: Spectrum, p: CvParam): void {
@@ -256,6 +276,15 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
         break;
       case CV.scanStartTime:
         s.retentionTimeSeconds = toSeconds(Number(p.value), p.unitAccession, p.unitName);
+        break;
+      case CV.positionX:
+        s.pixel = { ...(s.pixel ?? { y: 0 }), x: Number(p.value) };
+        break;
+      case CV.positionY:
+        s.pixel = { ...(s.pixel ?? { x: 0 }), y: Number(p.value) };
+        break;
+      case CV.positionZ:
+        s.pixel = { ...(s.pixel ?? { x: 0, y: 0 }), z: Number(p.value) };
         break;
       default:
         break;
@@ -290,6 +319,9 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
 
   private arrayParam(arr: ArrayBuilder, p: CvParam): void {
     if (applyEncoding(arr.encoding, p.accession)) return;
+    if (p.accession === CV.externalOffset) arr.external.offset = Number(p.value);
+    else if (p.accession === CV.externalLength) arr.external.length = Number(p.value);
+    else if (p.accession === CV.externalEncodedLength) arr.external.encodedLength = Number(p.value);
     if (p.accession === CV.mzArray) arr.kind = 'mz';
     else if (p.accession === CV.intensityArray) arr.kind = 'intensity';
     else if (p.accession === CV.timeArray) {
@@ -303,6 +335,14 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
     const cur = this.current;
     this.array = undefined;
     if (!arr || !cur || !this.wanted() || arr.kind === 'other') return;
+    const { offset, length: externalLength, encodedLength } = arr.external;
+    if (offset !== undefined && (arr.kind === 'mz' || arr.kind === 'intensity')) {
+      if (externalLength === undefined || encodedLength === undefined) {
+        throw new InstrumentFileError(this.file, arr.offset, `external array length and encoded length of "${cur.id}"`);
+      }
+      cur.external.push({ kind: arr.kind, encoding: arr.encoding, offset, length: externalLength, encodedLength });
+      return;
+    }
     const length = arr.length ?? cur.length;
     let values: Float64Array;
     try {
@@ -330,7 +370,7 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
     if (!cur) return;
     const s = cur.spectrum;
     if (cur.kind === 'spectrum') {
-      this.ready.push({ kind: 'spectrum', spectrum: s });
+      this.ready.push({ kind: 'spectrum', spectrum: s, external: cur.external });
       return;
     }
     this.ready.push({
