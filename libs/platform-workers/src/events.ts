@@ -5,7 +5,7 @@ import {
   type Logger,
   type PlatformEvent,
 } from '@platform/core';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 
 export interface EventNames {
   channel: string;
@@ -29,7 +29,7 @@ export interface EventPublisherOptions {
 /** Publishes each event live (PUBLISH) and durably (XADD) in one MULTI. */
 export class EventPublisher {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly options: EventPublisherOptions = {},
   ) {}
 
@@ -55,7 +55,7 @@ export interface Subscription {
 
 /** Live delivery: subscribes to the domains' channels. Malformed events are logged and skipped. */
 export async function subscribeEvents(options: {
-  redis: Redis;
+  redis: RedisConnection;
   domains: string[];
   namespace?: string;
   logger: Logger;
@@ -87,7 +87,7 @@ export async function subscribeEvents(options: {
 
 export interface StreamConsumerOptions {
   /** A blocking connection of its own (XREADGROUP BLOCK holds it). */
-  redis: Redis;
+  redis: RedisConnection;
   domain: string;
   group: string;
   consumer: string;

@@ -7,4 +7,5 @@ export * from './readiness.js';
 export * from './redis.js';
 export * from './routes.js';
 export * from './status.js';
+export * from './topology.js';
 export * from './worker.js';

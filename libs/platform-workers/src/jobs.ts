@@ -1,9 +1,9 @@
 import { UserId, type Logger } from '@platform/core';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { withRedisDeadline } from './availability.js';
 import { idempotentJobId } from './idempotency.js';
+import { bullPrefix, type RedisConnection } from './redis.js';
 
 /** A failure caused by the job's input (bad data, not found): reported as `user` and never retried. */
 export class UserError extends Error {
@@ -107,12 +107,12 @@ export function defineJob<S extends z.ZodType<{ user_id: string }>>(spec: JobSpe
 }
 
 export interface QueueOptions {
-  connection: Redis;
+  connection: RedisConnection;
   queue: string;
-  /** BullMQ key prefix (default `bull`); tests use their own. */
+  /** BullMQ key prefix (default `bull`, `{bull}` on a Cluster); tests use their own. */
   prefix?: string;
 }
 
 export function createQueue(options: QueueOptions): Queue {
-  return new Queue(options.queue, { connection: options.connection, prefix: options.prefix ?? 'bull' });
+  return new Queue(options.queue, { connection: options.connection, prefix: bullPrefix(options.connection, options.prefix) });
 }

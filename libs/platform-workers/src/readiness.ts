@@ -1,8 +1,8 @@
 import type { ReadinessCheck } from '@platform/core';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 
-export function redisReadiness(redis: Redis): ReadinessCheck {
+export function redisReadiness(redis: RedisConnection): ReadinessCheck {
   return {
     name: 'redis',
     check: async () => {

@@ -9,10 +9,10 @@ import {
   type Logger,
 } from '@platform/core';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
 import type { EventPublisher } from './events.js';
 import { UserError, type JobContext, type JobDefinition, type JobOutcome } from './jobs.js';
+import { bullPrefix, type RedisConnection } from './redis.js';
 
 /** BullMQ keeps only a message per failure, so the kind travels as its prefix: `[user] no such file`. */
 const KIND_PREFIX = /^\[(user|system)\] /;
@@ -37,11 +37,12 @@ export interface StoredProgress {
 
 export interface StartWorkerOptions {
   /** A blocking-role connection (maxRetriesPerRequest null); BullMQ duplicates it for its own needs. */
-  connection: Redis;
+  connection: RedisConnection;
   queue: string;
   jobs: JobDefinition[];
   publisher: EventPublisher;
   logger: Logger;
+  /** BullMQ key prefix (default `bull`, `{bull}` on a Cluster). */
   prefix?: string;
   concurrency?: number;
   /**
@@ -191,7 +192,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
 
   const worker = new Worker(options.queue, processJob, {
     connection: options.connection,
-    prefix: options.prefix ?? 'bull',
+    prefix: bullPrefix(options.connection, options.prefix),
     concurrency: options.concurrency ?? 1,
     lockDuration: lockDurationMs,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
