@@ -38,9 +38,10 @@ export async function buildWeb(): Promise<string> {
   return dist;
 }
 
+export const newNamespace = (): string => `test-console-${randomUUID().slice(0, 8)}:`;
+
 /** The console on a free port against real Redis, with its own namespace and the given environment. */
-export async function startConsole(env: Record<string, string> = {}): Promise<TestConsole> {
-  const namespace = `test-console-${randomUUID().slice(0, 8)}:`;
+export async function startConsole(env: Record<string, string> = {}, namespace = newNamespace()): Promise<TestConsole> {
   const config = loadConsoleConfig({
     REDIS_URL,
     CONSOLE_ADMIN_KEYS: ADMIN_KEY,
