@@ -34,6 +34,12 @@ function spawnEntry(service: string, entry: string, env: Record<string, string>)
   });
 }
 
+/** Starts `services/<service>/src/worker.ts` (it has no HTTP port to wait for). */
+export function startWorkerProcess(service: string, env: Record<string, string> = {}): { stop(): Promise<void> } {
+  const worker = spawnEntry(service, 'src/worker.ts', env);
+  return { stop: () => stopChild(worker) };
+}
+
 /** Starts `services/<service>/src/main.ts` on a free port (and its worker when asked) and waits for /healthz. */
 export async function startService(service: string, env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<ServiceProcess> {
   const port = await freePort();
