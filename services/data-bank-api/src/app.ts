@@ -1,7 +1,6 @@
 import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
-import { redisReadiness, workerReadiness } from '@platform/workers';
+import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { filesRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -18,7 +17,7 @@ export interface AppDeps {
   logger: Logger;
   backend: StorageBackend;
   /** The data_bank queue and its Redis connection: readiness (PING, a live worker), job routes. */
-  jobs?: { redis: Redis; queue: Queue };
+  jobs?: { redis: RedisConnection; queue: Queue };
 }
 
 function readinessChecks(deps: AppDeps): ReadinessCheck[] {

@@ -1,4 +1,5 @@
 import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platform/core';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 import type { S3Settings } from './storage/s3-client.js';
 import type { MaintenanceSchedule } from './workers/queue.js';
@@ -72,6 +73,7 @@ function storageOf(env: StorageEnv): StorageConfig {
 
 const workerEnv = {
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...storageEnv,
   DATA_BANK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
   DATA_BANK_GC_EVERY_SECONDS: nonNegativeInt(60 * 60),
@@ -96,7 +98,8 @@ const schema = z
     path: ['DATA_BANK_UPLOAD_KEYS'],
     error: 'required (comma-separated API keys); set DATA_BANK_ALLOW_ANONYMOUS=true to run without auth',
   })
-  .superRefine(checkStorage);
+  .superRefine(checkStorage)
+  .superRefine(checkRedisTopology);
 
 export interface ApiKeys {
   upload: string[];
@@ -109,6 +112,8 @@ export interface Config extends StorageConfig {
   port: number;
   logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   redisUrl: string;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
   keys: ApiKeys;
   allowAnonymous: boolean;
   /** 0 means no limit. */
@@ -128,6 +133,7 @@ export function readConfig(env: Env = process.env): Config {
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
     redisUrl: parsed.REDIS_URL,
+    redis: redisTarget(parsed),
     ...storageOf(parsed),
     keys: {
       upload,
@@ -151,16 +157,21 @@ export function readStorageConfig(env: Env = process.env): StorageConfig {
 export interface WorkerConfig extends MaintenanceSchedule, StorageConfig {
   logLevel: Config['logLevel'];
   redisUrl: string;
+  redis: RedisTarget;
   ttlSeconds: number | undefined;
   ioThreads: number;
 }
 
 /** The worker process needs no API keys: it only touches storage and the queue. */
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
-  const parsed = loadConfig(z.object(workerEnv).superRefine(checkStorage), env);
+  const parsed = loadConfig(
+    z.object(workerEnv).superRefine(checkStorage).superRefine(checkRedisTopology),
+    env,
+  );
   return {
     logLevel: parsed.LOG_LEVEL,
     redisUrl: parsed.REDIS_URL,
+    redis: redisTarget(parsed),
     ...storageOf(parsed),
     ttlSeconds: parsed.DATA_BANK_TTL_SECONDS,
     gcEverySeconds: parsed.DATA_BANK_GC_EVERY_SECONDS,

@@ -1,5 +1,5 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { closeRedis, connectRedis, createQueue } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { readConfig, sizeIoThreadPool } from './config.js';
 import { openBackend } from './storage/open.js';
@@ -21,7 +21,7 @@ if (config.allowAnonymous) {
   }
 }
 
-const redis = createRedis(config.redisUrl, 'command');
+const redis = connectRedis(config.redis, 'command');
 const queue = createQueue({ connection: redis, queue: QUEUE });
 
 const app = await buildApp({ config, logger, backend, jobs: { redis, queue } });

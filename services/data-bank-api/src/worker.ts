@@ -1,8 +1,8 @@
 import { createLogger, loadConfigOrExit } from '@platform/core';
 import {
   closeRedis,
+  connectRedis,
   createQueue,
-  createRedis,
   EventPublisher,
   runWorkerProcess,
   startWorker,
@@ -18,15 +18,21 @@ sizeIoThreadPool(config.ioThreads);
 const logger = createLogger({ service: 'data-bank-worker', level: config.logLevel });
 
 const backend = await openBackend(config);
-const commands = createRedis(config.redisUrl, 'command');
+const commands = connectRedis(config.redis, 'command');
+// Events wait for Redis like the job moves do, so a Sentinel failover costs no terminal event.
+const events = connectRedis(config.redis, 'blocking');
 const queue = createQueue({ connection: commands, queue: QUEUE });
 await scheduleMaintenance(queue, config);
 
 const handle = startWorker({
-  connection: createRedis(config.redisUrl, 'blocking'),
+  connection: connectRedis(config.redis, 'blocking'),
   queue: QUEUE,
   jobs: [verifyJob(backend), gcJob(backend, config.ttlSeconds)],
-  publisher: new EventPublisher(commands),
+  publisher: new EventPublisher(events),
   logger,
 });
-runWorkerProcess({ logger, workers: [handle], closers: [() => queue.close(), () => closeRedis(commands)] });
+runWorkerProcess({
+  logger,
+  workers: [handle],
+  closers: [() => queue.close(), () => closeRedis(commands), () => closeRedis(events)],
+});

@@ -69,6 +69,7 @@ describe('worker and storage configuration', () => {
     expect(readWorkerConfig({})).toEqual({
       logLevel: 'info',
       redisUrl: 'redis://127.0.0.1:6379/0',
+      redis: { url: 'redis://127.0.0.1:6379/0' },
       root: './var/data-bank',
       ttlSeconds: undefined,
       gcEverySeconds: 3600,
