@@ -1,0 +1,111 @@
+// model-trainer is being built alongside the bot (issue 17): this local server speaks exactly the fields
+// that issue fixes. POST /v1/runs {family, size, corpus_file_id, ...} → 202 {run_id, job_id, status};
+// GET /v1/runs/{id} → {run_id, status, progress, family, size, metrics: {step, train_loss, val_loss,
+// best_val_loss, tokens_per_s}, created_at, updated_at, error}; DELETE /v1/runs/{id}; POST
+// /v1/runs/{id}/generate {prompt, max_tokens, temperature, ...} → server-sent events when asked for
+// text/event-stream. The SSE event names (`token` with {text}, `done` with {text, tokens}) are this
+// fake's assumption; the bot also accepts `token` fields and `end`.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Run {
+  run_id: string;
+  job_id: string;
+  status: string;
+  progress: number;
+  family: string;
+  size: string;
+  metrics: Record<string, number | null>;
+  created_at: string;
+  updated_at: string;
+  error: string | null;
+}
+
+export class FakeTrainer {
+  readonly runs = new Map<string, Run>();
+  readonly requests: { method: string; path: string; body: unknown; apiKey: string | undefined; accept: string | undefined }[] = [];
+  private readonly server: Server;
+
+  private constructor(readonly apiKey: string, readonly tokens: string[]) {
+    this.server = createServer((request, response) => {
+      void this.handle(request).then(({ status, body, sse }) => {
+        if (sse) {
+          response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          void (async () => {
+            for (const chunk of sse) {
+              response.write(chunk);
+              await new Promise((resolve) => setTimeout(resolve, 400));
+            }
+            response.end();
+          })();
+          return;
+        }
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+  }
+
+  static async start(apiKey = 'trainer-key', tokens = [' to', ' be', ',', ' or', ' not', ' to', ' be']): Promise<FakeTrainer> {
+    const fake = new FakeTrainer(apiKey, tokens);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage): Promise<{ status: number; body?: unknown; sse?: string[] }> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    const path = new URL(request.url ?? '/', this.url).pathname;
+    const apiKey = request.headers['x-api-key'] as string | undefined;
+    this.requests.push({ method: request.method ?? '', path, body, apiKey, accept: request.headers.accept });
+    const error = (status: number, code: string, message: string) => ({ status, body: { code, message, request_id: randomUUID() } });
+    if (apiKey !== this.apiKey) return error(401, 'UNAUTHORIZED', 'missing or invalid API key');
+    let match: RegExpExecArray | null;
+    if (request.method === 'POST' && path === '/v1/runs') {
+      const fields = body ?? {};
+      if (typeof fields['family'] !== 'string' || typeof fields['size'] !== 'string' || typeof fields['corpus_file_id'] !== 'string') {
+        return error(400, 'INVALID_INPUT', 'family, size and corpus_file_id are required');
+      }
+      const now = new Date().toISOString();
+      const run: Run = {
+        run_id: `run-${randomUUID().slice(0, 8)}`, job_id: randomUUID(), status: 'queued', progress: 0,
+        family: fields['family'], size: fields['size'],
+        metrics: { step: null, train_loss: null, val_loss: null, best_val_loss: null, tokens_per_s: null },
+        created_at: now, updated_at: now, error: null,
+      };
+      this.runs.set(run.run_id, run);
+      return { status: 202, body: { run_id: run.run_id, job_id: run.job_id, status: run.status } };
+    }
+    if ((match = /^\/v1\/runs\/([^/]+)$/.exec(path))) {
+      const run = this.runs.get(match[1] ?? '');
+      if (!run) return error(404, 'NOT_FOUND', 'run not found');
+      if (request.method === 'DELETE') {
+        run.status = 'cancelling';
+        return { status: 202, body: { run_id: run.run_id, status: 'cancelling' } };
+      }
+      return { status: 200, body: run };
+    }
+    if ((match = /^\/v1\/runs\/([^/]+)\/generate$/.exec(path)) && request.method === 'POST') {
+      if (!this.runs.has(match[1] ?? '')) return error(404, 'NOT_FOUND', 'run not found');
+      if (typeof body?.['prompt'] !== 'string') return error(400, 'INVALID_INPUT', 'prompt is required');
+      const all = this.tokens.join('');
+      if (request.headers.accept !== 'text/event-stream') return { status: 200, body: { text: all, tokens: this.tokens.length } };
+      return {
+        status: 200,
+        sse: [...this.tokens.map((token) => `event: token\ndata: ${JSON.stringify({ text: token })}\n\n`), `event: done\ndata: ${JSON.stringify({ text: all, tokens: this.tokens.length })}\n\n`],
+      };
+    }
+    return error(404, 'NOT_FOUND', 'no such route');
+  }
+}
