@@ -1,4 +1,5 @@
 export * from './availability.js';
+export { CANCELLED_BY_USER, requestCancel } from './cancel.js';
 export * from './events.js';
 export * from './idempotency.js';
 export * from './jobs.js';

@@ -10,6 +10,7 @@ import {
 } from '@platform/core';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { setMaxListeners } from 'node:events';
+import { CANCELLED_BY_USER, listenForCancels } from './cancel.js';
 import type { EventPublisher } from './events.js';
 import { UserError, type JobContext, type JobDefinition, type JobOutcome } from './jobs.js';
 import { bullPrefix, type RedisConnection } from './redis.js';
@@ -93,10 +94,20 @@ function userIdOf(job: Job): string {
   return typeof userId === 'string' ? userId : '0';
 }
 
-async function runWithTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, outer: AbortSignal): Promise<T> {
+/**
+ * Runs `work` with a signal that aborts on the timeout, on shutdown (`outer`) and on a user's cancel
+ * (`cancel`, BullMQ's signal for the job); whichever comes first also rejects the run.
+ */
+async function runWithTimeout<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  outer: AbortSignal,
+  cancel: AbortSignal | undefined,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let abortFromOuter: (() => void) | undefined;
+  let abortFromCancel: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     abortFromOuter = () => {
       const error = new JobReleasedError('worker is shutting down');
@@ -104,6 +115,12 @@ async function runWithTimeout<T>(work: (signal: AbortSignal) => Promise<T>, time
       reject(error);
     };
     outer.addEventListener('abort', abortFromOuter);
+    abortFromCancel = () => {
+      const error = new UserError(CANCELLED_BY_USER);
+      controller.abort(error);
+      reject(error);
+    };
+    cancel?.addEventListener('abort', abortFromCancel);
     timer = setTimeout(() => {
       const error = new JobTimeoutError(`job timed out after ${timeoutMs} ms`);
       controller.abort(error);
@@ -115,6 +132,7 @@ async function runWithTimeout<T>(work: (signal: AbortSignal) => Promise<T>, time
   } finally {
     clearTimeout(timer);
     if (abortFromOuter) outer.removeEventListener('abort', abortFromOuter);
+    if (abortFromCancel) cancel?.removeEventListener('abort', abortFromCancel);
   }
 }
 
@@ -135,12 +153,16 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
       logger.error({ type: event.type, err: errorMessage(error) }, 'could not publish event');
     });
 
-  const processJob = async (job: Job, token?: string): Promise<JobOutcome> => {
+  const prefix = bullPrefix(options.connection, options.prefix);
+
+  const processJob = async (job: Job, token?: string, cancel?: AbortSignal): Promise<JobOutcome> => {
     const jobId = job.id ?? '';
     const definition = byName.get(job.name);
     if (!definition) throw new UnrecoverableError(encodeFailure('system', `no processor for job name "${job.name}"`));
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(encodeFailure('user', `invalid job data: ${parsed.error.message}`));
+    // A cancel requested while the job waited: it never starts.
+    if (await cancels.requested(jobId)) throw new UnrecoverableError(encodeFailure('user', CANCELLED_BY_USER));
     const base = { domain: definition.domain, job_id: jobId, user_id: parsed.data.user_id };
     // job_id comes from the context (the logger's mixin), so it is not bound here a second time.
     const jobLogger = logger.child({ job_name: job.name });
@@ -172,6 +194,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
           },
           definition.timeoutMs,
           shutdown.signal,
+          cancel,
         );
         await holdLock();
         return outcome;
@@ -192,11 +215,15 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
 
   const worker = new Worker(options.queue, processJob, {
     connection: options.connection,
-    prefix: bullPrefix(options.connection, options.prefix),
+    prefix,
     concurrency: options.concurrency ?? 1,
     lockDuration: lockDurationMs,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 0,
+  });
+
+  const cancels = listenForCancels(worker, options.connection, prefix, (error) => {
+    logger.warn({ err: errorMessage(error) }, 'could not subscribe to cancel requests');
   });
 
   worker.on('completed', (job, outcome: JobOutcome) => {
@@ -224,6 +251,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
         await closing;
       } finally {
         clearTimeout(timer);
+        await cancels.close();
       }
     },
   };
