@@ -1,6 +1,7 @@
 import { AppError, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import { withRedisDeadline } from './availability.js';
 import { requestCancel } from './cancel.js';
 import { jobStatus } from './status.js';
 
@@ -65,7 +66,7 @@ export function registerJobCancelRoute(app: PlatformApp, queue: Queue, auth: str
       if (status.status === 'completed' || status.status === 'failed') {
         throw new AppError('CONFLICT', `Job ${status.job_id} has already ${status.status === 'completed' ? 'completed' : 'failed'}`);
       }
-      await requestCancel(queue, status.job_id);
+      await withRedisDeadline(() => requestCancel(queue, status.job_id));
       return reply.status(202).send({ job_id: status.job_id, user_id: status.user_id, status: 'cancelling' as const });
     },
   );
