@@ -78,5 +78,10 @@ export async function runCli(argv: string[], out: Writable, err: Writable): Prom
 
 // Run when executed (also through npm's bin symlink), not when imported by tests.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // A closed pipe (`| head`) ends the output; it is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), process.stdout, process.stderr);
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { ChemstationReader } from './chemstation/reader.js';
 import { InstrumentFileError } from './errors.js';
 import { ImzmlReader } from './imzml/reader.js';
 import { MgfReader } from './mgf/reader.js';
@@ -27,6 +28,9 @@ const BY_EXTENSION: Record<string, Opener> = {
   '.imzml': (p) => new ImzmlReader(p),
   '.cdf': (p) => new AndiReader(p),
   '.nc': (p) => new AndiReader(p),
+  '.ms': (p) => new ChemstationReader(p),
+  '.uv': (p) => new ChemstationReader(p),
+  '.ch': (p) => new ChemstationReader(p),
 };
 
 /** Opens any supported file (or .D folder) by its extension, else by sniffing its first bytes. */
@@ -39,7 +43,10 @@ export async function openInstrumentFile(path: string): Promise<InstrumentReader
   }
   const ext = extname(path).toLowerCase();
   const byExt = BY_EXTENSION[ext];
-  if (info.isDirectory()) throw new InstrumentFileError(path, undefined, 'a file, or a ChemStation .D folder');
+  if (info.isDirectory()) {
+    if (ext === '.d') return new ChemstationReader(path);
+    throw new InstrumentFileError(path, undefined, 'a file, or a ChemStation .D folder');
+  }
   if (byExt) return byExt(path);
   const head = (await readRange(path, 0, 4096)).toString('latin1');
   if (head.includes('<indexedmzML') || head.includes('<mzML')) return new MzmlReader(path);

@@ -53,14 +53,22 @@ export function chromatogramLine(c: Chromatogram): Record<string, unknown> {
   return line;
 }
 
-/** Chromatograms as JSON lines; with `scans`, also every MS scan as `{scan, time, mz, intensity}`. */
+/**
+ * Chromatograms as JSON lines; with `scans`, also every MS scan as `{scan, time, mz, intensity}`,
+ * its time in the unit of the chromatograms before it (minutes for ChemStation, as its TIC).
+ */
 export async function chromatograms(reader: InstrumentReader, out: Writable, scans: boolean): Promise<void> {
-  for await (const c of reader.chromatograms()) await jsonLine(out, chromatogramLine(c));
+  let unit: 'second' | 'minute' = 'second';
+  for await (const c of reader.chromatograms()) {
+    unit = c.unit;
+    await jsonLine(out, chromatogramLine(c));
+  }
   if (!scans) return;
   for await (const s of reader.spectra()) {
+    const rt = s.retentionTimeSeconds;
     await jsonLine(out, {
       scan: s.index,
-      time: s.retentionTimeSeconds ?? null,
+      time: rt === undefined ? null : unit === 'minute' ? rt / 60 : rt,
       mz: Array.from(s.mz),
       intensity: Array.from(s.intensity),
     });
