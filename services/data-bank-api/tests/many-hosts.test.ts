@@ -49,21 +49,30 @@ interface Worker {
 describe.skipIf(unavailable !== undefined)(
   `workers on many hosts${unavailable === undefined ? '' : ` (skipped: network namespaces are not permitted here: ${unavailable})`}`,
   () => {
-    let network: Network;
-    let root: string;
+    let network: Network | undefined;
+    let root: string | undefined;
     const children: RunningChild[] = [];
     const workers: Worker[] = [];
-    let redis: Redis;
+    let redis: Redis | undefined;
+    const net = (): Network => {
+      if (!network) throw new Error('the network was not made');
+      return network;
+    };
+    const redisClient = (): Redis => {
+      if (!redis) throw new Error('Redis was not started');
+      return redis;
+    };
     const prefix = `hosts${randomUUID().slice(0, 8)}`;
     const namespace = `${prefix}:`;
-    const ipOf = (host: string) => network.hosts.get(host)?.ip ?? '';
+    const ipOf = (host: string) => net().hosts.get(host)?.ip ?? '';
 
     beforeAll(async () => {
       network = await createNetwork(['redis', 'bank', 'w1', 'w2']);
-      root = await mkdtemp(join(tmpdir(), 'data-bank-hosts-'));
+      const dir = await mkdtemp(join(tmpdir(), 'data-bank-hosts-'));
+      root = dir;
       const redisUrl = `redis://${ipOf('redis')}:6379/0`;
       children.push(
-        await network.start(
+        await net().start(
           'redis',
           'redis-server',
           [
@@ -83,17 +92,18 @@ describe.skipIf(unavailable !== undefined)(
           process.env,
         ),
       );
-      redis = createRedis(redisUrl, 'command');
-      await until('Redis on its host', async () => (await redis.ping()) === 'PONG', 15_000);
+      const commands = createRedis(redisUrl, 'command');
+      redis = commands;
+      await until('Redis on its host', async () => Boolean(await commands.ping()), 15_000);
 
       const bankUrl = `http://${ipOf('bank')}:8001`;
-      const bank = await network.start('bank', process.execPath, [...tsx, join(serviceDir, 'src/main.ts')], {
+      const bank = await net().start('bank', process.execPath, [...tsx, join(serviceDir, 'src/main.ts')], {
         ...process.env,
         HOST: ipOf('bank'),
         PORT: '8001',
         LOG_LEVEL: 'warn',
         REDIS_URL: redisUrl,
-        DATA_BANK_ROOT: join(root, 'files'),
+        DATA_BANK_ROOT: join(dir, 'files'),
         DATA_BANK_UPLOAD_KEYS: API_KEY,
         DATA_BANK_MIN_FREE_BYTES: '0',
       });
@@ -102,7 +112,7 @@ describe.skipIf(unavailable !== undefined)(
       bank.stderr.resume();
 
       for (const host of ['w1', 'w1', 'w2', 'w2']) {
-        const child = await network.start(
+        const child = await net().start(
           host,
           process.execPath,
           [...tsx, join(serviceDir, 'tests/fixtures/netns-worker.ts')],
@@ -142,13 +152,14 @@ describe.skipIf(unavailable !== undefined)(
       await Promise.all(children.map((child) => child.stop()));
       if (redis) await closeRedis(redis);
       await network?.destroy();
-      if (root) await rm(root, { recursive: true, force: true });
+      if (root !== undefined) await rm(root, { recursive: true, force: true });
     }, 60_000);
 
     it(
       'finishes every job once, after a host is cut off and a worker is killed',
       { timeout: 120_000 },
       async () => {
+        const redis = redisClient();
         const queue = createQueue({ connection: redis, queue: 'hosts', prefix });
         const job = hostsJob(() => Promise.reject(new Error('the workers run this job')));
         const ids = Array.from({ length: JOBS }, (_, n) => `job-${n}`);
@@ -165,7 +176,7 @@ describe.skipIf(unavailable !== undefined)(
         };
 
         await until('100 jobs finished', async () => (await finished()) >= 100, 60_000);
-        await network.setLink('w2', false);
+        await net().setLink('w2', false);
         await new Promise((resolve) => setTimeout(resolve, 300)); // the last lines from w2 arrive
         const cutOff = workers.filter((worker) => worker.host === 'w2');
         const strandedOnW2 = new Set(
@@ -178,7 +189,7 @@ describe.skipIf(unavailable !== undefined)(
 
         await until('every job finished', async () => (await finished()) === JOBS, 90_000);
         // The cut-off host comes back with its stale jobs: none of them may complete a second time.
-        await network.setLink('w2', true);
+        await net().setLink('w2', true);
         await new Promise((resolve) => setTimeout(resolve, 3_000));
 
         const entries = (await redis.xrange(eventNames('hosts_test', namespace).stream, '-', '+')) as [
