@@ -86,7 +86,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
       registry,
       consumer,
       close: async () => {
-        await client.destroy().catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'gateway close failed'));
+        await client.destroy().catch((error: unknown) => { logger.warn({ err: errorMessage(error) }, 'gateway close failed'); });
         await closeCommon();
       },
     };

@@ -28,7 +28,7 @@ describe('commands against the real services (handwriting-ai, qr-api, data-bank)
   let handwriting: ServiceProcess;
   let qr: ServiceProcess;
   let modelsDir: string;
-  let bot: Bot;
+  let bot: Bot | undefined;
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'bot-handwriting-'));
@@ -57,7 +57,7 @@ describe('commands against the real services (handwriting-ai, qr-api, data-bank)
     });
   });
   afterAll(async () => {
-    await bot.close();
+    await bot?.close();
     await Promise.all([fake.close(), trainer.close(), dataBank.stop(), handwriting.stop(), qr.stop()]);
     await rm(modelsDir, { recursive: true, force: true });
     const keys = await redis.keys(`${namespace}*`);

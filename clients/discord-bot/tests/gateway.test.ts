@@ -9,14 +9,14 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 describe('gateway transport against the real qr-api', () => {
   let fake: FakeDiscord;
   let qr: ServiceProcess;
-  let bot: Bot;
+  let bot: Bot | undefined;
 
   beforeAll(async () => {
     [fake, qr] = await Promise.all([FakeDiscord.start(), startService('qr-api', { RATE_LIMIT_MAX: '0' })]);
     bot = await startTestBot(fake, testNamespace('gateway'), { QR_API_URL: qr.url, DISCORD_RATE_LIMIT_MAX: '5' });
   });
   afterAll(async () => {
-    await bot.close();
+    await bot?.close();
     await Promise.all([fake.close(), qr.stop()]);
   });
 
@@ -66,7 +66,7 @@ describe('gateway transport against the real qr-api', () => {
     expect(data.flags).toBe(64);
     expect(data.content).toContain('`/qr` Make a QR code');
     expect(data.content).toContain('`/turkic`: turkic not configured');
-    expect(bot.registry.get('turkic')).toBeUndefined();
+    expect(bot?.registry.get('turkic')).toBeUndefined();
   });
 
   it('refuses a command past the per-user rate limit, shared through Redis', async () => {

@@ -34,8 +34,8 @@ describe('HTTP interactions endpoint', () => {
   let turkic: ServiceProcess;
   let qr: ServiceProcess;
   let dataBank: DataBankProcess;
-  let slow: { url: string; server: Server };
-  let bot: Bot;
+  let slow: { url: string; server: Server } | undefined;
+  let bot: Bot | undefined;
   let endpoint: string;
 
   beforeAll(async () => {
@@ -60,8 +60,8 @@ describe('HTTP interactions endpoint', () => {
     endpoint = `${bot.url ?? ''}/interactions`;
   });
   afterAll(async () => {
-    await bot.close();
-    slow.server.close();
+    await bot?.close();
+    slow?.server.close();
     await Promise.all([fake.close(), turkic.stop(), qr.stop(), dataBank.stop()]);
   });
 
@@ -142,8 +142,9 @@ describe('HTTP interactions endpoint', () => {
 
     const get = await signed(ask('get', ADMIN));
     expect(get.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- reading one small answer in a test
     const form = await get.formData();
-    expect(JSON.parse(String(form.get('payload_json')))).toMatchObject({ type: 4, data: { flags: 64, attachments: [{ id: 0, filename: `${stored.file_id.slice(0, 12)}.txt` }] } });
+    expect(JSON.parse(form.get('payload_json') as string)).toMatchObject({ type: 4, data: { flags: 64, attachments: [{ id: 0, filename: `${stored.file_id.slice(0, 12)}.txt` }] } });
     expect(await (form.get('files[0]') as Blob).text()).toBe('corpus line one\n');
   });
 

@@ -63,6 +63,11 @@ export class JobUpdateConsumer {
 
   constructor(private readonly options: DeliveryOptions) {}
 
+  /** Read through a call: close() flips the flag while the loops await. */
+  private isRunning(): boolean {
+    return this.running;
+  }
+
   get deadLetterStream(): string {
     return this.options.deadLetterStream ?? `${this.options.namespace ?? ''}discord:dead-letter`;
   }
@@ -110,7 +115,7 @@ export class JobUpdateConsumer {
           lastClaim = Date.now();
           await this.claimAbandoned(streams);
         }
-        while (this.inFlight.size >= (this.options.maxInFlight ?? 2_000) && this.running) {
+        while (this.inFlight.size >= (this.options.maxInFlight ?? 2_000) && this.isRunning()) {
           await new Promise<void>((resolve) => (this.wake = resolve));
         }
         const reply = (await blocking.xreadgroup(
@@ -129,7 +134,7 @@ export class JobUpdateConsumer {
           for (const [id, fields] of entries) await this.accept(stream, id, fields);
         }
       } catch (error) {
-        if (!this.running) break;
+        if (!this.isRunning()) break;
         const message = errorMessage(error);
         if (message.includes('NOGROUP')) {
           // Redis came back without our group (restarted without persistence): recreate it from the start.

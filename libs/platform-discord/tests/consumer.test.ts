@@ -19,7 +19,7 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
-async function harness(): Promise<Harness> {
+function harness(): Harness {
   const namespace = `test:consumer:${randomBytes(4).toString('hex')}:`;
   const redis = createRedis(REDIS_URL, 'command');
   const h: Harness = { namespace, redis, store: new JobStore(redis, { prefix: `${namespace}job:` }), publisher: new EventPublisher(redis, { namespace }), delivered: [] };
@@ -45,6 +45,12 @@ function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string
   });
   return h.consumer;
 }
+
+/** A delivery that records what it was given. */
+const record = (h: Harness) => (delivered: JobRecord & { message_id: string }, view: JobView): Promise<void> => {
+  h.delivered.push({ record: delivered, view });
+  return Promise.resolve();
+};
 
 async function registered(h: Harness, jobId: string, domain = 'trainer'): Promise<void> {
   await h.store.register({ domain, job_id: jobId, channel_id: '1', title: 'Run', user_id: USER });
@@ -75,11 +81,9 @@ const until = async (predicate: () => boolean | Promise<boolean>, timeoutMs = 10
 
 describe('JobUpdateConsumer', () => {
   it('edits the job message per event in order, with metrics, and acknowledges each', async () => {
-    const h = await harness();
+    const h = harness();
     await registered(h, 'job-1');
-    await consumer(h, async (record, view) => {
-      h.delivered.push({ record, view });
-    }).start();
+    await consumer(h, record(h)).start();
     await h.publisher.publish(jobStarted({ domain: 'trainer', job_id: 'job-1', user_id: USER, queue: 'trainer' }));
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-1', user_id: USER, progress: 40, message: 'epoch 2/5', payload: { train_loss: 1.234, tokens_per_s: 5120 } }));
     await h.publisher.publish(metricsEvent({ domain: 'trainer', job_id: 'job-1', user_id: USER, name: 'eval', metrics: { val_loss: 1.5 } }));
@@ -95,7 +99,7 @@ describe('JobUpdateConsumer', () => {
   });
 
   it('retries a failed edit and acknowledges only after it succeeds', async () => {
-    const h = await harness();
+    const h = harness();
     await registered(h, 'job-2');
     let failures = 0;
     await consumer(h, async (_record, view) => {
@@ -114,20 +118,21 @@ describe('JobUpdateConsumer', () => {
   });
 
   it('dead-letters after the last attempt, and at once for a permanent error, with the reason', async () => {
-    const h = await harness();
+    const h = harness();
     await registered(h, 'flaky');
     await registered(h, 'gone', 'digits');
-    await consumer(h, async (record) => {
-      if (record.job_id === 'gone') throw Object.assign(new Error('Unknown Message'), { status: 404 });
-      throw Object.assign(new Error('Discord 503'), { status: 503 });
+    await consumer(h, (delivered) => {
+      if (delivered.job_id === 'gone') return Promise.reject(Object.assign(new Error('Unknown Message'), { status: 404 }));
+      return Promise.reject(Object.assign(new Error('Discord 503'), { status: 503 }));
     }, { maxAttempts: 3 }).start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'flaky', user_id: USER, progress: 10 }));
     await h.publisher.publish(jobProgress({ domain: 'digits', job_id: 'gone', user_id: USER, progress: 10 }));
     const dead = () => h.redis.xrange(h.consumer?.deadLetterStream ?? '', '-', '+');
     await until(async () => (await dead()).length === 2);
     const reasons = Object.fromEntries((await dead()).map(([, fields]) => {
-      const map = Object.fromEntries(fields.flatMap((_, index) => (index % 2 === 0 ? [[fields[index], fields[index + 1]]] : [])));
-      return [JSON.parse(String(map['event'])).job_id as string, map];
+      const map: Record<string, string> = {};
+      for (let index = 0; index + 1 < fields.length; index += 2) map[fields[index] ?? ''] = fields[index + 1] ?? '';
+      return [(JSON.parse(map['event'] ?? '{}') as { job_id: string }).job_id, map];
     }));
     expect(reasons['flaky']).toMatchObject({ reason: 'gave up after 3 attempt(s): Discord 503', attempts: '3', stream: `${h.namespace}events:trainer` });
     expect(reasons['gone']).toMatchObject({ reason: 'permanent after 1 attempt(s): Unknown Message', attempts: '1' });
@@ -136,10 +141,8 @@ describe('JobUpdateConsumer', () => {
   });
 
   it('keeps the view of a job it has no message for, and skips undecodable entries into the dead letters', async () => {
-    const h = await harness();
-    await consumer(h, async (record, view) => {
-      h.delivered.push({ record, view });
-    }).start();
+    const h = harness();
+    await consumer(h, record(h)).start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'early', user_id: USER, progress: 30, message: 'tokenizing' }));
     await h.redis.xadd(eventNames('trainer', h.namespace).stream, '*', 'event', '{"type":"nope"}');
     await until(async () => (await pending(h)) === 0 && (await h.redis.xlen(h.consumer?.deadLetterStream ?? '')) === 1);
@@ -148,12 +151,10 @@ describe('JobUpdateConsumer', () => {
   });
 
   it('after a restart, delivers what was published while it was down and what it had not acknowledged', async () => {
-    const h = await harness();
+    const h = harness();
     await registered(h, 'job-3');
     let down = true;
-    const first = consumer(h, async () => {
-      if (down) throw Object.assign(new Error('Discord unreachable'), { status: 502 });
-    }, { maxAttempts: 1_000 });
+    const first = consumer(h, () => (down ? Promise.reject(Object.assign(new Error('Discord unreachable'), { status: 502 })) : Promise.resolve()), { maxAttempts: 1_000 });
     await first.start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-3', user_id: USER, progress: 20 }));
     await until(async () => (await pending(h)) === 1);
@@ -161,20 +162,16 @@ describe('JobUpdateConsumer', () => {
     expect(await pending(h)).toBe(1);
     await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-3', user_id: USER }));
     down = false;
-    await consumer(h, async (record, view) => {
-      h.delivered.push({ record, view });
-    }).start();
+    await consumer(h, record(h)).start();
     await until(() => h.delivered.at(-1)?.view.status === 'completed');
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
   });
 
   it('recreates its group when Redis lost it (a restart without persistence)', async () => {
-    const h = await harness();
+    const h = harness();
     await registered(h, 'job-4');
-    await consumer(h, async (record, view) => {
-      h.delivered.push({ record, view });
-    }).start();
+    await consumer(h, record(h)).start();
     await h.redis.xgroup('DESTROY', eventNames('trainer', h.namespace).stream, 'bot');
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-4', user_id: USER, progress: 50 }));
     await until(() => h.delivered.length === 1);

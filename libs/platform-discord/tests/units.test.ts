@@ -111,7 +111,7 @@ describe('CommandRegistry', () => {
     definition: { name, description: name },
     requires,
     ...(admin === undefined ? {} : { admin }),
-    execute: async () => undefined,
+    execute: () => Promise.resolve(),
   });
 
   it('leaves commands whose services are not configured off, with the reason', () => {

@@ -44,7 +44,7 @@ export function codeBlock(text: string, filename: string): OutgoingMessage {
   return fenced.length <= MAX_CONTENT ? { content: fenced } : textOrFile(text, filename);
 }
 
-export function service<K extends keyof Services>(services: Services, key: K): ServiceClient {
+export function service(services: Services, key: keyof Services): ServiceClient {
   const client = services[key];
   if (!client) throw new UserFacingError('That service is not configured for this bot.');
   return client;

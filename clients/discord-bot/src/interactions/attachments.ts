@@ -28,7 +28,7 @@ export class AttachmentFetcher {
     if (!response?.ok || !response.body) throw new UserFacingError('The attachment could not be downloaded from Discord; try again.');
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
       if (size > this.maxBytes) throw new UserFacingError(`The attachment is larger than the ${limitMb} MiB the bot accepts.`);
       chunks.push(Buffer.from(chunk));

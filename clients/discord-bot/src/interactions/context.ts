@@ -69,7 +69,7 @@ export class InteractionContext {
     this.focused = options.focused;
     this.userId = raw.member?.user.id ?? raw.user?.id ?? '0';
     this.roles = raw.member?.roles ?? [];
-    this.channelId = raw.channel?.id ?? raw.channel_id;
+    this.channelId = raw.channel?.id;
     this.guildId = raw.guild_id;
   }
 
@@ -105,7 +105,7 @@ export class InteractionContext {
 
   attachment(name: string): APIAttachment | undefined {
     const id = this.values.get(name);
-    if (typeof id !== 'string' || this.raw.data.type === undefined) return undefined;
+    if (typeof id !== 'string') return undefined;
     return this.raw.data.resolved && 'attachments' in this.raw.data.resolved ? this.raw.data.resolved.attachments?.[id] : undefined;
   }
 

@@ -40,7 +40,7 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
     return;
   }
   const timer = setTimeout(() => {
-    i.defer().catch((error: unknown) => logger.warn({ command: i.command, err: errorMessage(error) }, 'defer failed'));
+    i.defer().catch((error: unknown) => { logger.warn({ command: i.command, err: errorMessage(error) }, 'defer failed'); });
   }, deps.deferAfterMs ?? 2_000);
   try {
     await module.execute({ i, env });

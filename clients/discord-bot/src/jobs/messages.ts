@@ -32,7 +32,7 @@ export class JobMessages {
 
   async track(i: InteractionContext, domain: string, jobId: string, title: string): Promise<{ channelId: string; dm: boolean }> {
     const dm = i.ephemeral || !i.inGuild || i.channelId === undefined;
-    const channelId = dm ? await this.api.dmChannel(i.userId) : (i.channelId ?? '');
+    const channelId = i.channelId === undefined || dm ? await this.api.dmChannel(i.userId) : i.channelId;
     const record = { domain, job_id: jobId, channel_id: channelId, title, user_id: i.userId };
     await this.store.register(record);
     const view = await this.store.view(domain, jobId);

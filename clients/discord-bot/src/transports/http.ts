@@ -23,7 +23,7 @@ async function encodeResponse(response: InteractionResponse, files: OutgoingFile
 const finished = (raw: ServerResponse) =>
   new Promise<void>((resolve) => {
     if (raw.writableFinished) resolve();
-    else raw.once('close', () => resolve());
+    else raw.once('close', () => { resolve(); });
   });
 
 /**
@@ -64,7 +64,7 @@ export async function buildInteractionsApp(options: {
           resolve(await encodeResponse(response, files));
           await finished(reply.raw);
         })
-        .then(() => resolve(undefined), reject);
+        .then(() => { resolve(undefined); }, reject);
     });
     const encoded = await answered;
     if (!encoded) throw new AppError('INVALID_INPUT', `Interaction type ${String(interaction.type)} is not handled.`);

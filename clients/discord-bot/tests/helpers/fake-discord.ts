@@ -74,7 +74,7 @@ export class FakeDiscord {
       });
     });
     this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
-    this.wss.on('connection', (socket) => this.gateway(socket));
+    this.wss.on('connection', (socket) => { this.gateway(socket); });
   }
 
   static async start(): Promise<FakeDiscord> {
@@ -94,9 +94,9 @@ export class FakeDiscord {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => { this.wss.close(() => { resolve(); }); });
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
   }
 
   /** Answers the next `count` matching requests with `status` (a 429 carries Discord's headers). */
@@ -232,6 +232,7 @@ export class FakeDiscord {
     const type = request.headers['content-type'] ?? '';
     if (raw.length === 0) return { body: undefined, files: [] };
     if (type.startsWith('multipart/form-data')) {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- small bodies in a test fake; no extra dependency
       const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
       const files: RecordedFile[] = [];
       let body: unknown;
@@ -274,46 +275,46 @@ export class FakeDiscord {
     const botAuth = request.headers.authorization === `Bot ${this.token}`;
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
-      if (!botAuth) return send(401, { message: '401: Unauthorized', code: 0 });
-      return send(200, {
+      if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
+      send(200, {
         url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
-      });
+      }); return;
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(204);
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) { send(204); return; }
     if ((match = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path))) {
-      if (match[1] !== this.applicationId) return send(404, { message: 'Unknown Webhook', code: 10015 });
-      return send(200, this.messageFrom(snowflake(), 'webhook', body, files));
+      if (match[1] !== this.applicationId) { send(404, { message: 'Unknown Webhook', code: 10015 }); return; }
+      send(200, this.messageFrom(snowflake(), 'webhook', body, files)); return;
     }
-    if (!botAuth) return send(401, { message: '401: Unauthorized', code: 0 });
+    if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = (body as { recipient_id: string }).recipient_id;
       const id = this.dmChannels.get(recipient) ?? snowflake();
       this.dmChannels.set(recipient, id);
-      return send(200, { id, type: 1, recipients: [{ id: recipient }] });
+      send(200, { id, type: 1, recipients: [{ id: recipient }] }); return;
     }
     if ((match = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       const nonce = (body as { nonce?: string; enforce_nonce?: boolean }).nonce;
       const existing = nonce === undefined ? undefined : [...this.messages.values()].find((m) => m.nonce === nonce && m.channel_id === match?.[1]);
-      if (existing && (body as { enforce_nonce?: boolean }).enforce_nonce === true) return send(200, existing);
+      if (existing && (body as { enforce_nonce?: boolean }).enforce_nonce === true) { send(200, existing); return; }
       const message = this.messageFrom(snowflake(), match[1] ?? '', body, files);
       if (nonce !== undefined) message.nonce = nonce;
       this.messages.set(message.id, message);
-      return send(200, message);
+      send(200, message); return;
     }
     if ((match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
       const message = this.messages.get(match[2] ?? '');
-      if (!message || message.channel_id !== match[1]) return send(404, { message: 'Unknown Message', code: 10008 });
+      if (!message || message.channel_id !== match[1]) { send(404, { message: 'Unknown Message', code: 10008 }); return; }
       const update = body as Partial<Message>;
       if (update.content !== undefined) message.content = update.content;
       if (update.embeds !== undefined) message.embeds = update.embeds;
       if (files.length > 0) message.attachments = files.map((file) => ({ id: snowflake(), filename: file.name, size: file.data.length }));
       message.edits += 1;
-      return send(200, message);
+      send(200, message); return;
     }
     if ((match = /^\/applications\/(\d+)(\/guilds\/\d+)?\/commands$/.exec(path)) && method === 'PUT') {
-      return send(200, (body as object[]).map((command) => ({ id: snowflake(), application_id: this.applicationId, version: snowflake(), ...command })));
+      send(200, (body as object[]).map((command) => ({ id: snowflake(), application_id: this.applicationId, version: snowflake(), ...command }))); return;
     }
     send(404, { message: '404: Not Found', code: 0 });
   }

@@ -58,7 +58,7 @@ export class FakeTrainer {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
   }
 
   private async handle(request: IncomingMessage): Promise<{ status: number; body?: unknown; sse?: string[] }> {

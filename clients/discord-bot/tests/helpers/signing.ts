@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 
 /** An application key pair as the Developer Portal would hold it; signs requests as Discord does. */
 export function interactionKeys(): { publicKeyHex: string; sign: (timestamp: string, body: string) => string } {
@@ -6,6 +6,6 @@ export function interactionKeys(): { publicKeyHex: string; sign: (timestamp: str
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   return {
     publicKeyHex: spki.subarray(spki.length - 32).toString('hex'),
-    sign: (timestamp, body) => sign(null, Buffer.from(timestamp + body), privateKey as KeyObject).toString('hex'),
+    sign: (timestamp, body) => sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
   };
 }
