@@ -30,7 +30,7 @@ describe('probes and pages', () => {
   it('answers an unknown route with the error envelope', async () => {
     const response = await world.app.inject('/api/nothing-here');
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ code: 'NOT_FOUND', request_id: expect.any(String) });
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND', request_id: expect.any(String) as string });
   });
 });
 
@@ -57,7 +57,7 @@ describe('login and session', () => {
     expect(header).toContain('SameSite=Strict');
     const { cookie } = await login(world.app);
     const session = await world.app.inject({ url: '/api/session', headers: { cookie } });
-    expect(session.json()).toMatchObject({ role: 'admin', user_id: '0', csrf_token: expect.any(String) });
+    expect(session.json()).toMatchObject({ role: 'admin', user_id: '0', csrf_token: expect.any(String) as string });
   });
 
   it('refuses a tampered cookie', async () => {
@@ -79,7 +79,7 @@ describe('CSRF', () => {
     const { cookie } = await login(world.app);
     const response = await world.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('CSRF') });
+    expect(response.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('CSRF') as string });
   });
 
   it('refuses another origin even with the token, and a cross-site fetch', async () => {
@@ -136,7 +136,7 @@ describe('access by route', () => {
     const { cookie } = await login(world.app, VIEWER_KEY);
     const response = await world.app.inject({ url: '/api/data-bank/v1/files', headers: { cookie } });
     expect(response.statusCode).toBe(502);
-    expect(response.json()).toMatchObject({ code: 'EXTERNAL_SERVICE_ERROR', message: expect.stringContaining('data-bank-api is not reachable') });
+    expect(response.json()).toMatchObject({ code: 'EXTERNAL_SERVICE_ERROR', message: expect.stringContaining('data-bank-api is not reachable') as string });
   });
 
   it('reports every service on the overview, down ones with their reason', async () => {
@@ -145,7 +145,7 @@ describe('access by route', () => {
     const { services } = response.json<{ services: { name: string; state: string; reason: string; queue: { counts: unknown } | null }[] }>();
     expect(services.map((service) => service.name)).toContain('model-trainer');
     const bank = services.find((service) => service.name === 'data-bank-api');
-    expect(bank).toMatchObject({ state: 'down', reason: expect.stringContaining('not reachable') });
+    expect(bank).toMatchObject({ state: 'down', reason: 'not reachable: is it running?' });
     expect(bank?.queue?.counts).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
   });
 });

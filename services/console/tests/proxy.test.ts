@@ -30,7 +30,7 @@ describe('the data-bank through the console', () => {
     expect(await sent.json()).toMatchObject({ file_id: id, size: body.length, content_type: 'application/json' });
 
     const list = await fetch(`${world.url}/api/data-bank/v1/files?limit=5`, { headers: { cookie: viewer.cookie } });
-    expect((await list.json()) as unknown).toMatchObject({ files: [{ file_id: id }] });
+    expect((await list.json())).toMatchObject({ files: [{ file_id: id }] });
 
     const range = await fetch(`${world.url}/api/data-bank/v1/files/${id}`, { headers: { cookie: viewer.cookie, range: 'bytes=0-9' } });
     expect(range.status).toBe(206);

@@ -9,7 +9,7 @@ const domainList = z
   .string()
   .optional()
   .transform((value) => new Set((value ?? '').split(',').filter((domain) => domain !== '')))
-  .refine((domains) => [...domains].every((domain) => DOMAINS.includes(domain)), { message: `domains are ${DOMAINS.join(', ')}` });
+  .refine((domains) => [...domains].every((domain) => DOMAINS.includes(domain)), { error: `domains are ${DOMAINS.join(', ')}` });
 
 const EventsQuery = z.object({
   domain: domainList,

@@ -58,7 +58,7 @@ async function sessionOf(store: SessionStore, request: FastifyRequest): Promise<
   const raw = request.cookies[SESSION_COOKIE];
   if (raw === undefined) return;
   const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || unsigned.value === null) return;
+  if (!unsigned.valid) return;
   const session = await store.get(unsigned.value);
   if (session === undefined) return;
   request.session = session;

@@ -17,7 +17,6 @@ export interface EventFilter {
 export type Listener = (event: StreamedEvent) => void;
 
 type StreamEntries = [id: string, fields: string[]][];
-type ReadReply = [stream: string, entries: StreamEntries][] | null;
 
 export function matches(filter: EventFilter, { event }: StreamedEvent): boolean {
   if (filter.domains && filter.domains.size > 0 && !filter.domains.has(event.domain)) return false;
@@ -91,10 +90,10 @@ export class EventHub {
     const isRunning = () => this.running; // read through a call: stop() flips it while the loop awaits
     while (isRunning()) {
       try {
-        const reply = (await this.options.blocking.xread(
+        const reply = await this.options.blocking.xread(
           'COUNT', 200, 'BLOCK', this.options.blockMs ?? 5_000,
           'STREAMS', ...cursors.keys(), ...cursors.values(),
-        )) as ReadReply;
+        );
         for (const [stream, entries] of reply ?? []) {
           const domain = this.streams.get(stream) ?? '';
           for (const [id, fields] of entries) {

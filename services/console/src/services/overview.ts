@@ -1,4 +1,4 @@
-import { errorMessage, HttpClient, type ServiceName } from '@platform/core';
+import { errorMessage, HttpClient, HttpError, HttpNetworkError, HttpTimeoutError, type ServiceName } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { CATALOG } from '../models/catalog.js';
@@ -21,6 +21,13 @@ const OpenApiInfo = z.object({ info: z.object({ version: z.string() }) });
 
 const PROBE_MS = 2_500;
 const VERSION_TTL_MS = 60_000;
+
+function downReason(error: unknown): string {
+  if (error instanceof HttpError) return `/readyz answered ${String(error.status)}`;
+  if (error instanceof HttpTimeoutError) return `/readyz did not answer within ${String(PROBE_MS / 1000)} s`;
+  if (error instanceof HttpNetworkError) return 'not reachable: is it running?';
+  return `unreadable /readyz: ${errorMessage(error)}`;
+}
 
 /** Reads every service's /readyz and version, and its queue's counts from BullMQ, all at once. */
 export class Overview {
@@ -56,7 +63,7 @@ export class Overview {
       if (response.ok) return { state: 'ready', reason: null, checks: body.checks };
       return { state: 'degraded', reason: body.reason ?? 'not ready', checks: body.checks };
     } catch (error) {
-      return { state: 'down', reason: `not reachable: ${errorMessage(error)}`, checks: {} };
+      return { state: 'down', reason: downReason(error), checks: {} };
     }
   }
 

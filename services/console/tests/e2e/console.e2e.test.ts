@@ -23,10 +23,9 @@ afterAll(async () => {
   await world.stop();
 });
 
+// Browser-side code is passed as text: this package's tsconfig has no DOM types (the web app has its own).
 const go = async (hash: string) => {
-  await page.evaluate((target) => {
-    location.hash = target;
-  }, hash);
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
 };
 
 describe('the console in Chromium', () => {
@@ -47,13 +46,13 @@ describe('the console in Chromium', () => {
     await go('#/files');
     const text = `hello from the console ${String(Date.now())}\n`;
     const id = createHash('sha256').update(text).digest('hex');
-    await page.locator('.drop').evaluate((drop, content) => {
+    await page.evaluate(`{
       const transfer = new DataTransfer();
-      transfer.items.add(new File([content], 'hello.txt', { type: 'text/plain' }));
-      drop.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, text);
+      transfer.items.add(new File([${JSON.stringify(text)}], 'hello.txt', { type: 'text/plain' }));
+      document.querySelector('.drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }`);
     await page.waitForSelector(`tr[data-id="${id}"]`);
-    expect(await page.locator('.upload-progress').evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(1);
+    expect(await page.evaluate(`document.querySelector('.upload-progress').value`)).toBe(1);
     await page.locator(`tr[data-id="${id}"] button.link`).click();
     await expect.poll(() => page.locator('.preview-text').textContent()).toBe(text);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`tr[data-id="${id}"] a[download]`).click()]);
@@ -106,7 +105,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/#\/training\/run_/);
     await expect.poll(async () => Number(await page.locator('.chart').getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
-    await expect.poll(async () => Number(await page.locator('dd.step').textContent())).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.locator('dd.step').textContent()), { timeout: 6_000 }).toBeGreaterThan(0);
     await page.getByLabel('Max tokens').fill('12');
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect.poll(() => page.locator('pre.generated').textContent()).toBe('ROMEO: to be, or n');

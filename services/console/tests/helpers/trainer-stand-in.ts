@@ -25,7 +25,7 @@ interface Run {
   timer?: NodeJS.Timeout;
 }
 
-const STEPS = 400;
+const STEPS = 1500;
 const STEP = 10;
 
 export interface TrainerStandIn {
@@ -87,29 +87,31 @@ export async function startTrainerStandIn(options: { apiKey: string; redis: Redi
 
   const server = createServer((request, response) => {
     void (async () => {
-      if (request.headers['x-api-key'] !== options.apiKey) return send(response, 401, { code: 'UNAUTHORIZED', message: 'the X-API-Key is not valid', request_id: '' });
+      if (request.url === '/healthz' || request.url === '/readyz') { send(response, 200, { status: 'ready', checks: { kernel: 'ok' } }); return; }
+      if (request.url === '/openapi.json') { send(response, 200, { info: { title: 'model-trainer (stand-in)', version: '0.0.0-stand-in' } }); return; }
+      if (request.headers['x-api-key'] !== options.apiKey) { send(response, 401, { code: 'UNAUTHORIZED', message: 'the X-API-Key is not valid', request_id: '' }); return; }
       const url = new URL(request.url ?? '/', 'http://stand-in');
       const [, version, collection, id, action] = url.pathname.split('/');
       const run = id === undefined ? undefined : runs.get(id);
-      if (version !== 'v1' || collection !== 'runs') return send(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' });
+      if (version !== 'v1' || collection !== 'runs') { send(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' }); return; }
       if (request.method === 'POST' && id === undefined) {
         const body = await json(request);
         if (typeof body.corpus_file_id !== 'string' || !/^[0-9a-f]{64}$/.test(body.corpus_file_id)) {
-          return send(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] });
+          send(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] }); return;
         }
         const now = new Date().toISOString();
         const started: Run = { run_id: `run_${randomUUID().slice(0, 8)}`, job_id: randomUUID(), status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
-        started.timer = setInterval(() => advance(started), 200);
+        started.timer = setInterval(() => { advance(started); }, 200);
         runs.set(started.run_id, started);
-        return send(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' });
+        send(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' }); return;
       }
-      if (!run) return send(response, 404, { code: 'NOT_FOUND', message: `no run ${id ?? ''}`, request_id: '' });
-      if (request.method === 'GET' && action === undefined) return send(response, 200, view(run));
-      if (request.method === 'GET' && action === 'metrics') return send(response, 200, { run_id: run.run_id, points: run.points });
+      if (!run) { send(response, 404, { code: 'NOT_FOUND', message: `no run ${id ?? ''}`, request_id: '' }); return; }
+      if (request.method === 'GET' && action === undefined) { send(response, 200, view(run)); return; }
+      if (request.method === 'GET' && action === 'metrics') { send(response, 200, { run_id: run.run_id, points: run.points }); return; }
       if (request.method === 'DELETE' && action === undefined) {
         clearInterval(run.timer);
         run.status = 'cancelled';
-        return send(response, 200, view(run));
+        send(response, 200, view(run)); return;
       }
       if (request.method === 'POST' && action === 'generate') {
         const body = await json(request);
@@ -119,7 +121,7 @@ export async function startTrainerStandIn(options: { apiKey: string; redis: Redi
         response.end('event: done\ndata: {}\n\n');
         return undefined;
       }
-      return send(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });
+      send(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

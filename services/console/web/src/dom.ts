@@ -1,14 +1,16 @@
 type Child = Node | string | number | null | undefined | false | Child[];
-type Props = Record<string, unknown> & { class?: string; dataset?: Record<string, string> };
+type PropValue = string | number | boolean | null | undefined | Record<string, string> | ((event: never) => void);
+type Props = Record<string, PropValue>;
 
 /** A tiny element builder: `h('button', { class: 'primary', onclick }, 'Save')`. */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name === 'class') element.className = String(value);
-    else if (name === 'dataset') Object.assign(element.dataset, value);
-    else if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value as EventListener);
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value as EventListener);
+    else if (typeof value === 'object') Object.assign(element.dataset, value);
+    else if (name === 'class') element.className = String(value);
+    // Properties such as value, max or disabled are set as properties; everything else is an attribute.
     else if (name in element && typeof value !== 'string') (element as unknown as Record<string, unknown>)[name] = value;
     else element.setAttribute(name, value === true ? '' : String(value));
   }
@@ -33,7 +35,7 @@ export function debounce<A extends unknown[]>(wait: number, run: (...args: A) =>
   let timer: ReturnType<typeof setTimeout> | undefined;
   return (...args: A) => {
     clearTimeout(timer);
-    timer = setTimeout(() => run(...args), wait);
+    timer = setTimeout(() => { run(...args); }, wait);
   };
 }
 
@@ -84,5 +86,5 @@ export function saveBlob(blob: Blob, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
 }

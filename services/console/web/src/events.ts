@@ -43,7 +43,7 @@ export function followEvents(query: EventQuery, onEvent: (event: PlatformEvent, 
   source.addEventListener('metrics', handle);
   source.onopen = () => onState?.(true);
   source.onerror = () => onState?.(false);
-  return () => source.close();
+  return () => { source.close(); };
 }
 
 export const phaseOf = (type: string): string => type.split('.')[2] ?? type;

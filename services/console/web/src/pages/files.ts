@@ -57,7 +57,7 @@ export const filesPage: Page = (view) => {
   let page = 0;
 
   const row = (file: FileRecord) => {
-    const show = h('button', { type: 'button', class: 'link mono', title: file.file_id }, `${file.file_id.slice(0, 16)}…`);
+    const show = h('button', { type: 'button', class: 'link mono', title: file.file_id }, `${file.file_id.slice(0, 12)}…`);
     show.addEventListener('click', () => void open(file));
     const remove = isAdmin() ? h('button', { type: 'button', class: 'danger small', 'aria-label': `Delete ${file.file_id}` }, 'Delete') : null;
     remove?.addEventListener('click', () => void destroy(file));
@@ -66,9 +66,9 @@ export const filesPage: Page = (view) => {
       { dataset: { id: file.file_id } },
       h('td', {}, show),
       h('td', {}, file.content_type),
-      h('td', { class: 'num' }, bytes(file.size)),
-      h('td', { class: 'nowrap' }, when(file.created_at)),
-      h('td', { class: 'actions' }, h('a', { href: fileUrl(file.file_id), download: file.file_id, class: 'button small' }, 'Download'), remove),
+      h('td', { class: 'num nowrap' }, bytes(file.size)),
+      h('td', { class: 'nowrap' }, new Date(file.created_at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })),
+      h('td', { class: 'actions' }, h('div', {}, h('a', { href: fileUrl(file.file_id), download: file.file_id, class: 'button small' }, 'Download'), remove)),
     );
   };
 
@@ -117,6 +117,7 @@ export const filesPage: Page = (view) => {
   const send = async (files: File[]) => {
     for (const [index, file] of files.entries()) {
       status.show(`uploading ${file.name} (${String(index + 1)} of ${String(files.length)})…`);
+      drop.classList.add('busy');
       try {
         const record = await upload<FileRecord>('/api/data-bank/v1/files', file, (fraction) => {
           bar.value = fraction;
@@ -130,6 +131,7 @@ export const filesPage: Page = (view) => {
     }
     page = 0;
     await load();
+    setTimeout(() => { drop.classList.remove('busy'); }, 1_500);
   };
 
   input.addEventListener('change', () => void send([...(input.files ?? [])]));
@@ -143,7 +145,7 @@ export const filesPage: Page = (view) => {
     event.preventDefault();
     drop.classList.add('over');
   });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('dragleave', () => { drop.classList.remove('over'); });
   drop.addEventListener('drop', (event) => {
     event.preventDefault();
     drop.classList.remove('over');
@@ -165,7 +167,7 @@ export const filesPage: Page = (view) => {
     status,
     h(
       'div',
-      { class: 'split' },
+      { class: 'split files-split' },
       h(
         'section',
         { 'aria-label': 'Files' },

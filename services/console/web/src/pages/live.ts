@@ -4,6 +4,9 @@ import type { Page } from '../router.js';
 
 const MAX_ROWS = 300;
 
+/** Long ids (UUIDs) shortened for the table; the link's title and label keep the whole id. */
+const shortId = (id: string) => (id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
+
 export function eventSummary(event: PlatformEvent): string {
   if (isMetrics(event.type)) {
     return Object.entries(event.metrics ?? {})
@@ -31,7 +34,7 @@ export function eventRow(event: PlatformEvent): HTMLTableRowElement {
     h('td', { class: 'nowrap' }, h('time', { datetime: event.ts }, new Date(event.ts).toLocaleTimeString())),
     h('td', {}, event.domain),
     h('td', {}, h('span', { class: `badge ${phase}` }, phase)),
-    h('td', { class: 'mono' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}` }, event.job_id)),
+    h('td', { class: 'mono nowrap' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
     h('td', { class: 'mono' }, event.user_id),
     h('td', { class: 'summary' }, eventSummary(event)),
   );

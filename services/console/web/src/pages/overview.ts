@@ -33,14 +33,14 @@ function card(service: ServiceStatus): HTMLElement {
       { class: 'checks' },
       ...(checks.length === 0 ? [h('li', { class: 'muted' }, 'no checks reported')] : []),
       ...checks.map(([name, result]) =>
-        h('li', { class: result === 'ok' ? 'ok' : 'bad' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('b', {}, name), ' ', result),
+        h('li', { class: result.startsWith('failed') ? 'bad' : 'ok' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('b', {}, name), ' ', result),
       ),
     ),
     service.queue
       ? h(
           'dl',
           { class: 'counts', 'aria-label': `queue ${service.queue.name}` },
-          ...COUNTS.flatMap((name) => [h('dt', {}, name), h('dd', { class: name }, service.queue?.counts ? String(service.queue.counts[name] ?? 0) : '–')]),
+          ...COUNTS.flatMap((name) => [h('dt', {}, name), h('dd', { class: `${name}${(service.queue?.counts?.[name] ?? 0) > 0 ? ' nonzero' : ''}` }, service.queue?.counts ? String(service.queue.counts[name] ?? 0) : '–')]),
         )
       : null,
   );

@@ -115,16 +115,16 @@ export const qrPage: Page = (view) => {
   };
   const download = (format: 'png' | 'svg') => {
     make(format)
-      .then((blob) => saveBlob(blob, `qr.${format}`))
-      .catch((error: unknown) => status.show(error instanceof ApiError ? error.full : 'the download failed', 'error'));
+      .then((blob) => { saveBlob(blob, `qr.${format}`); })
+      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'the download failed', 'error'); });
   };
   type.addEventListener('change', drawFields);
   const form = h('form', { class: 'card qr-form' }, field('Payload', type), fields, field('Error correction', ecc));
   form.addEventListener('input', refresh);
   form.addEventListener('change', refresh);
-  form.addEventListener('submit', (event) => event.preventDefault());
-  png.addEventListener('click', () => download('png'));
-  svg.addEventListener('click', () => download('svg'));
+  form.addEventListener('submit', (event) => { event.preventDefault(); });
+  png.addEventListener('click', () => { download('png'); });
+  svg.addEventListener('click', () => { download('svg'); });
   replace(
     view,
     h('div', { class: 'page-head' }, h('h1', {}, 'QR codes'), h('p', { class: 'muted' }, 'The preview follows what you type.')),

@@ -91,7 +91,7 @@ function playground(runId: string): HTMLElement {
         readEvents(response, (name, data) => {
           if (name === 'done' || name === 'end') return false;
           if (name === 'error') {
-            status.show(JSON.parse(data).message ?? 'generation failed', 'error');
+            status.show((JSON.parse(data) as { message?: string }).message ?? 'generation failed', 'error');
             return false;
           }
           let piece = data;
@@ -106,8 +106,8 @@ function playground(runId: string): HTMLElement {
           return true;
         }),
       )
-      .then(() => status.show(`${String(tokens)} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`, 'ok'))
-      .catch((error: unknown) => status.show(error instanceof ApiError ? error.full : 'generation failed', 'error'))
+      .then(() => { status.show(`${String(tokens)} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`, 'ok'); })
+      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'generation failed', 'error'); })
       .finally(() => {
         go.disabled = false;
       });
@@ -129,7 +129,7 @@ export function runView(view: HTMLElement, runId: string, jobId: string | undefi
     playground(runId),
   );
   const curve = createCurve(slot, 'step', ['train loss', 'val loss']);
-  const add = (point: Point) => curve.add(point.step, [point.train_loss, point.val_loss]);
+  const add = (point: Point) => { curve.add(point.step, [point.train_loss, point.val_loss]); };
   const draw = (run: Run) => {
     const error = typeof run.error === 'string' ? run.error : run.error?.message;
     replace(
@@ -164,7 +164,7 @@ export function runView(view: HTMLElement, runId: string, jobId: string | undefi
     if (!stopped) timer = setTimeout(() => void poll(), 2_000);
   };
   void getJson<unknown>(`${base}/metrics`)
-    .then((body) => curvePoints(body).forEach(add))
+    .then((body) => { curvePoints(body).forEach(add); })
     .catch(() => undefined) // a run with no points yet: the curve fills from polling and events
     .finally(() => void poll());
   const stopEvents = jobId
@@ -180,7 +180,7 @@ export function runView(view: HTMLElement, runId: string, jobId: string | undefi
         status.show('cancelling; the last checkpoint is kept', 'ok');
         void poll();
       })
-      .catch((error: unknown) => status.show(error instanceof ApiError ? error.full : 'cancel failed', 'error'));
+      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'cancel failed', 'error'); });
   });
   return () => {
     stopped = true;

@@ -20,14 +20,14 @@ const knownRuns = (): KnownRun[] => {
     return [];
   }
 };
-const remember = (run: KnownRun) => localStorage.setItem(STORE, JSON.stringify([run, ...knownRuns().filter((known) => known.run_id !== run.run_id)].slice(0, 50)));
+const remember = (run: KnownRun) => { localStorage.setItem(STORE, JSON.stringify([run, ...knownRuns().filter((known) => known.run_id !== run.run_id)].slice(0, 50))); };
 
 const SIZES: Record<string, string[]> = { char_lstm: ['small', 'medium', 'large'], gpt2: ['tiny', 'mini', 'small', 'medium', 'large', 'xl'] };
 
 function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
   const family = h('select', { name: 'family' }, h('option', { value: 'char_lstm' }, 'char-LSTM'), h('option', { value: 'gpt2' }, 'GPT-2'));
   const size = h('select', { name: 'size' });
-  const fillSizes = () => replace(size, ...(SIZES[family.value] ?? []).map((name) => h('option', { value: name }, name)));
+  const fillSizes = () => { replace(size, ...(SIZES[family.value] ?? []).map((name) => h('option', { value: name }, name))); };
   fillSizes();
   family.addEventListener('change', fillSizes);
   const corpus = h('input', { name: 'corpus_file_id', required: true, pattern: '[0-9a-f]{64}', placeholder: 'data-bank file id of a text corpus', class: 'mono' });
@@ -64,7 +64,7 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
         remember({ run_id: started.run_id, job_id: started.job_id, label: `${body.family} ${body.size}`, at: new Date().toISOString() });
         location.hash = `#/training/${encodeURIComponent(started.run_id)}`;
       })
-      .catch((error: unknown) => status.show(error instanceof ApiError ? error.full : 'the run could not start', 'error'))
+      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'the run could not start', 'error'); })
       .finally(() => {
         go.disabled = false;
       });

@@ -36,8 +36,8 @@ export const transcriptsPage: Page = (view) => {
       button.addEventListener('click', () => {
         fetchAs(format)
           .then((response) => response.blob())
-          .then((blob) => saveBlob(blob, `transcript.${format}`))
-          .catch((error: unknown) => status.show(message(error), 'error'));
+          .then((blob) => { saveBlob(blob, `transcript.${format}`); })
+          .catch((error: unknown) => { status.show(message(error), 'error'); });
       });
       return button;
     });
@@ -59,7 +59,7 @@ export const transcriptsPage: Page = (view) => {
         status.show('captions found', 'ok');
         show(transcript, ask);
       })
-      .catch((error: unknown) => status.show(message(error), 'error'));
+      .catch((error: unknown) => { status.show(message(error), 'error'); });
   });
 
   const stt = h('form', { class: 'card' }, h('h2', {}, 'Transcribe an audio file'), field('Audio or video file', audio), job);
@@ -69,7 +69,7 @@ export const transcriptsPage: Page = (view) => {
     const form = new FormData();
     form.append('file', chosen, chosen.name);
     status.show(`uploading ${chosen.name}…`);
-    upload<{ job_id: string }>('/api/transcript/v1/transcriptions', form, (fraction) => status.show(`uploading ${chosen.name}: ${(fraction * 100).toFixed(0)}%`))
+    upload<{ job_id: string }>('/api/transcript/v1/transcriptions', form, (fraction) => { status.show(`uploading ${chosen.name}: ${(fraction * 100).toFixed(0)}%`); })
       .then(async ({ job_id }) => {
         status.show('transcribing…');
         const done = await watchJob('transcript', job_id, job, () => stopped);
@@ -78,7 +78,7 @@ export const transcriptsPage: Page = (view) => {
         show(await getJson<Transcript>(`${base}?format=json`), (format) => call(`${base}?format=${format}`));
         status.show('transcribed', 'ok');
       })
-      .catch((error: unknown) => status.show(message(error), 'error'));
+      .catch((error: unknown) => { status.show(message(error), 'error'); });
   });
 
   replace(view, h('div', { class: 'page-head' }, h('h1', {}, 'Transcripts'), h('p', { class: 'muted' }, 'Captions of a YouTube video, or speech-to-text of a file.')), h('div', { class: 'split' }, captions, stt), status, result);

@@ -39,7 +39,7 @@ function corpusForm(languages: Language[], stopped: () => boolean): HTMLElement 
         const job = await watchJob('turkic', job_id, progress, stopped);
         if (job?.status === 'completed') status.show('done: the corpus is on the job page', 'ok');
       })
-      .catch((error: unknown) => status.show(message(error), 'error'));
+      .catch((error: unknown) => { status.show(message(error), 'error'); });
   });
   return form;
 }
@@ -68,7 +68,7 @@ export const turkicPage: Page = async (view) => {
         output.textContent = answer.text;
         status.show('', 'ok');
       })
-      .catch((error: unknown) => status.show(message(error), 'error'));
+      .catch((error: unknown) => { status.show(message(error), 'error'); });
     sendJson<Detection>('/api/turkic/v1/detect', { text: text.value, top_k: 3 })
       .then((answer) => {
         detected.textContent = `Detected ${answer.language}${answer.script ? ` (${answer.script})` : ''}, ${(answer.confidence * 100).toFixed(0)}% · ${answer.candidates.map((candidate) => `${candidate.language} ${(candidate.confidence * 100).toFixed(0)}%`).join(', ')}`;

@@ -32,7 +32,7 @@ export const wrappedPage: Page = (view) => {
       ? (() => {
           const body = new FormData();
           body.append('file', chosen, chosen.name);
-          return upload<{ import_id: string; service: string }>('/api/music/v1/imports', body, (fraction) => status.show(`uploading: ${(fraction * 100).toFixed(0)}%`));
+          return upload<{ import_id: string; service: string }>('/api/music/v1/imports', body, (fraction) => { status.show(`uploading: ${(fraction * 100).toFixed(0)}%`); });
         })()
       : Promise.resolve(undefined);
     imported
@@ -52,7 +52,7 @@ export const wrappedPage: Page = (view) => {
         );
         status.show('done', 'ok');
       })
-      .catch((error: unknown) => status.show(message(error), 'error'))
+      .catch((error: unknown) => { status.show(message(error), 'error'); })
       .finally(() => {
         go.disabled = false;
       });

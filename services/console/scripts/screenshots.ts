@@ -1,0 +1,102 @@
+// npm run screenshots -w console: every page of the console at 1280x800 and 390x844 (plus the overview
+// in the dark theme), against the real services and the trainer stand-in, into var/screenshots/.
+import { jobEventType, metricsEventType } from '@platform/core';
+import { EventPublisher } from '@platform/workers';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchBrowser, loggedInPage } from '../tests/helpers/browser.js';
+import { login } from '../tests/helpers/console.js';
+import { startWorld, USER_ID, type World } from '../tests/helpers/world.js';
+
+const OUT = fileURLToPath(new URL('../../../var/screenshots/', import.meta.url));
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+
+async function seed(world: World): Promise<{ runId: string; jobId: string }> {
+  const { app, namespace, redis } = world.console;
+  const { cookie, csrf } = await login(app);
+  const upload = (body: string | Buffer, type: string) =>
+    app.inject({ method: 'POST', url: '/api/data-bank/v1/files', headers: { cookie, 'x-csrf-token': csrf, 'content-type': type }, payload: body });
+  await upload('Сәлем, әлем! A small corpus line.\n'.repeat(20), 'text/plain');
+  await upload(JSON.stringify({ report: 'wrapped', year: 2025, top: ['a', 'b'] }), 'application/json');
+  const qr = await app.inject({ method: 'POST', url: '/api/qr/v1/qr', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: { url: 'https://example.com/' } });
+  await upload(qr.rawPayload, 'image/png');
+  const publisher = new EventPublisher(redis, { namespace });
+  const ts = () => new Date().toISOString();
+  const jobId = 'corpus-kk-0001';
+  await publisher.publish({ type: jobEventType('turkic', 'started'), domain: 'turkic', job_id: jobId, user_id: USER_ID, ts: ts(), queue: 'turkic' });
+  await publisher.publish({ type: jobEventType('turkic', 'progress'), domain: 'turkic', job_id: jobId, user_id: USER_ID, ts: ts(), progress: 40, message: 'kept 400 of 1000 sentences' });
+  await publisher.publish({ type: jobEventType('qr', 'completed'), domain: 'qr', job_id: 'qr-batch-17', user_id: USER_ID, ts: ts(), result_bytes: 2048 });
+  await publisher.publish({ type: jobEventType('transcript', 'failed'), domain: 'transcript', job_id: 'stt-9', user_id: '77', ts: ts(), error_kind: 'user', message: 'the file holds no audio track' });
+  await publisher.publish({ type: metricsEventType('digits', 'epoch'), domain: 'digits', job_id: 'digits-train-3', user_id: USER_ID, ts: ts(), metrics: { epoch: 2, train_loss: 0.081, val_accuracy: 0.987 } });
+  const run = await app.inject({
+    method: 'POST',
+    url: '/api/trainer/v1/runs',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    payload: { family: 'char_lstm', size: 'small', corpus_file_id: 'c'.repeat(64), context_length: 128, batch_size: 16, time_budget_s: 60 },
+  });
+  const started = run.json<{ run_id: string; job_id: string }>();
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // the stand-in's curve gets its first points
+  return { runId: started.run_id, jobId: started.job_id };
+}
+
+async function drawSeven(page: Page): Promise<void> {
+  const box = await page.locator('canvas.pad').boundingBox();
+  if (!box) return;
+  const at = (x: number, y: number) => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height] as const;
+  await page.mouse.move(...at(70, 60));
+  await page.mouse.down();
+  for (const [x, y] of [[210, 60], [150, 190], [125, 240]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+  await page.mouse.up();
+  await page.waitForSelector('.answer[data-digit]', { timeout: 10_000 }).catch(() => undefined);
+}
+
+const world = await startWorld({ with: ['turkic-api'] });
+const browser = await launchBrowser();
+for (const reason of world.missing) console.log(`not started (its page shows it down): ${reason}`);
+try {
+  await mkdir(OUT, { recursive: true });
+  const { runId } = await seed(world);
+  const shots: { name: string; hash: string; ready: string; act?: (page: Page) => Promise<void> }[] = [
+    { name: 'overview', hash: '#/overview', ready: 'article.service .badge' },
+    { name: 'queues', hash: '#/queues', ready: 'iframe.board' },
+    { name: 'live', hash: '#/live', ready: 'tr.event' },
+    { name: 'job', hash: '#/job/turkic/corpus-kk-0001', ready: 'tr.event' },
+    { name: 'files', hash: '#/files', ready: 'tr[data-id]', act: (page) => page.locator('tr[data-id] button.link').first().click() },
+    { name: 'qr', hash: '#/qr', ready: 'img.qr-preview[src]' },
+    { name: 'digits', hash: '#/digits', ready: 'canvas.pad', act: drawSeven },
+    { name: 'training', hash: '#/training', ready: 'form.run-form' },
+    { name: 'training-run', hash: `#/training/${runId}`, ready: '.chart canvas' },
+    { name: 'turkic', hash: '#/turkic', ready: 'section.card pre.output' },
+    { name: 'transcripts', hash: '#/transcripts', ready: 'form.card' },
+    { name: 'wrapped', hash: '#/wrapped', ready: 'form.card' },
+  ];
+  for (const viewport of VIEWPORTS) {
+    const page = await loggedInPage(browser, world.console.url, viewport);
+    for (const shot of shots) {
+      await page.evaluate(`location.hash = ${JSON.stringify(shot.hash)}`); // text: no DOM types in this tsconfig
+      await page.waitForSelector(shot.ready, { timeout: 10_000 }).catch(() => undefined);
+      await shot.act?.(page);
+      await page.waitForTimeout(900); // debounced previews and the first refresh
+      const path = `${OUT}${shot.name}-${String(viewport.width)}x${String(viewport.height)}.png`;
+      await page.screenshot({ path, fullPage: true });
+      console.log(`wrote ${path}`);
+    }
+    await page.context().close();
+  }
+  const dark = await loggedInPage(browser, world.console.url);
+  await dark.getByRole('button', { name: 'Dark theme' }).click();
+  await dark.waitForTimeout(900);
+  await dark.screenshot({ path: `${OUT}overview-dark-1280x800.png`, fullPage: true });
+  const login = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await login.goto(`${world.console.url}/`);
+  await login.waitForSelector('form.login');
+  await login.screenshot({ path: `${OUT}login-390x844.png` });
+  console.log(`wrote the dark overview and the login page to ${OUT}`);
+} finally {
+  await browser.close();
+  await world.stop();
+}
