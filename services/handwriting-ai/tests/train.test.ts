@@ -99,6 +99,16 @@ describe('POST /v1/models/train', () => {
     expect(halfTest.statusCode).toBe(400);
   }, 180_000);
 
+  it('cancels a running training job: DELETE /v1/jobs/{id} stops the kernel, the job fails as cancelled', async () => {
+    const queued = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, max_steps: undefined, epochs: 50 } });
+    const { job_id } = queued.json<{ job_id: string }>();
+    const status = async () => (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; progress: number; error: { kind: string; message: string } | null }>();
+    await expect.poll(async () => (await status()).progress, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
+    expect((await api.app.inject({ method: 'DELETE', url: `/v1/jobs/${job_id}` })).statusCode).toBe(202);
+    await expect.poll(async () => (await status()).status, { timeout: 15_000, interval: 200 }).toBe('failed');
+    expect((await status()).error).toEqual({ kind: 'user', message: 'cancelled by the user' });
+  }, 90_000);
+
   it('refuses an invalid request before queueing', async () => {
     expect((await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, epochs: 0 } })).statusCode).toBe(400);
   });

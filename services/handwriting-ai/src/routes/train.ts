@@ -1,5 +1,5 @@
 import type { PlatformApp } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobStatusRoute, type JobDefinition } from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobRoutes, type JobDefinition } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { TrainRequest } from '../models/train.js';
@@ -12,7 +12,7 @@ export interface TrainRouteDeps {
 const Accepted = z.object({ job_id: z.string(), user_id: z.string(), status: z.literal('queued') });
 
 export function trainRoutes(app: PlatformApp, deps: TrainRouteDeps): void {
-  registerJobStatusRoute(app, deps.queue, 'models');
+  registerJobRoutes(app, deps.queue, 'models');
   app.post(
     '/v1/models/train',
     {
