@@ -31,6 +31,9 @@ export function replace(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
+/** Long ids (UUIDs) shortened for tables; links keep the whole id in their title and label. */
+export const shortId = (id: string): string => (id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
+
 export function debounce<A extends unknown[]>(wait: number, run: (...args: A) => void): (...args: A) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return (...args: A) => {

@@ -1,11 +1,8 @@
-import { field, h, replace, statusLine, when } from '../dom.js';
+import { field, h, replace, shortId, statusLine, when } from '../dom.js';
 import { DOMAINS, followEvents, isMetrics, phaseOf, type PlatformEvent } from '../events.js';
 import type { Page } from '../router.js';
 
 const MAX_ROWS = 300;
-
-/** Long ids (UUIDs) shortened for the table; the link's title and label keep the whole id. */
-const shortId = (id: string) => (id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 
 export function eventSummary(event: PlatformEvent): string {
   if (isMetrics(event.type)) {

@@ -1,5 +1,5 @@
 import { ApiError, isAdmin, sendJson } from '../api.js';
-import { field, h, replace, statusLine, when } from '../dom.js';
+import { field, h, replace, shortId, statusLine, when } from '../dom.js';
 import { followEvents, phaseOf } from '../events.js';
 import type { Page } from '../router.js';
 import { runView } from './training-run.js';
@@ -111,7 +111,7 @@ export const trainingPage: Page = (view, [runId]) => {
       'tr',
       {},
       h('td', {}, event.domain),
-      h('td', { class: 'mono' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}` }, event.job_id)),
+      h('td', { class: 'mono nowrap' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
       h('td', {}, phaseOf(event.type)),
       h('td', {}, when(event.ts)),
     );
