@@ -7,6 +7,7 @@ import { chromatograms, spectra, summary } from './cli/commands.js';
 import { convert, CONVERT_TARGETS, type ConvertTarget } from './convert/index.js';
 import { InstrumentFileError, MissingToolError } from './errors.js';
 import { openInstrumentFile } from './open.js';
+import type { InstrumentReader } from './types.js';
 
 const USAGE = `usage: instrument-io summary PATH
        instrument-io spectra PATH [--ms-level N] [--limit K]
@@ -15,54 +16,71 @@ const USAGE = `usage: instrument-io summary PATH
 
 class UsageError extends Error {}
 
+const OPTIONS = {
+  'ms-level': { type: 'string' },
+  limit: { type: 'string' },
+  scans: { type: 'boolean' },
+  to: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
 function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got "${value}"`);
   return Number(value);
 }
 
+async function dispatch(
+  command: string,
+  reader: InstrumentReader,
+  target: string | undefined,
+  values: Values,
+  out: Writable,
+): Promise<void> {
+  switch (command) {
+    case 'summary':
+      return summary(reader, out);
+    case 'spectra':
+      return spectra(reader, out, {
+        msLevel: integer(values['ms-level'], '--ms-level'),
+        limit: integer(values.limit, '--limit'),
+      });
+    case 'chromatograms':
+      return chromatograms(reader, out, values.scans === true);
+    case 'convert': {
+      const to = values.to?.toLowerCase();
+      if (!to || !(CONVERT_TARGETS as readonly string[]).includes(to) || !target) {
+        throw new UsageError(`convert needs --to ${CONVERT_TARGETS.join('|')} and an output path`);
+      }
+      return convert(reader, to as ConvertTarget, target);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (instrument-io --help)`);
+  }
+}
+
 /** Runs one command; returns the exit code (2 for bad input, with one line on `err`). */
-export async function runCli(argv: string[], out: Writable, err: Writable): Promise<number> {
+export async function runCli(argv: string[], output: Writable, err: Writable): Promise<number> {
   try {
-    const { positionals, values } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'ms-level': { type: 'string' },
-        limit: { type: 'string' },
-        scans: { type: 'boolean' },
-        to: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
     const [command, path, target] = positionals;
     if (values.help) {
-      out.write(`${USAGE}\n`);
+      output.write(`${USAGE}\n`);
       return 0;
     }
     if (!command || !path) throw new UsageError('a command and a PATH are needed (instrument-io --help)');
-    const reader = await openInstrumentFile(path);
-    switch (command) {
-      case 'summary':
-        await summary(reader, out);
-        return 0;
-      case 'spectra':
-        await spectra(reader, out, { msLevel: integer(values['ms-level'], '--ms-level'), limit: integer(values.limit, '--limit') });
-        return 0;
-      case 'chromatograms':
-        await chromatograms(reader, out, values.scans === true);
-        return 0;
-      case 'convert': {
-        const to = values.to?.toLowerCase();
-        if (!to || !(CONVERT_TARGETS as readonly string[]).includes(to) || !target) {
-          throw new UsageError(`convert needs --to ${CONVERT_TARGETS.join('|')} and an output path`);
-        }
-        await convert(reader, to as ConvertTarget, target);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}" (instrument-io --help)`);
+    if (!['summary', 'spectra', 'chromatograms', 'convert'].includes(command)) {
+      throw new UsageError(`unknown command "${command}" (instrument-io --help)`);
     }
+    const reader = await openInstrumentFile(path);
+    try {
+      await dispatch(command, reader, target, values, output);
+    } finally {
+      await reader.close?.();
+    }
+    return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof InstrumentFileError || error instanceof MissingToolError) {
       err.write(`instrument-io: ${error.message.split('\n')[0] ?? ''}\n`);

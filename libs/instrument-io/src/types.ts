@@ -72,4 +72,6 @@ export interface InstrumentReader {
   spectra(): AsyncIterableIterator<Spectrum>;
   chromatograms(): AsyncIterableIterator<Chromatogram>;
   get?(idOrIndex: string | number): Promise<Spectrum>;
+  /** Releases what the reader holds (the Thermo reader's converted mzML). */
+  close?(): Promise<void>;
 }
