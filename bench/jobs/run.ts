@@ -1,5 +1,6 @@
 // Job round trip on one Redis: enqueue -> processed -> completed event received, in a closed loop of
 // `concurrency` clients. BullMQ through @platform/workers against Python RQ (Debian's python3-rq).
+// Concurrency 1, 16 and 64: jobs/s of one worker process (docs/scaling.md sizes workers from it).
 // usage: npm run bench -- jobs [--jobs 2000]
 import { createLogger, isJobEvent } from '@platform/core';
 import { execFile } from 'node:child_process';
@@ -99,14 +100,15 @@ const rqAvailable = existsSync(DEBIAN_PYTHON) && existsSync('/usr/lib/python3/di
 if (!rqAvailable) process.stderr.write('python3-rq is not installed (apt-get install python3-rq): RQ rows skipped\n');
 
 const rows: BenchRow[] = [];
-for (const concurrency of [1, 16]) {
+for (const concurrency of [1, 16, 64]) {
   // Every client sends the same number of jobs, so both sides run exactly the same count.
   const perClient = Math.floor((concurrency === 1 ? Math.min(totalJobs, 1000) : totalJobs) / concurrency);
   const jobs = perClient * concurrency;
   const subjects: [string, () => Promise<ReturnType<typeof summarise>>][] = [
     ['bullmq (@platform/workers)', () => bullmqRoundTrip(concurrency, jobs)],
   ];
-  if (rqAvailable) {
+  // RQ runs one process per concurrent job: 64 Python processes would measure this machine's memory.
+  if (rqAvailable && concurrency <= 16) {
     subjects.push(['rq (fork Worker)', () => rqRoundTrip(concurrency, jobs, 'rq.worker.Worker')]);
     subjects.push(['rq (SimpleWorker)', () => rqRoundTrip(concurrency, jobs, 'rq.worker.SimpleWorker')]);
   }
