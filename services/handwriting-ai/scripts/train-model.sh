@@ -11,6 +11,6 @@ cat > "$out/request.json" <<JSON
 {"train_images": "$data/train-images-idx3-ubyte", "train_labels": "$data/train-labels-idx1-ubyte",
  "test_images": "$data/t10k-images-idx3-ubyte", "test_labels": "$data/t10k-labels-idx1-ubyte",
  "output_dir": "$out", "epochs": ${EPOCHS:-8}, "batch_size": 128, "lr": 0.003, "augment": 0.5,
- "seed": 1, "threads": ${THREADS:-1}, "device": "cpu", "architecture": "resnet-small"}
+ "seed": 1, "threads": ${THREADS:-1}, "device": "cpu", "architecture": "${ARCHITECTURE:-resnet-small}"}
 JSON
 (cd "$here/python" && "$python" -m digits_kernel train < "$out/request.json") | tee "$out/events.jsonl"
