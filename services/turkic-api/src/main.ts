@@ -2,7 +2,6 @@ import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platfo
 import { closeRedis, createQueue, createRedis, redisReadiness, workerReadiness } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { CancelFlags } from './services/cancel.js';
 import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
 import { Catalog } from './transliteration/catalog.js';
@@ -17,7 +16,6 @@ const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
 const redis = createRedis(config.REDIS_URL, 'command');
 const queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix: config.TURKIC_QUEUE_PREFIX });
 const dataBank = createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY);
-const cancel = new CancelFlags(redis);
 
 const app = await buildApp({
   logger,
@@ -30,9 +28,8 @@ const app = await buildApp({
     queue,
     catalog,
     dataBank,
-    cancel,
     // The API only enqueues; the definition carries the job options (attempts, timeout, retention).
-    job: corpusJob({ catalog, detector, cancel, dataBank, logger, ...corpusSettings(config) }),
+    job: corpusJob({ catalog, detector, dataBank, logger, ...corpusSettings(config) }),
     fetchAllowList: config.FETCH_ALLOW_LIST,
   },
 });

@@ -1,7 +1,6 @@
 import { createLogger, loadConfigOrExit } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
-import { CancelFlags } from './services/cancel.js';
 import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
 import { Catalog } from './transliteration/catalog.js';
@@ -18,7 +17,6 @@ const blocking = createRedis(config.REDIS_URL, 'blocking');
 const job = corpusJob({
   catalog: Catalog.load(),
   detector,
-  cancel: new CancelFlags(command),
   dataBank: createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY),
   logger,
   ...corpusSettings(config),

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelFlags } from '../src/services/cancel.js';
 import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
 import { ENGLISH, freePort, KAZAKH, parquetShard, serveBytes, startServer, wikipediaDump } from './fixtures.js';
 import { catalog, detector, logger, testApp } from './helpers.js';
@@ -73,9 +72,8 @@ beforeAll(async () => {
 
   redis = createRedis(REDIS_URL, 'command');
   queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix });
-  const cancel = new CancelFlags(redis, `${prefix}:cancel:`);
   const job = corpusJob({
-    catalog, detector, cancel, dataBank: client, logger,
+    catalog, detector, dataBank: client, logger,
     urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
     limits: LIMITS,
     wikipediaDumpsUrl: `${sources.base}/dumps`,
@@ -83,7 +81,6 @@ beforeAll(async () => {
     workDir: root,
     attempts: 1,
     progressIntervalMs: 0,
-    cancelPollMs: 100,
   });
   worker = startWorker({
     connection: createRedis(REDIS_URL, 'blocking'),
@@ -93,7 +90,7 @@ beforeAll(async () => {
     publisher: new EventPublisher(redis, { namespace }),
     logger,
   });
-  app = await testApp({ corpus: { queue, job, catalog, dataBank: client, cancel, fetchAllowList: ALLOW_LIST } });
+  app = await testApp({ corpus: { queue, job, catalog, dataBank: client, fetchAllowList: ALLOW_LIST } });
 });
 
 afterAll(async () => {
@@ -221,20 +218,24 @@ describe('corpus jobs end to end', () => {
     expect(failedResult.json()).toMatchObject({ code: 'JOB_FAILED', message: expect.stringContaining('no sentence passed') as string });
   });
 
-  it('cancels a running job, which then fails as cancelled; the result answers 425 while it runs', async () => {
+  it('cancels a running job through its signal, which then fails as cancelled; the result answers 425 while it runs', async () => {
     const jobId = await start({ source: 'url', url: `${allowed}/endless.txt`, language: 'kk', min_confidence: 0.5 });
     const deadline = Date.now() + 10_000;
     while ((await status(jobId)).status !== 'processing' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const early = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
     expect(early.statusCode).toBe(425);
-    const cancelled = await app.inject({ method: 'DELETE', url: `/v1/corpus-jobs/${jobId}` });
+    const cancelled = await app.inject({ method: 'DELETE', url: `/v1/jobs/${jobId}` });
     expect(cancelled.statusCode).toBe(202);
+    expect(cancelled.json()).toEqual({ job_id: jobId, user_id: '123456789012345678', status: 'cancelling' });
     const done = await finished(jobId);
     expect(done.error).toEqual({ kind: 'user', message: 'cancelled by the user' });
     expect(await lastEvent(jobId, 'turkic.job.failed.v1')).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user', message: 'cancelled by the user' });
     const gone = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
     expect(gone.statusCode).toBe(410);
-    expect((await app.inject({ method: 'DELETE', url: `/v1/corpus-jobs/${jobId}` })).statusCode).toBe(409);
+    // The corpus-job alias is the same route: the finished job is a 409 there too.
+    const again = await app.inject({ method: 'DELETE', url: `/v1/corpus-jobs/${jobId}` });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'CONFLICT', message: `Job ${jobId} has already failed` });
   });
 
   it('rejects bad requests before queueing', async () => {

@@ -3,7 +3,6 @@ import { createQueue } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { buildApp, type AppDeps } from '../src/app.js';
 import type { CorpusRouteDeps } from '../src/routes/corpus-jobs.js';
-import { CancelFlags } from '../src/services/cancel.js';
 import { createDataBank } from '../src/services/data-bank.js';
 import { Detector } from '../src/services/detector.js';
 import { Catalog } from '../src/transliteration/catalog.js';
@@ -22,14 +21,13 @@ const NOWHERE = 'http://127.0.0.1:9';
 
 /** The corpus routes on a Redis connection and key prefix, for tests that only enqueue (no worker runs). */
 export function enqueueOnlyCorpus(connection: Redis, prefix: string): CorpusRouteDeps {
-  const cancel = new CancelFlags(connection, `${prefix}:cancel:`);
   const dataBank = createDataBank(NOWHERE, 'no-key');
   const job = corpusJob({
-    catalog, detector, cancel, dataBank, logger,
+    catalog, detector, dataBank, logger,
     urlFetcher: createGuardedFetcher(),
     limits: { maxInflatedBytes: 1024, maxLineChars: 1024, maxDocumentChars: 1024 },
     wikipediaDumpsUrl: NOWHERE,
     hfEndpoint: NOWHERE,
   });
-  return { queue: createQueue({ connection, queue: CORPUS_QUEUE, prefix }), job, catalog, dataBank, cancel, fetchAllowList: [] };
+  return { queue: createQueue({ connection, queue: CORPUS_QUEUE, prefix }), job, catalog, dataBank, fetchAllowList: [] };
 }

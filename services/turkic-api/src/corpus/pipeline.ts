@@ -16,7 +16,7 @@ export interface PipelineOptions {
   /** Where the kept sentences go, one per line. */
   outputPath: string;
   signal: AbortSignal;
-  /** Called about once a second and at the end; may throw to stop the job (cancellation). */
+  /** Called about once a second and at the end; may throw to stop the job. */
   onProgress: (counts: CorpusCounts) => Promise<void>;
   progressIntervalMs?: number;
 }

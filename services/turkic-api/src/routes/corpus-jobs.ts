@@ -1,10 +1,9 @@
 import { AppError, checkTarget, DataBankNotFoundError, dataBankFailure, invalidInput, quoted, type PlatformApp } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, JobStatusDocument, jobStatus, registerJobStatusRoute } from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, registerJobRoutes } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { CorpusRequest } from '../models/corpus.js';
-import type { CancelFlags } from '../services/cancel.js';
 import type { DataBank } from '../services/data-bank.js';
 import type { Catalog } from '../transliteration/catalog.js';
 import type { JobDefinition } from '@platform/workers';
@@ -14,7 +13,6 @@ export interface CorpusRouteDeps {
   job: JobDefinition<typeof CorpusRequest>;
   catalog: Catalog;
   dataBank: DataBank;
-  cancel: CancelFlags;
   /** FETCH_ALLOW_LIST: a url source's target is checked against it before the job is queued. */
   fetchAllowList: readonly string[];
 }
@@ -43,7 +41,9 @@ function checkCorpusRequest(body: CorpusRequest, catalog: Catalog, fetchAllowLis
 
 export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps): void {
   const { queue, catalog } = deps;
-  registerJobStatusRoute(app, queue, 'api', '/v1/jobs');
+  registerJobRoutes(app, queue, 'api');
+  // The corpus-job aliases of the same status and cancel routes (README).
+  registerJobRoutes(app, queue, 'api', '/v1/corpus-jobs');
 
   app.post(
     '/v1/corpus-jobs',
@@ -56,26 +56,6 @@ export function registerCorpusJobRoutes(app: PlatformApp, deps: CorpusRouteDeps)
       checkCorpusRequest(body, catalog, deps.fetchAllowList);
       const jobId = await deps.job.enqueue(queue, body, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, user_id: body.user_id, status: 'queued' });
-    },
-  );
-
-  app.get(
-    '/v1/corpus-jobs/:job_id',
-    { config: { auth: 'api' }, schema: { summary: 'Status of a corpus job', params: Params, response: { 200: JobStatusDocument } } },
-    (request) => statusOf(queue, request.params.job_id),
-  );
-
-  app.delete(
-    '/v1/corpus-jobs/:job_id',
-    { config: { auth: 'api' }, schema: { summary: 'Cancel a corpus job', params: Params, response: { 202: Accepted } } },
-    async (request, reply) => {
-      const status = await statusOf(queue, request.params.job_id);
-      if (status.status === 'completed' || status.status === 'failed') {
-        throw new AppError('CONFLICT', `corpus job ${status.job_id} has already ${status.status === 'completed' ? 'completed' : 'failed'}`);
-      }
-      // The worker checks the flag when it takes the job and at every progress step, then fails it as cancelled.
-      await deps.cancel.request(status.job_id);
-      return reply.status(202).send({ job_id: status.job_id, user_id: status.user_id, status: 'cancelling' });
     },
   );
 

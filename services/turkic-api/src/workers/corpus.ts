@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { runPipeline } from '../corpus/pipeline.js';
 import { openSource, type SourceDeps } from '../corpus/sources.js';
 import { CorpusRequest, type CorpusCounts } from '../models/corpus.js';
-import type { CancelFlags } from '../services/cancel.js';
 import type { Detector } from '../services/detector.js';
 import type { Catalog } from '../transliteration/catalog.js';
 
@@ -15,37 +14,11 @@ export const CORPUS_JOB = 'corpus';
 export interface CorpusJobDeps extends SourceDeps {
   catalog: Catalog;
   detector: Detector;
-  cancel: CancelFlags;
   workDir?: string | undefined;
   timeoutMs?: number;
   attempts?: number;
   backoffMs?: number;
   progressIntervalMs?: number;
-  /** How often a running job looks for a cancellation request (default 1 s). */
-  cancelPollMs?: number;
-}
-
-const CANCELLED = 'cancelled by the user';
-
-/** Aborts the returned signal when the job's own signal aborts or the user asks to cancel. */
-function watchCancellation(deps: CorpusJobDeps, jobId: string, outer: AbortSignal) {
-  const controller = new AbortController();
-  const cancelled = new UserError(CANCELLED);
-  const timer = setInterval(() => {
-    deps.cancel.requested(jobId).then(
-      (requested) => {
-        if (requested) controller.abort(cancelled);
-      },
-      () => undefined, // Redis hiccup: look again at the next tick
-    );
-  }, deps.cancelPollMs ?? 1000);
-  return {
-    signal: AbortSignal.any([outer, controller.signal]),
-    wasCancelled: () => controller.signal.aborted,
-    stop: () => {
-      clearInterval(timer);
-    },
-  };
 }
 
 const payload = (counts: CorpusCounts) => ({ seen: counts.seen, kept: counts.kept, rejected: { ...counts.rejected } });
@@ -60,23 +33,21 @@ export function corpusJob(deps: CorpusJobDeps): JobDefinition<typeof CorpusReque
     attempts: deps.attempts ?? 2,
     backoffMs: deps.backoffMs ?? 30_000,
     process: async (request, context) => {
-      if (await deps.cancel.requested(context.jobId)) throw new UserError(CANCELLED);
       if (!deps.catalog.languages.includes(request.language)) throw new UserError(`unsupported language ${request.language}`);
       const conversion = request.transform === 'none' ? undefined : deps.catalog.conversion(request.language, request.transform);
       if (request.transform !== 'none' && !conversion) {
         throw new UserError(`no ${request.transform} conversion for ${request.language}`);
       }
       const dir = await mkdtemp(join(deps.workDir ?? tmpdir(), 'turkic-corpus-'));
-      const watch = watchCancellation(deps, context.jobId, context.signal);
       try {
         const outputPath = join(dir, 'corpus.txt');
         const { counts, bytes } = await runPipeline({
           request,
-          documents: openSource(request, { ...deps, logger: context.logger }, watch.signal),
+          documents: openSource(request, { ...deps, logger: context.logger }, context.signal),
           detector: deps.detector,
           conversion,
           outputPath,
-          signal: watch.signal,
+          signal: context.signal,
           progressIntervalMs: deps.progressIntervalMs ?? 1000,
           onProgress: async (current) => {
             const pct = Math.floor((current.kept / request.max_sentences) * 100);
@@ -107,11 +78,7 @@ export function corpusJob(deps: CorpusJobDeps): JobDefinition<typeof CorpusReque
             },
           },
         };
-      } catch (error) {
-        if (watch.wasCancelled()) throw new UserError(CANCELLED, { cause: error });
-        throw error;
       } finally {
-        watch.stop();
         await rm(dir, { recursive: true, force: true });
       }
     },
