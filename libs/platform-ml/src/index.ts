@@ -3,6 +3,7 @@ export * from './artifact/manifest.js';
 export * from './artifact/pack.js';
 export * from './artifact/unpack.js';
 export * from './artifact/transfer.js';
+export * from './artifact/cache.js';
 export { xzDecompressedSize } from './artifact/xz-size.js';
 export * from './kernel/events.js';
 export * from './kernel/python.js';

@@ -1,0 +1,58 @@
+import { AppError, errorMessage, type Logger } from '@platform/core';
+import type { ArtifactCache, ModelRegistry } from '@platform/ml';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lmManifestFields, readLmConfig } from './lm-config.js';
+import { EMPTY_METRICS, type RunStore } from './run-store.js';
+
+const SHIPPED_FILES = ['model.onnx', 'config.json', 'tokenizer.json'];
+const num = (value: unknown) => (typeof value === 'number' ? value : null);
+
+/**
+ * Makes each shipped model (models/<id>/) a completed, public run of that id, packed and uploaded like
+ * a trained one, so generate and score work right after `npm run up`. Several processes may do this at
+ * once: the registry keeps the first. Failures are logged; the API starts anyway.
+ */
+export async function registerShippedModels(deps: { registry: ModelRegistry; cache: ArtifactCache; store: RunStore; logger: Logger }, shippedDir: string): Promise<void> {
+  const entries = await readdir(shippedDir, { withFileTypes: true }).catch(() => []);
+  for (const id of entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name)) {
+    try {
+      const record = await deps.store.get(id);
+      if (record?.artifact && (await deps.registry.get(id))) continue;
+      const source = join(shippedDir, id);
+      const entry = (await deps.registry.get(id)) ?? (await publish(deps, source, id));
+      const config = await readLmConfig(source);
+      const corpus = JSON.parse(await readFile(join(source, 'corpus.json'), 'utf8').catch(() => 'null')) as Record<string, unknown> | null;
+      const now = new Date().toISOString();
+      const metrics = config.metrics;
+      await deps.store.put({
+        run_id: id, job_id: null, user_id: '0', status: 'completed', progress: 100, family: config.model.family, size: config.model.size,
+        public: true, tokenizer_id: null, request: { shipped: true } as never, corpus, artifact: { model_id: id, file_id: entry.file_id },
+        metrics: { ...EMPTY_METRICS, step: num(metrics.steps), best_val_loss: num(metrics.best_val_loss), val_loss: num(metrics.best_val_loss) },
+        checkpoint: null, created_at: entry.manifest.created_at, updated_at: now, error: null,
+      });
+      deps.logger.info({ model_id: id }, 'registered the shipped model as a public run');
+    } catch (error) {
+      deps.logger.error({ model_id: id, err: errorMessage(error) }, 'the shipped model could not be registered');
+    }
+  }
+}
+
+async function publish(deps: { registry: ModelRegistry; cache: ArtifactCache }, source: string, id: string) {
+  const work = await deps.cache.scratch();
+  try {
+    const dir = join(work, id);
+    await mkdir(dir);
+    await Promise.all(SHIPPED_FILES.map((name) => copyFile(join(source, name), join(dir, name))));
+    return await deps.cache.publish(dir, lmManifestFields(id, await readLmConfig(dir), { shipped: true }), deps.registry);
+  } catch (error) {
+    // Another process registered it first (its manifest has another created_at, so another file).
+    if (error instanceof AppError && error.code === 'CONFLICT') {
+      const entry = await deps.registry.get(id);
+      if (entry) return entry;
+    }
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,119 @@
+import { errorMessage, type DataBankClient, type Logger } from '@platform/core';
+import { findPython, KernelFailedError, runKernel, type ArtifactCache, type ModelRegistry } from '@platform/ml';
+import { defineJob, UserError, type EventPublisher, type JobContext, type JobDefinition } from '@platform/workers';
+import { access, link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunRequest } from '../models/run.js';
+import { asUserErrors, fetchCorpus } from '../services/corpus/fetch.js';
+import { prepareCorpus } from '../services/corpus/prepare.js';
+import { KERNEL_DIR, KERNEL_MODULE } from '../services/kernel.js';
+import { kernelTrainRequest } from '../services/kernel-request.js';
+import { lmManifestFields, readLmConfig } from '../services/lm-config.js';
+import { checkParity } from '../services/parity.js';
+import type { RunStore } from '../services/run-store.js';
+import type { TokenizerStore } from '../services/tokenizer-store.js';
+import { DOMAIN, runEventRelay } from './events.js';
+
+export const TRAINER_QUEUE = 'trainer';
+export const TRAIN_JOB = 'train';
+
+export interface TrainJobDeps {
+  store: RunStore;
+  tokenizers: TokenizerStore;
+  registry: ModelRegistry;
+  cache: ArtifactCache;
+  dataBank: DataBankClient;
+  publisher: EventPublisher;
+  logger: Logger;
+  /** Each run's corpus token files and checkpoints: `<runsDir>/<run_id>/` (shared by the workers). */
+  runsDir: string;
+  maxCorpusBytes: number;
+  stepEventMs: number;
+  python?: string | undefined;
+  timeoutMs?: number;
+}
+
+const ARTIFACT_FILES = ['model.onnx', 'model.pt', 'config.json', 'tokenizer.json'];
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+async function resumeCheckpoint(deps: TrainJobDeps, runId: string | undefined): Promise<string | undefined> {
+  if (runId === undefined) return undefined;
+  const source = await deps.store.get(runId);
+  if (!source?.checkpoint || !(await exists(source.checkpoint))) throw new UserError(`run ${runId} has no checkpoint to resume from`);
+  return source.checkpoint;
+}
+
+async function train(deps: TrainJobDeps, request: RunRequest, context: JobContext) {
+  const runId = context.jobId;
+  await deps.store.ensure(runId, request);
+  await deps.store.update(runId, { status: 'processing', error: null });
+  const python = await findPython(deps.python);
+  const dir = join(deps.runsDir, runId);
+  const output = join(dir, 'out');
+  await mkdir(output, { recursive: true });
+  const corpus = await asUserErrors(async () => {
+    const bytes = await fetchCorpus(deps.dataBank, request.corpus_file_id, dir, deps.maxCorpusBytes);
+    const tokenizer = request.tokenizer_id === undefined ? undefined : await deps.tokenizers.load(request.tokenizer_id).catch((error: unknown) => {
+      throw new UserError(`tokenizer ${request.tokenizer_id ?? ''}: ${errorMessage(error)}`);
+    });
+    return prepareCorpus(bytes, dir, {
+      format: request.corpus_format, field: request.corpus_field, seed: request.seed, maxBytes: deps.maxCorpusBytes, tokenizer,
+      fractions: { val: request.val_fraction, test: request.test_fraction },
+    });
+  });
+  await deps.store.update(runId, { corpus: { ...corpus.stats, vocab_size: corpus.tokenizer.vocabSize } });
+  const resumeFrom = await resumeCheckpoint(deps, request.resume_from);
+  const relay = runEventRelay(deps, runId, request.user_id, context);
+  const checkpoint = join(output, 'last.pt');
+  let result;
+  try {
+    // The job's signal (cancel, timeout, shutdown) sends SIGTERM: the kernel saves last.pt and answers cancelled.
+    result = await runKernel({
+      python, module: KERNEL_MODULE, cwd: KERNEL_DIR, command: 'train', logger: context.logger, graceMs: 60_000,
+      request: kernelTrainRequest(request, corpus, output, resumeFrom), signal: context.signal, onEvent: relay.onEvent,
+    });
+  } finally {
+    await relay.settled();
+  }
+  if (result.status === 'cancelled') {
+    const reason = context.signal.reason instanceof Error ? context.signal.reason.message : 'cancelled';
+    await deps.store.update(runId, { status: 'cancelled', checkpoint, error: { kind: 'user', message: reason } });
+    throw new UserError(`training was cancelled (${reason}); the last checkpoint is kept`);
+  }
+  await writeFile(join(output, 'tokenizer.json'), `${JSON.stringify(corpus.tokenizer.toJSON())}\n`);
+  const parityError = await checkParity(output);
+  await context.progress(92, 'exported; packing');
+  const config = await readLmConfig(output);
+  const fields = lmManifestFields(runId, config, { tokenizer_id: request.tokenizer_id ?? null, onnx_parity_max_abs: parityError });
+  const artifact = join(dir, 'artifact');
+  await rm(artifact, { recursive: true, force: true });
+  await mkdir(artifact);
+  // Hard links: the artifact holds the servable files only (never the checkpoints), without copying.
+  await Promise.all(ARTIFACT_FILES.map((name) => link(join(output, name), join(artifact, name))));
+  const entry = await deps.cache.publish(artifact, fields, deps.registry);
+  await deps.store.update(runId, { status: 'completed', progress: 100, checkpoint, artifact: { model_id: runId, file_id: entry.file_id } });
+  return { result: { run_id: runId, model_id: runId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } }, result_id: entry.file_id };
+}
+
+export function trainJob(deps: TrainJobDeps): JobDefinition<typeof RunRequest> {
+  return defineJob({
+    domain: DOMAIN,
+    queue: TRAINER_QUEUE,
+    name: TRAIN_JOB,
+    schema: RunRequest,
+    attempts: 1,
+    timeoutMs: deps.timeoutMs ?? 7 * 24 * 60 * 60 * 1000,
+    process: async (request, context) => {
+      try {
+        return await train(deps, request, context);
+      } catch (error) {
+        const user = error instanceof UserError || (error instanceof KernelFailedError && error.kind === 'user');
+        await deps.store.update(context.jobId, (record) =>
+          record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
+        );
+        if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message, { cause: error });
+        throw error;
+      }
+    },
+  });
+}
