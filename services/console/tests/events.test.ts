@@ -1,4 +1,4 @@
-import { jobEventType } from '@platform/core';
+import { jobEventType, metricsEventType } from '@platform/core';
 import { createQueue, EventPublisher } from '@platform/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startConsole, VIEWER_KEY, type TestConsole } from './helpers/console.js';
@@ -52,6 +52,19 @@ describe('GET /api/events', () => {
     const got = await reading;
     expect(got.map((frame) => frame.data.job_id)).toEqual(['old-1', 'live-1']);
     expect(got[0]?.id).toMatch(/^qr@\d+-\d+$/);
+  });
+
+  it('keeps only the last metrics event of each job in the backlog when asked', async () => {
+    const { cookie } = await login(world.app, VIEWER_KEY);
+    const metrics = (step: number) =>
+      publisher.publish({ type: metricsEventType('trainer', 'step'), domain: 'trainer', job_id: 'run-1', user_id: '9', ts: new Date(Date.now() + step).toISOString(), metrics: { step } });
+    await progress('trainer', 'run-1', '9', 1);
+    for (const step of [1, 2, 3]) await metrics(step);
+    const latest = await frames(await fetch(`${world.url}/api/events?domain=trainer&user=9&metrics=latest&backlog=2`, { headers: { cookie } }), 2);
+    expect(latest.map((frame) => frame.data.type)).toEqual(['trainer.job.progress.v1', 'trainer.metrics.step.v1']);
+    expect(latest[1]?.data.metrics).toEqual({ step: 3 });
+    const all = await frames(await fetch(`${world.url}/api/events?domain=trainer&user=9&backlog=2`, { headers: { cookie } }), 2);
+    expect(all.map((frame) => (frame.data.metrics as { step: number }).step)).toEqual([2, 3]);
   });
 
   it('refuses an unknown domain and an anonymous caller', async () => {

@@ -16,6 +16,8 @@ const EventsQuery = z.object({
   user: z.string().regex(/^\d{1,20}$/, 'user must be a decimal user id').optional(),
   job: z.string().min(1).max(200).optional(),
   backlog: z.coerce.number().int().min(0).max(500).default(100),
+  /** `latest`: the backlog keeps only the last metrics event of each job and kind. */
+  metrics: z.enum(['all', 'latest']).default('all'),
 });
 
 const HEARTBEAT_MS = 15_000;
@@ -37,9 +39,9 @@ export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap
       schema: { summary: 'Lifecycle and metrics events as server-sent events (recent ones first)', querystring: EventsQuery },
     },
     async (request, reply) => {
-      const { domain, user, job, backlog } = request.query;
+      const { domain, user, job, backlog, metrics } = request.query;
       const filter: EventFilter = { domains: domain, ...(user !== undefined && { userId: user }), ...(job !== undefined && { jobId: job }) };
-      const recent = await hub.recent(filter, backlog);
+      const recent = await hub.recent(filter, backlog, metrics === 'latest');
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {

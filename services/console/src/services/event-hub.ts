@@ -24,6 +24,14 @@ export function matches(filter: EventFilter, { event }: StreamedEvent): boolean 
   return filter.jobId === undefined || event.job_id === filter.jobId;
 }
 
+const isMetrics = (event: PlatformEvent) => event.type.includes('.metrics.');
+
+function lastMetricsOnly(events: StreamedEvent[]): StreamedEvent[] {
+  const last = new Map<string, string>();
+  for (const { id, event } of events) if (isMetrics(event)) last.set(`${event.domain}/${event.job_id}/${event.type}`, id);
+  return events.filter(({ id, event }) => !isMetrics(event) || last.get(`${event.domain}/${event.job_id}/${event.type}`) === id);
+}
+
 export interface EventHubOptions {
   /** Commands (the recent events). */
   redis: Redis;
@@ -54,8 +62,12 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
-  /** The latest `limit` events matching the filter, oldest first. */
-  async recent(filter: EventFilter, limit: number): Promise<StreamedEvent[]> {
+  /**
+   * The latest `limit` events matching the filter, oldest first. With `latestMetrics`, only the last
+   * metrics event of each job and kind counts, so a training run's steady stream of step metrics does
+   * not push every lifecycle event out of the backlog.
+   */
+  async recent(filter: EventFilter, limit: number, latestMetrics = false): Promise<StreamedEvent[]> {
     const all = await Promise.all(
       [...this.streams].map(async ([stream, domain]) => {
         if (filter.domains && filter.domains.size > 0 && !filter.domains.has(domain)) return [];
@@ -63,11 +75,11 @@ export class EventHub {
         return entries.flatMap(([id, fields]) => this.decoded(domain, id, fields));
       }),
     );
-    return all
+    const sorted = all
       .flat()
       .filter((event) => matches(filter, event))
-      .sort((a, b) => a.event.ts.localeCompare(b.event.ts))
-      .slice(-limit);
+      .sort((a, b) => a.event.ts.localeCompare(b.event.ts));
+    return (latestMetrics ? lastMetricsOnly(sorted) : sorted).slice(-limit);
   }
 
   async start(): Promise<void> {

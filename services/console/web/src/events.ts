@@ -18,6 +18,8 @@ export interface EventQuery {
   user?: string;
   job?: string;
   backlog?: number;
+  /** Only the last metrics event of each job in the backlog (the feeds); the curves want them all. */
+  latestMetrics?: boolean;
 }
 
 export const DOMAINS = ['data_bank', 'qr', 'digits', 'trainer', 'turkic', 'transcript', 'music_wrapped'];
@@ -32,6 +34,7 @@ export function followEvents(query: EventQuery, onEvent: (event: PlatformEvent, 
   if (query.user) params.set('user', query.user);
   if (query.job) params.set('job', query.job);
   if (query.backlog !== undefined) params.set('backlog', String(query.backlog));
+  if (query.latestMetrics) params.set('metrics', 'latest');
   const source = new EventSource(`/api/events?${params.toString()}`);
   const seen = new Set<string>();
   const handle = (message: MessageEvent<string>) => {

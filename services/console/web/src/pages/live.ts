@@ -59,14 +59,23 @@ export const livePage: Page = (view) => {
   );
 
   let stop: (() => void) | undefined;
+  // Metrics arrive every few seconds per run: one row per job and metric, replaced by the latest.
+  const metricRows = new Map<string, HTMLTableRowElement>();
   const start = () => {
     stop?.();
     replace(body);
+    metricRows.clear();
     const userId = /^\d{1,20}$/.test(user.value) ? user.value : undefined;
     stop = followEvents(
-      { ...(domain.value && { domains: [domain.value] }), ...(userId && { user: userId }), backlog: 100 },
+      { ...(domain.value && { domains: [domain.value] }), ...(userId && { user: userId }), backlog: 100, latestMetrics: true },
       (event) => {
-        body.prepend(eventRow(event));
+        const row = eventRow(event);
+        if (isMetrics(event.type)) {
+          const key = `${event.domain}/${event.job_id}/${event.type}`;
+          metricRows.get(key)?.remove();
+          metricRows.set(key, row);
+        }
+        body.prepend(row);
         while (body.rows.length > MAX_ROWS) body.lastElementChild?.remove();
         status.show(`${String(body.rows.length)} events · last at ${when(event.ts)}`, 'ok');
       },

@@ -105,7 +105,7 @@ export const trainingPage: Page = (view, [runId]) => {
     h('h2', {}, 'Recent training jobs'),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Domain', 'Job', 'Last event', 'When'].map((title) => h('th', { scope: 'col' }, title)))), jobs)),
   );
-  const stop = followEvents({ domains: ['trainer', 'digits'], backlog: 200 }, (event) => {
+  const stop = followEvents({ domains: ['trainer', 'digits'], backlog: 200, latestMetrics: true }, (event) => {
     const key = `${event.domain}/${event.job_id}`;
     const row = h(
       'tr',
