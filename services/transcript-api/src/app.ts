@@ -24,7 +24,6 @@ export interface AppDeps {
   store: FileStore;
   /** Scratch dirs for uploads (under TRANSCRIPT_TMP_DIR). */
   scratch: ScratchArea;
-  cancelKey: (jobId: string) => string;
   apiKeys: string[];
   defaultLanguages: string[];
   maxUploadBytes: number;

@@ -75,6 +75,3 @@ export const pipelineFrom = (
 
 /** Per-job and per-upload scratch dirs under TRANSCRIPT_TMP_DIR, shared by the API and the worker. */
 export const scratchFrom = (config: Config): ScratchArea => createScratchArea(config.TRANSCRIPT_TMP_DIR);
-
-/** The Redis key a DELETE sets for a running job; the worker polls it. */
-export const cancelKey = (prefix: string) => (jobId: string) => `${prefix}:transcript:cancel:${jobId}`;

@@ -2,7 +2,7 @@ import { createLogger, installGracefulShutdown, loadConfigOrExit, openScratchAre
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
+import { pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
@@ -19,7 +19,6 @@ const job = transcriptionJob({
   ytdlp: config.YTDLP_PATH,
   scratch,
   timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
-  isCancelled: () => Promise.resolve(false),
 });
 
 const app = await buildApp({
@@ -30,7 +29,6 @@ const app = await buildApp({
   youtube: youtubeFrom(config),
   store,
   scratch,
-  cancelKey: cancelKey('bull'),
   apiKeys: config.TRANSCRIPT_API_KEYS,
   defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
   maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,

@@ -1,13 +1,12 @@
 import { createLogger, loadConfigOrExit, openScratchArea, stopAllChildren } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
-import { cancelKey, pipelineFrom, storeFrom } from './deps.js';
+import { pipelineFrom, storeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'transcript-worker', level: config.LOG_LEVEL });
 const commands = createRedis(config.REDIS_URL, 'command');
-const keyOf = cancelKey('bull');
 // A worker killed with SIGKILL leaves its ffmpeg running and its files behind: end and remove them.
 const scratch = await openScratchArea(config.TRANSCRIPT_TMP_DIR, logger);
 
@@ -17,7 +16,6 @@ const job = transcriptionJob({
   ytdlp: config.YTDLP_PATH,
   scratch,
   timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
-  isCancelled: async (jobId) => (await commands.exists(keyOf(jobId))) === 1,
 });
 
 const handle = startWorker({

@@ -265,7 +265,7 @@ describe('speech-to-text jobs', () => {
     }
   });
 
-  it('cancels a queued job and a running one', async () => {
+  it('cancels a running job through its signal and a queued one before it starts (DELETE /v1/jobs/{id} and its alias)', async () => {
     stt.latencyMs = 1500;
     try {
       const first = await postUpload(clip, 'audio/mpeg');
@@ -273,25 +273,25 @@ describe('speech-to-text jobs', () => {
       const running = first.json().job_id;
       const queued = second.json().job_id;
       await waitFor(running, ['processing']);
-      const cancelQueued = await service.app.inject({
-        method: 'DELETE',
-        url: `/v1/transcriptions/${queued}`,
-      });
-      expect(cancelQueued.json()).toEqual({ job_id: queued, status: 'cancelled' });
-      expect((await service.app.inject({ url: `/v1/transcriptions/${queued}` })).statusCode).toBe(404);
+      const cancelQueued = await service.app.inject({ method: 'DELETE', url: `/v1/jobs/${queued}` });
+      expect(cancelQueued.statusCode).toBe(202);
+      expect(cancelQueued.json()).toEqual({ job_id: queued, user_id: '0', status: 'cancelling' });
       const cancelRunning = await service.app.inject({
         method: 'DELETE',
         url: `/v1/transcriptions/${running}`,
       });
-      expect(cancelRunning.json()).toEqual({ job_id: running, status: 'cancelling' });
-      expect(await waitFor(running)).toMatchObject({
-        status: 'failed',
-        error: { kind: 'user', message: 'cancelled by the user' },
-      });
-      const again = await service.app.inject({ method: 'DELETE', url: `/v1/transcriptions/${running}` });
+      expect(cancelRunning.statusCode).toBe(202);
+      expect(cancelRunning.json()).toEqual({ job_id: running, user_id: '0', status: 'cancelling' });
+      const cancelled = { status: 'failed', error: { kind: 'user', message: 'cancelled by the user' } };
+      expect(await waitFor(running)).toMatchObject(cancelled);
+      // The queued job never started: the worker failed it when it took it.
+      expect(await waitFor(queued)).toMatchObject({ ...cancelled, progress: 0 });
+      const again = await service.app.inject({ method: 'DELETE', url: `/v1/jobs/${running}` });
       expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'CONFLICT' });
       const result = await service.app.inject({ url: `/v1/transcriptions/${running}/result` });
       expect(result.statusCode).toBe(410);
+      expect((await service.app.inject({ method: 'DELETE', url: '/v1/jobs/no-such-job' })).statusCode).toBe(404);
       expect(await readdir(workDir)).toEqual([]);
     } finally {
       stt.latencyMs = 0;

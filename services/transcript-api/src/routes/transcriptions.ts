@@ -1,13 +1,6 @@
 import { AppError, type PlatformApp, type ScratchArea } from '@platform/core';
-import {
-  IdempotencyKeyHeaders,
-  idempotencyKeyOf,
-  jobStatus,
-  redisUnavailable,
-  registerJobStatusRoute,
-} from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, registerJobRoutes } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { TranscriptionJobResult, type TranscriptionJobData } from '../models/jobs.js';
 import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
@@ -21,8 +14,6 @@ export interface TranscriptionRouteDeps {
   job: ReturnType<typeof transcriptionJob>;
   store: FileStore;
   scratch: ScratchArea;
-  redis: Redis;
-  cancelKey: (jobId: string) => string;
   maxUploadBytes: number;
   uploadTimeoutMs: number;
 }
@@ -57,7 +48,9 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
     },
   );
 
-  registerJobStatusRoute(app, deps.queue, 'api', '/v1/transcriptions');
+  registerJobRoutes(app, deps.queue, 'api');
+  // The transcription aliases of the same status and cancel routes (README).
+  registerJobRoutes(app, deps.queue, 'api', '/v1/transcriptions');
 
   app.get(
     '/v1/transcriptions/:job_id/result',
@@ -84,42 +77,4 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
       return reply.type(CONTENT_TYPES[format]).send(render(format, stored.segments));
     },
   );
-
-  app.delete(
-    '/v1/transcriptions/:job_id',
-    {
-      config: { auth: 'api' },
-      schema: {
-        summary: 'Cancel a job',
-        params: JobParams,
-        response: { 200: z.object({ job_id: z.string(), status: z.enum(['cancelled', 'cancelling']) }) },
-      },
-    },
-    async (request) => {
-      const { job_id: jobId } = request.params;
-      try {
-        return await cancel(deps, jobId);
-      } catch (error) {
-        throw redisUnavailable(error);
-      }
-    },
-  );
-}
-
-async function cancel(deps: TranscriptionRouteDeps, jobId: string) {
-  const job = await deps.queue.getJob(jobId);
-  if (!job) throw new AppError('JOB_NOT_FOUND', 'No such job');
-  const state = await job.getState();
-  if (state === 'completed' || state === 'failed')
-    throw new AppError('CONFLICT', `The job has already ${state === 'failed' ? 'failed' : 'completed'}`);
-  if (state !== 'active') {
-    try {
-      await job.remove();
-      return { job_id: jobId, status: 'cancelled' as const };
-    } catch {
-      // A worker took it in the meantime: cancel it like a running job.
-    }
-  }
-  await deps.redis.set(deps.cancelKey(jobId), '1', 'EX', 24 * 60 * 60);
-  return { job_id: jobId, status: 'cancelling' as const };
 }

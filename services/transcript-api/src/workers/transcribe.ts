@@ -1,5 +1,5 @@
 import { dataBankFailure, type ScratchArea, type ScratchJob } from '@platform/core';
-import { defineJob, UserError, type JobContext } from '@platform/workers';
+import { defineJob, UserError } from '@platform/workers';
 import { join } from 'node:path';
 import { TranscriptionJobData, type TranscriptionJobResult } from '../models/jobs.js';
 import type { TranscriptionResult } from '../models/transcript.js';
@@ -17,37 +17,6 @@ export interface TranscriptionDeps {
   /** Where each job gets its scratch dir (under TRANSCRIPT_TMP_DIR); the worker sweeps it at start. */
   scratch: ScratchArea;
   timeoutMs: number;
-  /** Whether the user asked to cancel the job (polled while it runs). */
-  isCancelled: (jobId: string) => Promise<boolean>;
-  cancelPollMs?: number;
-}
-
-/** Aborts when the context's signal does or when a cancellation is seen. */
-function cancellation(deps: TranscriptionDeps, context: JobContext) {
-  const controller = new AbortController();
-  let cancelled = false;
-  const onAbort = () => {
-    controller.abort(context.signal.reason);
-  };
-  context.signal.addEventListener('abort', onAbort);
-  const timer = setInterval(() => {
-    void deps.isCancelled(context.jobId).then(
-      (yes) => {
-        if (!yes || controller.signal.aborted) return;
-        cancelled = true;
-        controller.abort(new UserError('cancelled'));
-      },
-      () => undefined,
-    );
-  }, deps.cancelPollMs ?? 1000);
-  return {
-    signal: controller.signal,
-    wasCancelled: () => cancelled,
-    stop: () => {
-      clearInterval(timer);
-      context.signal.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 async function fetchSource(
@@ -88,17 +57,16 @@ export function transcriptionJob(deps: TranscriptionDeps) {
     timeoutMs: deps.timeoutMs,
     process: async (data, context) => {
       const scratch = await deps.scratch.createJob();
-      const cancel = cancellation(deps, context);
       try {
         await context.progress(2, data.source.kind === 'youtube' ? 'downloading audio' : 'fetching file');
-        const input = await fetchSource(deps, data, scratch, cancel.signal);
+        const input = await fetchSource(deps, data, scratch, context.signal);
         await context.progress(10, 'preparing audio');
         const result = await transcribeFile(deps.pipeline, {
           input,
           scratch,
           language: data.language,
           prompt: data.prompt,
-          signal: cancel.signal,
+          signal: context.signal,
           onPlan: (chunks, durationS) =>
             context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
           onChunk: (done, total) =>
@@ -120,11 +88,9 @@ export function transcriptionJob(deps: TranscriptionDeps) {
         };
         return { result_id: files.json.file_id, result_bytes: files.json.size, result: summary };
       } catch (error) {
-        if (cancel.wasCancelled()) throw new UserError('cancelled by the user');
         // data-bank down is a system error whose message names no URL (the worker logs the cause).
         throw dataBankFailure(error);
       } finally {
-        cancel.stop();
         await scratch.dispose();
       }
     },

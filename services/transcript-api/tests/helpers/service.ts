@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { readConfig, type Config } from '../../src/config.js';
-import { cancelKey, pipelineFrom, providerFrom, scratchFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
+import { pipelineFrom, providerFrom, scratchFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from '../../src/workers/transcribe.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -38,7 +38,6 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
   const redis = createRedis(config.REDIS_URL, 'command');
   const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix });
   const store = storeFrom(config);
-  const keyOf = cancelKey(prefix);
   const scratch = scratchFrom(config);
   const job = transcriptionJob({
     store,
@@ -46,8 +45,6 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
     ytdlp: config.YTDLP_PATH,
     scratch,
     timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
-    isCancelled: async (jobId) => (await redis.exists(keyOf(jobId))) === 1,
-    cancelPollMs: 100,
   });
   const app = await buildApp({
     logger,
@@ -57,7 +54,6 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
     youtube: youtubeFrom(config),
     store,
     scratch,
-    cancelKey: keyOf,
     apiKeys: config.TRANSCRIPT_API_KEYS,
     defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
     maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
