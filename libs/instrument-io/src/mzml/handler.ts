@@ -50,7 +50,7 @@ interface ArrayBuilder {
   name: string;
   minutes: boolean;
   length: number | undefined;
-  text: string[];
+  payload: Buffer | undefined;
   offset: number;
 }
 
@@ -88,12 +88,18 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
     private readonly options: HandlerOptions,
   ) {}
 
+  readonly payloadTag = 'binary';
+
   wantsText(): boolean {
-    return this.collecting;
+    return false;
   }
 
-  text(text: string): void {
-    this.array?.text.push(text);
+  text(): void {
+    // Base64 arrives through payload().
+  }
+
+  payload(bytes: Buffer): void {
+    if (this.collecting && this.array) this.array.payload = bytes;
   }
 
   open(tag: SaxesTagPlain): void {
@@ -126,7 +132,7 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
           name: '',
           minutes: false,
           length: a.arrayLength === undefined ? undefined : Number(a.arrayLength),
-          text: [],
+          payload: undefined,
           offset: this.locate(),
         };
         return;
@@ -346,7 +352,7 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
     const length = arr.length ?? cur.length;
     let values: Float64Array;
     try {
-      const bytes = decodeBase64(arr.text.join(''));
+      const bytes = decodeBase64(arr.payload?.toString('latin1') ?? '');
       values = length === 0 && bytes.length === 0 ? EMPTY : decodeArray(bytes, arr.encoding, length);
     } catch (cause) {
       throw new InstrumentFileError(

@@ -82,13 +82,14 @@ export class MzmlReader implements InstrumentReader {
     if (position === undefined || position < 0 || position >= list.ids.length) return undefined;
     const offset = list.offsets[position] ?? 0;
     const xml = await readElement(this.path, offset, '</spectrum>', MAX_ELEMENT);
-    const start = xml?.trimStart();
-    if (!start?.startsWith('<spectrum') || !start.includes(`id="${escapeAttr(list.ids[position] ?? '')}"`)) {
+    const head = xml?.subarray(0, 4096).toString('utf8');
+    const tagEnd = head?.indexOf('>') ?? -1;
+    if (!head?.startsWith('<spectrum') || !head.slice(0, tagEnd).includes(`id="${escapeAttr(list.ids[position] ?? '')}"`)) {
       return undefined;
     }
     const header = await this.loadHeader();
     const handler = new MzmlHandler(this.path, header, { spectra: true, chromatograms: false });
-    const items = parseFragment(this.path, offset, start, handler);
+    const items = parseFragment(this.path, offset, xml ?? Buffer.alloc(0), handler);
     const item = items[0];
     return item?.kind === 'spectrum' ? item.spectrum : undefined;
   }

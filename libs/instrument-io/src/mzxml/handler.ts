@@ -15,7 +15,7 @@ interface Peaks {
   precision: 32 | 64;
   zlib: boolean;
   littleEndian: boolean;
-  text: string[];
+  payload: Buffer | undefined;
   offset: number;
 }
 
@@ -48,12 +48,18 @@ export class MzxmlHandler implements XmlHandler<Spectrum> {
     private readonly decode: boolean,
   ) {}
 
+  readonly payloadTag = 'peaks';
+
   wantsText(): boolean {
-    return this.peaks !== undefined || this.precursorText !== undefined;
+    return this.precursorText !== undefined;
   }
 
   text(text: string): void {
-    (this.peaks?.text ?? this.precursorText)?.push(text);
+    this.precursorText?.push(text);
+  }
+
+  payload(bytes: Buffer): void {
+    if (this.peaks) this.peaks.payload = bytes;
   }
 
   open(tag: SaxesTagPlain): void {
@@ -85,7 +91,7 @@ export class MzxmlHandler implements XmlHandler<Spectrum> {
           precision: a.precision === '64' ? 64 : 32,
           zlib: a.compressionType === 'zlib',
           littleEndian: a.byteOrder !== undefined && a.byteOrder !== 'network' && a.byteOrder !== 'big',
-          text: [],
+          payload: undefined,
           offset: this.locate(),
         };
         return;
@@ -165,7 +171,7 @@ export class MzxmlHandler implements XmlHandler<Spectrum> {
     const scan = open.spectrum;
     if (this.decode) {
       try {
-        const bytes = decodeBase64(peaks.text.join(''));
+        const bytes = decodeBase64(peaks.payload?.toString('latin1') ?? '');
         const expected = open.peaksCount ?? Number.NaN;
         const values = decodeArray(bytes, {
           type: peaks.precision === 64 ? 'float64' : 'float32',

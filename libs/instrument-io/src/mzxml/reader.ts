@@ -63,10 +63,14 @@ export class MzxmlReader implements InstrumentReader {
     if (position === undefined || position < 0 || position >= list.ids.length) return undefined;
     const offset = list.offsets[position] ?? 0;
     // A scan's own data ends with its peaks; nested MS2 scans follow, so the fragment is closed here.
-    const xml = (await readElement(this.path, offset, '</peaks>', MAX_ELEMENT))?.trimStart();
-    if (!xml?.startsWith('<scan') || !xml.includes(`num="${list.ids[position] ?? ''}"`)) return undefined;
+    const xml = await readElement(this.path, offset, '</peaks>', MAX_ELEMENT);
+    const head = xml?.subarray(0, 4096).toString('utf8');
+    const tagEnd = head?.indexOf('>') ?? -1;
+    if (!xml || !head?.startsWith('<scan') || !head.slice(0, tagEnd).includes(`num="${list.ids[position] ?? ''}"`)) {
+      return undefined;
+    }
     const handler = new MzxmlHandler(this.path, { metadata: {} }, true);
-    const [spectrum] = parseFragment(this.path, offset, `${xml}</scan>`, handler);
+    const [spectrum] = parseFragment(this.path, offset, Buffer.concat([xml, Buffer.from('</scan>')]), handler);
     if (spectrum) spectrum.index = position;
     return spectrum;
   }

@@ -82,8 +82,8 @@ export async function scanOffsets(file: string, tags: string[], idAttr: string):
   return new Map([...found].map(([tag, entries]) => [tag, offsetList(entries)]));
 }
 
-/** Reads from `offset` up to and including the first `</tag>` (or `stop`), in growing chunks. */
-export async function readElement(file: string, offset: number, stop: string, maxBytes: number): Promise<string | undefined> {
+/** Reads from `offset` (skipping leading whitespace) up to and including `stop`, in growing chunks. */
+export async function readElement(file: string, offset: number, stop: string, maxBytes: number): Promise<Buffer | undefined> {
   const handle = await open(file, 'r');
   try {
     const parts: Buffer[] = [];
@@ -101,7 +101,10 @@ export async function readElement(file: string, offset: number, stop: string, ma
       if (hit >= 0) {
         const cut = hit + needle.length - Math.min(previous.length, needle.length);
         parts.push(piece.subarray(0, cut));
-        return Buffer.concat(parts).toString('utf8');
+        const element = Buffer.concat(parts);
+        // Some writers' offsets point at the whitespace before the element.
+        const lt = element.indexOf(0x3c);
+        return lt > 0 ? element.subarray(lt) : element;
       }
       parts.push(piece);
       previous = piece;

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InstrumentFileError } from '../errors.js';
+import { PayloadSplitter } from './payload.js';
 
 /** What a format's SAX handler sees; `offset()` is the byte position the parser has reached. */
 export interface XmlHandler<T> {
@@ -13,6 +14,9 @@ export interface XmlHandler<T> {
   readonly ready: T[];
   /** Set by the driver: the byte offset the parser has reached, for error messages. */
   locate: () => number;
+  /** The element whose content (base64) bypasses the parser and arrives through `payload`. */
+  readonly payloadTag?: string;
+  payload?(bytes: Buffer): void;
 }
 
 export interface StreamOptions {
@@ -41,6 +45,33 @@ export function makeParser<T>(handler: XmlHandler<T>): SaxesParser {
   return parser;
 }
 
+/** Feeds bytes to a parser, splitting out the handler's payload element; tracks byte offsets. */
+function feeder<T>(parser: SaxesParser, handler: XmlHandler<T>, encoding: string) {
+  const decoder = new TextDecoder(encoding);
+  let pieceOffset = 0;
+  let pieceChars = 0;
+  handler.locate = () => pieceOffset + Math.max(0, parser.position - pieceChars);
+  const xml = (bytes: Buffer, offset: number): void => {
+    pieceOffset = offset;
+    pieceChars = parser.position;
+    parser.write(decoder.decode(bytes, { stream: true }));
+  };
+  const splitter = handler.payloadTag
+    ? new PayloadSplitter(handler.payloadTag, xml, (bytes) => handler.payload?.(bytes))
+    : undefined;
+  return {
+    write: (bytes: Buffer, offset: number) => {
+      if (splitter) splitter.write(bytes, offset);
+      else xml(bytes, offset);
+    },
+    end: () => {
+      splitter?.end();
+      parser.write(decoder.decode());
+      parser.close();
+    },
+  };
+}
+
 /** Streams an XML file through a handler in 1 MiB chunks, yielding items as they complete. */
 export async function* streamXml<T>(
   file: string,
@@ -48,33 +79,26 @@ export async function* streamXml<T>(
   options: StreamOptions = {},
 ): AsyncGenerator<T> {
   const parser = makeParser(handler);
-  const decoder = new TextDecoder(await detectEncoding(file));
-  const base = options.start ?? 0;
-  let bytes = base;
-  let chars = 0;
-  const where = (): number => bytes + Math.max(0, parser.position - chars);
-  handler.locate = where;
+  const feed = feeder(parser, handler, await detectEncoding(file));
+  let bytes = options.start ?? 0;
   const fail = (cause: unknown): never => {
     if (cause instanceof InstrumentFileError) throw cause;
-    throw new InstrumentFileError(file, where(), `well-formed XML (${(cause as Error).message})`, { cause });
+    throw new InstrumentFileError(file, handler.locate(), `well-formed XML (${(cause as Error).message})`, { cause });
   };
-  const stream = createReadStream(file, { start: base, end: options.end, highWaterMark: CHUNK });
+  const stream = createReadStream(file, { start: bytes, end: options.end, highWaterMark: CHUNK });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = decoder.decode(chunk, { stream: true });
       try {
-        parser.write(text);
+        feed.write(chunk, bytes);
       } catch (cause) {
         fail(cause);
       }
       bytes += chunk.length;
-      chars += text.length;
       yield* handler.ready.splice(0);
       if (options.done?.()) return;
     }
     try {
-      parser.write(decoder.decode());
-      parser.close();
+      feed.end();
     } catch (cause) {
       fail(cause);
     }
@@ -84,17 +108,16 @@ export async function* streamXml<T>(
   }
 }
 
-/** Parses one in-memory XML element (an indexed spectrum) with a handler. */
-export function parseFragment<T>(file: string, offset: number, xml: string, handler: XmlHandler<T>): T[] {
+/** Parses one element read from the file (an indexed spectrum) with a handler. */
+export function parseFragment<T>(file: string, offset: number, bytes: Buffer, handler: XmlHandler<T>): T[] {
   const parser = makeParser(handler);
-  handler.locate = () => offset + parser.position;
+  const feed = feeder(parser, handler, 'utf-8');
   try {
-    parser.write(xml).close();
+    feed.write(bytes, offset);
+    feed.end();
   } catch (cause) {
     if (cause instanceof InstrumentFileError) throw cause;
-    throw new InstrumentFileError(file, offset + parser.position, `well-formed XML (${(cause as Error).message})`, {
-      cause,
-    });
+    throw new InstrumentFileError(file, handler.locate(), `well-formed XML (${(cause as Error).message})`, { cause });
   }
   return handler.ready.splice(0);
 }
