@@ -34,10 +34,15 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   const services = createServices(config);
   const registry = new CommandRegistry(COMMANDS, (key) => key in services);
-  const client: Client | undefined = config.DISCORD_TRANSPORT === 'gateway' ? createGatewayClient(config.DISCORD_API_BASE_URL) : undefined;
+  const client: Client | undefined = config.DISCORD_TRANSPORT === 'gateway' ? createGatewayClient(config.DISCORD_API_BASE_URL, config.DISCORD_GLOBAL_REQUESTS_PER_S) : undefined;
   const api = client
     ? new DiscordApi(client.rest, config.DISCORD_APPLICATION_ID)
-    : DiscordApi.create({ apiBaseUrl: config.DISCORD_API_BASE_URL, token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID });
+    : DiscordApi.create({
+        apiBaseUrl: config.DISCORD_API_BASE_URL,
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        globalRequestsPerSecond: config.DISCORD_GLOBAL_REQUESTS_PER_S,
+      });
   const prefix = config.DISCORD_KEY_PREFIX;
   const store = new JobStore(redis, { prefix: `${prefix}job:` });
   const jobs = new JobMessages(api, store, resultFiles(services, config.DISCORD_MAX_ATTACHMENT_BYTES), logger);

@@ -26,6 +26,8 @@ const schema = z
     DISCORD_CDN_ORIGINS: csvList('https://cdn.discordapp.com,https://media.discordapp.net'),
     DISCORD_TRANSPORT: z.enum(['gateway', 'http']).default('gateway'),
     DISCORD_HTTP_PORT: port(8090),
+    /** Discord's global limit for a bot (50 requests/s unless Discord raised it for yours). */
+    DISCORD_GLOBAL_REQUESTS_PER_S: positiveInt(50),
     DISCORD_GUILD_IDS: snowflakes(),
     DISCORD_ADMIN_ROLE_IDS: snowflakes(),
     DISCORD_ADMIN_USER_IDS: snowflakes(),

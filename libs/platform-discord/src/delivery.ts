@@ -26,7 +26,7 @@ export interface DeliveryOptions {
   retryMaxMs?: number;
   blockMs?: number;
   batchSize?: number;
-  /** Entries read but not yet acknowledged before the reader waits (backpressure). */
+  /** Entries read but not yet acknowledged before the reader waits (backpressure; default 20,000). */
   maxInFlight?: number;
   /** Entries idle this long in another consumer's pending list are claimed (a dead process). */
   claimIdleMs?: number;
@@ -115,12 +115,12 @@ export class JobUpdateConsumer {
           lastClaim = Date.now();
           await this.claimAbandoned(streams);
         }
-        while (this.inFlight.size >= (this.options.maxInFlight ?? 2_000) && this.isRunning()) {
+        while (this.inFlight.size >= (this.options.maxInFlight ?? 20_000) && this.isRunning()) {
           await new Promise<void>((resolve) => (this.wake = resolve));
         }
         const reply = (await blocking.xreadgroup(
           'GROUP', group, consumer,
-          'COUNT', this.options.batchSize ?? 200,
+          'COUNT', this.options.batchSize ?? 500,
           'BLOCK', this.options.blockMs ?? 2_000,
           'STREAMS', ...streams, ...streams.map((stream) => cursors.get(stream) ?? '>'),
         )) as StreamReply;

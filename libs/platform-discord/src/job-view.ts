@@ -45,11 +45,12 @@ export function compareEntryIds(a: string, b: string): number {
 
 const MAX_METRICS = 12;
 
-/** Finite numbers and short strings only, at most 12 of them: a payload is not a dump to print. */
+/** Finite numbers and short strings only, no ids, at most 12 of them: a payload is not a dump to print. */
 function metricsFrom(values: Record<string, unknown> | undefined): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const [key, value] of Object.entries(values ?? {})) {
     if (Object.keys(out).length >= MAX_METRICS) break;
+    if (key.endsWith('_id')) continue; // ids (run_id, file_id) are not metrics
     if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
     else if (typeof value === 'string' && value.length <= 64) out[key] = value;
   }
@@ -77,7 +78,10 @@ export function applyEvent(view: JobView, event: PlatformEvent, entryId?: string
     delete next.message;
     if (done.result_id !== undefined) next.result_id = done.result_id;
     if (done.result_bytes !== undefined) next.result_bytes = done.result_bytes;
-    if (done.result !== undefined) next.result = done.result;
+    if (done.result !== undefined) {
+      next.result = done.result;
+      Object.assign(next.metrics, metricsFrom(done.result));
+    }
     return next;
   }
   if (isJobEvent(event, 'failed')) {

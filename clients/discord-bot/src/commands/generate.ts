@@ -5,7 +5,8 @@ import { readSse } from '../services/sse.js';
 import { service, textOrFile, type BotCommand } from './common.js';
 import { runChoices } from './trainer.js';
 
-const Token = z.object({ text: z.string().optional(), token: z.string().optional() }).loose();
+// model-trainer's generator yields {token, delta} per step and returns {text, tokens, finish_reason}.
+const Step = z.object({ delta: z.string().optional(), text: z.string().optional() }).loose();
 const Done = z.object({ text: z.string().optional(), error: z.string().optional(), message: z.string().optional() }).loose();
 
 /** Edits are spaced out: Discord allows about 5 edits per 5 s on one message. */
@@ -37,9 +38,13 @@ export const generate: BotCommand = {
         const failure = Done.safeParse(JSON.parse(event.data));
         throw new UserFacingError(`model-trainer: ${failure.success ? failure.data.message ?? failure.data.error ?? 'generation failed' : 'generation failed'}`);
       }
-      if (event.event === 'done' || event.event === 'end') break;
-      const token = Token.safeParse(JSON.parse(event.data));
-      if (token.success) text += token.data.token ?? token.data.text ?? '';
+      const step = Step.safeParse(JSON.parse(event.data));
+      if (event.event === 'done' || event.event === 'end') {
+        // The final text is authoritative (it is cut before a stop string).
+        if (step.success && step.data.text !== undefined) text = prompt + step.data.text;
+        break;
+      }
+      if (step.success) text += step.data.delta ?? step.data.text ?? '';
       if (Date.now() - lastEdit >= EDIT_EVERY_MS && text.length < 1990) {
         lastEdit = Date.now();
         await i.edit({ content: `${text}…` });

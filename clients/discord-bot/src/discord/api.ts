@@ -41,7 +41,12 @@ const rawFiles = (message: OutgoingMessage): RawFile[] | undefined =>
  * @discordjs/rest on Node's own fetch (`makeRequest`, a documented option): its bundled undici 6
  * otherwise meets the workspace's undici 7 as the global dispatcher and fails on multipart bodies.
  */
-export const restOptions = (api: string) => ({ api, version: '10', makeRequest: fetch as unknown as NonNullable<ConstructorParameters<typeof REST>[0]>['makeRequest'] });
+export const restOptions = (api: string, globalRequestsPerSecond = 50) => ({
+  api,
+  version: '10',
+  globalRequestsPerSecond,
+  makeRequest: fetch as unknown as NonNullable<ConstructorParameters<typeof REST>[0]>['makeRequest'],
+});
 
 /** A response Discord may never accept again (unknown message, missing access, a user who blocks DMs). */
 export function isPermanentDiscordError(error: unknown): boolean {
@@ -58,8 +63,8 @@ export class DiscordApi {
     readonly applicationId: string,
   ) {}
 
-  static create(options: { apiBaseUrl: string; token: string; applicationId: string }): DiscordApi {
-    const rest = new REST(restOptions(options.apiBaseUrl)).setToken(options.token);
+  static create(options: { apiBaseUrl: string; token: string; applicationId: string; globalRequestsPerSecond?: number }): DiscordApi {
+    const rest = new REST(restOptions(options.apiBaseUrl, options.globalRequestsPerSecond)).setToken(options.token);
     return new DiscordApi(rest, options.applicationId);
   }
 

@@ -55,11 +55,10 @@ export class JobMessages {
     const embed = jobEmbed(view, title);
     if (view.status !== 'completed') return { embeds: [embed] };
     const files = await this.results(record, view);
-    if (files.length > 0) {
-      const image = files.find((file) => file.contentType?.startsWith('image/') === true);
-      if (image) embed.image = { url: `attachment://${image.name}` };
-      this.logger.debug({ domain: record.domain, job_id: record.job_id, files: files.length }, 'job result attached');
-    }
+    if (files.length === 0) return { embeds: [embed] };
+    const image = files.find((file) => file.contentType?.startsWith('image/') === true);
+    if (image) embed.image = { url: `attachment://${image.name}` };
+    this.logger.debug({ domain: record.domain, job_id: record.job_id, files: files.length }, 'job result attached');
     return { embeds: [embed], files };
   }
 }

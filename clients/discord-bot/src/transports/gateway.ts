@@ -8,8 +8,8 @@ import type { InteractionHandler } from './http.js';
  * comes from `{DISCORD_API_BASE_URL}/gateway/bot`, so one fake server stands in for both in tests.
  * Raw INTERACTION_CREATE payloads go to the same handler as the HTTP transport; answers are callbacks.
  */
-export function createGatewayClient(apiBaseUrl: string): Client {
-  return new Client({ intents: [], rest: restOptions(apiBaseUrl) });
+export function createGatewayClient(apiBaseUrl: string, globalRequestsPerSecond: number): Client {
+  return new Client({ intents: [], rest: restOptions(apiBaseUrl, globalRequestsPerSecond) });
 }
 
 export function listenForInteractions(client: Client, api: DiscordApi, logger: Logger, handle: InteractionHandler): void {

@@ -3,8 +3,9 @@
 // GET /v1/runs/{id} → {run_id, status, progress, family, size, metrics: {step, train_loss, val_loss,
 // best_val_loss, tokens_per_s}, created_at, updated_at, error}; DELETE /v1/runs/{id}; POST
 // /v1/runs/{id}/generate {prompt, max_tokens, temperature, ...} → server-sent events when asked for
-// text/event-stream. The SSE event names (`token` with {text}, `done` with {text, tokens}) are this
-// fake's assumption; the bot also accepts `token` fields and `end`.
+// text/event-stream. Each step is {token, delta} as model-trainer's generator yields it; the SSE event
+// names (`token`, then `done` with {text, tokens, finish_reason}) are this fake's assumption (the
+// trainer's route did not exist yet); the bot also accepts `end` and a step's `text`.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -100,10 +101,13 @@ export class FakeTrainer {
       if (!this.runs.has(match[1] ?? '')) return error(404, 'NOT_FOUND', 'run not found');
       if (typeof body?.['prompt'] !== 'string') return error(400, 'INVALID_INPUT', 'prompt is required');
       const all = this.tokens.join('');
-      if (request.headers.accept !== 'text/event-stream') return { status: 200, body: { text: all, tokens: this.tokens.length } };
+      if (request.headers.accept !== 'text/event-stream') return { status: 200, body: { text: all, tokens: this.tokens.map((_, index) => index + 10) } };
       return {
         status: 200,
-        sse: [...this.tokens.map((token) => `event: token\ndata: ${JSON.stringify({ text: token })}\n\n`), `event: done\ndata: ${JSON.stringify({ text: all, tokens: this.tokens.length })}\n\n`],
+        sse: [
+          ...this.tokens.map((delta, index) => `event: token\ndata: ${JSON.stringify({ token: index + 10, delta })}\n\n`),
+          `event: done\ndata: ${JSON.stringify({ text: all, tokens: this.tokens.map((_, index) => index + 10), finish_reason: 'length' })}\n\n`,
+        ],
       };
     }
     return error(404, 'NOT_FOUND', 'no such route');
