@@ -40,7 +40,8 @@ def _export_onnx(model: torch.nn.Module, config: ModelConfig, path: str) -> dict
         return {"inputs": ["input_ids"], "outputs": ["logits"]}
     h0, c0 = model.initial_state(1, torch.device("cpu"))
     state_axes = {1: "batch"}
-    torch.onnx.export(_LstmStep(model), (ids, h0, c0), path, opset_version=ONNX_OPSET,
+    # eval() on the wrapper too: export restores the wrapper's mode afterwards, and with it the model's.
+    torch.onnx.export(_LstmStep(model).eval(), (ids, h0, c0), path, opset_version=ONNX_OPSET,
                       input_names=["input_ids", "h0", "c0"], output_names=["logits", "hn", "cn"],
                       do_constant_folding=True,
                       dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"},
@@ -63,8 +64,9 @@ def write_outputs(model: torch.nn.Module, config: ModelConfig, out: str, info: d
     os.makedirs(out, exist_ok=True)
     model = model.float().cpu().eval()
     torch.save({"config": config.to_dict(), "model": model.state_dict()}, os.path.join(out, "model.pt"))
+    parity = _parity(model, config)
     onnx = _export_onnx(model, config, os.path.join(out, "model.onnx"))
-    write_json(os.path.join(out, "parity.json"), _parity(model, config))
+    write_json(os.path.join(out, "parity.json"), parity)
     write_json(os.path.join(out, "config.json"), {
         "model": config.to_dict(), "onnx": {"opset": ONNX_OPSET, **onnx},
         "framework": {"torch": torch.__version__, "numpy": np.__version__, "python": platform.python_version()},
