@@ -94,9 +94,13 @@ function userIdOf(job: Job): string {
   return typeof userId === 'string' ? userId : '0';
 }
 
+/** How long a cancelled job's processor may take to stop before the job fails anyway. */
+const CANCEL_GRACE_MS = 10_000;
+
 /**
  * Runs `work` with a signal that aborts on the timeout, on shutdown (`outer`) and on a user's cancel
- * (`cancel`, BullMQ's signal for the job); whichever comes first also rejects the run.
+ * (`cancel`, BullMQ's signal for the job). A timeout or shutdown rejects the run at once; a cancel lets the
+ * work settle first (up to CANCEL_GRACE_MS), then fails it as cancelled.
  */
 async function runWithTimeout<T>(
   work: (signal: AbortSignal) => Promise<T>,
@@ -108,6 +112,8 @@ async function runWithTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   let abortFromOuter: (() => void) | undefined;
   let abortFromCancel: (() => void) | undefined;
+  let cancelled: UserError | undefined;
+  let cancelGrace: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     abortFromOuter = () => {
       const error = new JobReleasedError('worker is shutting down');
@@ -116,9 +122,10 @@ async function runWithTimeout<T>(
     };
     outer.addEventListener('abort', abortFromOuter);
     abortFromCancel = () => {
-      const error = new UserError(CANCELLED_BY_USER);
-      controller.abort(error);
-      reject(error);
+      cancelled = new UserError(CANCELLED_BY_USER);
+      controller.abort(cancelled);
+      // The work gets a moment to clean up (scratch files, a child process) before the job ends.
+      cancelGrace = setTimeout(reject, CANCEL_GRACE_MS, cancelled);
     };
     cancel?.addEventListener('abort', abortFromCancel);
     timer = setTimeout(() => {
@@ -129,8 +136,12 @@ async function runWithTimeout<T>(
   });
   try {
     return await Promise.race([work(controller.signal), timeout]);
+  } catch (error) {
+    // Whatever the work threw once cancelled (an AbortError, a child's exit), the job was cancelled.
+    throw cancelled ?? error;
   } finally {
     clearTimeout(timer);
+    clearTimeout(cancelGrace);
     if (abortFromOuter) outer.removeEventListener('abort', abortFromOuter);
     if (abortFromCancel) cancel?.removeEventListener('abort', abortFromCancel);
   }
