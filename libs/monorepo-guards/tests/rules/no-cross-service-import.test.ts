@@ -2,18 +2,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { noCrossServiceImport } from '../../src/rules/no-cross-service-import.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
 // A workspace with two services, so that their package names can be discovered.
 const root = mkdtempSync(path.join(tmpdir(), 'guards-cross-'));
 writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'fake', workspaces: ['services/*'] }));
-for (const [dir, name] of [['qr-api', 'qr-api'], ['data-bank-api', 'data-bank-api']]) {
-  mkdirSync(path.join(root, 'services', dir, 'src'), { recursive: true });
-  writeFileSync(path.join(root, 'services', dir, 'package.json'), JSON.stringify({ name }));
+for (const name of ['qr-api', 'data-bank-api']) {
+  mkdirSync(path.join(root, 'services', name, 'src'), { recursive: true });
+  writeFileSync(path.join(root, 'services', name, 'package.json'), JSON.stringify({ name }));
 }
 const at = (file: string) => path.join(root, file);
 
-ruleTester.run('no-cross-service-import', noCrossServiceImport, {
+run('no-cross-service-import', noCrossServiceImport, {
   valid: [
     { code: "import { createApp } from '@platform/core';", filename: at('services/qr-api/src/app.ts') },
     { code: "import { x } from './routes/qr.js';", filename: at('services/qr-api/src/app.ts') },

@@ -1,9 +1,9 @@
 import { noMockOwnModules } from '../../src/rules/no-mock-own-modules.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
 const filename = 'services/qr-api/tests/a.test.ts';
 
-ruleTester.run('no-mock-own-modules', noMockOwnModules, {
+run('no-mock-own-modules', noMockOwnModules, {
   valid: [
     { code: "vi.mock('node:fs');", filename },
     { code: "vi.mock('discord.js', () => ({}));", filename },

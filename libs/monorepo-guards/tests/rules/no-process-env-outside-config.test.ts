@@ -1,9 +1,9 @@
 import { noProcessEnvOutsideConfig } from '../../src/rules/no-process-env-outside-config.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
 const read = 'export const level = process.env.LOG_LEVEL;';
 
-ruleTester.run('no-process-env-outside-config', noProcessEnvOutsideConfig, {
+run('no-process-env-outside-config', noProcessEnvOutsideConfig, {
   valid: [
     { code: 'export function load(env = process.env) { return env; }', filename: 'services/qr-api/src/config.ts' },
     { code: read, filename: 'services/data-bank-api/src/config/storage.ts' },

@@ -1,7 +1,7 @@
 import { noRedisConstruction } from '../../src/rules/no-redis-construction.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
-ruleTester.run('no-redis-construction', noRedisConstruction, {
+run('no-redis-construction', noRedisConstruction, {
   valid: [
     { code: "import { Redis } from 'ioredis';\nexport const r = new Redis('redis://x');", filename: 'libs/platform-workers/src/redis.ts' },
     { code: "import { createRedis } from '@platform/workers';\nexport const r = createRedis('redis://x');", filename: 'services/qr-api/src/main.ts' },

@@ -1,7 +1,7 @@
 import { noSwallowedErrors } from '../../src/rules/no-swallowed-errors.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
-ruleTester.run('no-swallowed-errors', noSwallowedErrors, {
+run('no-swallowed-errors', noSwallowedErrors, {
   valid: [
     'try { f(); } catch (error) { log.warn({ err: error }, "failed"); }',
     'try { f(); } catch (error) { if (!(error instanceof TypeError)) throw error; }',

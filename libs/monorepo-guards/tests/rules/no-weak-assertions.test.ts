@@ -1,7 +1,7 @@
 import { noWeakAssertions } from '../../src/rules/no-weak-assertions.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
-ruleTester.run('no-weak-assertions', noWeakAssertions, {
+run('no-weak-assertions', noWeakAssertions, {
   valid: [
     "it('adds', () => { expect(add(1, 2)).toBe(3); });",
     "test('parses', async () => { const r = await parse(); expect(r).toBeDefined(); expect(r.id).toEqual('a'); });",

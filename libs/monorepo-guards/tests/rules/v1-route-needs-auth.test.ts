@@ -1,7 +1,7 @@
 import { v1RouteNeedsAuth } from '../../src/rules/v1-route-needs-auth.js';
-import { ruleTester } from './tester.js';
+import { run } from './tester.js';
 
-ruleTester.run('v1-route-needs-auth', v1RouteNeedsAuth, {
+run('v1-route-needs-auth', v1RouteNeedsAuth, {
   valid: [
     "app.get('/v1/qr', { config: { auth: 'public' } }, handler);",
     "app.post('/v1/files', { schema, config: { auth: 'upload' } }, async (request) => request.body);",
