@@ -6,7 +6,8 @@
  * handles entries one at a time, with the same edit per event. Real Redis, real HTTP to a local fake
  * Discord (tests/helpers/fake-discord.ts) through @discordjs/rest.
  *
- *   npm run bench -- discord [jobs]            (about 30 s)
+ *   npm run bench -- discord [jobs]            (about 5 minutes for 1,000 jobs; the sequential peer under
+ *                                              Discord's 50 requests/s takes most of it)
  */
 import { createLogger, jobCompleted, jobProgress, jobStarted, type PlatformEvent } from '@platform/core';
 import { JobStore, JobUpdateConsumer, jobEmbed, type JobView } from '@platform/discord';

@@ -58,10 +58,11 @@ const schema = z
     DATA_BANK_URL: optionalUrl(),
     DATA_BANK_API_KEY: z.string().default(''),
   })
-  .superRefine((env, ctx) => {
-    if (env.DISCORD_TRANSPORT === 'http' && !/^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'must be the 64-hex public key when DISCORD_TRANSPORT=http' });
-    }
+  // `when`: checked even when other variables are wrong, so the one error lists this problem too.
+  .refine((env: { DISCORD_TRANSPORT?: unknown; DISCORD_PUBLIC_KEY?: unknown }) => env.DISCORD_TRANSPORT !== 'http' || (typeof env.DISCORD_PUBLIC_KEY === 'string' && /^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)), {
+    path: ['DISCORD_PUBLIC_KEY'],
+    message: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
+    when: () => true,
   });
 
 export type BotConfig = z.output<typeof schema>;

@@ -80,4 +80,15 @@ describe('gateway transport against the real qr-api', () => {
     expect(answers.slice(0, 5).every((answer) => answer.startsWith('https://discord.com/oauth2/authorize?client_id='))).toBe(true);
     expect(answers[5]).toMatch(/too often; try again in \d+ s/);
   });
+
+  it("a Discord 429 is waited out by @discordjs/rest's queue and the answer still arrives", async () => {
+    const interaction = fake.interaction({ name: 'help', userId: '444444444444444445' });
+    fake.fail('POST', new RegExp(`^/interactions/${interaction.id}/`), 429, 1);
+    fake.dispatchInteraction(interaction);
+    const callbacks = () => fake.find('POST', new RegExp(`^/interactions/${interaction.id}/${interaction.token}/callback$`));
+    await fake.waitFor(() => callbacks().length === 2, 10_000, 'the retried callback');
+    const [limited, answered] = callbacks();
+    expect((answered?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(150); // retry_after 0.2 s
+    expect((answered?.body as { data: { content: string } }).data.content).toContain('`/qr` Make a QR code');
+  });
 });

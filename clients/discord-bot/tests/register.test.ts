@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBotConfig } from '../src/config.js';
+import { FakeDiscord } from './helpers/fake-discord.js';
+
+const BOT_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** `npm run register` as a process: src/register.ts against the fake Discord. */
+function register(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/register.ts'], {
+    cwd: BOT_DIR,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('npm run discord:register', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('puts the enabled commands in each guild, leaving off those whose service is not configured', async () => {
+    const guilds = ['111111111111111110', '111111111111111120'];
+    const result = await register({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE_URL: fake.apiBase,
+      DISCORD_GUILD_IDS: guilds.join(','),
+      QR_API_URL: 'http://127.0.0.1:8002',
+    });
+    expect(result.code).toBe(0);
+    for (const guild of guilds) {
+      const put = fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/guilds/${guild}/commands$`));
+      expect(put).toHaveLength(1);
+      expect(put[0]?.authorization).toBe(`Bot ${fake.token}`);
+      const commands = put[0]?.body as { name: string; options?: { name: string; type: number }[] }[];
+      expect(commands.map((command) => command.name)).toEqual(['qr', 'qrdecode', 'help', 'invite']);
+      const qr = commands[0];
+      expect(qr?.options?.map((option) => option.name)).toEqual(['url', 'text', 'wifi', 'email', 'phone', 'sms', 'geo', 'vcard']);
+    }
+    expect(fake.find('PUT', /^\/applications\/\d+\/commands$/)).toHaveLength(0);
+  });
+
+  it('registers globally without DISCORD_GUILD_IDS', async () => {
+    const result = await register({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE_URL: fake.apiBase });
+    expect(result.code).toBe(0);
+    expect(fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/commands$`))).toHaveLength(1);
+  });
+
+  it('a bad configuration stops with one message naming every problem', () => {
+    expect(() => loadBotConfig({ DISCORD_TRANSPORT: 'http', DISCORD_APPLICATION_ID: '12', DISCORD_ADMIN_USER_IDS: 'bob' })).toThrow(
+      /DISCORD_TOKEN[\s\S]*DISCORD_APPLICATION_ID[\s\S]*DISCORD_ADMIN_USER_IDS[\s\S]*DISCORD_PUBLIC_KEY/,
+    );
+  });
+});
