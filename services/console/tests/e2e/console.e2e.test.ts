@@ -103,7 +103,7 @@ describe('the console in Chromium', () => {
     await go('#/training');
     await page.getByLabel('Corpus').fill('c'.repeat(64));
     await page.getByRole('button', { name: 'Start run' }).click();
-    await page.waitForURL(/#\/training\/run_/);
+    await page.waitForURL(/#\/training\/[0-9a-f-]{36}$/);
     await expect.poll(async () => Number(await page.locator('.chart').getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
     await expect.poll(async () => Number(await page.locator('dd.step').textContent()), { timeout: 6_000 }).toBeGreaterThan(0);
     await page.getByLabel('Max tokens').fill('12');

@@ -94,13 +94,18 @@ export async function startTrainerStandIn(options: { apiKey: string; redis: Redi
       const [, version, collection, id, action] = url.pathname.split('/');
       const run = id === undefined ? undefined : runs.get(id);
       if (version !== 'v1' || collection !== 'runs') { send(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' }); return; }
+      if (request.method === 'GET' && id === undefined) {
+        send(response, 200, { runs: [...runs.values()].reverse().map(view) });
+        return;
+      }
       if (request.method === 'POST' && id === undefined) {
         const body = await json(request);
         if (typeof body.corpus_file_id !== 'string' || !/^[0-9a-f]{64}$/.test(body.corpus_file_id)) {
           send(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] }); return;
         }
         const now = new Date().toISOString();
-        const started: Run = { run_id: `run_${randomUUID().slice(0, 8)}`, job_id: randomUUID(), status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
+        const id = randomUUID(); // model-trainer's run id is its job id
+        const started: Run = { run_id: id, job_id: id, status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
         started.timer = setInterval(() => { advance(started); }, 200);
         runs.set(started.run_id, started);
         send(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' }); return;
@@ -117,8 +122,9 @@ export async function startTrainerStandIn(options: { apiKey: string; redis: Redi
         const body = await json(request);
         const text = ` to be, or not to be${'!'.repeat(Math.max(0, Number(body.max_tokens ?? 0) - 20))}`.slice(0, Number(body.max_tokens ?? 20));
         response.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (const token of text) response.write(`data: ${JSON.stringify({ token })}\n\n`);
-        response.end('event: done\ndata: {}\n\n');
+        // As model-trainer streams: one `token` event per token ({token: id, delta: text}), then `done`.
+        for (let index = 0; index < text.length; index++) response.write(`event: token\ndata: ${JSON.stringify({ token: index, delta: text[index] })}\n\n`);
+        response.end(`event: done\ndata: ${JSON.stringify({ run_id: run.run_id, text, tokens: text.length })}\n\n`);
         return undefined;
       }
       send(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });

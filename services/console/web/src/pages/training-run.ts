@@ -96,8 +96,10 @@ function playground(runId: string): HTMLElement {
           }
           let piece = data;
           try {
-            const parsed = JSON.parse(data) as { token?: string; text?: string; delta?: string };
-            piece = parsed.token ?? parsed.delta ?? parsed.text ?? '';
+            // model-trainer sends {token: id, delta: text}; a bare {token: text} or {text} is read too.
+            const parsed = JSON.parse(data) as { token?: unknown; text?: unknown; delta?: unknown };
+            const text = [parsed.delta, parsed.token, parsed.text].find((value) => typeof value === 'string');
+            piece = typeof text === 'string' ? text : '';
           } catch {
             // a bare text chunk
           }
@@ -115,8 +117,11 @@ function playground(runId: string): HTMLElement {
   return form;
 }
 
-/** One run: its facts, its live curve (polled and fed by the trainer's metrics events), cancel, and the playground. */
-export function runView(view: HTMLElement, runId: string, jobId: string | undefined): () => void {
+/**
+ * One run: its facts, its live curve (polled, and fed by the trainer's metrics events: a model-trainer
+ * run id is its job id), cancel, and the playground.
+ */
+export function runView(view: HTMLElement, runId: string): () => void {
   const status = statusLine();
   const facts = h('dl', { class: 'facts' });
   const slot = h('div', { class: 'chart', 'aria-label': 'Loss curve' });
@@ -167,13 +172,11 @@ export function runView(view: HTMLElement, runId: string, jobId: string | undefi
     .then((body) => { curvePoints(body).forEach(add); })
     .catch(() => undefined) // a run with no points yet: the curve fills from polling and events
     .finally(() => void poll());
-  const stopEvents = jobId
-    ? followEvents({ domains: ['trainer'], job: jobId, backlog: 500 }, (event) => {
-        const metrics = event.metrics;
-        const step = num(metrics?.step);
-        if (step !== null) add({ step, train_loss: num(metrics?.train_loss ?? metrics?.loss), val_loss: num(metrics?.val_loss) });
-      })
-    : undefined;
+  const stopEvents = followEvents({ domains: ['trainer'], job: runId, backlog: 500 }, (event) => {
+    const metrics = event.metrics;
+    const step = num(metrics?.step);
+    if (step !== null) add({ step, train_loss: num(metrics?.train_loss ?? metrics?.loss), val_loss: num(metrics?.val_loss) });
+  });
   cancel?.addEventListener('click', () => {
     call(base, { method: 'DELETE' })
       .then(() => {
@@ -185,7 +188,7 @@ export function runView(view: HTMLElement, runId: string, jobId: string | undefi
   return () => {
     stopped = true;
     clearTimeout(timer);
-    stopEvents?.();
+    stopEvents();
     curve.destroy();
   };
 }

@@ -1,26 +1,8 @@
-import { ApiError, isAdmin, sendJson } from '../api.js';
+import { ApiError, getJson, isAdmin, sendJson } from '../api.js';
 import { field, h, replace, shortId, statusLine, when } from '../dom.js';
 import { followEvents, phaseOf } from '../events.js';
 import type { Page } from '../router.js';
-import { runView } from './training-run.js';
-
-const STORE = 'console-trainer-runs';
-interface KnownRun {
-  run_id: string;
-  job_id: string;
-  label: string;
-  at: string;
-}
-
-const knownRuns = (): KnownRun[] => {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(STORE) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? (parsed as KnownRun[]) : [];
-  } catch {
-    return [];
-  }
-};
-const remember = (run: KnownRun) => { localStorage.setItem(STORE, JSON.stringify([run, ...knownRuns().filter((known) => known.run_id !== run.run_id)].slice(0, 50))); };
+import { runView, type Run } from './training-run.js';
 
 const SIZES: Record<string, string[]> = { char_lstm: ['small', 'medium', 'large'], gpt2: ['tiny', 'mini', 'small', 'medium', 'large', 'xl'] };
 
@@ -59,9 +41,8 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
       lr: Number(lr.value),
       device: device.value,
     };
-    sendJson<{ run_id: string; job_id: string }>('/api/trainer/v1/runs', body)
+    sendJson<{ run_id: string }>('/api/trainer/v1/runs', body)
       .then((started) => {
-        remember({ run_id: started.run_id, job_id: started.job_id, label: `${body.family} ${body.size}`, at: new Date().toISOString() });
         location.hash = `#/training/${encodeURIComponent(started.run_id)}`;
       })
       .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'the run could not start', 'error'); })
@@ -72,8 +53,24 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
   return form;
 }
 
+const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '–' : String(Number(value.toPrecision(4))));
+
+function runRow(run: Run): HTMLTableRowElement {
+  return h(
+    'tr',
+    {},
+    h('td', { class: 'mono nowrap' }, h('a', { href: `#/training/${encodeURIComponent(run.run_id)}`, title: run.run_id, 'aria-label': `run ${run.run_id}` }, shortId(run.run_id))),
+    h('td', {}, `${run.family} ${run.size}`),
+    h('td', {}, h('span', { class: `badge ${run.status}` }, run.status)),
+    h('td', { class: 'num' }, `${run.progress.toFixed(0)}%`),
+    h('td', { class: 'num' }, String(run.metrics.step ?? 0)),
+    h('td', { class: 'num' }, fmt(run.metrics.best_val_loss ?? run.metrics.val_loss)),
+    h('td', { class: 'nowrap' }, when(run.created_at)),
+  );
+}
+
 export const trainingPage: Page = (view, [runId]) => {
-  if (runId) return runView(view, runId, knownRuns().find((run) => run.run_id === runId)?.job_id);
+  if (runId) return runView(view, runId);
   const status = statusLine();
   const open = h('input', { name: 'run', placeholder: 'run id', class: 'mono' });
   const openForm = h('form', { class: 'row' }, field('Open a run', open), h('button', { type: 'submit' }, 'Open'));
@@ -81,7 +78,7 @@ export const trainingPage: Page = (view, [runId]) => {
     event.preventDefault();
     if (open.value.trim()) location.hash = `#/training/${encodeURIComponent(open.value.trim())}`;
   });
-  const runs = knownRuns();
+  const runs = h('tbody', {}, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'Loading…')));
   const jobs = h('tbody');
   const seen = new Map<string, HTMLTableRowElement>();
   replace(
@@ -95,16 +92,26 @@ export const trainingPage: Page = (view, [runId]) => {
       h(
         'section',
         { class: 'card' },
-        h('h2', {}, 'Runs started here'),
+        h('h2', {}, 'model-trainer runs'),
         openForm,
-        runs.length === 0
-          ? h('p', { class: 'muted' }, 'None yet.')
-          : h('ul', { class: 'plain' }, ...runs.map((run) => h('li', {}, h('a', { href: `#/training/${encodeURIComponent(run.run_id)}`, class: 'mono' }, run.run_id), ` · ${run.label} · ${when(run.at)}`))),
+        h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Run', 'Model', 'Status', 'Progress', 'Step', 'Val loss', 'Started'].map((title) => h('th', { scope: 'col' }, title)))), runs)),
       ),
     ),
     h('h2', {}, 'Recent training jobs'),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Domain', 'Job', 'Last event', 'When'].map((title) => h('th', { scope: 'col' }, title)))), jobs)),
   );
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const refresh = async () => {
+    try {
+      const list = await getJson<{ runs: Run[] }>('/api/trainer/v1/runs');
+      replace(runs, ...(list.runs.length === 0 ? [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs yet.'))] : list.runs.slice(0, 20).map(runRow)));
+    } catch (error) {
+      replace(runs, h('tr', {}, h('td', { colspan: 7, class: 'error' }, error instanceof ApiError ? error.full : 'the runs could not be read')));
+    }
+    if (!stopped) timer = setTimeout(() => void refresh(), 5_000);
+  };
+  void refresh();
   const stop = followEvents({ domains: ['trainer', 'digits'], backlog: 200, latestMetrics: true }, (event) => {
     const key = `${event.domain}/${event.job_id}`;
     const row = h(
@@ -119,5 +126,9 @@ export const trainingPage: Page = (view, [runId]) => {
     seen.set(key, row);
     jobs.prepend(row);
   });
-  return stop;
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    stop();
+  };
 };

@@ -62,10 +62,8 @@ export const transcriptsPage: Page = (view) => {
       .catch((error: unknown) => { status.show(message(error), 'error'); });
   });
 
-  const stt = h('form', { class: 'card' }, h('h2', {}, 'Transcribe an audio file'), field('Audio or video file', audio), job);
-  audio.addEventListener('change', () => {
-    const chosen = audio.files?.[0];
-    if (!chosen) return;
+  const stt = h('form', { class: 'card drop-target' }, h('h2', {}, 'Transcribe an audio file'), h('p', { class: 'muted' }, 'Drop a file here or choose one.'), field('Audio or video file', audio), job);
+  const transcribe = (chosen: File) => {
     const form = new FormData();
     form.append('file', chosen, chosen.name);
     status.show(`uploading ${chosen.name}…`);
@@ -79,6 +77,21 @@ export const transcriptsPage: Page = (view) => {
         status.show('transcribed', 'ok');
       })
       .catch((error: unknown) => { status.show(message(error), 'error'); });
+  };
+  audio.addEventListener('change', () => {
+    const chosen = audio.files?.[0];
+    if (chosen) transcribe(chosen);
+  });
+  stt.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    stt.classList.add('over');
+  });
+  stt.addEventListener('dragleave', () => { stt.classList.remove('over'); });
+  stt.addEventListener('drop', (event) => {
+    event.preventDefault();
+    stt.classList.remove('over');
+    const chosen = event.dataTransfer?.files[0];
+    if (chosen) transcribe(chosen);
   });
 
   replace(view, h('div', { class: 'page-head' }, h('h1', {}, 'Transcripts'), h('p', { class: 'muted' }, 'Captions of a YouTube video, or speech-to-text of a file.')), h('div', { class: 'split' }, captions, stt), status, result);
