@@ -61,7 +61,7 @@ const schema = z
   // `when`: checked even when other variables are wrong, so the one error lists this problem too.
   .refine((env: { DISCORD_TRANSPORT?: unknown; DISCORD_PUBLIC_KEY?: unknown }) => env.DISCORD_TRANSPORT !== 'http' || (typeof env.DISCORD_PUBLIC_KEY === 'string' && /^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)), {
     path: ['DISCORD_PUBLIC_KEY'],
-    message: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
+    error: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
     when: () => true,
   });
 

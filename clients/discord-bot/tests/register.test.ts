@@ -14,8 +14,14 @@ function register(env: Record<string, string>): Promise<{ code: number | null; s
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.on('exit', (code) => {
+      resolve({ code, stderr });
+    });
+  });
 }
 
 describe('npm run discord:register', () => {
