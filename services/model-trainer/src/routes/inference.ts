@@ -28,21 +28,21 @@ const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.str
 
 /** Server-sent events: one `token` event per token, then `done` (the JSON answer) or `error`. */
 async function streamGeneration(request: FastifyRequest, reply: FastifyReply, runId: string, model: LanguageModel, prompt: string, options: SamplingOptions) {
-  let closed = false;
-  request.raw.on('close', () => (closed = true));
+  // The response's close (not the request's, which fires once the body is read): the client has gone.
+  const client = { gone: false };
+  reply.raw.on('close', () => (client.gone = true));
   reply.hijack();
   const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
   for (const [name, value] of Object.entries(reply.getHeaders())) if (typeof value === 'string') headers[name] ??= value;
   reply.raw.writeHead(200, headers);
   try {
     const steps = generate(model, prompt, options);
-    for (;;) {
+    while (!client.gone) {
       const next = await steps.next();
       if (next.done) {
         reply.raw.write(sse('done', { run_id: runId, ...next.value }));
         break;
       }
-      if (closed) break;
       reply.raw.write(sse('token', next.value));
     }
   } catch (error) {

@@ -35,7 +35,11 @@ const CURVE_COLUMNS = ['kind', 'step', 'tokens', 'elapsed_s', 'train_loss', 'val
 
 /** The record, with BullMQ's job state where the record has no final word yet (a crashed worker cannot update it). */
 async function runView(queue: Queue, record: RunRecord): Promise<z.output<typeof RunView>> {
-  const { request: _request, checkpoint: _checkpoint, user_id: _user, ...view } = record;
+  const view = {
+    run_id: record.run_id, job_id: record.job_id, status: record.status, progress: record.progress, family: record.family, size: record.size,
+    public: record.public, tokenizer_id: record.tokenizer_id, metrics: record.metrics, corpus: record.corpus, artifact: record.artifact,
+    created_at: record.created_at, updated_at: record.updated_at, error: record.error,
+  };
   const final = record.status === 'completed' || record.status === 'failed' || record.status === 'cancelled';
   const job = final || record.job_id === null ? undefined : await jobStatus(queue, record.job_id);
   if (!job) return view;

@@ -33,7 +33,7 @@ export function runEventRelay(deps: { store: RunStore; publisher: EventPublisher
       const pct = Math.floor(event.fraction * 90);
       after(async () => {
         await deps.store.update(runId, { progress: pct });
-        await context.progress(pct, `step ${String(event.step ?? '?')}`);
+        await context.progress(pct, typeof event.step === 'number' ? `step ${String(event.step)}` : undefined);
       });
     }
     if (event.event !== 'metrics') return;

@@ -20,7 +20,7 @@ const FROM_ALPHABET = new Map(BYTE_ALPHABET.map((char, byte) => [char, byte]));
 
 export const bytesToAlphabet = (bytes: Uint8Array): string => {
   let out = '';
-  for (const byte of bytes) out += BYTE_ALPHABET[byte];
+  for (const byte of bytes) out += BYTE_ALPHABET[byte] ?? '';
   return out;
 };
 

@@ -22,7 +22,8 @@ export async function buildGpt2Tokenizer(file = R50K_FILE): Promise<ByteBpe> {
   const merges: [string, string][] = [];
   for (const [token, rank] of byRank) {
     if (token.length < 2) continue;
-    let parts = [...token];
+    // Latin-1 strings: one character per byte.
+    let parts = token.split('');
     while (parts.length > 2) {
       let best = -1;
       let bestRank = Infinity;
