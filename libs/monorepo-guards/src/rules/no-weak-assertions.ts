@@ -28,9 +28,9 @@ function isTestCall(node: TSESTree.CallExpression): boolean {
  * The strength of one call: `expect(x).<modifiers>.<matcher>()` by its matcher, `expect.poll`, `.rejects`, `assert*`,
  * `expect*` helpers and `x.assert(...)` (fast-check) count as real assertions.
  */
-function strengthOf(call: TSESTree.CallExpression): Strength {
+function strengthOf(call: TSESTree.CallExpression, helpers: ReadonlySet<string>): Strength {
   const callee = call.callee;
-  if (callee.type === AST_NODE_TYPES.Identifier) return isAssertionHelper(callee.name) ? 'strong' : 'none';
+  if (callee.type === AST_NODE_TYPES.Identifier) return isAssertionHelper(callee.name) || helpers.has(callee.name) ? 'strong' : 'none';
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return 'none';
   const matcher = nameOf(callee);
   if (matcher === undefined) return 'none';
@@ -58,12 +58,12 @@ function strengthOf(call: TSESTree.CallExpression): Strength {
   return 'strong';
 }
 
-function strongest(node: TSESTree.Node, keys: TSESLint.SourceCode.VisitorKeys): Strength {
+function strongest(node: TSESTree.Node, keys: TSESLint.SourceCode.VisitorKeys, helpers: ReadonlySet<string>): Strength {
   let best: Strength = 'none';
   const visit = (current: TSESTree.Node) => {
     if (best === 'strong') return;
     if (current.type === AST_NODE_TYPES.CallExpression) {
-      const strength = strengthOf(current);
+      const strength = strengthOf(current, helpers);
       if (strength === 'strong' || (strength === 'weak' && best === 'none')) best = strength;
     }
     for (const key of keys[current.type] ?? []) {
@@ -77,7 +77,9 @@ function strongest(node: TSESTree.Node, keys: TSESLint.SourceCode.VisitorKeys): 
   return best;
 }
 
-export const noWeakAssertions = createRule({
+type Options = [{ assertionFunctions?: string[] }];
+
+export const noWeakAssertions = createRule<Options, 'noAssertion' | 'weakOnly'>({
   name: 'no-weak-assertions',
   meta: {
     type: 'problem',
@@ -88,10 +90,19 @@ export const noWeakAssertions = createRule({
       weakOnly:
         'This test only checks toBeDefined/toBeTruthy/not.toThrow: assert the actual value (toBe, toEqual, toMatchObject, toThrow(message) ...).',
     },
-    schema: [],
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          assertionFunctions: { type: 'array', items: { type: 'string' }, description: 'more helpers that assert (throw on failure)' },
+        },
+        additionalProperties: false,
+      },
+    ],
   },
-  defaultOptions: [],
-  create(context) {
+  defaultOptions: [{ assertionFunctions: [] }],
+  create(context, [options]) {
+    const helpers = new Set(options.assertionFunctions);
     return {
       CallExpression(node) {
         if (!isTestCall(node)) return;
@@ -99,7 +110,7 @@ export const noWeakAssertions = createRule({
           (arg) => arg.type === AST_NODE_TYPES.ArrowFunctionExpression || arg.type === AST_NODE_TYPES.FunctionExpression,
         );
         if (body === undefined) return; // it.todo-like declarations without a body
-        const strength = strongest(body, context.sourceCode.visitorKeys);
+        const strength = strongest(body, context.sourceCode.visitorKeys, helpers);
         if (strength === 'none') context.report({ node: node.callee, messageId: 'noAssertion' });
         else if (strength === 'weak') context.report({ node: node.callee, messageId: 'weakOnly' });
       },

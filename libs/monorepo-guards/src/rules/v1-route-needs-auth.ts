@@ -68,9 +68,12 @@ export const v1RouteNeedsAuth = createRule({
           if (isV1(value)) checkOptions(node, options, value);
           return;
         }
-        if (!METHODS.has(method)) return;
+        if (!METHODS.has(method) || callee.object.type === AST_NODE_TYPES.ThisExpression) return;
         const url = staticString(node.arguments[0]);
         if (!isV1(url)) return;
+        // A handler comes last; an object or literal there is an HTTP client's query or body, not a route.
+        const last = node.arguments.at(-1);
+        if (node.arguments.length >= 3 && (last?.type === AST_NODE_TYPES.ObjectExpression || last?.type === AST_NODE_TYPES.Literal)) return;
         // `app.get(url, options, handler)`, or `app.get(url, { handler, ... })`.
         const second = node.arguments[1];
         const options = node.arguments.length >= 3 ? second : second?.type === AST_NODE_TYPES.ObjectExpression ? second : undefined;

@@ -14,6 +14,7 @@ run('no-weak-assertions', noWeakAssertions, {
     "it.each([1, 2])('n %i', (n) => { expect(n).toBeGreaterThan(0); });",
     "it('soft', () => { expect.soft(x).toBe(1); });",
     "it.todo('later');",
+    { code: "it('fuzz', async () => { await fuzzService(app); });", options: [{ assertionFunctions: ['fuzzService'] }] },
     "describe('x', () => { it('nested callbacks', async () => { await run(() => { expect(a).toBe(1); }); }); });",
   ],
   invalid: [
@@ -22,6 +23,7 @@ run('no-weak-assertions', noWeakAssertions, {
     { code: "it('no throw', () => { expect(() => run()).not.toThrow(); });", errors: [{ messageId: 'weakOnly' }] },
     { code: "it('runs', async () => { await run(); });", errors: [{ messageId: 'noAssertion' }] },
     { code: "it.only('empty', () => {});", errors: [{ messageId: 'noAssertion' }] },
+    { code: "it('fuzz', async () => { await fuzzService(app); });", errors: [{ messageId: 'noAssertion' }] },
     { code: "it('counts only', () => { expect.assertions(1); run(); });", errors: [{ messageId: 'noAssertion' }] },
   ],
 });

@@ -14,6 +14,8 @@ run('v1-route-needs-auth', v1RouteNeedsAuth, {
     "app.route({ method: 'GET', url: '/v1/items', config: { auth: 'read' }, handler });",
     "app.route({ method: 'GET', url: '/metrics', handler });",
     "headers.get('content-type');",
+    "this.get('/v1/me/top', schema, { limit: '50' });",
+    "client.get('/v1/me', z.object({}), { limit: '50' });",
   ],
   invalid: [
     { code: "app.get('/v1/qr', handler);", errors: [{ messageId: 'missingOptions', data: { url: '/v1/qr', method: 'get' } }] },
