@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 
 export async function generateMzml(fixture: string, out: string, targetBytes: number): Promise<{ spectra: number; bytes: number }> {
   const text = await readFile(fixture, 'latin1');
@@ -39,5 +39,9 @@ export async function generateMzml(fixture: string, out: string, targetBytes: nu
   await write(`</index>\n</indexList>\n<indexListOffset>${String(indexAt)}</indexListOffset>\n</indexedmzML>\n`);
   stream.end();
   await once(stream, 'finish');
+  // Flushed to disk now, so that write-back does not compete with the timed reads.
+  const handle = await open(out, 'r+');
+  await handle.sync();
+  await handle.close();
   return { spectra: count, bytes };
 }

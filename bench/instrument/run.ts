@@ -6,15 +6,17 @@
  * that is removed afterwards; a 110 MB file read the same way shows that memory does not grow with
  * the file.
  *
- *   npm run bench -- instrument [--size-mb 1100] [--gets 1000]      (about 2 minutes)
+ *   npm run bench -- instrument [--size-mb 1100] [--gets 1000]      (about 3 minutes)
  */
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printTable, type BenchRow } from '../lib/report.js';
+import { count } from '../../libs/instrument-io/src/iterate.js';
 import { generateMzml } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,6 +77,18 @@ const fileInfo = async (file: string) => {
   return { ...m, result: { spectra, peaks, streamSeconds: m.wallSeconds } };
 };
 
+/** The faster of two runs: the machine is shared, and the first run may still warm the page cache. */
+async function best<T extends { result: ReadResult }>(run: () => Promise<T>): Promise<T> {
+  const a = await run();
+  const b = await run();
+  return a.result.streamSeconds <= b.result.streamSeconds ? a : b;
+}
+
+/** Reads the file once so that every subject reads it from the page cache. */
+async function warm(file: string): Promise<void> {
+  await count(createReadStream(file, { highWaterMark: 1 << 24 }));
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'bench-instrument-'));
 try {
   const large = join(dir, 'large.mzML');
@@ -84,11 +98,13 @@ try {
   await generateMzml(FIXTURE, small, (sizeMb / 10) * 1e6);
   const mb = (await stat(large)).size / 1e6;
 
+  await warm(large);
   const subjects = [
-    ['instrument-io', await ours(large, gets)],
-    ['pymzml', await pymzml(large)],
+    ['instrument-io', await best(() => ours(large, gets))],
+    ['pymzml', await best(() => pymzml(large))],
     ['OpenMS FileInfo', await fileInfo(large)],
   ] as const;
+  await warm(small);
   const smallOurs = await ours(small, 0);
   const smallPymzml = await pymzml(small);
 
