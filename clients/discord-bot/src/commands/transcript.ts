@@ -49,7 +49,7 @@ export const transcript: BotCommand = {
     const answer = await api.request('/v1/captions', { method: 'POST', json: { url, format, ...(languages?.length ? { languages } : {}) } });
     const text = await answer.text();
     if (format === 'txt') {
-      await i.reply(textOrFile(text, 'transcript.txt'));
+      await i.reply(textOrFile(text.trimEnd(), 'transcript.txt'));
       return;
     }
     await i.reply({ files: [{ name: `transcript.${format}`, data: Buffer.from(text, 'utf8'), contentType: 'text/plain; charset=utf-8' }] });
