@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loggedInPage } from '../helpers/browser.js';
+import { ADMIN_KEY } from '../helpers/console.js';
 import { startWorld, USER_ID, type World } from '../helpers/world.js';
 
 const run = promisify(execFile);
@@ -59,6 +60,17 @@ describe('the console in Chromium', () => {
     expect(await readFile(await download.path(), 'utf8')).toBe(text);
   });
 
+  it("shows a service's error envelope as its message", async () => {
+    await go('#/qr');
+    await page.getByRole('textbox', { name: 'URL' }).fill('not a url');
+    const status = page.locator('.status[data-kind="error"]');
+    await status.waitFor();
+    const text = (await status.textContent()) ?? '';
+    expect(text).not.toMatch(/^\{|"code"/);
+    expect(text).toContain('url');
+    expect(await page.locator('img.qr-preview').getAttribute('class')).toContain('stale');
+  });
+
   it('makes a QR code as you type and its PNG download decodes with zbarimg', async () => {
     await go('#/qr');
     await page.getByLabel('Payload').selectOption('text');
@@ -97,6 +109,26 @@ describe('the console in Chromium', () => {
     await row.getByRole('link', { name: 'e2e-live-job' }).click();
     await page.waitForSelector('h1 code');
     expect(await page.locator('h1 code').textContent()).toBe('e2e-live-job');
+  });
+
+  it('logs in and reaches a page with the keyboard only', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await context.newPage();
+    await phone.goto(`${world.console.url}/`);
+    await phone.locator('input[name="key"]').waitFor();
+    await phone.keyboard.type(ADMIN_KEY);
+    await phone.keyboard.press('Enter');
+    await phone.waitForSelector('#nav a[aria-current="page"]');
+    let focused = '';
+    for (let presses = 0; presses < 15 && focused !== 'Files'; presses++) {
+      await phone.keyboard.press('Tab');
+      focused = String(await phone.evaluate('document.activeElement && document.activeElement.textContent'));
+    }
+    expect(focused).toBe('Files');
+    await phone.keyboard.press('Enter');
+    await phone.waitForSelector('.drop');
+    expect(phone.url()).toContain('#/files');
+    await context.close();
   });
 
   it('starts a training run whose curve gets points, and streams a generation', async () => {

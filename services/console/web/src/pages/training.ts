@@ -64,8 +64,7 @@ function runRow(run: Run): HTMLTableRowElement {
     h('td', {}, h('span', { class: `badge ${run.status}` }, run.status)),
     h('td', { class: 'num' }, `${run.progress.toFixed(0)}%`),
     h('td', { class: 'num' }, String(run.metrics.step ?? 0)),
-    h('td', { class: 'num' }, fmt(run.metrics.best_val_loss ?? run.metrics.val_loss)),
-    h('td', { class: 'nowrap' }, when(run.created_at)),
+    h('td', { class: 'num', title: `started ${when(run.created_at)}` }, fmt(run.metrics.best_val_loss ?? run.metrics.val_loss)),
   );
 }
 
@@ -78,7 +77,7 @@ export const trainingPage: Page = (view, [runId]) => {
     event.preventDefault();
     if (open.value.trim()) location.hash = `#/training/${encodeURIComponent(open.value.trim())}`;
   });
-  const runs = h('tbody', {}, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'Loading…')));
+  const runs = h('tbody', {}, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'Loading…')));
   const jobs = h('tbody');
   const seen = new Map<string, HTMLTableRowElement>();
   replace(
@@ -94,7 +93,7 @@ export const trainingPage: Page = (view, [runId]) => {
         { class: 'card' },
         h('h2', {}, 'model-trainer runs'),
         openForm,
-        h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Run', 'Model', 'Status', 'Progress', 'Step', 'Val loss', 'Started'].map((title) => h('th', { scope: 'col' }, title)))), runs)),
+        h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Run', 'Model', 'Status', 'Progress', 'Step', 'Best val loss'].map((title) => h('th', { scope: 'col' }, title)))), runs)),
       ),
     ),
     h('h2', {}, 'Recent training jobs'),
@@ -105,9 +104,9 @@ export const trainingPage: Page = (view, [runId]) => {
   const refresh = async () => {
     try {
       const list = await getJson<{ runs: Run[] }>('/api/trainer/v1/runs');
-      replace(runs, ...(list.runs.length === 0 ? [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs yet.'))] : list.runs.slice(0, 20).map(runRow)));
+      replace(runs, ...(list.runs.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No runs yet.'))] : list.runs.slice(0, 20).map(runRow)));
     } catch (error) {
-      replace(runs, h('tr', {}, h('td', { colspan: 7, class: 'error' }, error instanceof ApiError ? error.full : 'the runs could not be read')));
+      replace(runs, h('tr', {}, h('td', { colspan: 6, class: 'error' }, error instanceof ApiError ? error.full : 'the runs could not be read')));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), 5_000);
   };
@@ -118,7 +117,8 @@ export const trainingPage: Page = (view, [runId]) => {
       'tr',
       {},
       h('td', {}, event.domain),
-      h('td', { class: 'mono nowrap' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
+      // A model-trainer job is a run: its own page has the curve.
+      h('td', { class: 'mono nowrap' }, h('a', { href: event.domain === 'trainer' ? `#/training/${encodeURIComponent(event.job_id)}` : `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
       h('td', {}, phaseOf(event.type)),
       h('td', {}, when(event.ts)),
     );
