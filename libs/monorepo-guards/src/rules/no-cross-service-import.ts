@@ -20,9 +20,9 @@ export const noCrossServiceImport = createRule({
       crossService:
         'services/{{from}} imports the service {{to}} ("{{source}}"): move the shared code into a library under libs/ or talk to the service over HTTP; tests and benchmarks may import "{{to}}/testing".',
     },
+    defaultOptions: [],
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     const file = repoPath(context.filename, context.cwd);
     const from = serviceDirOf(file);

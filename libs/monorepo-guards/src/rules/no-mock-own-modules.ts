@@ -23,9 +23,9 @@ export const noMockOwnModules = createRule({
       ownModule:
         'vi.mock("{{source}}") replaces the project\'s own code: run the real module (real Redis with a key prefix, HTTP on port 0, the real data-bank via data-bank-api/testing), or pass the dependency in through buildApp(deps).',
     },
+    defaultOptions: [],
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     return {
       CallExpression(node) {

@@ -16,9 +16,9 @@ export const noProcessEnvOutsideConfig = createRule({
       processEnv:
         'process.env read outside a config module: declare the variable in the zod schema of src/config.ts (loadConfig from @platform/core) and pass the typed value in.',
     },
+    defaultOptions: [],
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     const file = repoPath(context.filename, context.cwd);
     if (isConfigModule(file) || isToolingFile(file)) return {};

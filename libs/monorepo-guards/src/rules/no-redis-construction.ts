@@ -14,8 +14,9 @@ export const noRedisConstruction = createRule<Options, 'construct'>({
     docs: { description: 'Construct ioredis clients only in the one connection factory' },
     messages: {
       construct:
-        'new {{name}}() outside the connection factory: use the Redis factory of @platform/workers (libs/platform-workers/src/redis.ts), which logs connection state and never stalls shutdown.',
+        'new {{name}}() outside the connection factory: use connectRedis/createRedis from @platform/workers (libs/platform-workers/src/redis.ts), which log connection state and never stall shutdown.',
     },
+    defaultOptions: [{ allow: [FACTORY] }],
     schema: [
       {
         type: 'object',
@@ -24,7 +25,6 @@ export const noRedisConstruction = createRule<Options, 'construct'>({
       },
     ],
   },
-  defaultOptions: [{ allow: [FACTORY] }],
   create(context, [options]) {
     const file = repoPath(context.filename, context.cwd);
     if ((options.allow ?? [FACTORY]).some((suffix) => file === suffix || file.endsWith(`/${suffix}`))) return {};

@@ -29,9 +29,9 @@ export const noSwallowedErrors = createRule({
       catchCallback:
         'This .catch() callback ignores the error: handle or log its argument, or put a comment on this line or the line above saying why ignoring it is safe.',
     },
+    defaultOptions: [],
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     const source = context.sourceCode;
     // The variables a catch clause or a callback declares are its parameters.

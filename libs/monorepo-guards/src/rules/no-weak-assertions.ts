@@ -90,6 +90,7 @@ export const noWeakAssertions = createRule<Options, 'noAssertion' | 'weakOnly'>(
       weakOnly:
         'This test only checks toBeDefined/toBeTruthy/not.toThrow: assert the actual value (toBe, toEqual, toMatchObject, toThrow(message) ...).',
     },
+    defaultOptions: [{ assertionFunctions: [] }],
     schema: [
       {
         type: 'object',
@@ -100,7 +101,6 @@ export const noWeakAssertions = createRule<Options, 'noAssertion' | 'weakOnly'>(
       },
     ],
   },
-  defaultOptions: [{ assertionFunctions: [] }],
   create(context, [options]) {
     const helpers = new Set(options.assertionFunctions);
     return {

@@ -43,9 +43,9 @@ export const v1RouteNeedsAuth = createRule({
       opaqueOptions:
         'The /v1 route {{url}} takes its options from an expression the linter cannot read: pass an object literal with `config: { auth }`, or a variable holding one.',
     },
+    defaultOptions: [],
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     function checkOptions(node: TSESTree.Node, options: TSESTree.Node, url: string) {
       if (options.type === AST_NODE_TYPES.Identifier) return;

@@ -88,7 +88,10 @@ function schemaKeys(expression: ts.Expression, scope: ModuleScope, index: Export
     }
   } else if (ts.isIdentifier(expression)) {
     const local = scope.consts.get(expression.text);
-    if (local) return recurse(local);
+    if (local) {
+      recurse(local);
+      return;
+    }
     const imported = scope.imports.get(expression.text);
     const found = imported && !imported.from.startsWith('.') ? index.lookup(imported.from, imported.name) : undefined;
     if (found) recurse(found.expression, found.scope);
