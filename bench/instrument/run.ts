@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printTable, type BenchRow } from '../lib/report.js';
-import { count } from '../../libs/instrument-io/src/iterate.js';
 import { generateMzml } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -85,8 +84,10 @@ async function best<T extends { result: ReadResult }>(run: () => Promise<T>): Pr
 }
 
 /** Reads the file once so that every subject reads it from the page cache. */
-async function warm(file: string): Promise<void> {
-  await count(createReadStream(file, { highWaterMark: 1 << 24 }));
+async function warm(file: string): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 24 }) as AsyncIterable<Buffer>) bytes += chunk.length;
+  return bytes;
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-instrument-'));
