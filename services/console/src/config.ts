@@ -44,22 +44,16 @@ export interface ConsoleConfig extends Raw {
   upstreams: Record<ServiceName, string>;
 }
 
-const URL_VARIABLES: Record<ServiceName, keyof Raw> = {
-  'turkic-api': 'TURKIC_API_URL',
-  'data-bank-api': 'DATA_BANK_URL',
-  'qr-api': 'QR_API_URL',
-  'transcript-api': 'TRANSCRIPT_API_URL',
-  'handwriting-ai': 'HANDWRITING_AI_URL',
-  'model-trainer': 'MODEL_TRAINER_URL',
-  'music-wrapped-api': 'MUSIC_WRAPPED_API_URL',
-};
+/** `{NAME}_URL` (turkic-api: TURKIC_API_URL), except data-bank's shared DATA_BANK_URL. */
+const urlVariable = (name: ServiceName): keyof Raw =>
+  (name === 'data-bank-api' ? 'DATA_BANK_URL' : `${name.toUpperCase().replaceAll('-', '_')}_URL`) as keyof Raw;
 
 export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
   const raw = loadConfig(schema, env);
   const gateway = raw.API_GATEWAY_URL;
   const upstreams = Object.fromEntries(
     (Object.keys(SERVICES) as ServiceName[]).map((name) => {
-      const explicit = raw[URL_VARIABLES[name]] as string | undefined;
+      const explicit = raw[urlVariable(name)] as string | undefined;
       return [name, serviceUrl(name, { ...(explicit && { explicit }), ...(gateway && { gateway }) })];
     }),
   ) as Record<ServiceName, string>;

@@ -16,6 +16,13 @@ describe('loadConsoleConfig', () => {
     const config = loadConsoleConfig({ API_GATEWAY_URL: 'http://gateway:80/', QR_API_URL: 'http://qr:9000' });
     expect(config.upstreams['data-bank-api']).toBe('http://gateway:80/data-bank');
     expect(config.upstreams['qr-api']).toBe('http://qr:9000');
+    const own = loadConsoleConfig({ HANDWRITING_AI_URL: 'http://hw:1', MODEL_TRAINER_URL: 'http://mt:2', MUSIC_WRAPPED_API_URL: 'http://mw:3', DATA_BANK_URL: 'http://db:4' });
+    expect([own.upstreams['handwriting-ai'], own.upstreams['model-trainer'], own.upstreams['music-wrapped-api'], own.upstreams['data-bank-api']]).toEqual([
+      'http://hw:1',
+      'http://mt:2',
+      'http://mw:3',
+      'http://db:4',
+    ]);
   });
 
   it("sends the first key of each service's own list, and handwriting-ai's read key for reading", () => {

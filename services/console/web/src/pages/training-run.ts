@@ -2,6 +2,7 @@ import { ApiError, call, getJson, isAdmin } from '../api.js';
 import { createCurve } from '../chart.js';
 import { duration, field, h, replace, statusLine } from '../dom.js';
 import { followEvents } from '../events.js';
+import { curvePoints, frameError, frameText, num, sseFrames, type CurvePoint, type SseFrame } from '../parse.js';
 
 /** GET /v1/runs/{id} of model-trainer (issue 17 fixes these fields). */
 export interface Run {
@@ -16,27 +17,7 @@ export interface Run {
   error: string | { message: string } | null;
 }
 
-interface Point {
-  step: number;
-  train_loss: number | null;
-  val_loss: number | null;
-}
-
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-
-/** The loss curve of /metrics: a list of points, bare or under `points`, `metrics` or `steps`. */
-export function curvePoints(body: unknown): Point[] {
-  const record = body as Record<string, unknown> | null;
-  const list = Array.isArray(body) ? body : [record?.points, record?.metrics, record?.steps, record?.curve].find(Array.isArray);
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((item: unknown) => {
-    const point = item as Record<string, unknown>;
-    const step = num(point.step);
-    return step === null ? [] : [{ step, train_loss: num(point.train_loss ?? point.loss), val_loss: num(point.val_loss) }];
-  });
-}
-
 const fmt = (value: number | null | undefined, digits = 4) => (value === null || value === undefined ? '–' : String(Number(value.toPrecision(digits))));
 
 function eta(run: Run): string {
@@ -45,23 +26,18 @@ function eta(run: Run): string {
   return duration((elapsed * (100 - run.progress)) / run.progress);
 }
 
-/** Streams server-sent events from a fetch answer (EventSource cannot POST) and hands each data field on. */
-async function readEvents(response: Response, onData: (event: string, data: string) => boolean): Promise<void> {
+/** Streams server-sent events from a fetch answer (EventSource cannot POST); `onFrame` false stops reading. */
+async function readEvents(response: Response, onFrame: (frame: SseFrame) => boolean): Promise<void> {
   const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
   if (!reader) return;
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      const name = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((match) => match[1]).join('\n');
-      if (!onData(name, data)) {
+    const { frames, rest } = sseFrames(buffer + value);
+    buffer = rest;
+    for (const frame of frames) {
+      if (!onFrame(frame)) {
         await reader.cancel();
         return;
       }
@@ -88,22 +64,13 @@ function playground(runId: string): HTMLElement {
     const body = { prompt: prompt.value, max_tokens: Number(maxTokens.value), temperature: Number(temperature.value), top_k: Number(topK.value) };
     call(`/api/trainer/v1/runs/${encodeURIComponent(runId)}/generate`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) })
       .then((response) =>
-        readEvents(response, (name, data) => {
-          if (name === 'done' || name === 'end') return false;
-          if (name === 'error') {
-            status.show((JSON.parse(data) as { message?: string }).message ?? 'generation failed', 'error');
+        readEvents(response, ({ event, data }) => {
+          if (event === 'done' || event === 'end') return false;
+          if (event === 'error') {
+            status.show(frameError(data) ?? 'generation failed', 'error');
             return false;
           }
-          let piece = data;
-          try {
-            // model-trainer sends {token: id, delta: text}; a bare {token: text} or {text} is read too.
-            const parsed = JSON.parse(data) as { token?: unknown; text?: unknown; delta?: unknown };
-            const text = [parsed.delta, parsed.token, parsed.text].find((value) => typeof value === 'string');
-            piece = typeof text === 'string' ? text : '';
-          } catch {
-            // a bare text chunk
-          }
-          output.textContent += piece;
+          output.textContent += frameText(data);
           tokens++;
           return true;
         }),
@@ -134,7 +101,7 @@ export function runView(view: HTMLElement, runId: string): () => void {
     playground(runId),
   );
   const curve = createCurve(slot, 'step', ['train loss', 'val loss']);
-  const add = (point: Point) => { curve.add(point.step, [point.train_loss, point.val_loss]); };
+  const add = (point: CurvePoint) => { curve.add(point.step, [point.train_loss, point.val_loss]); };
   const draw = (run: Run) => {
     const error = typeof run.error === 'string' ? run.error : run.error?.message;
     replace(
