@@ -53,8 +53,9 @@ export const recommended: TSESLint.FlatConfig.ConfigArray = [
     name: '@platform/monorepo-guards/tests',
     files: TESTS,
     rules: {
-      // fuzzService (@platform/core/testing) throws on any 500 or malformed envelope: it is an assertion.
-      '@platform/guards/no-weak-assertions': ['error', { assertionFunctions: ['fuzzService'] }],
+      // The checks of @platform/core/testing throw on failure: fuzzService on any 500 or malformed envelope,
+      // authSpellings on any spelling of a protected route that gets through without a key.
+      '@platform/guards/no-weak-assertions': ['error', { assertionFunctions: ['fuzzService', 'authSpellings'] }],
       '@platform/guards/no-mock-own-modules': 'error',
     },
   },
