@@ -30,7 +30,7 @@ function expectSameAs(ours: Spectrum[], ref: PymzmlSpectrum[], rel: number, abs 
 }
 
 describe('mzML against pymzml', () => {
-  for (const name of ['tiny.pwiz.1.1.mzML', 'test.mzML']) {
+  for (const name of ['tiny.pwiz.1.1.mzML', 'test.mzML', 'example.mzML']) {
     it(`${name}: every spectrum's id, level, time, precursor and arrays`, async () => {
       const file = fixture('mzml', name);
       expectSameAs(await collect(new MzmlReader(file).spectra()), await pymzml(file), 1e-6);
@@ -100,6 +100,26 @@ describe('mzML structure', () => {
     await writeFile(broken, text.replace(`<offset idRef="scan=20">${right}`, `<offset idRef="scan=20">${wrong}`), 'latin1');
     const spectrum = await new MzmlReader(broken).get('scan=20');
     expect(spectrum.msLevel).toBe(2);
+  });
+
+  it('an index that lists fewer spectra than the file holds (pymzML example.mzML: 10 of 11)', async () => {
+    const reader = new MzmlReader(fixture('mzml', 'example.mzML'));
+    expect((await reader.get('controllerType=0 controllerNumber=1 scan=11')).mz.length).toBe(1141);
+    expect(await reader.run()).toMatchObject({ spectrumCount: 11, instrument: 'Q Exactive' });
+    expect((await reader.get(10)).index).toBe(10);
+  });
+
+  it('numpress without zlib (linear time, pic intensity) in a chromatogram equals OpenMS decoding', async () => {
+    const file = fixture('mzml', 'mini_numpress.chrom.mzML');
+    const decoded = join(tmp.dir, 'mini.decoded.mzML');
+    await exec('FileConverter', ['-in', file, '-out', decoded, '-no_progress']);
+    const [ours] = await collect(new MzmlReader(file).chromatograms());
+    const [openms] = await collect(new MzmlReader(decoded).chromatograms());
+    expect(ours?.time.length).toBe(176);
+    expectClose(ours?.time ?? [], openms?.time ?? [], 1e-9);
+    expectClose(ours?.intensity ?? [], openms?.intensity ?? [], 1e-6);
+    expect(ours?.intensity.some((v) => v > 0)).toBe(true);
+    expect(ours?.intensity.every((v) => Number.isInteger(v))).toBe(true);
   });
 
   it('reads a plain (non-indexed) mzML', async () => {

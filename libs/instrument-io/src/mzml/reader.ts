@@ -42,7 +42,12 @@ export class MzmlReader implements InstrumentReader {
 
   async run(): Promise<Run> {
     const header = await this.loadHeader();
-    const offsets = await this.index.load();
+    let offsets = await this.index.load();
+    // An index that lists fewer spectra than the file declares is incomplete: count by a scan.
+    const declared = header.spectrumCount;
+    if (offsets.source === 'index' && declared !== undefined && declared !== (await this.index.list('spectrum')).ids.length) {
+      offsets = await this.index.rescan();
+    }
     const indexed = (await readRange(this.path, 0, 512)).toString('latin1').includes('<indexedmzML');
     return {
       format: indexed ? 'indexedmzML' : 'mzML',

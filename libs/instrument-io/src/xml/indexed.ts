@@ -39,6 +39,12 @@ export class OffsetIndex {
     return this.offsets;
   }
 
+  /** Replaces the file's index by a scan (when the caller finds it incomplete). */
+  async rescan(): Promise<Offsets> {
+    this.offsets = await this.scan();
+    return this.offsets;
+  }
+
   async list(kind: string): Promise<OffsetList> {
     return (await this.load()).lists.get(kind) ?? EMPTY;
   }
