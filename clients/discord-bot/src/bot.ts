@@ -11,7 +11,7 @@ import { dispatchInteraction } from './interactions/dispatch.js';
 import { JobMessages } from './jobs/messages.js';
 import { resultFiles } from './jobs/results.js';
 import { RunBook } from './jobs/run-book.js';
-import { createServices } from './services/clients.js';
+import { createServices, offReason, SERVICE_OF, type ServiceKey, type Services } from './services/clients.js';
 import { createGatewayClient, listenForInteractions } from './transports/gateway.js';
 import { buildInteractionsApp, type InteractionHandler } from './transports/http.js';
 
@@ -23,9 +23,8 @@ export interface Bot {
   close(): Promise<void>;
 }
 
-export function createRegistry(config: BotConfig): CommandRegistry<Invocation> {
-  const services = createServices(config);
-  return new CommandRegistry(COMMANDS, (key) => key in services);
+export function createRegistry(config: BotConfig, services: Services = createServices(config)): CommandRegistry<Invocation> {
+  return new CommandRegistry(COMMANDS, (key) => (key in services ? undefined : offReason(SERVICE_OF[key as ServiceKey])));
 }
 
 /** Builds and starts the bot: Redis, the services, the event consumer and the configured transport. */
@@ -33,7 +32,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
   const redis = createRedis(config.REDIS_URL, 'command');
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   const services = createServices(config);
-  const registry = new CommandRegistry(COMMANDS, (key) => key in services);
+  const registry = createRegistry(config, services);
   const client: Client | undefined = config.DISCORD_TRANSPORT === 'gateway' ? createGatewayClient(config.DISCORD_API_BASE_URL, config.DISCORD_GLOBAL_REQUESTS_PER_S) : undefined;
   const api = client
     ? new DiscordApi(client.rest, config.DISCORD_APPLICATION_ID)

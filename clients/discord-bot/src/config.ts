@@ -5,12 +5,13 @@ import { z } from 'zod';
 const snowflakes = () =>
   csvList().pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be Discord ids (17 to 20 digits), comma-separated')));
 
-const optionalUrl = () =>
+/** A service's URL; unset, it is `{API_GATEWAY_URL}/{prefix}` or the local port; `off` turns it off. */
+const serviceUrlVar = () =>
   z
     .string()
     .optional()
     .transform((value) => (value === '' ? undefined : value))
-    .pipe(url().optional());
+    .pipe(z.union([z.literal('off'), url()]).optional());
 
 /** Every domain whose workers publish job events (DESIGN.md section 5). */
 export const EVENT_DOMAINS = ['turkic', 'data_bank', 'qr', 'transcript', 'digits', 'trainer', 'music_wrapped'];
@@ -43,19 +44,19 @@ const schema = z
     EVENTS_NAMESPACE: z.string().default(''),
     DISCORD_SERVICE_TIMEOUT_MS: positiveInt(25_000),
     DISCORD_MAX_ATTACHMENT_BYTES: positiveInt(25 * 1024 * 1024),
-    TURKIC_API_URL: optionalUrl(),
+    TURKIC_API_URL: serviceUrlVar(),
     TURKIC_API_KEY: z.string().default(''),
-    QR_API_URL: optionalUrl(),
-    TRANSCRIPT_API_URL: optionalUrl(),
+    QR_API_URL: serviceUrlVar(),
+    TRANSCRIPT_API_URL: serviceUrlVar(),
     TRANSCRIPT_API_KEY: z.string().default(''),
-    HANDWRITING_API_URL: optionalUrl(),
+    HANDWRITING_AI_URL: serviceUrlVar(),
     HANDWRITING_API_KEY: z.string().default(''),
     HANDWRITING_READ_KEY: z.string().default(''),
-    MODEL_TRAINER_URL: optionalUrl(),
+    MODEL_TRAINER_URL: serviceUrlVar(),
     TRAINER_API_KEY: z.string().default(''),
-    MUSIC_API_URL: optionalUrl(),
+    MUSIC_WRAPPED_API_URL: serviceUrlVar(),
     MUSIC_API_KEY: z.string().default(''),
-    DATA_BANK_URL: optionalUrl(),
+    DATA_BANK_URL: serviceUrlVar(),
     DATA_BANK_API_KEY: z.string().default(''),
   })
   // `when`: checked even when other variables are wrong, so the one error lists this problem too.

@@ -45,7 +45,7 @@ describe('commands against the real services (handwriting-ai, qr-api, data-bank)
       HANDWRITING_EVENTS_NAMESPACE: namespace,
     });
     bot = await startTestBot(fake, namespace, {
-      HANDWRITING_API_URL: handwriting.url,
+      HANDWRITING_AI_URL: handwriting.url,
       HANDWRITING_READ_KEY: 'read-key',
       HANDWRITING_API_KEY: 'models-key',
       QR_API_URL: qr.url,

@@ -65,7 +65,8 @@ describe('gateway transport against the real qr-api', () => {
     const data = (callback.body as { data: { content: string; flags: number } }).data;
     expect(data.flags).toBe(64);
     expect(data.content).toContain('`/qr` Make a QR code');
-    expect(data.content).toContain('`/turkic`: turkic not configured');
+    expect(data.content).toContain('`/turkic`: TURKIC_API_URL=off');
+    expect(data.content).toContain('`/train`: MODEL_TRAINER_URL=off');
     expect(bot?.registry.get('turkic')).toBeUndefined();
   });
 

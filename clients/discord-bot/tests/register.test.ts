@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBotConfig } from '../src/config.js';
+import { SERVICES_OFF } from './helpers/bot.js';
 import { FakeDiscord } from './helpers/fake-discord.js';
 
 const BOT_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -10,7 +11,7 @@ const BOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 function register(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/register.ts'], {
     cwd: BOT_DIR,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...SERVICES_OFF, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

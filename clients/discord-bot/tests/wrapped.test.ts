@@ -42,7 +42,7 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
     bot = await startTestBot(fake, namespace, {
       REDIS_URL: REDIS_DB_URL,
       EVENTS_NAMESPACE: '',
-      MUSIC_API_URL: music.url,
+      MUSIC_WRAPPED_API_URL: music.url,
       MUSIC_API_KEY: 'music-key',
       DISCORD_EVENT_DOMAINS: 'music_wrapped',
       DISCORD_CONSUMER_GROUP: group,

@@ -31,14 +31,15 @@ export class CommandRegistry<Ctx, AutocompleteCtx = Ctx> {
   private readonly byName = new Map<string, CommandModule<Ctx, AutocompleteCtx>>();
   readonly disabled: DisabledCommand[] = [];
 
-  constructor(modules: readonly CommandModule<Ctx, AutocompleteCtx>[], isConfigured: (service: string) => boolean) {
+  /** `offBecause(service)`: why a service is off, or undefined when it is on. */
+  constructor(modules: readonly CommandModule<Ctx, AutocompleteCtx>[], offBecause: (service: string) => string | undefined) {
     for (const module of modules) {
       const name = module.definition.name;
       if (this.byName.has(name) || this.disabled.some((entry) => entry.name === name)) {
         throw new Error(`command /${name} is defined twice`);
       }
-      const missing = (module.requires ?? []).filter((service) => !isConfigured(service));
-      if (missing.length > 0) this.disabled.push({ name, reason: `${missing.join(' and ')} not configured` });
+      const reasons = [...new Set((module.requires ?? []).flatMap((service) => offBecause(service) ?? []))];
+      if (reasons.length > 0) this.disabled.push({ name, reason: reasons.join(', ') });
       else this.byName.set(name, module);
     }
   }

@@ -115,16 +115,16 @@ describe('CommandRegistry', () => {
   });
 
   it('leaves commands whose services are not configured off, with the reason', () => {
-    const registry = new CommandRegistry([command('qr', ['qr']), command('train', ['trainer', 'dataBank']), command('help')], (s) => s === 'qr');
+    const registry = new CommandRegistry([command('qr', ['qr']), command('train', ['trainer', 'dataBank']), command('help')], (s) => (s === 'qr' ? undefined : `${s} is off`));
     expect(registry.definitions().map((d) => d.name)).toEqual(['qr', 'help']);
-    expect(registry.disabled).toEqual([{ name: 'train', reason: 'trainer and dataBank not configured' }]);
+    expect(registry.disabled).toEqual([{ name: 'train', reason: 'trainer is off, dataBank is off' }]);
   });
 
   it('marks admin commands and admin subcommands, and refuses a name defined twice', () => {
-    const registry = new CommandRegistry([command('files', [], true), command('digits', [], ['train'])], () => true);
+    const registry = new CommandRegistry([command('files', [], true), command('digits', [], ['train'])], () => undefined);
     expect(registry.isAdminOnly('files', 'info')).toBe(true);
     expect(registry.isAdminOnly('digits', 'train')).toBe(true);
     expect(registry.isAdminOnly('digits', 'read')).toBe(false);
-    expect(() => new CommandRegistry([command('a'), command('a')], () => true)).toThrow(/twice/);
+    expect(() => new CommandRegistry([command('a'), command('a')], () => undefined)).toThrow(/twice/);
   });
 });

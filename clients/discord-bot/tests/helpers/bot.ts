@@ -11,6 +11,11 @@ export function testNamespace(name: string): string {
   return `test:${name}:${randomBytes(4).toString('hex')}:`;
 }
 
+/** Every service off unless a test names its URL (they default to the local ports otherwise). */
+export const SERVICES_OFF = Object.fromEntries(
+  ['TURKIC_API_URL', 'QR_API_URL', 'TRANSCRIPT_API_URL', 'HANDWRITING_AI_URL', 'MODEL_TRAINER_URL', 'MUSIC_WRAPPED_API_URL', 'DATA_BANK_URL'].map((name) => [name, 'off']),
+);
+
 /** The bot against the fake Discord, with the given extra environment. */
 export async function startTestBot(fake: FakeDiscord, namespace: string, env: Record<string, string> = {}): Promise<Bot> {
   const config = loadBotConfig({
@@ -24,6 +29,7 @@ export async function startTestBot(fake: FakeDiscord, namespace: string, env: Re
     DISCORD_CONSUMER_NAME: 'test-consumer',
     DISCORD_EVENT_RETRY_MS: '50',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...SERVICES_OFF,
     ...env,
   });
   return startBot(config, createLogger({ service: 'discord-bot-test', level: config.LOG_LEVEL }));
