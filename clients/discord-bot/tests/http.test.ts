@@ -73,6 +73,14 @@ describe('HTTP interactions endpoint', () => {
     return post(body, { 'x-signature-ed25519': keys.sign(timestamp, body), 'x-signature-timestamp': timestamp });
   };
 
+  it('serves the platform probes beside /interactions', async () => {
+    const base = bot?.url ?? '';
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
   it('answers a signed PING with PONG', async () => {
     const response = await signed({ id: '1', type: 1, application_id: fake.applicationId, token: 't', version: 1 });
     expect(response.status).toBe(200);
