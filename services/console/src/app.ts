@@ -75,7 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   await queueBoardRoutes(app, queues);
   await staticRoutes(app, webDir);
 
-  app.addHook('onReady', () => hub.start());
+  app.addHook('onReady', (done) => {
+    hub.start();
+    done();
+  });
   app.addHook('onClose', async () => {
     await hub.stop();
     await Promise.all([...queues.values()].map((queue) => queue.close()));

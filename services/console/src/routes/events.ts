@@ -1,5 +1,5 @@
 import { AppError, type PlatformApp } from '@platform/core';
-import { jobStatus } from '@platform/workers';
+import { jobStatus, withRedisDeadline } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { DOMAINS } from '../models/catalog.js';
@@ -41,7 +41,7 @@ export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap
     async (request, reply) => {
       const { domain, user, job, backlog, metrics } = request.query;
       const filter: EventFilter = { domains: domain, ...(user !== undefined && { userId: user }), ...(job !== undefined && { jobId: job }) };
-      const recent = await hub.recent(filter, backlog, metrics === 'latest');
+      const recent = await withRedisDeadline(() => hub.recent(filter, backlog, metrics === 'latest'));
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {

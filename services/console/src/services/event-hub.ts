@@ -82,14 +82,10 @@ export class EventHub {
     return (latestMetrics ? lastMetricsOnly(sorted) : sorted).slice(-limit);
   }
 
-  async start(): Promise<void> {
-    const cursors = new Map<string, string>();
-    for (const stream of this.streams.keys()) {
-      const [last] = (await this.options.redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as StreamEntries;
-      cursors.set(stream, last?.[0] ?? '0-0');
-    }
+  /** Starts following from the streams' current ends; never fails (a Redis that is away is retried). */
+  start(): void {
     this.running = true;
-    this.loop = this.follow(cursors);
+    this.loop = this.follow();
   }
 
   async stop(): Promise<void> {
@@ -98,10 +94,21 @@ export class EventHub {
     await this.loop;
   }
 
-  private async follow(cursors: Map<string, string>): Promise<void> {
+  private async cursors(): Promise<Map<string, string>> {
+    const cursors = new Map<string, string>();
+    for (const stream of this.streams.keys()) {
+      const [last] = (await this.options.redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as StreamEntries;
+      cursors.set(stream, last?.[0] ?? '0-0');
+    }
+    return cursors;
+  }
+
+  private async follow(): Promise<void> {
     const isRunning = () => this.running; // read through a call: stop() flips it while the loop awaits
+    let cursors: Map<string, string> | undefined;
     while (isRunning()) {
       try {
+        cursors ??= await this.cursors();
         const reply = await this.options.blocking.xread(
           'COUNT', 200, 'BLOCK', this.options.blockMs ?? 5_000,
           'STREAMS', ...cursors.keys(), ...cursors.values(),

@@ -1,4 +1,5 @@
 import { ApiKeySet } from '@platform/core';
+import { withRedisDeadline } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -24,7 +25,7 @@ export interface SessionStoreOptions {
 const token = () => randomBytes(32).toString('base64url');
 
 /**
- * Sessions live in Redis under a random id (the signed cookie carries only the id), so logging out
+ * Sessions live in Redis (503 within a few seconds when it is away) under a random id (the signed cookie carries only the id), so logging out
  * ends a session everywhere and several console processes share them.
  */
 export class SessionStore {
@@ -57,19 +58,19 @@ export class SessionStore {
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + this.options.ttlSeconds * 1000).toISOString(),
     };
-    await this.options.redis.set(this.key(id), JSON.stringify(session), 'EX', this.options.ttlSeconds);
+    await withRedisDeadline(() => this.options.redis.set(this.key(id), JSON.stringify(session), 'EX', this.options.ttlSeconds));
     return { id, session };
   }
 
   async get(id: string): Promise<Session | undefined> {
-    const raw = await this.options.redis.get(this.key(id));
+    const raw = await withRedisDeadline(() => this.options.redis.get(this.key(id)));
     if (raw === null) return undefined;
     const parsed = Session.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : undefined;
   }
 
   async close(id: string): Promise<void> {
-    await this.options.redis.del(this.key(id));
+    await withRedisDeadline(() => this.options.redis.del(this.key(id)));
   }
 
   private key(id: string): string {
