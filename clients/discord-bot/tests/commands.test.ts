@@ -158,4 +158,15 @@ describe('commands against the real services (handwriting-ai, qr-api, data-bank)
     expect(edits.slice(0, -1).every((content) => content.startsWith('Hamlet:') && content.endsWith('…'))).toBe(true);
     expect(trainer.requests.at(-1)).toMatchObject({ accept: 'text/event-stream', body: { prompt: 'Hamlet:', max_tokens: 200, temperature: 0.8 } });
   });
+
+  it('a job whose message Discord refuses still says it started, and where its updates cannot go', async () => {
+    fake.fail('POST', new RegExp(`^/channels/${CHANNEL}/messages$`), 403, 1, { message: 'Missing Access', code: 50001 });
+    const { callback } = await run('train', [
+      { type: 3, name: 'family', value: 'gpt2' },
+      { type: 3, name: 'size', value: 'tiny' },
+      { type: 3, name: 'corpus_file_id', value: 'c'.repeat(64) },
+    ]);
+    expect(callback.data?.flags).toBe(64);
+    expect(callback.data?.content).toMatch(/^❌ Job `[0-9a-f-]+` started, but its updates cannot be posted in this channel \(the bot may not post here\)\.$/);
+  });
 });

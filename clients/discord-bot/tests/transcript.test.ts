@@ -83,6 +83,7 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     await Promise.all([fake.close(), worker.stop(), transcript.stop(), dataBank.stop(), youtube.close(), stt.close()]);
     await rm(dir, { recursive: true, force: true });
     const redis = createRedis(REDIS_DB_URL, 'command');
+    // Nothing to destroy when the bot never started.
     await redis.xgroup('DESTROY', 'events:transcript', group).catch(() => undefined);
     const keys = await redis.keys(`${namespace}*`);
     if (keys.length > 0) await redis.del(...keys);

@@ -53,6 +53,7 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
     await Promise.all([fake.close(), worker.stop(), music.stop(), dataBank.stop()]);
     await rm(scratch, { recursive: true, force: true });
     const redis = createRedis(REDIS_DB_URL, 'command');
+    // Nothing to destroy when the bot never started.
     await redis.xgroup('DESTROY', 'events:music_wrapped', group).catch(() => undefined);
     const keys = await redis.keys(`${namespace}*`);
     if (keys.length > 0) await redis.del(...keys);

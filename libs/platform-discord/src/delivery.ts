@@ -139,6 +139,7 @@ export class JobUpdateConsumer {
         if (message.includes('NOGROUP')) {
           // Redis came back without our group (restarted without persistence): recreate it from the start.
           logger.warn({ err: message }, 'consumer group missing, recreating it');
+          // Redis may still be coming back: the next read fails again and lands here again.
           await Promise.all(streams.map((stream) => this.ensureGroup(stream, '0'))).catch(() => undefined);
           for (const stream of streams) cursors.set(stream, '0');
         } else {

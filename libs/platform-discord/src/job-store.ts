@@ -22,7 +22,7 @@ const RECORD_FIELDS = ['channel_id', 'message_id', 'title', 'user_id'] as const;
 export class JobStore {
   constructor(
     private readonly redis: Redis,
-    private readonly options: { prefix?: string; ttlS?: number } = {},
+    private readonly options: { prefix?: string; ttlS?: number; unregisteredTtlS?: number } = {},
   ) {}
 
   key(domain: string, jobId: string): string {
@@ -53,7 +53,8 @@ export class JobStore {
     let view = await this.view(domain, jobId);
     for (const entry of entries) view = applyEvent(view, entry.event, entry.id);
     const key = this.key(domain, jobId);
-    await this.redis.multi().hset(key, 'view', JSON.stringify(view)).expire(key, this.ttlS).exec();
+    // NX: a registered job keeps its 30 days; the view of a job nobody registered lives an hour.
+    await this.redis.multi().hset(key, 'view', JSON.stringify(view)).expire(key, this.options.unregisteredTtlS ?? 3600, 'NX').exec();
     return view;
   }
 

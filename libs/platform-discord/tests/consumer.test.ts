@@ -148,6 +148,9 @@ describe('JobUpdateConsumer', () => {
     await until(async () => (await pending(h)) === 0 && (await h.redis.xlen(h.consumer?.deadLetterStream ?? '')) === 1);
     expect(h.delivered).toHaveLength(0);
     expect(await h.store.view('trainer', 'early')).toMatchObject({ status: 'processing', progress: 30, message: 'tokenizing' });
+    const ttl = await h.redis.ttl(h.store.key('trainer', 'early'));
+    expect(ttl).toBeGreaterThan(3000); // an unregistered job's view lives an hour, a registered one 30 days
+    expect(ttl).toBeLessThanOrEqual(3600);
   });
 
   it('after a restart, delivers what was published while it was down and what it had not acknowledged', async () => {
@@ -175,5 +178,8 @@ describe('JobUpdateConsumer', () => {
     await h.redis.xgroup('DESTROY', eventNames('trainer', h.namespace).stream, 'bot');
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-4', user_id: USER, progress: 50 }));
     await until(() => h.delivered.length === 1);
+    expect(h.delivered[0]?.view).toMatchObject({ status: 'processing', progress: 50 });
+    await h.consumer?.idle();
+    expect(await pending(h)).toBe(0);
   });
 });

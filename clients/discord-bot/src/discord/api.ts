@@ -50,7 +50,10 @@ export const restOptions = (api: string, globalRequestsPerSecond = 50) => ({
 
 /** A response Discord may never accept again (unknown message, missing access, a user who blocks DMs). */
 export function isPermanentDiscordError(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  // By name, not instanceof: discord.js loads @discordjs/rest's CommonJS build, this module its ESM one.
+  if (!(error instanceof Error) || !error.name.startsWith(DiscordAPIError.name)) return false;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
 }
 
 /**

@@ -24,6 +24,7 @@ export class AttachmentFetcher {
     if (attachment.size > this.maxBytes) throw new UserFacingError(`The attachment is larger than the ${limitMb} MiB the bot accepts.`);
     const url = new URL(attachment.url);
     if (!this.origins.includes(url.origin)) throw new UserFacingError('The attachment is not hosted on Discord.');
+    // A network failure or timeout is reported just below as "could not be downloaded".
     const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) }).catch(() => undefined);
     if (!response?.ok || !response.body) throw new UserFacingError('The attachment could not be downloaded from Discord; try again.');
     const chunks: Buffer[] = [];

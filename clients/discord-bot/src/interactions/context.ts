@@ -55,6 +55,8 @@ export class InteractionContext {
   readonly focused: string | undefined;
   private readonly values: Map<string, OptionValue>;
   private state: 'new' | 'deferred' | 'replied' = 'new';
+  /** The first answer: later edits wait for it, or Discord would not know the message yet. */
+  private first: Promise<void> = Promise.resolve();
   ephemeral = false;
 
   constructor(
@@ -114,7 +116,8 @@ export class InteractionContext {
     if (this.state !== 'new') return;
     this.state = 'deferred';
     const type = InteractionResponseType.DeferredChannelMessageWithSource;
-    await this.initial(this.ephemeral ? { type, data: messageBody({ ephemeral: true }) } : { type });
+    this.first = this.initial(this.ephemeral ? { type, data: messageBody({ ephemeral: true }) } : { type });
+    await this.first;
   }
 
   /** The answer: the first response, or the edit of the deferred one. */
@@ -123,10 +126,17 @@ export class InteractionContext {
     this.state = 'replied';
     if (previous === 'new') {
       const data = messageBody({ ...message, ephemeral: this.ephemeral || message.ephemeral === true });
-      await this.initial({ type: InteractionResponseType.ChannelMessageWithSource, data }, message.files);
+      this.first = this.initial({ type: InteractionResponseType.ChannelMessageWithSource, data }, message.files);
+      await this.first;
     } else if (previous === 'deferred') {
+      // The first answer's failure went to its own caller; this answer is still tried.
+      // The first answer's failure went to its own caller; this edit is still tried.
+    await this.first.catch(() => undefined);
       await this.api.editOriginal(this.raw.token, message);
     } else {
+      // The first answer's failure went to its own caller; this answer is still tried.
+      // The first answer's failure went to its own caller; this edit is still tried.
+    await this.first.catch(() => undefined);
       await this.api.followUp(this.raw.token, { ...message, ephemeral: this.ephemeral || message.ephemeral === true });
     }
   }
@@ -139,6 +149,8 @@ export class InteractionContext {
   /** Edits the answer already given (a generation streaming in). */
   async edit(message: OutgoingMessage): Promise<void> {
     if (this.state === 'new') return this.reply(message);
+    // The first answer's failure went to its own caller; this edit is still tried.
+    await this.first.catch(() => undefined);
     await this.api.editOriginal(this.raw.token, message);
   }
 }

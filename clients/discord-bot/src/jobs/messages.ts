@@ -1,7 +1,8 @@
 import type { Logger } from '@platform/core';
 import { jobEmbed, type JobRecord, type JobStore, type JobView } from '@platform/discord';
 import { createHash } from 'node:crypto';
-import type { DiscordApi, OutgoingFile } from '../discord/api.js';
+import { isPermanentDiscordError, type DiscordApi, type OutgoingFile } from '../discord/api.js';
+import { UserFacingError } from '../services/clients.js';
 import type { InteractionContext } from '../interactions/context.js';
 
 /** The result files of a finished job (a card, a subtitle file), fetched from the service that made them. */
@@ -32,6 +33,17 @@ export class JobMessages {
 
   async track(i: InteractionContext, domain: string, jobId: string, title: string): Promise<{ channelId: string; dm: boolean }> {
     const dm = i.ephemeral || !i.inGuild || i.channelId === undefined;
+    try {
+      return await this.post(i, domain, jobId, title, dm);
+    } catch (error) {
+      if (!isPermanentDiscordError(error)) throw error;
+      // The job runs anyway; say where its updates cannot go instead of a generic failure.
+      const where = dm ? 'your DMs (allow direct messages from this server\'s members)' : 'this channel (the bot may not post here)';
+      throw new UserFacingError(`Job \`${jobId}\` started, but its updates cannot be posted in ${where}.`);
+    }
+  }
+
+  private async post(i: InteractionContext, domain: string, jobId: string, title: string, dm: boolean): Promise<{ channelId: string; dm: boolean }> {
     const channelId = i.channelId === undefined || dm ? await this.api.dmChannel(i.userId) : i.channelId;
     const record = { domain, job_id: jobId, channel_id: channelId, title, user_id: i.userId };
     await this.store.register(record);

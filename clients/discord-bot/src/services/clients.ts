@@ -49,6 +49,7 @@ export class ServiceClient {
 
   async json<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
     const response = await this.request(path, options);
+    // A body that is not JSON fails the schema just below, with the same message.
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw new UserFacingError(`${this.name} gave an answer the bot does not understand.`);
     return parsed.data;
