@@ -17,6 +17,7 @@ async function executable(path: string): Promise<boolean> {
     await access(path, path.endsWith('.exe') ? constants.R_OK : constants.X_OK);
     return true;
   } catch {
+    // Missing or not executable: this candidate is skipped, the next one is tried.
     return false;
   }
 }
@@ -101,6 +102,7 @@ export class ThermoRawReader implements InstrumentReader {
 
   async close(): Promise<void> {
     if (!this.converted) return;
+    // A failed conversion already removed its folder and reported its error to the caller.
     const { dir } = await this.converted.catch(() => ({ dir: undefined }));
     if (dir) await rm(dir, { recursive: true, force: true });
   }
