@@ -30,7 +30,7 @@ function harness(): Harness {
 function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>, extra: Partial<ConstructorParameters<typeof JobUpdateConsumer>[0]> = {}) {
   h.consumer = new JobUpdateConsumer({
     redis: h.redis,
-    blocking: createRedis(REDIS_URL, 'blocking'),
+    blocking: extra.blocking ?? createRedis(REDIS_URL, 'blocking'),
     store: h.store,
     domains: ['trainer', 'digits'],
     group: 'bot',
@@ -181,5 +181,21 @@ describe('JobUpdateConsumer', () => {
     expect(h.delivered[0]?.view).toMatchObject({ status: 'processing', progress: 50 });
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
+  });
+
+  it('keeps delivering after its Redis connections are cut (ioredis reconnects, nothing is lost)', async () => {
+    const h = harness();
+    await registered(h, 'job-5');
+    const blocking = createRedis(REDIS_URL, 'blocking');
+    const blockingId = String(await blocking.client('ID'));
+    await consumer(h, record(h), { blocking }).start();
+    const killer = createRedis(REDIS_URL, 'command');
+    await killer.client('KILL', 'ID', blockingId);
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-5', user_id: USER, progress: 70 }));
+    await until(() => h.delivered.length === 1, 15_000);
+    expect(h.delivered[0]?.view.progress).toBe(70);
+    await h.consumer?.idle();
+    expect(await pending(h)).toBe(0);
+    await closeRedis(killer);
   });
 });
