@@ -1,11 +1,8 @@
 import js from '@eslint/js';
+// The platform's own rules (libs/monorepo-guards); lint builds it first (npm run lint).
+import { recommended as platformRules } from '@platform/monorepo-guards';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-
-const processEnvRule = {
-  selector: "MemberExpression[object.name='process'][property.name='env']",
-  message: 'Read environment variables only in a config module (src/config.ts) through @platform/core loadConfig.',
-};
 
 export default tseslint.config(
   {
@@ -21,18 +18,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', processEnvRule],
     },
   },
-  {
-    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts', 'clients/*/src/**/*.ts'],
-    rules: { 'no-console': 'error' },
-  },
-  {
-    // Config modules, the scripts behind the README commands and benchmarks may read the environment.
-    files: ['**/src/config.ts', '**/src/config/**/*.ts', 'scripts/**', 'bench/**', '**/tests/**', '**/testing/**', '*.config.*'],
-    rules: { 'no-restricted-syntax': 'off' },
-  },
+  ...platformRules,
   {
     files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts', 'vitest.shared.ts'],
     ...tseslint.configs.disableTypeChecked,
