@@ -198,4 +198,19 @@ describe('JobUpdateConsumer', () => {
     expect(await pending(h)).toBe(0);
     await closeRedis(killer);
   });
+
+  it("takes over the entries a dead consumer read and never acknowledged", async () => {
+    const h = harness();
+    await registered(h, 'job-6');
+    const stream = eventNames('trainer', h.namespace).stream;
+    await h.redis.xgroup('CREATE', stream, 'bot', '$', 'MKSTREAM');
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-6', user_id: USER, progress: 90 }));
+    await h.redis.xreadgroup('GROUP', 'bot', 'dead', 'COUNT', 10, 'STREAMS', stream, '>'); // read, then the process "died"
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await consumer(h, record(h), { claimIdleMs: 100 }).start();
+    await until(() => h.delivered.length === 1);
+    expect(h.delivered[0]?.view.progress).toBe(90);
+    await h.consumer?.idle();
+    expect(await pending(h)).toBe(0);
+  });
 });
