@@ -33,17 +33,29 @@ export class EventPublisher {
     private readonly options: EventPublisherOptions = {},
   ) {}
 
+  /**
+   * A transaction cut by a lost connection after Redis queued it but before EXEC answered is aborted by
+   * ioredis (single commands are resent instead); it is sent again, once the connection is back. When
+   * Redis went away cleanly (a shutdown, a Sentinel failover) EXEC never ran, so the event lands once.
+   */
   async publish(event: PlatformEvent): Promise<void> {
     const json = encodeEvent(event);
     const names = eventNames(event.domain, this.options.namespace);
     const maxLen = String(this.options.streamMaxLen ?? 10_000);
-    const results = await this.redis
-      .multi()
-      .publish(names.channel, json)
-      .xadd(names.stream, 'MAXLEN', '~', maxLen, '*', 'event', json)
-      .exec();
-    const failure = results?.find(([error]) => error !== null)?.[0];
-    if (failure) throw failure;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = await this.redis
+          .multi()
+          .publish(names.channel, json)
+          .xadd(names.stream, 'MAXLEN', '~', maxLen, '*', 'event', json)
+          .exec();
+        const failure = results?.find(([error]) => error !== null)?.[0];
+        if (failure) throw failure;
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof Error && error.name === 'AbortError')) throw error;
+      }
+    }
   }
 }
 
