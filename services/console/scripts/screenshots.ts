@@ -1,5 +1,6 @@
 // npm run screenshots -w console: every page of the console at 1280x800 and 390x844 (plus the overview
-// in the dark theme), against the real services and the trainer stand-in, into var/screenshots/.
+// in the dark theme, the login page, and overview and files at 320 and 2560 px), against the real
+// services and the trainer stand-in, into var/screenshots/.
 import { jobEventType, metricsEventType } from '@platform/core';
 import { EventPublisher } from '@platform/workers';
 import { mkdir } from 'node:fs/promises';
@@ -51,6 +52,7 @@ async function drawSeven(page: Page): Promise<void> {
   await page.mouse.down();
   for (const [x, y] of [[210, 60], [150, 190], [125, 240]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
   await page.mouse.up();
+  // No answer (handwriting-ai down): the screenshot then shows the page's error line, which is the point.
   await page.waitForSelector('.answer[data-digit]', { timeout: 10_000 }).catch(() => undefined);
 }
 
@@ -78,6 +80,7 @@ try {
     const page = await loggedInPage(browser, world.console.url, viewport);
     for (const shot of shots) {
       await page.evaluate(`location.hash = ${JSON.stringify(shot.hash)}`); // text: no DOM types in this tsconfig
+      // A page whose service is down never shows its data: it is photographed as it is.
       await page.waitForSelector(shot.ready, { timeout: 10_000 }).catch(() => undefined);
       await shot.act?.(page);
       await page.waitForTimeout(900); // debounced previews and the first refresh
@@ -91,11 +94,21 @@ try {
   await dark.getByRole('button', { name: 'Dark theme' }).click();
   await dark.waitForTimeout(900);
   await dark.screenshot({ path: `${OUT}overview-dark-1280x800.png`, fullPage: true });
+  // The narrowest phone the issue names and a large desktop screen.
+  for (const viewport of [{ width: 320, height: 640 }, { width: 2560, height: 1440 }]) {
+    const page = await loggedInPage(browser, world.console.url, viewport);
+    for (const name of ['overview', 'files']) {
+      await page.evaluate(`location.hash = '#/${name}'`);
+      await page.waitForTimeout(1_200);
+      await page.screenshot({ path: `${OUT}${name}-${String(viewport.width)}x${String(viewport.height)}.png`, fullPage: true });
+    }
+    await page.context().close();
+  }
   const login = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   await login.goto(`${world.console.url}/`);
   await login.waitForSelector('form.login');
   await login.screenshot({ path: `${OUT}login-390x844.png` });
-  console.log(`wrote the dark overview and the login page to ${OUT}`);
+  console.log(`wrote the dark overview, the login page and overview/files at 320 and 2560 px to ${OUT}`);
 } finally {
   await browser.close();
   await world.stop();

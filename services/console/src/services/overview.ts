@@ -76,6 +76,7 @@ export class Overview {
       this.versions.set(name, { version: info.version, at: Date.now() });
       return info.version;
     } catch {
+      // No version to show: the card's readiness line already says why the service does not answer.
       return null;
     }
   }
@@ -87,6 +88,7 @@ export class Overview {
       const counts = await queue.getJobCounts(...COUNTED);
       return Object.fromEntries(COUNTED.map((state) => [state, counts[state] ?? 0])) as QueueCounts;
     } catch {
+      // Redis is away: the counts show as unknown and the console's own /readyz reports Redis.
       return null;
     }
   }
