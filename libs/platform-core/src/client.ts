@@ -82,6 +82,7 @@ function backoffDelay(policy: RetryPolicy, attempt: number, retryAfter: string |
 }
 
 async function readEnvelope(response: Response): Promise<[ErrorEnvelope | undefined, string]> {
+  // The body may break off mid-read (the connection dropped): the status alone still describes the failure.
   const text = await response.text().catch(() => '');
   try {
     const parsed = JSON.parse(text) as Partial<ErrorEnvelope>;

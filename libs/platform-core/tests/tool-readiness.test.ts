@@ -29,6 +29,7 @@ async function countingTool(
   await chmod(path, 0o755);
   return {
     path,
+    // The script writes the file on its first run: none yet means no runs.
     runs: async () => (await readFile(runs, 'utf8').catch(() => '')).split('\n').filter(Boolean).length,
   };
 }

@@ -249,6 +249,7 @@ export class HttpDataBankClient implements DataBankClient {
   }
 
   private async fetchInto(record: FileRecord, part: string): Promise<void> {
+    // No partial file from an earlier try (or an unreadable one, which open() below reports): start at byte 0.
     let offset = (await stat(part).catch(() => undefined))?.size ?? 0;
     if (offset > record.size) offset = 0;
     if (offset === record.size) {

@@ -110,6 +110,7 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Guard
 
   async function openHop(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Hop> {
     const agent = pinnedAgent(await untilAborted(resolveHop(url, lookup, allowList), signal));
+    // Best effort: the hop is finished with either way, and a socket that fails to close is dropped by undici.
     const release = () => void agent.destroy().catch(() => undefined);
     try {
       return { url, response: await request(url, { method: 'GET', headers, signal, dispatcher: agent }), release };

@@ -13,6 +13,7 @@ export function procStat(pid: number | 'self'): ProcStat | undefined {
   try {
     text = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
   } catch {
+    // No /proc entry: the process has exited (or /proc is not mounted, where nothing here can see it either).
     return undefined;
   }
   // The command name is in parentheses and may itself contain spaces or parentheses.
@@ -27,6 +28,7 @@ export function bootId(): string {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
+    // No boot id (not Linux, or /proc hidden): records are then compared by their start times alone.
     return 'unknown';
   }
 }
@@ -37,6 +39,7 @@ export function groupMembers(pgid: number): ProcStat[] {
   try {
     entries = readdirSync('/proc');
   } catch {
+    // No /proc (not Linux): no member can be seen, so none is reported.
     return [];
   }
   return entries
@@ -51,6 +54,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     process.kill(-pgid, signal);
     return true;
   } catch {
+    // ESRCH (the group is gone) or EPERM (its id now belongs to someone else's processes): either way not ours.
     return false;
   }
 }

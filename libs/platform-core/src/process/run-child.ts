@@ -39,6 +39,7 @@ function collect(stream: NodeJS.ReadableStream, max: number, keep: 'head' | 'tai
   };
 }
 
+// Only waits for the pipe to end: a pipe broken by the child's death is not a failure of the run (its exit code is).
 const drained = (stream: NodeJS.ReadableStream) => finished(stream).catch(() => undefined);
 
 /**

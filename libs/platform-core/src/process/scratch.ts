@@ -69,6 +69,7 @@ async function readRecord(path: string): Promise<ProcessRecord | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as ProcessRecord;
   } catch {
+    // Gone (its child just ended) or half-written (its writer was killed mid-write): no record to act on.
     return undefined;
   }
 }
@@ -122,8 +123,10 @@ export function createScratchArea(root: string): ScratchArea {
       let names: string[];
       try {
         names = readdirSync(root);
-      } catch {
-        return report;
+      } catch (error) {
+        // No scratch area yet (nothing ran here before): nothing to sweep. Anything else is a real fault.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return report;
+        throw error;
       }
       for (const name of names.filter((entry) => entry.startsWith(JOB_PREFIX))) {
         const dir = join(root, name);

@@ -28,6 +28,7 @@ function regexString(pattern: string): fc.Arbitrary<string> | undefined {
   try {
     return fc.stringMatching(new RegExp(pattern));
   } catch {
+    // A JSON Schema pattern JavaScript cannot compile (another dialect): strings are generated without it.
     return undefined;
   }
 }
