@@ -37,6 +37,7 @@ export class OnnxModelSlot {
 
   load(model: string | Uint8Array, manifest: ArtifactManifest): Promise<LoadedModel> {
     const next = this.loading.then(() => this.swapIn(model, manifest));
+    // The caller gets the failure through `next`; the queue of loads only waits for it to settle.
     this.loading = next.catch(() => undefined);
     return next;
   }

@@ -1,11 +1,11 @@
 import { AppError } from '@platform/core';
+import { closeRedis, createRedis } from '@platform/workers';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ArtifactManifest, ModelRegistry } from '../src/index.js';
 import { manifestFields } from './helpers.js';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'command');
 const prefix = `ml-test-${randomBytes(6).toString('hex')}`;
 const fileId = (char: string) => char.repeat(64);
 const manifest = (id: string, kind = 'digits') =>
@@ -16,7 +16,7 @@ afterEach(async () => {
   if (keys.length > 0) await redis.del(...keys);
 });
 afterAll(async () => {
-  await redis.quit();
+  await closeRedis(redis);
 });
 
 const appErrorCode = async (work: Promise<unknown>) =>

@@ -67,8 +67,8 @@ export async function runKernel(options: KernelRunOptions): Promise<KernelResult
       let parsed: ReturnType<typeof KernelEvent.safeParse>;
       try {
         parsed = KernelEvent.safeParse(JSON.parse(line));
-      } catch {
-        logger.warn({ kernel: module, line: line.slice(0, 500) }, 'kernel wrote a line that is not JSON');
+      } catch (error) {
+        logger.warn({ kernel: module, line: line.slice(0, 500), err: error }, 'kernel wrote a line that is not JSON');
         continue;
       }
       if (!parsed.success) {
