@@ -43,6 +43,7 @@ export async function* jsonArrayObjects(chunks: AsyncIterable<Uint8Array>, file?
     try {
       return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch {
+      // The fatal decoder's TypeError says only that the bytes are not UTF-8: fail() throws that, with the line.
       return fail('the file is not UTF-8 text', { line });
     }
   };

@@ -4,12 +4,8 @@ import { instant, optionalString, requiredString, type Origin } from './fields.j
 const MUSIC_HOST = 'music.youtube.com';
 
 function videoId(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    return new URL(url).searchParams.get('v') ?? undefined;
-  } catch {
-    return undefined;
-  }
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  return new URL(url).searchParams.get('v') ?? undefined;
 }
 
 /**

@@ -38,9 +38,9 @@ export function startFakeAppleMusic(options: FakeAppleMusicOptions): Promise<Fak
   let recentCalls = 0;
   return startFakeServer(async ({ url, headers }, response) => {
     const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
-    const verified = bearer
-      ? await jwtVerify(bearer, options.publicKey, { algorithms: ['ES256'], issuer: options.teamId, requiredClaims: ['exp', 'iat'] }).catch(() => undefined)
-      : undefined;
+    const verify = { algorithms: ['ES256'], issuer: options.teamId, requiredClaims: ['exp', 'iat'] };
+    // A token that does not verify (bad signature, expired, wrong issuer) gets Apple's 401 below.
+    const verified = bearer ? await jwtVerify(bearer, options.publicKey, verify).catch(() => undefined) : undefined;
     if (verified?.protectedHeader.kid !== options.keyId) return sendJson(response, 401, errors(401, 'Unauthorized', 'Invalid developer token'));
     const userToken = headers['music-user-token'];
     if (typeof userToken !== 'string' || !options.userTokens.includes(userToken)) {
