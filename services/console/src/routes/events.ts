@@ -41,7 +41,25 @@ export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap
     async (request, reply) => {
       const { domain, user, job, backlog, metrics } = request.query;
       const filter: EventFilter = { domains: domain, ...(user !== undefined && { userId: user }), ...(job !== undefined && { jobId: job }) };
-      const recent = await withRedisDeadline(() => hub.recent(filter, backlog, metrics === 'latest'));
+      // Listening starts before the backlog is read, so nothing published in between is lost; what the
+      // backlog already holds is not sent again.
+      let early: StreamedEvent[] | null = [];
+      let sent = new Set<string>();
+      const send = (event: StreamedEvent) => {
+        if (!sent.has(event.id)) reply.raw.write(frame(event));
+      };
+      const unsubscribe = hub.subscribe((event) => {
+        if (!matches(filter, event)) return;
+        if (early) early.push(event);
+        else send(event);
+      });
+      let recent: StreamedEvent[];
+      try {
+        recent = await withRedisDeadline(() => hub.recent(filter, backlog, metrics === 'latest'));
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {
@@ -52,10 +70,10 @@ export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap
       });
       out.write(`retry: 2000\n\n`);
       for (const event of recent) out.write(frame(event));
-      // Live events arrive after the backlog was read; one that landed in both is dropped by its id in the page.
-      const unsubscribe = hub.subscribe((event) => {
-        if (matches(filter, event)) out.write(frame(event));
-      });
+      sent = new Set(recent.map((event) => event.id));
+      const waiting = early;
+      early = null;
+      for (const event of waiting) send(event);
       const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {
         clearInterval(heartbeat);
