@@ -94,6 +94,7 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
     redis.disconnect();
     return;
   }
+  // Redis did not answer the QUIT: dropping the connection is the fallback, nothing to report.
   await redis.quit().catch(() => {
     redis.disconnect();
   });

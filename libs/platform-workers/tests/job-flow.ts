@@ -99,10 +99,11 @@ export async function startFlow(
     },
     close: async () => {
       await Promise.all(workers.map((handle) => handle.close(1_000)));
+      // Best effort, like the stream below: a test that took Redis away leaves nothing to delete.
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       await Promise.all(closers.map((close) => close()));
-      await commands.del(eventNames(DOMAIN, namespace).stream).catch(() => undefined);
+      await commands.del(eventNames(DOMAIN, namespace).stream).catch(() => undefined); // best effort, as above
       await closeRedis(commands);
     },
   };

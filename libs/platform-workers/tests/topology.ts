@@ -53,6 +53,7 @@ export async function ask(port: number, command: string): Promise<string> {
 
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A check that throws (the server is not accepting connections yet) counts as not yet.
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

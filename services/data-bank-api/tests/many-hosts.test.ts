@@ -31,6 +31,7 @@ async function until(
   while (
     !(await Promise.resolve()
       .then(check)
+      // A check that throws (not reachable yet) means "not yet".
       .catch(() => false))
   ) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

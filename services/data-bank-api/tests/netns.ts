@@ -60,6 +60,7 @@ export async function createNetwork(names: string[]): Promise<Network> {
   const destroy = async () => {
     // Deleting a namespace deletes the veth ends in it, and with them their peers.
     for (const namespace of namespaces) await ip('netns', 'del', namespace).catch(() => undefined);
+    // Removing what may not exist (a setup that failed half-way).
     await ip('link', 'del', rootLink).catch(() => undefined);
   };
   try {

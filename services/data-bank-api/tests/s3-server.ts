@@ -30,6 +30,7 @@ const uploadsDir = (server: S3rver, bucket: string) =>
 
 async function listUploads(server: S3rver, bucket: string) {
   const dir = uploadsDir(server, bucket);
+  // No upload was ever started: no directory.
   const ids = await readdir(dir).catch(() => [] as string[]);
   return Promise.all(
     ids.map(async (id) => ({
@@ -54,6 +55,7 @@ function multipartExtras(server: S3rver) {
     const uploadId = ctx.query.uploadId;
     if (ctx.method === 'DELETE' && uploadId !== undefined) {
       const dir = join(uploadsDir(server, bucket), uploadId);
+      // Missing means no such upload (answered 404 below).
       if (!(await stat(dir).catch(() => undefined))) {
         ctx.status = 404;
         ctx.body = { Error: { Code: 'NoSuchUpload', Message: 'The specified upload does not exist.' } };

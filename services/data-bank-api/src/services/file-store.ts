@@ -76,6 +76,7 @@ export class FileStore {
     // For a small body the probe runs while it arrives (nothing is written before it answers); a large
     // declared one is refused before any byte is read.
     const space = this.ensureSpace(options.declaredBytes ?? 0);
+    // Awaited below wherever it matters; this only keeps an early rejection from being unhandled.
     void space.catch(() => undefined);
     if ((options.declaredBytes ?? 0) > SMALL) await space;
 

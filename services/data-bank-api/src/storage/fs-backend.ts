@@ -69,9 +69,12 @@ async function sortedNames(dir: string, pattern: RegExp): Promise<string[]> {
 
 /** The latest modification time of a directory and its direct children (a write in progress touches its blob). */
 async function newestMtime(dir: string): Promise<number> {
+  // An entry removed while it is scanned has no age to report.
   const times = [(await stat(dir).catch(() => undefined))?.mtimeMs ?? 0];
-  for (const name of await readdir(dir).catch(() => [])) {
-    const info = await stat(join(dir, name)).catch(() => undefined);
+  // Likewise a directory removed meanwhile has no children.
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names) {
+    const info = await stat(join(dir, name)).catch(() => undefined); // gone meanwhile: no age
     if (info) times.push(info.mtimeMs);
   }
   return Math.max(...times);
@@ -174,6 +177,7 @@ export class FsBackend implements StorageBackend {
         ),
       );
       this.shards.set(shard, ready);
+      // The failure reaches the awaiting writers through `ready`; here it only forgets the shard.
       void ready.catch(() => this.shards.delete(shard));
     }
     return ready;
@@ -302,6 +306,7 @@ export class FsBackend implements StorageBackend {
         yield { id, record, problem: `record names ${record.file_id}` };
         continue;
       }
+      // A missing blob is reported as the entry's problem just below.
       const blob = await stat(join(dir, BLOB)).catch(() => undefined);
       if (!blob) yield { id, record, problem: 'blob missing' };
       else if (blob.size !== record.size)

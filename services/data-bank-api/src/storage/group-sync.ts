@@ -26,6 +26,7 @@ export class GroupSync {
   sync(path: string): Promise<void> {
     const waiting = this.queued.get(path);
     if (waiting) return waiting;
+    // The previous sync's failure belongs to its own waiters; this one starts anew.
     const previous = this.running.get(path)?.catch(() => undefined) ?? Promise.resolve();
     const next = previous.then(() => {
       this.queued.delete(path); // changes made from here on may miss this fsync

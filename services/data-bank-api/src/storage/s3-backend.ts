@@ -91,6 +91,7 @@ export class S3Backend implements StorageBackend {
       // before `done` settles; the temp object is removed in case the upload had already finished.
       settled ??= (async () => {
         if (!sink.destroyed) sink.destroy(new Error('write aborted'));
+        // The upload failing is the point of aborting it.
         await done.catch(() => undefined);
         await this.deleteKey(key).catch(() => undefined); // else swept later
       })();

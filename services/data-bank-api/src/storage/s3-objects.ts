@@ -101,6 +101,7 @@ export async function copyObject(
     // Left behind, the parts would be swept only by a bucket lifecycle rule: abort now.
     await client
       .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: target.key, UploadId }))
+      // The copy's own error is thrown below; a failed abort leaves parts for the gc sweep.
       .catch(() => undefined);
     throw error;
   }
