@@ -92,6 +92,7 @@ export async function subscribeEvents(options: {
   await redis.subscribe(...channels);
   return {
     close: async () => {
+      // Best effort: on a connection that is down there is no subscription left to end.
       await redis.unsubscribe(...channels).catch(() => undefined);
     },
   };

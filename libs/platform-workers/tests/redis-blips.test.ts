@@ -13,6 +13,7 @@ const namespace = `${uniqueName('ev')}:`;
 const direct = createRedis(REDIS_URL, 'command');
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
+  // Best effort: a close on a connection the test broke may fail; every one still gets its turn.
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   await deleteKeys(direct, `${prefix}:*`);
   await deleteKeys(direct, `${namespace}*`);
