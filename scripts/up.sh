@@ -11,6 +11,7 @@ ensure_system_packages "the services start, and the /readyz of those that run th
 ensure_node_deps
 ensure_redis
 node scripts/env-init.mjs
-echo "build: tsc -b"
+echo "build: tsc -b, and the console's web app (vite)"
 npx tsc -b
+npm run build --silent -w console
 exec node scripts/run-services.mjs "$@"
