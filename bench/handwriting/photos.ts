@@ -103,6 +103,7 @@ export async function photoRobustness(
   const { images, labels } = await mnistTest(count);
   const photoInputs: Array<Float32Array | null> = [];
   for (const image of images)
+    // A photo the preprocessing refuses (no digit found) is counted as refused, and as a miss in `photos`.
     photoInputs.push(await pipeline.preprocess(await photoOf(image, next)).catch(() => null));
   return {
     count,

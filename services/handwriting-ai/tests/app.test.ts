@@ -197,9 +197,17 @@ describe('one registry, many processes', () => {
   });
 });
 
-describe('readiness', () => {
+describe('liveness and readiness', () => {
+  it('is alive', async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
   it('is ready with a model', async () => {
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready', checks: { model: 'ok' } });
   });
 
   it('answers 503 "no model" when none is loaded, and names a corrupt one, without crashing', async () => {

@@ -6,6 +6,7 @@ import type { ModelFiles } from './model-files.js';
 
 /** The newest shipped model folder (models/<id>/ with model.onnx and config.json), by name. */
 async function newestShipped(shippedDir: string): Promise<string | undefined> {
+  // No models/ folder (a build that ships none): the service starts without one and /readyz says so.
   const entries = await readdir(shippedDir, { withFileTypes: true }).catch(() => []);
   return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort().at(-1);
 }
