@@ -4,8 +4,6 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { isAppError, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 
-type BoardOptions = Parameters<typeof createBullBoard>[0];
-
 export const QUEUES_PATH = '/queues';
 
 /** bull-board on every domain's queue, for admin sessions only (its routes declare nothing, so they default to admin). */
@@ -13,8 +11,7 @@ export async function queueBoardRoutes(app: PlatformApp, queues: ReadonlyMap<str
   const adapter = new FastifyAdapter();
   createBullBoard({
     queues: [...queues.values()].map((queue) => new BullMQAdapter(queue)),
-    // @bull-board/fastify 9.10.1 brings its own @bull-board/api 9.10.1 (same shape, separate declarations).
-    serverAdapter: adapter as unknown as BoardOptions['serverAdapter'],
+    serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'Platform queues' } },
   });
   adapter.setBasePath(QUEUES_PATH);
