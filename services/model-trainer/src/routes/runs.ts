@@ -68,7 +68,7 @@ export function runRoutes(app: PlatformApp, deps: RunRouteDeps): void {
         if (tokenizer?.status !== 'completed') throw new AppError('INVALID_INPUT', `tokenizer ${body.tokenizer_id} is not a completed tokenizer`);
       }
       if (body.resume_from !== undefined) {
-        const source = await findRun(deps.store, body.resume_from).catch(() => undefined);
+        const source = await deps.store.get(body.resume_from);
         if (!source?.checkpoint) throw new AppError('INVALID_INPUT', `run ${body.resume_from} has no checkpoint to resume from`);
       }
       const jobId = await deps.trainJob.enqueue(deps.queue, body, { idempotencyKey: idempotencyKeyOf(request.headers) });

@@ -24,6 +24,7 @@ export class ModelServer {
     }
     loading = this.open(runId);
     this.loaded.set(runId, loading);
+    // The caller gets the rejection; the cache only forgets it so that the next request tries again.
     loading.catch(() => this.loaded.delete(runId));
     while (this.loaded.size > this.options.maxLoaded) {
       const [oldest, evicted] = this.loaded.entries().next().value ?? [];

@@ -14,6 +14,7 @@ const num = (value: unknown) => (typeof value === 'number' ? value : null);
  * once: the registry keeps the first. Failures are logged; the API starts anyway.
  */
 export async function registerShippedModels(deps: { registry: ModelRegistry; cache: ArtifactCache; store: RunStore; logger: Logger }, shippedDir: string): Promise<void> {
+  // No models/ folder (a trimmed image) means nothing is shipped.
   const entries = await readdir(shippedDir, { withFileTypes: true }).catch(() => []);
   for (const id of entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name)) {
     try {
@@ -22,6 +23,7 @@ export async function registerShippedModels(deps: { registry: ModelRegistry; cac
       const source = join(shippedDir, id);
       const entry = (await deps.registry.get(id)) ?? (await publish(deps, source, id));
       const config = await readLmConfig(source);
+      // corpus.json is descriptive only: a model shipped without it still serves.
       const corpus = JSON.parse(await readFile(join(source, 'corpus.json'), 'utf8').catch(() => 'null')) as Record<string, unknown> | null;
       const now = new Date().toISOString();
       const metrics = config.metrics;

@@ -55,6 +55,7 @@ export class TokenizerStore {
     if (!loading) {
       loading = view.builtin ? buildGpt2Tokenizer() : this.download(view.file_id ?? '');
       this.loaded.set(id, loading);
+      // The caller gets the rejection; the cache only forgets it so that the next call tries again.
       loading.catch(() => this.loaded.delete(id));
     }
     return loading;

@@ -1,8 +1,6 @@
 import { alphabetToBytes, BYTE_ALPHABET, GPT2_SPLIT, utf8, utf8Decoder, wellFormed } from './byte-level.js';
 import { bpeTokenizerJson, splitSpecials, type Tokenizer } from './tokenizer.js';
 
-/** Pair keys: ids stay below 2^21 (vocabularies up to 65,536 plus specials), so a * 2^21 + b is exact. */
-const PAIR = 2 ** 21;
 const CACHE_LIMIT = 200_000;
 
 export interface BpeDefinition {
@@ -23,7 +21,8 @@ export class ByteBpe implements Tokenizer {
   readonly vocabSize: number;
   readonly specials: ReadonlyMap<string, number>;
   private readonly byteIds = new Int32Array(256);
-  private readonly mergeRank = new Map<number, number>();
+  /** mergeRank[a].get(b): the rank of merging ids (a, b); one small map per left id keeps keys small integers. */
+  private readonly mergeRank: (Map<number, number> | undefined)[] = [];
   private readonly mergeResult: Int32Array;
   private readonly idBytes: Uint8Array[] = [];
   private readonly cache = new Map<string, number[]>();
@@ -43,7 +42,8 @@ export class ByteBpe implements Tokenizer {
       const b = vocab.get(right);
       const merged = vocab.get(left + right);
       if (a === undefined || b === undefined || merged === undefined) throw new Error(`merge ${left} ${right} is not in the vocabulary`);
-      if (!this.mergeRank.has(a * PAIR + b)) this.mergeRank.set(a * PAIR + b, rank);
+      const rights = (this.mergeRank[a] ??= new Map());
+      if (!rights.has(b)) rights.set(b, rank);
       this.mergeResult[rank] = merged;
     });
     for (const [text, id] of vocab) {
@@ -65,12 +65,11 @@ export class ByteBpe implements Tokenizer {
   private encodePiece(piece: string): number[] {
     const cached = this.cache.get(piece);
     if (cached) return cached;
-    const bytes = utf8.encode(piece);
-    let ids = Array.from(bytes, (byte) => this.byteIds[byte] ?? 0);
+    let ids = this.byteIdsOf(piece);
     while (ids.length > 1) {
       let best = -1;
       for (let i = 0; i < ids.length - 1; i++) {
-        const rank = this.mergeRank.get((ids[i] ?? 0) * PAIR + (ids[i + 1] ?? 0));
+        const rank = this.mergeRank[ids[i] ?? 0]?.get(ids[i + 1] ?? 0);
         if (rank !== undefined && (best < 0 || rank < best)) best = rank;
       }
       if (best < 0) break;
@@ -81,11 +80,22 @@ export class ByteBpe implements Tokenizer {
     return ids;
   }
 
+  /** The byte ids of a piece; ASCII (most pieces) without a TextEncoder call. */
+  private byteIdsOf(piece: string): number[] {
+    const ids: number[] = [];
+    for (let i = 0; i < piece.length; i++) {
+      const code = piece.charCodeAt(i);
+      if (code >= 0x80) return Array.from(utf8.encode(piece), (byte) => this.byteIds[byte] ?? 0);
+      ids.push(this.byteIds[code] ?? 0);
+    }
+    return ids;
+  }
+
   private applyMerge(ids: number[], rank: number): number[] {
     const merged: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const a = ids[i] ?? 0;
-      if (i < ids.length - 1 && this.mergeRank.get(a * PAIR + (ids[i + 1] ?? 0)) === rank) {
+      if (i < ids.length - 1 && this.mergeRank[a]?.get(ids[i + 1] ?? 0) === rank) {
         merged.push(this.mergeResult[rank] ?? 0);
         i++;
       } else {
