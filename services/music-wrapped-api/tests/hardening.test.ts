@@ -53,6 +53,7 @@ const uploadHead = (contentType: string, length: number) =>
 
 /** The API's scratch dir once in-flight uploads wound down (Node may answer a hang-up before the route starts). */
 async function apiScratch(): Promise<string[]> {
+  // No api/ dir yet: no upload has been staged, so there is nothing left over.
   const list = () => readdir(join(service.tmpDir, 'api')).catch(() => []);
   await new Promise((resolve) => setTimeout(resolve, 100));
   for (let tries = 0; (await list()).length > 0 && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 10));

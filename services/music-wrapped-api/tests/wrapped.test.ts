@@ -142,3 +142,17 @@ describe('wrapped jobs', () => {
     }
   });
 });
+
+describe('liveness and readiness', () => {
+  it('is alive', async () => {
+    const response = await fetch(`${service.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready with Redis and a live worker on the queue', async () => {
+    const response = await fetch(`${service.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready', checks: { redis: 'ok', worker: 'ok' } });
+  });
+});

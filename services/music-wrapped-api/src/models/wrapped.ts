@@ -18,8 +18,9 @@ const TimeZone = z.string().refine((zone) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof RangeError) return false; // not a zone Intl knows
+    throw error;
   }
 }, 'an IANA time zone such as Europe/Berlin');
 
