@@ -23,13 +23,7 @@ export function tokenizerRoutes(app: PlatformApp, deps: TokenizerRouteDeps): voi
     },
     async (request, reply) => {
       const jobId = await deps.tokenizerJob.enqueue(deps.queue, request.body, { idempotencyKey: idempotencyKeyOf(request.headers) });
-      if (!(await deps.tokenizers.get(jobId))) {
-        const now = new Date().toISOString();
-        await deps.tokenizers.save({
-          tokenizer_id: jobId, kind: request.body.kind, status: 'queued', vocab_size: null, special_tokens: request.body.special_tokens,
-          file_id: null, stats: null, builtin: false, created_at: now, updated_at: now, error: null,
-        });
-      }
+      await deps.tokenizers.ensure(jobId, request.body);
       return reply.status(202).send({ tokenizer_id: jobId, job_id: jobId, status: 'queued' as const });
     },
   );

@@ -1,6 +1,6 @@
 import { AppError, type DataBankClient } from '@platform/core';
 import type { Redis } from 'ioredis';
-import type { TokenizerView } from '../models/tokenizer.js';
+import type { TokenizerRequest, TokenizerView } from '../models/tokenizer.js';
 import { buildGpt2Tokenizer } from './tokenizers/gpt2.js';
 import { loadTokenizer } from './tokenizers/load.js';
 import type { Tokenizer } from './tokenizers/tokenizer.js';
@@ -20,8 +20,18 @@ export class TokenizerStore {
 
   private key = (id: string) => `${this.prefix}:tokenizers:${id}`;
 
-  async save(view: TokenizerView): Promise<void> {
+  private async save(view: TokenizerView): Promise<void> {
     await this.redis.multi().set(this.key(view.tokenizer_id), JSON.stringify(view)).zadd(`${this.prefix}:tokenizers`, Date.now(), view.tokenizer_id).exec();
+  }
+
+  /** Creates the record unless it exists (the API after enqueueing and the job on start both call it). */
+  async ensure(id: string, request: Pick<TokenizerRequest, 'kind' | 'special_tokens'>): Promise<void> {
+    const now = new Date().toISOString();
+    const view: TokenizerView = {
+      tokenizer_id: id, kind: request.kind, status: 'queued', vocab_size: null, special_tokens: request.special_tokens,
+      file_id: null, stats: null, builtin: false, created_at: now, updated_at: now, error: null,
+    };
+    if ((await this.redis.set(this.key(id), JSON.stringify(view), 'NX')) === 'OK') await this.redis.zadd(`${this.prefix}:tokenizers`, Date.now(), id);
   }
 
   async update(id: string, changes: Partial<TokenizerView>): Promise<void> {

@@ -32,6 +32,7 @@ export function tokenizerJob(deps: TokenizerJobDeps): JobDefinition<typeof Token
     timeoutMs: 6 * 60 * 60 * 1000,
     process: async (request, context) => {
       const id = context.jobId;
+      await deps.tokenizers.ensure(id, request);
       await deps.tokenizers.update(id, { status: 'processing' });
       const work = await mkdtemp(join(deps.scratchDir, 'tokenizer-'));
       try {
