@@ -62,8 +62,9 @@ describe('transcript-api under random requests', () => {
       await fuzzService(service.app, { keys });
       await sleep(200);
       // Job dirs of jobs the fuzzer queued may still be in use; upload dirs never outlive their request.
-      const jobDirs = await readdir(scratchRoot).catch(() => []);
+      const jobDirs = await readdir(scratchRoot).catch(() => []); // no scratch root: no job ran
       const entries = await Promise.all(
+        // A job dir its worker removed meanwhile holds no upload either.
         jobDirs.map((name) => readdir(join(scratchRoot, name)).catch(() => [])),
       );
       expect(entries.flat().filter((name) => name.startsWith('upload-'))).toEqual([]);

@@ -29,6 +29,7 @@ function isRunning(pid: number): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
   } catch {
+    // No /proc entry: the process has exited and been reaped.
     return false;
   }
 }
@@ -63,11 +64,12 @@ function startWorkerProcess(): ChildProcess {
 
 /** The pid of an ffmpeg that a job dir records as running (its `.group-<pid>.json`). */
 async function recordedFfmpeg(): Promise<{ pid: number; jobDir: string } | undefined> {
+  // Dirs and processes come and go while the worker runs: one that vanished mid-scan just isn't the ffmpeg yet.
   for (const job of await readdir(scratchRoot).catch(() => [])) {
-    for (const name of await readdir(join(scratchRoot, job)).catch(() => [])) {
+    for (const name of await readdir(join(scratchRoot, job)).catch(() => [])) { // removed meanwhile
       const pid = Number(/^\.group-(\d+)\.json$/.exec(name)?.[1]);
       if (!pid) continue;
-      const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+      const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => ''); // exited already
       if (command.trim() === 'ffmpeg') return { pid, jobDir: join(scratchRoot, job) };
     }
   }
@@ -135,6 +137,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
       for (const worker of workers)
         if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
       if (orphan !== undefined && isRunning(orphan)) process.kill(-orphan, 'SIGKILL');
+      // Best effort: a failure here must not hide the test's own failure.
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       await closeRedis(redis);

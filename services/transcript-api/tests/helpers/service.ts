@@ -88,6 +88,7 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
         await Promise.all(connections.map((connection) => closeRedis(connection)));
       }
       await app.close();
+      // Best effort: every key under the prefix is deleted below anyway.
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       const keys = await redis.keys(`${prefix}*`);
