@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
   TRAINER_MAX_LOADED_MODELS: positiveInt(4),
   TRAINER_MAX_GENERATE_TOKENS: positiveInt(1024),
   TRAINER_MAX_SCORE_CHARS: positiveInt(20_000),
+  /** Chat sessions expire this long after their last turn. */
+  TRAINER_CHAT_TTL_S: positiveInt(24 * 3600),
   /** The Python interpreter of the training kernel (default: the first python3 that imports torch). */
   PLATFORM_PYTHON: z.string().optional(),
 });

@@ -2,6 +2,7 @@ import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platfo
 import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig, SHIPPED_MODELS_DIR } from './config.js';
+import { ChatStore } from './services/chat-store.js';
 import { createStores } from './services/deps.js';
 import { ModelServer } from './services/model-server.js';
 import { registerShippedModels } from './services/shipped-model.js';
@@ -27,6 +28,7 @@ const app = await buildApp({
   trainJob: trainJob(jobDeps),
   tokenizerJob: tokenizerJob(jobDeps),
   models,
+  chats: new ChatStore(redis, config.TRAINER_KEY_PREFIX, config.TRAINER_CHAT_TTL_S),
   apiKeys: config.TRAINER_API_KEYS,
   maxGenerateTokens: config.TRAINER_MAX_GENERATE_TOKENS,
   maxScoreChars: config.TRAINER_MAX_SCORE_CHARS,

@@ -70,6 +70,19 @@ describe('the shipped char-LSTM', () => {
   });
 });
 
+describe('chat', () => {
+  it('keeps a session in Redis with a TTL and feeds the transcript back as the prompt', async () => {
+    const first = (await post(`/v1/runs/${SHIPPED}/chat`, { message: 'Good morrow, sir.', max_tokens: 40, seed: 1 })).json<{ session_id: string; reply: string; turns: unknown[] }>();
+    expect(first.turns).toHaveLength(2);
+    expect(first.reply).not.toContain('\n\n');
+    const second = (await post(`/v1/runs/${SHIPPED}/chat`, { session_id: first.session_id, message: 'What news?', max_tokens: 40, seed: 2 })).json<{ turns: unknown[] }>();
+    expect(second.turns).toHaveLength(4);
+    const ttl = await world.redis.ttl(`${world.prefix}:chat:${first.session_id}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect((await post(`/v1/runs/${SHIPPED}/chat`, { session_id: '00000000-0000-4000-8000-000000000000', message: 'hi' })).statusCode).toBe(404);
+  });
+});
+
 describe('training through the API', () => {
   it('trains a BPE tokenizer, then a tiny GPT-2 on it, with live metrics, curve, logs, events and a servable model', async () => {
     const tokenizer = await post('/v1/tokenizers', { user_id: '7', kind: 'bpe', corpus_file_id: corpusId, vocab_size: 400 });

@@ -35,3 +35,17 @@ export const ScoreView = z.object({
     top: z.array(z.object({ id: z.number(), text: z.string(), p: z.number() })),
   })),
 });
+
+export const ChatBody = (maxTokens: number) =>
+  GenerateBody(maxTokens).omit({ prompt: true }).extend({
+    /** Absent: a new session. */
+    session_id: z.uuid().optional(),
+    message: z.string().min(1).max(10_000),
+  });
+
+export const ChatView = z.object({
+  session_id: z.string(),
+  run_id: z.string(),
+  reply: z.string(),
+  turns: z.array(z.object({ role: z.enum(['user', 'model']), text: z.string() })),
+});

@@ -1,16 +1,18 @@
 import { AppError, type PlatformApp } from '@platform/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { GenerateBody, Generated, ScoreBody, ScoreView } from '../models/inference.js';
+import { ChatBody, ChatView, GenerateBody, Generated, ScoreBody, ScoreView } from '../models/inference.js';
 import { generate, type SamplingOptions } from '../services/generate.js';
 import type { LanguageModel } from '../services/language-model.js';
 import type { ModelServer } from '../services/model-server.js';
+import { chatPrompt, type ChatStore } from '../services/chat-store.js';
 import type { RunStore } from '../services/run-store.js';
 import { scoreText } from '../services/score.js';
 import { findRun, RunParams } from './runs.js';
 
 export interface InferenceRouteDeps {
   store: RunStore;
+  chats: ChatStore;
   models: ModelServer;
   maxGenerateTokens: number;
   maxScoreChars: number;
@@ -80,6 +82,29 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
       let next = await steps.next();
       while (!next.done) next = await steps.next();
       return { run_id: request.params.id, ...next.value };
+    },
+  );
+  app.post(
+    '/v1/runs/:id/chat',
+    {
+      config: { auth: 'trainer' },
+      schema: {
+        summary: 'One chat turn: the session (kept in Redis with a TTL) is the prompt; the answer stops at a blank line',
+        params: RunParams, body: ChatBody(deps.maxGenerateTokens), response: { 200: ChatView },
+      },
+    },
+    async (request) => {
+      const model = await servedModel(deps, request.params.id);
+      const { session_id, message, ...options } = request.body;
+      const session = session_id === undefined ? deps.chats.create(request.params.id) : await deps.chats.get(session_id);
+      if (session?.run_id !== request.params.id) throw new AppError('NOT_FOUND', `No chat session ${session_id ?? ''} for run ${request.params.id}`);
+      session.turns.push({ role: 'user', text: message });
+      const steps = generate(model, chatPrompt(session.turns), { ...options, stop: ['\n\n', ...(options.stop ?? [])] });
+      let next = await steps.next();
+      while (!next.done) next = await steps.next();
+      session.turns.push({ role: 'model', text: next.value.text });
+      await deps.chats.save(session);
+      return { session_id: session.session_id, run_id: request.params.id, reply: next.value.text, turns: session.turns };
     },
   );
   app.post(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { SHIPPED_MODELS_DIR } from '../../src/config.js';
 import { ArtifactCache, ModelRegistry } from '@platform/ml';
+import { ChatStore } from '../../src/services/chat-store.js';
 import { LM_KIND } from '../../src/services/lm-config.js';
 import { ModelServer } from '../../src/services/model-server.js';
 import { RunStore } from '../../src/services/run-store.js';
@@ -61,7 +62,7 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
   await registerShippedModels({ registry, cache, store, logger }, SHIPPED_MODELS_DIR);
   const models = new ModelServer(registry, cache, { threads: 1, maxLoaded: 2 });
   const app = await buildApp({
-    queue, trainJob: trainJob(jobDeps), tokenizerJob: tokenizerJob(jobDeps), store, tokenizers, models, logger,
+    queue, trainJob: trainJob(jobDeps), tokenizerJob: tokenizerJob(jobDeps), store, tokenizers, models, logger, chats: new ChatStore(redis, prefix, 60),
     apiKeys: options.apiKeys ?? [], maxGenerateTokens: 256, maxScoreChars: 5000,
   });
   return {
