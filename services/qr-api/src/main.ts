@@ -1,11 +1,11 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { Redis } from 'ioredis';
+import { closeRedis, createRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { loadQrConfig } from './config.js';
 
 const config = loadConfigOrExit(() => loadQrConfig());
 const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-const redis = config.RATE_LIMIT_STORE === 'redis' ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+const redis = config.RATE_LIMIT_STORE === 'redis' ? createRedis(config.REDIS_URL, 'command') : undefined;
 
 const app = await buildApp({ config, logger, ...(redis ? { redis } : {}) });
 if (config.RATE_LIMIT_MAX === 0) logger.warn('rate limiting is off (RATE_LIMIT_MAX=0)');
@@ -13,5 +13,5 @@ await app.listen({ port: config.PORT, host: config.HOST });
 
 installGracefulShutdown({
   logger,
-  steps: [() => app.close(), async () => redis?.quit()],
+  steps: [() => app.close(), async () => (redis ? closeRedis(redis) : undefined)],
 });

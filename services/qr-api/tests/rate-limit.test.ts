@@ -1,6 +1,6 @@
 import { createLogger, type PlatformApp } from '@platform/core';
+import { closeRedis, createRedis } from '@platform/workers';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadQrConfig } from '../src/config.js';
@@ -28,7 +28,7 @@ describe('rate limiting per client IP', () => {
 
   it('shares the counters between instances through Redis when RATE_LIMIT_STORE=redis, and checks Redis for readiness', async () => {
     const prefix = `test:qr-api:${randomUUID()}:`;
-    const redis = new Redis('redis://127.0.0.1:6379/0', { keyPrefix: prefix });
+    const redis = createRedis('redis://127.0.0.1:6379/0', 'command', { keyPrefix: prefix });
     const config = loadQrConfig({ RATE_LIMIT_MAX: '3', RATE_LIMIT_STORE: 'redis' });
     const logger = createLogger({ service: 'qr-api-test', level: 'silent' });
     const [one, two] = [await buildApp({ config, logger, redis }), await buildApp({ config, logger, redis })];
@@ -42,6 +42,6 @@ describe('rate limiting per client IP', () => {
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     await redis.del(...keys.map((key) => key.slice(prefix.length)));
-    await redis.quit();
+    await closeRedis(redis);
   });
 });
