@@ -1,3 +1,4 @@
+import { authSpellings } from '@platform/core/testing';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHAKESPEARE } from './helpers/corpus.js';
@@ -35,6 +36,10 @@ describe('health and auth', () => {
     const samples = await world.app.inject({ method: 'GET', url: `/v1/runs/${SHIPPED}/samples?prompt=ROMEO:&n=1&max_tokens=20` });
     expect(samples.statusCode).toBe(200);
     expect(samples.json<{ samples: string[] }>().samples[0]).toHaveLength(20);
+  });
+
+  it('refuses every spelling of every protected route without the key', async () => {
+    await authSpellings(world.app);
   });
 
   it('validates run requests into the error envelope', async () => {
