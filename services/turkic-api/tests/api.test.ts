@@ -1,5 +1,8 @@
 import type { PlatformApp } from '@platform/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Detector } from '../src/services/detector.js';
 import { testApp } from './helpers.js';
 
 let app: PlatformApp;
@@ -108,6 +111,31 @@ describe('GET /v1/languages', () => {
     expect(uz?.scripts.sort()).toEqual(['Cyrl', 'Latn']);
     expect(Object.keys(uz?.targets ?? {})).toEqual(['ipa', 'latin']);
     expect(languages.find((language) => language.code === 'en')?.targets).toEqual({});
+  });
+});
+
+describe('liveness and readiness', () => {
+  it('is alive', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready once the language-identification model loads', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready', checks: { lid_model: 'ok' } });
+  });
+
+  it('answers 503 naming the model when it cannot be loaded', async () => {
+    const broken = await testApp({ detector: new Detector(join(tmpdir(), 'no-such-lid-model.bin')) });
+    try {
+      const response = await broken.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ status: 'degraded', checks: { lid_model: expect.stringMatching(/^failed: /) as string } });
+    } finally {
+      await broken.close();
+    }
   });
 });
 
