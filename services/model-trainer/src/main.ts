@@ -5,7 +5,7 @@ import { readConfig, SHIPPED_MODELS_DIR } from './config.js';
 import { ChatStore } from './services/chat-store.js';
 import { createStores } from './services/deps.js';
 import { ModelServer } from './services/model-server.js';
-import { registerShippedModels } from './services/shipped-model.js';
+import { keepRegisteringShippedModels } from './services/shipped-model.js';
 import { tokenizerJob } from './workers/tokenizer.js';
 import { TRAINER_QUEUE, trainJob } from './workers/train.js';
 
@@ -19,7 +19,7 @@ const publisher = new EventPublisher(redis, { namespace: config.TRAINER_EVENTS_N
 const jobDeps = { ...stores, publisher, logger, maxCorpusBytes: config.TRAINER_MAX_CORPUS_BYTES, stepEventMs: config.TRAINER_STEP_EVENT_INTERVAL_MS };
 const models = new ModelServer(stores.registry, stores.cache, { threads: config.TRAINER_INFERENCE_THREADS, maxLoaded: config.TRAINER_MAX_LOADED_MODELS });
 
-await registerShippedModels({ ...stores, logger }, SHIPPED_MODELS_DIR);
+const stopRegistering = keepRegisteringShippedModels({ ...stores, logger }, SHIPPED_MODELS_DIR);
 
 const app = await buildApp({
   ...stores,
@@ -35,5 +35,5 @@ const app = await buildApp({
   readiness: [redisReadiness(redis), workerReadiness(queue)],
 });
 
-installGracefulShutdown({ logger, steps: [() => app.close(), () => models.close(), () => queue.close(), () => closeRedis(redis)] });
+installGracefulShutdown({ logger, steps: [() => { stopRegistering(); return app.close(); }, () => models.close(), () => queue.close(), () => closeRedis(redis)] });
 await app.listen({ host: config.HOST, port: config.PORT });

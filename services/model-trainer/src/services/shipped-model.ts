@@ -11,9 +11,11 @@ const num = (value: unknown) => (typeof value === 'number' ? value : null);
 /**
  * Makes each shipped model (models/<id>/) a completed, public run of that id, packed and uploaded like
  * a trained one, so generate and score work right after `npm run up`. Several processes may do this at
- * once: the registry keeps the first. Failures are logged; the API starts anyway.
+ * once: the registry keeps the first. Failures are logged; the API starts anyway. Answers whether all
+ * were registered.
  */
-export async function registerShippedModels(deps: { registry: ModelRegistry; cache: ArtifactCache; store: RunStore; logger: Logger }, shippedDir: string): Promise<void> {
+export async function registerShippedModels(deps: ShippedDeps, shippedDir: string): Promise<boolean> {
+  let all = true;
   // No models/ folder (a trimmed image) means nothing is shipped.
   const entries = await readdir(shippedDir, { withFileTypes: true }).catch(() => []);
   for (const id of entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name)) {
@@ -35,9 +37,35 @@ export async function registerShippedModels(deps: { registry: ModelRegistry; cac
       });
       deps.logger.info({ model_id: id }, 'registered the shipped model as a public run');
     } catch (error) {
+      all = false;
       deps.logger.error({ model_id: id, err: errorMessage(error) }, 'the shipped model could not be registered');
     }
   }
+  return all;
+}
+
+interface ShippedDeps {
+  registry: ModelRegistry;
+  cache: ArtifactCache;
+  store: RunStore;
+  logger: Logger;
+}
+
+/**
+ * Registers in the background, trying again every `intervalMs` until it works (data-bank may start
+ * after this service under `npm run up`). Answers a function that stops the retries.
+ */
+export function keepRegisteringShippedModels(deps: ShippedDeps, shippedDir: string, intervalMs = 5000): () => void {
+  const state: { timer?: NodeJS.Timeout; stopped: boolean } = { stopped: false };
+  const attempt = async () => {
+    const done = await registerShippedModels(deps, shippedDir);
+    if (!done && !state.stopped) state.timer = setTimeout(() => void attempt(), intervalMs);
+  };
+  void attempt();
+  return () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+  };
 }
 
 async function publish(deps: { registry: ModelRegistry; cache: ArtifactCache }, source: string, id: string) {
