@@ -52,6 +52,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): P
 async function partialBytes(root: string): Promise<number> {
   let total = 0;
   for (const entry of await tempEntries(root)) {
+    // An entry without its blob yet (the upload had not started writing) counts as 0 bytes.
     total += (await stat(join(root, '.tmp', entry, 'blob')).catch(() => undefined))?.size ?? 0;
   }
   return total;
