@@ -34,6 +34,9 @@ export interface TrainJobDeps {
 }
 
 const ARTIFACT_FILES = ['model.onnx', 'model.pt', 'config.json', 'tokenizer.json'];
+// The harness's release error is not exported; its message is its contract (libs/platform-workers worker.ts).
+const releasedByShutdown = (reason: unknown) => reason instanceof Error && !(reason instanceof UserError) && reason.message === 'worker is shutting down';
+
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 async function resumeCheckpoint(deps: TrainJobDeps, runId: string | undefined): Promise<string | undefined> {
@@ -62,9 +65,10 @@ async function train(deps: TrainJobDeps, request: RunRequest, context: JobContex
     });
   });
   await deps.store.update(runId, { corpus: { ...corpus.stats, vocab_size: corpus.tokenizer.vocabSize } });
-  const resumeFrom = await resumeCheckpoint(deps, request.resume_from);
-  const relay = runEventRelay(deps, runId, request.user_id, context);
   const checkpoint = join(output, 'last.pt');
+  // A job released by a worker that shut down (SIGTERM saved last.pt) continues where it stopped.
+  const resumeFrom = (await exists(checkpoint)) ? checkpoint : await resumeCheckpoint(deps, request.resume_from);
+  const relay = runEventRelay(deps, runId, request.user_id, context);
   let result;
   try {
     // The job's signal (cancel, timeout, shutdown) sends SIGTERM: the kernel saves last.pt and answers cancelled.
@@ -76,9 +80,15 @@ async function train(deps: TrainJobDeps, request: RunRequest, context: JobContex
     await relay.settled();
   }
   if (result.status === 'cancelled') {
-    const reason = context.signal.reason instanceof Error ? context.signal.reason.message : 'cancelled';
-    await deps.store.update(runId, { status: 'cancelled', checkpoint, error: { kind: 'user', message: reason } });
-    throw new UserError(`training was cancelled (${reason}); the last checkpoint is kept`);
+    const reason: unknown = context.signal.reason;
+    if (releasedByShutdown(reason)) {
+      // Back in the queue (the harness moved it there): the next worker resumes from last.pt.
+      await deps.store.update(runId, { status: 'queued', checkpoint });
+      throw reason;
+    }
+    const message = errorMessage(reason);
+    await deps.store.update(runId, { status: 'cancelled', checkpoint, error: { kind: 'user', message } });
+    throw new UserError(`training was cancelled (${message}); the last checkpoint is kept`);
   }
   await writeFile(join(output, 'tokenizer.json'), `${JSON.stringify(corpus.tokenizer.toJSON())}\n`);
   const parityError = await checkParity(output);
@@ -108,9 +118,11 @@ export function trainJob(deps: TrainJobDeps): JobDefinition<typeof RunRequest> {
         return await train(deps, request, context);
       } catch (error) {
         const user = error instanceof UserError || (error instanceof KernelFailedError && error.kind === 'user');
-        await deps.store.update(context.jobId, (record) =>
-          record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
-        );
+        if (!releasedByShutdown(error)) {
+          await deps.store.update(context.jobId, (record) =>
+            record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
+          );
+        }
         if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message, { cause: error });
         throw error;
       }
