@@ -28,8 +28,10 @@ const post = (url: string, payload: object) => world.app.inject({ method: 'POST'
 
 describe('health and auth', () => {
   it('answers /healthz, /readyz, and refuses /v1 without the key except public samples', async () => {
-    expect((await world.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    expect((await world.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect((await world.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await world.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', worker: 'ok' } });
     const refused = await world.app.inject({ method: 'POST', url: '/v1/runs', payload: {} });
     expect(refused.statusCode).toBe(401);
     expect(refused.json()).toMatchObject({ code: 'UNAUTHORIZED' });

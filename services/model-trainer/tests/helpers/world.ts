@@ -1,5 +1,5 @@
 import type { PlatformApp } from '@platform/core';
-import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
+import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, startWorker, workerReadiness, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import type { Redis } from 'ioredis';
@@ -63,7 +63,7 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
   const models = new ModelServer(registry, cache, { threads: 1, maxLoaded: 2 });
   const app = await buildApp({
     queue, trainJob: trainJob(jobDeps), tokenizerJob: tokenizerJob(jobDeps), store, tokenizers, models, logger, chats: new ChatStore(redis, prefix, 60),
-    apiKeys: options.apiKeys ?? [], maxGenerateTokens: 256, maxScoreChars: 5000,
+    apiKeys: options.apiKeys ?? [], maxGenerateTokens: 256, maxScoreChars: 5000, readiness: [redisReadiness(redis), workerReadiness(queue)],
   });
   return {
     app, bank, redis, queue, prefix, events,
