@@ -1,0 +1,24 @@
+/**
+ * Polls until the predicate holds, or throws after `timeoutMs` naming `what`. A predicate that throws
+ * counts as "not yet" (a server not accepting connections yet); its last error is in the timeout's message.
+ */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'the condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: Error | undefined;
+  for (;;) {
+    try {
+      if (await predicate()) return;
+    } catch (error) {
+      lastError = error instanceof Error ? error : new Error(JSON.stringify(error));
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError === undefined ? '' : ` (last error: ${lastError.message})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
