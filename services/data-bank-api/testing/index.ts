@@ -1,9 +1,9 @@
 // Test utility for other packages: the real data-bank-api as a child process (DESIGN.md section 9:
 // end-to-end tests start the real processes). Import as `data-bank-api/testing`.
 import { createDataBankClient, type DataBankClient } from '@platform/core';
+import { freePort, waitFor } from '@platform/testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,15 +15,6 @@ export interface DataBankProcess {
   client: DataBankClient;
   /** SIGTERM, wait for the exit, remove the store. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 /** Starts data-bank-api from its sources on a free port, storing in a new temp dir, with one all-permission key. */
@@ -46,15 +37,14 @@ export async function startDataBankProcess(options: { apiKey?: string; env?: Rec
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  const healthy = () => fetch(`${url}/healthz`).then((response) => response.ok);
+  try {
+    await waitFor(async () => child.exitCode !== null || (await healthy()), 30_000, 'data-bank-api /healthz');
     if (child.exitCode !== null) throw new Error(`data-bank-api exited with ${child.exitCode} before answering`);
-    if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('data-bank-api did not answer within 30 s');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } catch (error) {
+    child.kill('SIGKILL');
+    await rm(root, { recursive: true, force: true });
+    throw error;
   }
   return {
     url,

@@ -1,3 +1,4 @@
+import { waitFor } from '@platform/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -41,14 +42,6 @@ async function startProcess(root: string): Promise<Running> {
   throw new Error('data-bank-api exited before listening');
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function partialBytes(root: string): Promise<number> {
   let total = 0;
   for (const entry of await tempEntries(root)) {
@@ -81,7 +74,7 @@ describe('crash safety (real process, kill -9)', () => {
       upload.on('error', () => undefined);
       const chunk = Buffer.alloc(1024 * 1024, 7);
       for (let i = 0; i < 8; i++) upload.write(chunk);
-      await waitFor(async () => (await partialBytes(root)) >= 4 * 1024 * 1024);
+      await waitFor(async () => (await partialBytes(root)) >= 4 * 1024 * 1024, 20_000, '4 MiB of partial upload');
 
       const exited = once(first.child, 'exit');
       first.child.kill('SIGKILL');

@@ -1,8 +1,8 @@
 import { createLogger } from '@platform/core';
 import { authSpellings, fuzzService } from '@platform/core/testing';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { isolatedRedisPrefix } from '@platform/testing';
 import type { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -13,15 +13,15 @@ import { appConfig, KEYS, tempDir, tempEntries } from './helpers.js';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 describe('data-bank-api under random requests', () => {
-  const prefix = `t${randomUUID().slice(0, 8)}_bull`;
   const redis = createRedis(REDIS_URL, 'command');
+  const bull = isolatedRedisPrefix(redis, 'bull');
   let queue: Queue;
   let root: string;
   let app: Awaited<ReturnType<typeof buildApp>>;
 
   beforeAll(async () => {
     root = await tempDir();
-    queue = createQueue({ connection: redis, queue: QUEUE, prefix });
+    queue = createQueue({ connection: redis, queue: QUEUE, prefix: bull.prefix });
     app = await buildApp({
       config: appConfig({ maxFileBytes: 1024 * 1024 }),
       logger: createLogger({ service: 'data-bank-fuzz', level: 'silent' }),
@@ -31,8 +31,8 @@ describe('data-bank-api under random requests', () => {
   });
   afterAll(async () => {
     await app.close();
-    await queue.obliterate({ force: true });
     await queue.close();
+    await bull.cleanup();
     await closeRedis(redis);
     await rm(root, { recursive: true, force: true });
   });

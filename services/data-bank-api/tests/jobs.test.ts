@@ -8,8 +8,8 @@ import {
   startWorker,
   type WorkerHandle,
 } from '@platform/workers';
+import { isolatedRedisPrefix } from '@platform/testing';
 import type { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -39,19 +39,12 @@ async function put(backend: FsBackend, content: string, createdAt = new Date()):
   return (await pending.commit(record)).record;
 }
 
-async function deleteKeys(redis: ReturnType<typeof createRedis>, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 describe('data_bank maintenance jobs', () => {
-  const prefix = `t${randomUUID().slice(0, 8)}_bull`;
-  const namespace = `t${randomUUID().slice(0, 8)}_ev:`;
   const redis = createRedis(REDIS_URL, 'command');
+  const bull = isolatedRedisPrefix(redis, 'bull');
+  const events = isolatedRedisPrefix(redis, 'ev');
+  const prefix = bull.prefix;
+  const namespace = `${events.prefix}:`;
   let queue: Queue;
   let root: string;
   let backend: FsBackend;
@@ -77,8 +70,8 @@ describe('data_bank maintenance jobs', () => {
     await worker?.close(100);
     await app.close();
     await queue.close();
-    await deleteKeys(redis, `${prefix}:*`);
-    await deleteKeys(redis, `${namespace}*`);
+    await bull.cleanup();
+    await events.cleanup();
     await closeRedis(redis);
     await rm(root, { recursive: true, force: true });
   });
