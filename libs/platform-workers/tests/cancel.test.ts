@@ -3,7 +3,8 @@ import type { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CANCELLED_BY_USER, EventPublisher, closeRedis, createQueue, createRedis, jobStatus, registerJobRoutes, startWorker, type WorkerHandle } from '../src/index.js';
 import { testJobs } from './fixtures/jobs.js';
-import { REDIS_URL, collectEvents, deleteKeys, silentLogger, uniqueName, waitFor } from './helpers.js';
+import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
+import { REDIS_URL, collectEvents, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const namespace = `${uniqueName('ev')}:`;

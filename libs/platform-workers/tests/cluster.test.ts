@@ -10,9 +10,10 @@ import {
   subscribeEvents,
   type RedisTarget,
 } from '../src/index.js';
+import { waitFor } from '@platform/testing';
 import { silentLogger } from './helpers.js';
 import { DOMAIN, startFlow, streamEvents, terminalCounts, type Flow } from './job-flow.js';
-import { startCluster, until, type ClusterTopology } from './topology.js';
+import { startCluster, type ClusterTopology } from './topology.js';
 
 const JOBS = 200;
 
@@ -61,15 +62,15 @@ describe('Redis Cluster', () => {
       try {
         const ids = Array.from({ length: JOBS }, (_, i) => `job-${i}`);
         await Promise.all(ids.map((id) => running.enqueue(id)));
-        await until(
-          'every job completed',
+        await waitFor(
           async () => (await running.queue.getJobCounts('completed')).completed === JOBS,
           30_000,
+          'every job completed',
         );
-        await until(
-          'every terminal event delivered',
+        await waitFor(
           () => Promise.resolve(terminalCounts(live).size === JOBS && terminalCounts(caught).size === JOBS),
           10_000,
+          'every terminal event delivered',
         );
         for (const events of [live, caught, await streamEvents(running.commands, running.namespace)]) {
           const counts = terminalCounts(events);

@@ -1,7 +1,8 @@
 import { jobCompleted, jobStarted, type PlatformEvent } from '@platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher, closeRedis, consumeEventStream, createRedis, eventNames } from '../src/index.js';
-import { REDIS_URL, collectEvents, deleteKeys, silentLogger, uniqueName, waitFor } from './helpers.js';
+import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
+import { REDIS_URL, collectEvents, silentLogger } from './helpers.js';
 
 const redis = createRedis(REDIS_URL, 'command');
 const namespace = `${uniqueName('events')}:`;

@@ -3,7 +3,8 @@ import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { IdempotencyKeyHeaders, JobBase, closeRedis, createQueue, createRedis, defineJob, idempotencyKeyOf } from '../src/index.js';
-import { REDIS_URL, deleteKeys, silentLogger, uniqueName } from './helpers.js';
+import { deleteKeys, uniqueName } from '@platform/testing';
+import { REDIS_URL, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const commands = createRedis(REDIS_URL, 'command');

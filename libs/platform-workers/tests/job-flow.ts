@@ -16,7 +16,8 @@ import {
   type RedisTarget,
   type WorkerHandle,
 } from '../src/index.js';
-import { silentLogger, uniqueName } from './helpers.js';
+import { uniqueName } from '@platform/testing';
+import { silentLogger } from './helpers.js';
 
 export const DOMAIN = 'flow_test';
 

@@ -16,7 +16,8 @@ import {
   type WorkerHandle,
 } from '../src/index.js';
 import { testJobs } from './fixtures/jobs.js';
-import { REDIS_URL, collectEvents, deleteKeys, silentLogger, uniqueName, waitFor } from './helpers.js';
+import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
+import { REDIS_URL, collectEvents, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const namespace = `${uniqueName('ev')}:`;

@@ -1,7 +1,6 @@
 import { createApp, createLogger, type PlatformApp } from '@platform/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,16 +16,8 @@ import {
   type WorkerHandle,
 } from '../src/index.js';
 import { testJobs } from './fixtures/jobs.js';
-import { collectEvents, silentLogger, waitFor } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { freePort, waitFor } from '@platform/testing';
+import { collectEvents, silentLogger } from './helpers.js';
 
 /** A private redis-server, so the test can take Redis away without disturbing anyone else. */
 function startRedisServer(port: number): ChildProcess {

@@ -1,12 +1,12 @@
 import { AppError, createApp } from '@platform/core';
 import type { Queue } from 'bullmq';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventPublisher, JobBase, closeRedis, createQueue, createRedis, defineJob } from '../src/index.js';
 import { jobStatus, redisUnavailable, registerJobStatusRoute, startWorker } from '../src/index.js';
 import { startStallableProxy } from './proxy.js';
-import { REDIS_URL, collectEvents, deleteKeys, silentLogger, uniqueName, waitFor } from './helpers.js';
+import { deleteKeys, freePort, uniqueName, waitFor } from '@platform/testing';
+import { REDIS_URL, collectEvents, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const namespace = `${uniqueName('ev')}:`;
@@ -31,11 +31,7 @@ function queueOn(url: string, name: string): Queue {
 }
 
 async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `redis://127.0.0.1:${String(port)}/0`;
+  return `redis://127.0.0.1:${String(await freePort())}/0`;
 }
 
 async function elapsed<T>(work: Promise<T>): Promise<{ ms: number; error: unknown }> {

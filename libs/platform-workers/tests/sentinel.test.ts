@@ -3,9 +3,10 @@
 import type { PlatformEvent } from '@platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedis, connectRedis, subscribeEvents, type RedisTarget } from '../src/index.js';
+import { waitFor } from '@platform/testing';
 import { silentLogger } from './helpers.js';
 import { DOMAIN, startFlow, streamEvents, terminalCounts, type Flow } from './job-flow.js';
-import { startSentinelTopology, until, type SentinelTopology } from './topology.js';
+import { startSentinelTopology, type SentinelTopology } from './topology.js';
 
 const JOBS = 300;
 
@@ -50,20 +51,20 @@ describe('Redis Sentinel', () => {
       await failover;
       expect(await topology.currentMaster()).toBe(topology.replica.port);
 
-      await until(
-        'every job completed',
+      await waitFor(
         async () => (await running.queue.getJobCounts('completed')).completed === JOBS,
         60_000,
+        'every job completed',
       );
       // A job's terminal event is published just after BullMQ marks it completed.
       let counts = new Map<string, { completed: number; failed: number }>();
-      await until(
-        'a terminal event for every job',
+      await waitFor(
         async () => {
           counts = terminalCounts(await streamEvents(running.commands, running.namespace));
           return counts.size === JOBS;
         },
         10_000,
+        'a terminal event for every job',
       ).catch(() => undefined); // the size is asserted next, with the numbers
       expect(counts.size).toBe(JOBS);
       for (const id of ids) expect(counts.get(id), id).toEqual({ completed: 1, failed: 0 });
@@ -74,10 +75,10 @@ describe('Redis Sentinel', () => {
       // to deliver): the subscription is back on the new master for jobs run after it.
       const after = Array.from({ length: 20 }, (_, i) => `after-${i}`);
       await Promise.all(after.map((id) => running.enqueue(id)));
-      await until(
-        'live events after the failover',
+      await waitFor(
         () => Promise.resolve(after.every((id) => terminalCounts(live).has(id))),
         20_000,
+        'live events after the failover',
       );
       await subscription.close();
       await closeRedis(subscriber);

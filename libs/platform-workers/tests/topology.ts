@@ -2,9 +2,10 @@
 // --daemonize) on free loopback ports, each in its own temp dir; `stop` ends every process and removes
 // the dirs, also after a failed test.
 import { runChild, startChild, type RunningChild } from '@platform/core';
+import { freePort as anyFreePort, isPortFree, waitFor } from '@platform/testing';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostPort } from '../src/index.js';
@@ -16,23 +17,12 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-async function portFree(port: number): Promise<boolean> {
-  const server = createServer();
-  server.on('error', () => undefined);
-  server.listen(port, '127.0.0.1');
-  const result = await Promise.race([
-    once(server, 'listening').then(() => true),
-    once(server, 'error').then(() => false),
-  ]);
-  if (result) await new Promise((resolve) => server.close(resolve));
-  return result;
-}
-
 /** A free port; with `bus`, port + 10000 (Redis Cluster's bus) is free too. */
 export async function freePort(bus = false): Promise<number> {
+  if (!bus) return anyFreePort();
   for (let tries = 0; tries < 100; tries++) {
     const port = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await portFree(port)) && (!bus || (await portFree(port + 10_000)))) return port;
+    if ((await isPortFree(port)) && (await isPortFree(port + 10_000))) return port;
   }
   throw new Error('no free port');
 }
@@ -51,20 +41,11 @@ export async function ask(port: number, command: string): Promise<string> {
   }
 }
 
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  // A check that throws (the server is not accepting connections yet) counts as not yet.
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function startProcess(command: string, args: string[], port: number): Promise<RedisProcess> {
   const child = await startChild(command, args, { killGraceMs: 10_000 });
   child.stdout.resume();
   child.stderr.resume();
-  await until(`${command} on ${port}`, async () => (await ask(port, 'PING')).startsWith('+PONG'));
+  await waitFor(async () => (await ask(port, 'PING')).startsWith('+PONG'), 20_000, `${command} on ${port}`);
   return {
     port,
     child,
@@ -144,9 +125,8 @@ export async function startSentinelTopology(name = 'platform'): Promise<Sentinel
       replicaPort,
     );
     processes.push(replica);
-    await until('the replica in sync', async () =>
-      (await ask(replicaPort, 'INFO replication')).includes('master_link_status:up'),
-    );
+    await waitFor(async () =>
+      (await ask(replicaPort, 'INFO replication')).includes('master_link_status:up'), 20_000, 'the replica in sync');
     const sentinels: HostPort[] = [];
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -173,10 +153,10 @@ export async function startSentinelTopology(name = 'platform'): Promise<Sentinel
     };
     // Every sentinel must know the replica and the other sentinels before a failover can be voted.
     for (const sentinel of sentinels) {
-      await until('sentinels that know each other', async () => {
+      await waitFor(async () => {
         const info = await ask(sentinel.port, 'INFO sentinel');
         return /slaves=1,sentinels=3/.test(info);
-      });
+      }, 20_000, 'sentinels that know each other');
     }
     return { name, master, replica, sentinels, currentMaster, processes, stop: () => Promise.resolve() };
   });
@@ -224,9 +204,8 @@ export async function startCluster(size = 3): Promise<ClusterTopology> {
         `redis-cli --cluster create failed: ${created.stdout.toString()}${created.stderr.toString()}`,
       );
     for (const node of nodes) {
-      await until('cluster_state:ok', async () =>
-        (await ask(node.port, 'CLUSTER INFO')).includes('cluster_state:ok'),
-      );
+      await waitFor(async () =>
+        (await ask(node.port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, 'cluster_state:ok');
     }
     return { nodes, processes, stop: () => Promise.resolve() };
   });
