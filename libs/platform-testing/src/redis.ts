@@ -19,17 +19,18 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<number>
 export interface IsolatedRedisPrefix {
   /** `t1a2b3c4d_<label>`: use it as a BullMQ prefix, or `${prefix}:` as a key namespace. */
   prefix: string;
-  /** Deletes every key starting with the prefix; returns how many. */
-  cleanup(): Promise<number>;
+  /** Deletes every key starting with the prefix, through the caller's connection; returns how many. */
+  cleanup(redis: Redis): Promise<number>;
 }
 
 /**
  * A key prefix no other test (or parallel test file) shares, and the cleanup that deletes its keys. The
- * caller passes its own connection, so the helper opens nothing that could outlive the test.
+ * cleanup takes the caller's connection (often made later, in a beforeAll), so the helper opens nothing
+ * that could outlive the test.
  */
-export function isolatedRedisPrefix(redis: Redis, label = 'test'): IsolatedRedisPrefix {
+export function isolatedRedisPrefix(label = 'test'): IsolatedRedisPrefix {
   const prefix = uniqueName(label);
-  return { prefix, cleanup: () => deleteKeys(redis, `${escapeGlob(prefix)}*`) };
+  return { prefix, cleanup: (redis) => deleteKeys(redis, `${escapeGlob(prefix)}*`) };
 }
 
 function escapeGlob(text: string): string {

@@ -12,8 +12,8 @@ afterAll(async () => {
 
 describe('isolatedRedisPrefix', () => {
   it('gives distinct prefixes and deletes only its own keys, past one SCAN page', async () => {
-    const mine = isolatedRedisPrefix(redis, 'mine');
-    const other = isolatedRedisPrefix(redis, 'mine');
+    const mine = isolatedRedisPrefix('mine');
+    const other = isolatedRedisPrefix('mine');
     expect(mine.prefix).not.toBe(other.prefix);
     expect(mine.prefix).toMatch(/^t[0-9a-f]{8}_mine$/);
     const pipeline = redis.pipeline();
@@ -21,10 +21,10 @@ describe('isolatedRedisPrefix', () => {
     pipeline.set(`${other.prefix}:kept`, '1');
     await pipeline.exec();
 
-    expect(await mine.cleanup()).toBe(2500);
+    expect(await mine.cleanup(redis)).toBe(2500);
     expect(await redis.exists(`${mine.prefix}:0`, `${mine.prefix}:2499`)).toBe(0);
     expect(await redis.get(`${other.prefix}:kept`)).toBe('1');
-    expect(await other.cleanup()).toBe(1);
+    expect(await other.cleanup(redis)).toBe(1);
   });
 
   it('deleteKeys matches the glob pattern it is given', async () => {

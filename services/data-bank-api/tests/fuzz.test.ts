@@ -14,7 +14,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 describe('data-bank-api under random requests', () => {
   const redis = createRedis(REDIS_URL, 'command');
-  const bull = isolatedRedisPrefix(redis, 'bull');
+  const bull = isolatedRedisPrefix('bull');
   let queue: Queue;
   let root: string;
   let app: Awaited<ReturnType<typeof buildApp>>;
@@ -32,7 +32,7 @@ describe('data-bank-api under random requests', () => {
   afterAll(async () => {
     await app.close();
     await queue.close();
-    await bull.cleanup();
+    await bull.cleanup(redis);
     await closeRedis(redis);
     await rm(root, { recursive: true, force: true });
   });

@@ -41,8 +41,8 @@ async function put(backend: FsBackend, content: string, createdAt = new Date()):
 
 describe('data_bank maintenance jobs', () => {
   const redis = createRedis(REDIS_URL, 'command');
-  const bull = isolatedRedisPrefix(redis, 'bull');
-  const events = isolatedRedisPrefix(redis, 'ev');
+  const bull = isolatedRedisPrefix('bull');
+  const events = isolatedRedisPrefix('ev');
   const prefix = bull.prefix;
   const namespace = `${events.prefix}:`;
   let queue: Queue;
@@ -70,8 +70,8 @@ describe('data_bank maintenance jobs', () => {
     await worker?.close(100);
     await app.close();
     await queue.close();
-    await bull.cleanup();
-    await events.cleanup();
+    await bull.cleanup(redis);
+    await events.cleanup(redis);
     await closeRedis(redis);
     await rm(root, { recursive: true, force: true });
   });
