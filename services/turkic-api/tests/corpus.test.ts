@@ -1,17 +1,16 @@
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { createGuardedFetcher, systemLookup, type HostLookup, type PlatformApp } from '@platform/core';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
+import { freePort, isolatedRedisPrefix, type FakeHttpServer } from '@platform/testing';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
-import { ENGLISH, freePort, KAZAKH, parquetShard, serveBytes, startServer, wikipediaDump } from './fixtures.js';
+import { ENGLISH, KAZAKH, parquetShard, serveBytes, startServer, wikipediaDump } from './fixtures.js';
 import { catalog, detector, logger, testApp } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -21,12 +20,13 @@ const SOURCES_HOST = 'sources.test';
 const ALLOW_LIST = [SOURCES_HOST];
 const lookup: HostLookup = (hostname) => (hostname === SOURCES_HOST ? Promise.resolve([{ address: '127.0.0.1' }]) : systemLookup(hostname));
 const LIMITS = { maxInflatedBytes: 8 * 1024 * 1024, maxLineChars: 1_000_000, maxDocumentChars: 4_000_000 };
-const prefix = `test-turkic-${randomUUID()}`;
+const keys = isolatedRedisPrefix('turkic');
+const { prefix } = keys;
 const namespace = `${prefix}:`;
 
 let root: string;
 let dataBank: DataBankProcess;
-let sources: { server: Server; base: string };
+let sources: FakeHttpServer;
 /** The source server's URL through the allow-listed hostname. */
 let allowed: string;
 let redis: Redis;
@@ -66,7 +66,7 @@ beforeAll(async () => {
       response.write(`${KAZAKH[0] ?? ''}\n`);
     },
   });
-  allowed = sources.base.replace('127.0.0.1', SOURCES_HOST);
+  allowed = sources.url.replace('127.0.0.1', SOURCES_HOST);
   dataBank = await startDataBankProcess({ apiKey: API_KEY });
   const client = dataBank.client;
 
@@ -76,8 +76,8 @@ beforeAll(async () => {
     catalog, detector, dataBank: client, logger,
     urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
     limits: LIMITS,
-    wikipediaDumpsUrl: `${sources.base}/dumps`,
-    hfEndpoint: `${sources.base}/hub`,
+    wikipediaDumpsUrl: `${sources.url}/dumps`,
+    hfEndpoint: `${sources.url}/hub`,
     workDir: root,
     attempts: 1,
     progressIntervalMs: 0,
@@ -98,13 +98,10 @@ afterAll(async () => {
   await worker.close(1000);
   await queue.obliterate({ force: true });
   await queue.close();
-  const keys = await redis.keys(`${prefix}*`);
-  const streams = await redis.keys(`${namespace}*`);
-  if (keys.length + streams.length > 0) await redis.del(...keys, ...streams);
+  await keys.cleanup(redis);
   await closeRedis(redis);
   await dataBank.stop();
-  sources.server.closeAllConnections();
-  await new Promise((resolve) => sources.server.close(resolve));
+  await sources.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -263,7 +260,7 @@ describe('url sources go only through the guarded fetcher', () => {
   const GENERIC = 'The URL could not be fetched';
 
   it('refuses loopback and private addresses in every spelling before queueing, with one message', async () => {
-    const port = new URL(sources.base).port;
+    const port = new URL(sources.url).port;
     const spellings = [
       `http://127.0.0.1:${port}/corpus.jsonl`,
       `http://2130706433:${port}/corpus.jsonl`, // decimal
@@ -290,7 +287,7 @@ describe('url sources go only through the guarded fetcher', () => {
     const closedPort = await freePort();
     const urls = [
       `${allowed}/to-loopback.jsonl`, // a redirect to 127.0.0.1, re-checked
-      `http://localhost:${new URL(sources.base).port}/corpus.jsonl`, // a name resolving to loopback
+      `http://localhost:${new URL(sources.url).port}/corpus.jsonl`, // a name resolving to loopback
       `${allowed}/missing.txt`, // 404
       `${allowed}/broken.txt`, // 503
       `http://${SOURCES_HOST}:${closedPort}/corpus.txt`, // nothing listening

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
 export const KAZAKH = [
@@ -45,9 +45,9 @@ export function parquetShard(): Buffer {
 type Handler = (request: IncomingMessage, response: ServerResponse, base: string) => void;
 
 /** A local HTTP server with a route table; files are served with HEAD and single byte ranges. */
-export async function startServer(routes: Record<string, Handler>): Promise<{ server: Server; base: string }> {
+export async function startServer(routes: Record<string, Handler>): Promise<FakeHttpServer> {
   let base = '';
-  const server = createServer((request, response) => {
+  const server = await startFakeHttpServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const handler = routes[path];
     if (!handler) {
@@ -56,9 +56,8 @@ export async function startServer(routes: Record<string, Handler>): Promise<{ se
     }
     handler(request, response, base);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, base };
+  base = server.url;
+  return server;
 }
 
 export function serveBytes(bytes: Buffer, contentType: string): Handler {
@@ -79,12 +78,4 @@ export function serveBytes(bytes: Buffer, contentType: string): Handler {
     response.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, 'accept-ranges': 'bytes' });
     response.end(request.method === 'HEAD' ? undefined : bytes);
   };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -2,8 +2,8 @@ import type { PlatformApp } from '@platform/core';
 import { assertPlatformResponse, authSpellings, fuzzService } from '@platform/core/testing';
 import fc from 'fast-check';
 import { closeRedis, createRedis } from '@platform/workers';
+import { isolatedRedisPrefix } from '@platform/testing';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES, TRANSFORMS } from '../src/models/corpus.js';
@@ -11,7 +11,7 @@ import { catalog, enqueueOnlyCorpus, testApp } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const KEY = 'turkic-fuzz-key';
-const prefix = `test-turkic-fuzz-${randomUUID()}`;
+const keys = isolatedRedisPrefix('turkic-fuzz');
 
 let redis: Redis;
 let corpus: ReturnType<typeof enqueueOnlyCorpus>;
@@ -20,7 +20,7 @@ let open: PlatformApp;
 
 beforeAll(async () => {
   redis = createRedis(REDIS_URL, 'command');
-  corpus = enqueueOnlyCorpus(redis, prefix);
+  corpus = enqueueOnlyCorpus(redis, keys.prefix);
   // With Redis, so the corpus job routes are fuzzed too; no worker runs, queued jobs are removed after.
   keyed = await testApp({ apiKeys: [KEY], corpus });
   open = await testApp({ corpus });
@@ -32,8 +32,7 @@ afterAll(async () => {
   await open.close();
   await corpus.queue.obliterate({ force: true });
   await corpus.queue.close();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await keys.cleanup(redis);
   await closeRedis(redis);
 });
 

@@ -2,7 +2,7 @@ import type { PlatformApp } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './fixtures.js';
+import { freePort } from '@platform/testing';
 import { enqueueOnlyCorpus, testApp } from './helpers.js';
 
 let redis: Redis;
