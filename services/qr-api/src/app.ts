@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { AppError, createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@platform/workers';
 import type { QrConfig } from './config.js';
 import { batchRoutes } from './routes/batch.js';
 import { decodeRoutes } from './routes/decode.js';
@@ -16,7 +16,7 @@ export interface AppDeps {
   config: QrConfig;
   logger: Logger;
   /** Only when RATE_LIMIT_STORE=redis: the shared rate-limit counters. The service needs no Redis otherwise. */
-  redis?: Redis;
+  redis?: RedisConnection;
 }
 
 export const defaultsOf = (config: QrConfig): QrDefaults => ({

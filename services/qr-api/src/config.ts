@@ -1,4 +1,5 @@
 import { boolFlag, loadConfig, port, positiveInt, sharedEnv, type Env } from '@platform/core';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 import { colourSchema, contrastRatio, parseColour } from './models/colour.js';
 import { eccSchema } from './models/options.js';
@@ -8,6 +9,7 @@ const intIn = (min: number, max: number, fallback: number) => z.coerce.number().
 const schema = z
   .object({
     ...sharedEnv,
+    ...redisTopologyEnv,
     PORT: port(8002),
     TRUST_PROXY: boolFlag(false),
     QR_DEFAULT_ECC: eccSchema.default('M'),
@@ -35,10 +37,15 @@ const schema = z
         message: `contrast with QR_DEFAULT_LIGHT is ${ratio.toFixed(2)}:1, below QR_MIN_CONTRAST ${env.QR_MIN_CONTRAST}:1`,
       });
     }
-  });
+  })
+  .superRefine(checkRedisTopology);
 
-export type QrConfig = z.output<typeof schema>;
+export interface QrConfig extends z.output<typeof schema> {
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set (used when RATE_LIMIT_STORE=redis). */
+  redis: RedisTarget;
+}
 
 export function loadQrConfig(env: Env = process.env): QrConfig {
-  return loadConfig(schema, env);
+  const raw = loadConfig(schema, env);
+  return { ...raw, redis: redisTarget(raw) };
 }

@@ -1,11 +1,11 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createRedis } from '@platform/workers';
+import { closeRedis, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { loadQrConfig } from './config.js';
 
 const config = loadConfigOrExit(() => loadQrConfig());
 const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-const redis = config.RATE_LIMIT_STORE === 'redis' ? createRedis(config.REDIS_URL, 'command') : undefined;
+const redis = config.RATE_LIMIT_STORE === 'redis' ? connectRedis(config.redis, 'command', { logger }) : undefined;
 
 const app = await buildApp({ config, logger, ...(redis ? { redis } : {}) });
 if (config.RATE_LIMIT_MAX === 0) logger.warn('rate limiting is off (RATE_LIMIT_MAX=0)');
