@@ -1,8 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import { createApp, type Logger, type PlatformApp } from '@platform/core';
-import { createQueue, redisReadiness } from '@platform/workers';
+import { createQueue, redisReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,9 +28,9 @@ export interface AppDeps {
   config: ConsoleConfig;
   logger: Logger;
   /** Commands: sessions, queue counts, recent events. */
-  redis: Redis;
+  redis: RedisConnection;
   /** A connection of its own for the blocking stream read. */
-  blocking: Redis;
+  blocking: RedisConnection;
 }
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {

@@ -1,8 +1,10 @@
 import { boolFlag, csvList, loadConfig, port, positiveInt, serviceUrl, sharedEnv, SERVICES, url, type Env, type ServiceName } from '@platform/core';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   PORT: port(8080),
   TRUST_PROXY: boolFlag(false),
   /** Keys that open an admin session (everything, bull-board, deletes). Empty: nobody can log in. */
@@ -36,12 +38,14 @@ const schema = z.object({
   HANDWRITING_READ_KEYS: csvList(),
   TRAINER_API_KEYS: csvList(),
   MUSIC_API_KEYS: csvList(),
-});
+}).superRefine(checkRedisTopology);
 
 type Raw = z.output<typeof schema>;
 
 export interface ConsoleConfig extends Raw {
   upstreams: Record<ServiceName, string>;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
 }
 
 /** `{NAME}_URL` (turkic-api: TURKIC_API_URL), except data-bank's shared DATA_BANK_URL. */
@@ -57,5 +61,5 @@ export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
       return [name, serviceUrl(name, { ...(explicit && { explicit }), ...(gateway && { gateway }) })];
     }),
   ) as Record<ServiceName, string>;
-  return { ...raw, upstreams };
+  return { ...raw, upstreams, redis: redisTarget(raw) };
 }

@@ -1,12 +1,12 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createRedis } from '@platform/workers';
+import { closeRedis, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { loadConsoleConfig } from './config.js';
 
 const config = loadConfigOrExit(() => loadConsoleConfig());
 const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-const redis = createRedis(config.REDIS_URL, 'command');
-const blocking = createRedis(config.REDIS_URL, 'blocking');
+const redis = connectRedis(config.redis, 'command', { logger });
+const blocking = connectRedis(config.redis, 'blocking', { logger });
 
 const app = await buildApp({ config, logger, redis, blocking });
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,6 +1,5 @@
 import { decodeEvent, errorMessage, type Logger, type PlatformEvent } from '@platform/core';
-import { eventNames } from '@platform/workers';
-import type { Redis } from 'ioredis';
+import { eventNames, type RedisConnection } from '@platform/workers';
 
 /** An event with its place in its stream: `{domain}@{stream id}`, unique and usable as an SSE id. */
 export interface StreamedEvent {
@@ -34,9 +33,9 @@ function lastMetricsOnly(events: StreamedEvent[]): StreamedEvent[] {
 
 export interface EventHubOptions {
   /** Commands (the recent events). */
-  redis: Redis;
+  redis: RedisConnection;
   /** A connection of its own: XREAD BLOCK holds it. */
-  blocking: Redis;
+  blocking: RedisConnection;
   domains: readonly string[];
   namespace: string;
   logger: Logger;

@@ -1,6 +1,5 @@
 import { ApiKeySet } from '@platform/core';
-import { withRedisDeadline } from '@platform/workers';
-import type { Redis } from 'ioredis';
+import { withRedisDeadline, type RedisConnection } from '@platform/workers';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
@@ -15,7 +14,7 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export interface SessionStoreOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   ttlSeconds: number;
   adminKeys: readonly string[];
