@@ -1,10 +1,10 @@
+import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { authSpellings, fuzzService } from '@platform/core/testing';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeDataBank, type FakeDataBank } from './helpers/fake-data-bank.js';
 import { fakeYouTube, type FakeYouTube } from './helpers/fake-youtube.js';
 import { harness, type Harness } from './helpers/service.js';
 
@@ -12,7 +12,7 @@ const KEY = 'fuzz-key';
 
 let dir: string;
 let scratchRoot: string;
-let bank: FakeDataBank;
+let bank: DataBankProcess;
 let youtube: FakeYouTube;
 let service: Harness;
 let baseUrl: string;
@@ -20,7 +20,7 @@ let baseUrl: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'transcript-fuzz-'));
   scratchRoot = join(dir, 'scratch');
-  bank = await fakeDataBank();
+  bank = await startDataBankProcess();
   youtube = await fakeYouTube({
     dQw4w9WgXcQ: {
       title: 'A video',
@@ -31,7 +31,7 @@ beforeAll(async () => {
   service = await harness({
     TRANSCRIPT_API_KEYS: KEY,
     DATA_BANK_URL: bank.url,
-    DATA_BANK_API_KEY: 'bank-key',
+    DATA_BANK_API_KEY: bank.apiKey,
     YOUTUBE_BASE_URL: youtube.url,
     // Jobs the fuzzer manages to queue must never reach the network or the real tools for long.
     YTDLP_PATH: '/nonexistent/yt-dlp',
@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service.close();
-  await bank.close();
+  await bank.stop();
   await youtube.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,4 +1,6 @@
+import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { waitFor } from '@platform/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -10,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSCRIPT_QUEUE } from '../src/workers/transcribe.js';
 import { steadyTone } from './helpers/audio.js';
-import { fakeDataBank, type FakeDataBank } from './helpers/fake-data-bank.js';
 import { REDIS_URL } from './helpers/service.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +20,7 @@ const WORKER_REDIS_URL = REDIS_URL.replace(/\/\d*$/, '/12');
 
 let dir: string;
 let scratchRoot: string;
-let bank: FakeDataBank;
+let bank: DataBankProcess;
 let slowFfmpeg: string;
 let fileId: string;
 
@@ -34,16 +35,6 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** The real worker entry (src/worker.ts) as a child process. */
 function startWorkerProcess(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/worker.ts'], {
@@ -52,7 +43,7 @@ function startWorkerProcess(): ChildProcess {
       ...process.env,
       REDIS_URL: WORKER_REDIS_URL,
       DATA_BANK_URL: bank.url,
-      DATA_BANK_API_KEY: 'bank-key',
+      DATA_BANK_API_KEY: bank.apiKey,
       TRANSCRIPT_TMP_DIR: scratchRoot,
       FFMPEG_PATH: slowFfmpeg,
       STT_PROVIDER: 'local',
@@ -79,7 +70,7 @@ async function recordedFfmpeg(): Promise<{ pid: number; jobDir: string } | undef
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'transcript-orphans-'));
   scratchRoot = join(dir, 'scratch');
-  bank = await fakeDataBank();
+  bank = await startDataBankProcess();
   // ffmpeg reading its input at real-time speed: a 60 s decode that is still running when the worker dies.
   slowFfmpeg = join(dir, 'slow-ffmpeg');
   await writeFile(slowFfmpeg, '#!/bin/sh\nexec ffmpeg -re "$@"\n');
@@ -87,14 +78,14 @@ beforeAll(async () => {
   const clip = await readFile(await steadyTone(dir, 'minute.wav', 60));
   const stored = await fetch(`${bank.url}/v1/files`, {
     method: 'POST',
-    headers: { 'x-api-key': 'bank-key', 'content-type': 'audio/wav' },
+    headers: { 'x-api-key': bank.apiKey, 'content-type': 'audio/wav' },
     body: clip,
   });
   fileId = ((await stored.json()) as { file_id: string }).file_id;
 });
 
 afterAll(async () => {
-  await bank.close();
+  await bank.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -113,7 +104,9 @@ describe('a worker killed with SIGKILL mid-job', () => {
         source: { kind: 'data_bank', file_id: fileId },
         format: 'json',
       });
-      const running = await waitFor(recordedFfmpeg, 'the job to start ffmpeg');
+      let found: Awaited<ReturnType<typeof recordedFfmpeg>>;
+      await waitFor(async () => (found = await recordedFfmpeg()) !== undefined, 30_000, 'the job to start ffmpeg');
+      const running = found as NonNullable<typeof found>;
       orphan = running.pid;
 
       first.kill('SIGKILL');
@@ -124,15 +117,9 @@ describe('a worker killed with SIGKILL mid-job', () => {
 
       const second = startWorkerProcess();
       workers.push(second);
-      await waitFor(
-        () => Promise.resolve(isRunning(running.pid) ? undefined : true),
-        'the sweep to end ffmpeg',
-      );
+      await waitFor(() => !isRunning(running.pid), 30_000, 'the sweep to end ffmpeg');
       const jobName = basename(running.jobDir);
-      await waitFor(
-        async () => ((await readdir(scratchRoot)).includes(jobName) ? undefined : true),
-        'the sweep to remove the job dir',
-      );
+      await waitFor(async () => !(await readdir(scratchRoot)).includes(jobName), 30_000, 'the sweep to remove the job dir');
     } finally {
       for (const worker of workers)
         if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');

@@ -1,3 +1,4 @@
+import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { eventNames } from '@platform/workers';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,13 +7,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pulsedTone } from './helpers/audio.js';
-import { fakeDataBank, type FakeDataBank } from './helpers/fake-data-bank.js';
 import { fakeStt, type FakeStt } from './helpers/fake-stt.js';
 import { harness, type Harness } from './helpers/service.js';
 
 let dir: string;
 let workDir: string;
-let bank: FakeDataBank;
+let bank: DataBankProcess;
 let stt: FakeStt;
 let service: Harness;
 let clip: Buffer;
@@ -52,13 +52,13 @@ async function waitFor(jobId: string, states = ['completed', 'failed']) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'transcript-jobs-'));
   workDir = join(dir, 'work');
-  bank = await fakeDataBank();
+  bank = await startDataBankProcess();
   stt = await fakeStt();
   const clipPath = await pulsedTone(dir, 'clip.mp3', 40, 8, 2);
   clip = await readFile(clipPath);
   service = await harness({
     DATA_BANK_URL: bank.url,
-    DATA_BANK_API_KEY: 'bank-key',
+    DATA_BANK_API_KEY: bank.apiKey,
     STT_BASE_URL: `${stt.url}/v1`,
     STT_API_KEY: 'sk-test',
     STT_RETRY_BASE_MS: '10',
@@ -74,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service.close();
-  await bank.close();
+  await bank.stop();
   await stt.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -136,11 +136,12 @@ describe('speech-to-text jobs', () => {
     };
     expect(result).toMatchObject({ language: 'en', provider: 'openai', format: 'srt' });
     expect(result.duration_s).toBeCloseTo(40, 0);
-    for (const id of Object.values(result.files)) expect(bank.files.has(id)).toBe(true);
+    for (const id of Object.values(result.files)) expect(await bank.client.head(id)).toMatchObject({ file_id: id });
 
     const srt = await service.app.inject({ url: `/v1/transcriptions/${jobId}/result` });
     expect(srt.headers['content-type']).toContain('application/x-subrip');
-    expect(srt.body).toBe(bank.files.get(result.files.srt ?? '')?.data.toString());
+    const stored = await fetch(`${bank.url}/v1/files/${result.files.srt ?? ''}`, { headers: { 'x-api-key': bank.apiKey } });
+    expect(srt.body).toBe(await stored.text());
     expect(srt.body.startsWith('1\n00:00:00,000 --> ')).toBe(true);
     const json = await service.app.inject({ url: `/v1/transcriptions/${jobId}/result?format=json` });
     const document = json.json<{ segments: { start: number }[]; text: string }>();
@@ -198,7 +199,7 @@ describe('speech-to-text jobs', () => {
   it('fails media without audio as a user error, and provider outages as a system error after retries', async () => {
     const stored = await fetch(`${bank.url}/v1/files`, {
       method: 'POST',
-      headers: { 'x-api-key': 'bank-key', 'content-type': 'audio/mpeg' },
+      headers: { 'x-api-key': bank.apiKey, 'content-type': 'audio/mpeg' },
       body: 'definitely not audio',
     });
     const { file_id: bad } = (await stored.json()) as { file_id: string };
@@ -242,7 +243,7 @@ describe('speech-to-text jobs', () => {
     const other = await harness({
       YTDLP_PATH: '/nonexistent/yt-dlp',
       DATA_BANK_URL: bank.url,
-      DATA_BANK_API_KEY: 'bank-key',
+      DATA_BANK_API_KEY: bank.apiKey,
     });
     other.startWorker();
     try {
@@ -417,7 +418,7 @@ describe('slow uploads', () => {
   it('answer 408 once the upload deadline passes, leave nothing behind, and fit the request timeout', async () => {
     const slow = await harness({
       DATA_BANK_URL: bank.url,
-      DATA_BANK_API_KEY: 'bank-key',
+      DATA_BANK_API_KEY: bank.apiKey,
       TRANSCRIPT_UPLOAD_TIMEOUT_S: '1',
       TRANSCRIPT_TMP_DIR: join(dir, 'slow'),
     });

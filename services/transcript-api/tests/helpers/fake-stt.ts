@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listen, readMultipart, sendJson, type LocalServer } from './http.js';
+import { sendJson, startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
+import { readMultipart } from './http.js';
 
 export interface SttCall {
   model: string;
@@ -16,7 +17,7 @@ export interface SttCall {
   durationS: number;
 }
 
-export interface FakeStt extends LocalServer {
+export interface FakeStt extends FakeHttpServer {
   calls: SttCall[];
   /** Statuses answered, in order, before requests succeed (e.g. [429, 503]). */
   failures: number[];
@@ -38,7 +39,7 @@ export async function fakeStt(): Promise<FakeStt> {
     words: () => ['hello', 'world', 'again'],
     problems: [],
   };
-  const server = await listen(async (request, response) => {
+  const server = await startFakeHttpServer(async (request, response) => {
     if (request.url !== '/v1/audio/transcriptions' || request.method !== 'POST') {
       sendJson(response, 404, { error: { message: 'not found' } });
       return;

@@ -1,4 +1,4 @@
-import { readBody, listen, sendJson, type LocalServer } from './http.js';
+import { readBody, sendJson, startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
 
 export interface FakeTrack {
   language: string;
@@ -19,7 +19,7 @@ export interface FakeVideo {
   translationLanguages?: string[];
 }
 
-export interface FakeYouTube extends LocalServer {
+export interface FakeYouTube extends FakeHttpServer {
   requests: { method: string; path: string; body: string }[];
   /** Bodies of translated tracks, by `${language}>${tlang}`. */
   translations: Map<string, string>;
@@ -36,7 +36,7 @@ export async function fakeYouTube(videos: Record<string, FakeVideo>): Promise<Fa
     translations: new Map<string, string>(),
     failPlayer: undefined as number | undefined,
   };
-  const server = await listen(async (request, response) => {
+  const server = await startFakeHttpServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const body = (await readBody(request)).toString();
     state.requests.push({ method: request.method ?? '', path: url.pathname + url.search, body });

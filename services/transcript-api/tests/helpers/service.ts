@@ -7,9 +7,9 @@ import {
   startWorker,
   type WorkerHandle,
 } from '@platform/workers';
+import { isolatedRedisPrefix } from '@platform/testing';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { readConfig, type Config } from '../../src/config.js';
 import { pipelineFrom, providerFrom, scratchFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
@@ -33,7 +33,8 @@ export interface Harness {
 export async function harness(env: Record<string, string>): Promise<Harness> {
   const config = readConfig({ REDIS_URL, LOG_LEVEL: 'silent', ...env });
   const logger = createLogger({ service: 'transcript-test', level: 'silent' });
-  const prefix = `test-transcript-${randomUUID()}`;
+  const keys = isolatedRedisPrefix('transcript');
+  const { prefix } = keys;
   const namespace = prefix;
   const redis = createRedis(config.REDIS_URL, 'command');
   const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix });
@@ -91,8 +92,7 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
       // Best effort: every key under the prefix is deleted below anyway.
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await keys.cleanup(redis);
       await closeRedis(redis);
     },
   };
