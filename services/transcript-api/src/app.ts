@@ -6,9 +6,8 @@ import {
   type ReadinessCheck,
   type ScratchArea,
 } from '@platform/core';
-import { redisReadiness, workerReadiness } from '@platform/workers';
+import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { registerCaptionRoutes } from './routes/captions.js';
 import { registerTranscriptionRoutes } from './routes/transcriptions.js';
 import type { YouTube } from './services/captions/youtube.js';
@@ -17,7 +16,7 @@ import type { transcriptionJob } from './workers/transcribe.js';
 
 export interface AppDeps {
   logger: Logger;
-  redis: Redis;
+  redis: RedisConnection;
   queue: Queue;
   job: ReturnType<typeof transcriptionJob>;
   youtube: YouTube;

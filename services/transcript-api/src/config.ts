@@ -10,12 +10,14 @@ import {
 } from '@platform/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkRedisTopology, redisTarget, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 
 const EnvSchema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...dataBankEnv,
   PORT: port(8003),
   /** Keys accepted in X-API-Key; empty disables auth (logged at start). */
@@ -54,11 +56,13 @@ const EnvSchema = z.object({
   STT_TIMEOUT_MS: positiveInt(300_000),
   STT_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   STT_RETRY_BASE_MS: positiveInt(1_000),
-});
+}).superRefine(checkRedisTopology);
 
 export const ConfigSchema = EnvSchema.transform((env) => ({
   ...env,
   STT_PROVIDER: env.STT_PROVIDER ?? (env.STT_API_KEY === '' ? 'local' : 'openai'),
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: redisTarget(env),
 }));
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -1,5 +1,5 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
-import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { closeRedis, createQueue, connectRedis } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
@@ -7,7 +7,7 @@ import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'transcript-api', level: config.LOG_LEVEL });
-const redis = createRedis(config.REDIS_URL, 'command');
+const redis = connectRedis(config.redis, 'command', { logger });
 const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
 const store = storeFrom(config);
 // Uploads left behind by an API process that was killed mid-request.

@@ -1,12 +1,12 @@
 import { createLogger, loadConfigOrExit, openScratchArea, stopAllChildren } from '@platform/core';
-import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { closeRedis, connectRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
 import { pipelineFrom, storeFrom } from './deps.js';
 import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'transcript-worker', level: config.LOG_LEVEL });
-const commands = createRedis(config.REDIS_URL, 'command');
+const commands = connectRedis(config.redis, 'command', { logger });
 // A worker killed with SIGKILL leaves its ffmpeg running and its files behind: end and remove them.
 const scratch = await openScratchArea(config.TRANSCRIPT_TMP_DIR, logger);
 
@@ -19,7 +19,7 @@ const job = transcriptionJob({
 });
 
 const handle = startWorker({
-  connection: createRedis(config.REDIS_URL, 'blocking'),
+  connection: connectRedis(config.redis, 'blocking', { logger }),
   queue: TRANSCRIPT_QUEUE,
   jobs: [job],
   publisher: new EventPublisher(commands),

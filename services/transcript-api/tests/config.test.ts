@@ -16,7 +16,7 @@ describe('config', () => {
     expect(readConfig(env)).toEqual(readConfig({}));
     const schemaKeys = Object.keys(
       readConfig({ DATA_BANK_URL: 'http://x', API_GATEWAY_URL: 'http://y', TRANSCRIPT_TMP_DIR: '/x' }),
-    ).sort();
+    ).filter((key) => key !== 'redis').sort();
     expect(Object.keys(env).sort()).toEqual(schemaKeys);
   });
 
