@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { jobProgress, jobCompleted, metricsEvent } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
@@ -60,8 +61,7 @@ describe('commands against the real services (handwriting-ai, qr-api, data-bank)
     await bot?.close();
     await Promise.all([fake.close(), trainer.close(), dataBank.stop(), handwriting.stop(), qr.stop()]);
     await rm(modelsDir, { recursive: true, force: true });
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${namespace}*`);
     await closeRedis(redis);
   });
 

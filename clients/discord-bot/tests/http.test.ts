@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../src/bot.js';
 import { startTestBot, testNamespace } from './helpers/bot.js';
 import { FakeDiscord } from './helpers/fake-discord.js';
-import { freePort, startService, type ServiceProcess } from './helpers/processes.js';
+import { freePort } from '@platform/testing';
+import { startService, type ServiceProcess } from './helpers/processes.js';
 import { interactionKeys } from './helpers/signing.js';
 
 const ADMIN = '555555555555555555';

@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { createRedis, closeRedis, eventNames } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +52,7 @@ describe('job updates: one message per job, edited in place, nothing lost across
   afterAll(async () => {
     await bot?.close();
     await Promise.all([fake.close(), turkic.stop(), dataBank.stop()]);
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${namespace}*`);
     await closeRedis(redis);
   });
 

@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { closeRedis, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -85,8 +86,7 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     const redis = createRedis(REDIS_DB_URL, 'command');
     // Nothing to destroy when the bot never started.
     await redis.xgroup('DESTROY', 'events:transcript', group).catch(() => undefined);
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${namespace}*`);
     await closeRedis(redis);
   });
 

@@ -1,6 +1,7 @@
 // Prints the README's conversation transcript: the bot against the fake Discord, the real qr-api and
 // the model-trainer fake. Run from the repository root:
 //   npx tsx --conditions=source clients/discord-bot/tests/transcript.ts
+import { deleteKeys } from '@platform/testing';
 import { jobCompleted, jobProgress } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher } from '@platform/workers';
 import { REDIS_URL, startTestBot, testNamespace } from './helpers/bot.js';
@@ -55,7 +56,6 @@ console.log(await settle());
 await say('/qr geo lat:10 lon:10 dark:#EEEEEE', [{ type: 1, name: 'geo', options: [{ type: 10, name: 'lat', value: 10 }, { type: 10, name: 'lon', value: 10 }, { type: 3, name: 'dark', value: '#EEEEEE' }] }], 'qr');
 
 await bot.close();
-const keys = await redis.keys(`${namespace}*`);
-if (keys.length > 0) await redis.del(...keys);
+await deleteKeys(redis, `${namespace}*`);
 await closeRedis(redis);
 await Promise.all([fake.close(), trainer.close(), qr.stop()]);

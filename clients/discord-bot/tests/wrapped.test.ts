@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { closeRedis, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -55,8 +56,7 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
     const redis = createRedis(REDIS_DB_URL, 'command');
     // Nothing to destroy when the bot never started.
     await redis.xgroup('DESTROY', 'events:music_wrapped', group).catch(() => undefined);
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${namespace}*`);
     await closeRedis(redis);
   });
 

@@ -1,5 +1,5 @@
 import { createLogger } from '@platform/core';
-import { randomBytes } from 'node:crypto';
+import { uniqueName } from '@platform/testing';
 import { startBot, type Bot } from '../../src/bot.js';
 import { loadBotConfig } from '../../src/config.js';
 import type { FakeDiscord } from './fake-discord.js';
@@ -8,7 +8,7 @@ export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 /** A unique key prefix and events namespace per test file, so tests share one Redis without meeting. */
 export function testNamespace(name: string): string {
-  return `test:${name}:${randomBytes(4).toString('hex')}:`;
+  return `${uniqueName(name)}:`;
 }
 
 /** Every service off unless a test names its URL (they default to the local ports otherwise). */

@@ -7,8 +7,8 @@
 // names (`token`, then `done` with {text, tokens, finish_reason}) are this fake's assumption (the
 // trainer's route did not exist yet); the bot also accepts `end` and a step's `text`.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 interface Run {
   run_id: string;
@@ -26,46 +26,41 @@ interface Run {
 export class FakeTrainer {
   readonly runs = new Map<string, Run>();
   readonly requests: { method: string; path: string; body: unknown; apiKey: string | undefined; accept: string | undefined }[] = [];
-  private readonly server: Server;
+  private server: FakeHttpServer | undefined;
 
-  private constructor(readonly apiKey: string, readonly tokens: string[]) {
-    this.server = createServer((request, response) => {
-      void this.handle(request).then(({ status, body, sse }) => {
-        if (sse) {
-          response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-          void (async () => {
-            for (const chunk of sse) {
-              response.write(chunk);
-              await new Promise((resolve) => setTimeout(resolve, 400));
-            }
-            response.end();
-          })();
-          return;
-        }
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-  }
+  private constructor(readonly apiKey: string, readonly tokens: string[]) {}
 
   static async start(apiKey = 'trainer-key', tokens = [' to', ' be', ',', ' or', ' not', ' to', ' be']): Promise<FakeTrainer> {
     const fake = new FakeTrainer(apiKey, tokens);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.server = await startFakeHttpServer((request, response) => fake.respond(request, response));
     return fake;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    if (!this.server) throw new Error('FakeTrainer is not started');
+    return this.server.url;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
+    await this.server?.close();
+  }
+
+  private async respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { status, body, sse } = await this.handle(request);
+    if (!sse) {
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const chunk of sse) {
+      response.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    response.end();
   }
 
   private async handle(request: IncomingMessage): Promise<{ status: number; body?: unknown; sse?: string[] }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString();
+    const text = (await readBody(request)).toString();
     const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
     const path = new URL(request.url ?? '/', this.url).pathname;
     const apiKey = request.headers['x-api-key'] as string | undefined;
