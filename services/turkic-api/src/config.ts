@@ -1,8 +1,10 @@
 import { csvList, dataBankEnv, guardedFetchEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, url, type Env } from '@platform/core';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...dataBankEnv,
   /** CIDRs, addresses and hostnames a url source may reach although not public (default: none). */
   ...guardedFetchEnv,
@@ -27,14 +29,16 @@ const schema = z.object({
   /** BullMQ key prefix and event namespace: tests isolate themselves with their own. */
   TURKIC_QUEUE_PREFIX: z.string().default('bull'),
   TURKIC_EVENTS_NAMESPACE: z.string().default(''),
-});
+}).superRefine(checkRedisTopology);
 
 export type RawConfig = z.output<typeof schema>;
 export interface Config extends RawConfig {
   dataBankUrl: string;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
-  return { ...raw, dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
 }

@@ -1,5 +1,5 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createQueue, createRedis, redisReadiness, workerReadiness } from '@platform/workers';
+import { closeRedis, createQueue, connectRedis, redisReadiness, workerReadiness } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { createDataBank } from './services/data-bank.js';
@@ -13,7 +13,7 @@ const logger = createLogger({ service: 'turkic-api', level: config.LOG_LEVEL });
 
 const catalog = Catalog.load();
 const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
-const redis = createRedis(config.REDIS_URL, 'command');
+const redis = connectRedis(config.redis, 'command', { logger });
 const queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix: config.TURKIC_QUEUE_PREFIX });
 const dataBank = createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY);
 

@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { closeRedis, connectRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
 import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
@@ -12,8 +12,8 @@ const logger = createLogger({ service: 'turkic-worker', level: config.LOG_LEVEL 
 
 const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
 await detector.load();
-const command = createRedis(config.REDIS_URL, 'command');
-const blocking = createRedis(config.REDIS_URL, 'blocking');
+const command = connectRedis(config.redis, 'command', { logger });
+const blocking = connectRedis(config.redis, 'blocking', { logger });
 const job = corpusJob({
   catalog: Catalog.load(),
   detector,
