@@ -1,7 +1,6 @@
 import { createApp, type DataBankClient, type Logger, type PlatformApp, type ScratchArea } from '@platform/core';
-import { redisReadiness, workerReadiness } from '@platform/workers';
+import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { authRoutes } from './routes/auth.js';
 import { importRoutes } from './routes/imports.js';
@@ -15,7 +14,7 @@ export const VERSION = '0.1.0';
 
 export interface AppDeps {
   logger: Logger;
-  redis: Redis;
+  redis: RedisConnection;
   queue: Queue;
   job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
   imports: ImportStore;

@@ -4,10 +4,12 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...dataBankEnv,
   PORT: port(8006),
   /** Keys of trusted callers (the bot, the gateway); empty disables auth (logged at start). */
@@ -51,7 +53,7 @@ const schema = z.object({
   APPLE_MUSIC_PRIVATE_KEY_PATH: z.string().optional(),
   APPLE_MUSIC_API_URL: url().default('https://api.music.apple.com'),
   APPLE_MUSIC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(600).max(APPLE_MAX_TOKEN_SECONDS).default(12 * 3600),
-});
+}).superRefine(checkRedisTopology);
 
 type Parsed = z.output<typeof schema>;
 
@@ -93,7 +95,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  redisUrl: string;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
   dataBankUrl: string;
   dataBankApiKey: string;
   apiKeys: string[];
@@ -116,7 +119,7 @@ export function readConfig(env: Env = process.env): Config {
     host: parsed.HOST,
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
-    redisUrl: parsed.REDIS_URL,
+    redis: redisTarget(parsed),
     dataBankUrl: serviceUrl('data-bank-api', { ...(parsed.DATA_BANK_URL && { explicit: parsed.DATA_BANK_URL }), ...(parsed.API_GATEWAY_URL && { gateway: parsed.API_GATEWAY_URL }) }),
     dataBankApiKey: parsed.DATA_BANK_API_KEY,
     apiKeys: parsed.MUSIC_API_KEYS,

@@ -1,7 +1,7 @@
 import { createDataBankClient, createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { join } from 'node:path';
 import { createCardRenderer } from '@platform/music';
-import { closeRedis, createQueue, createRedis } from '@platform/workers';
+import { closeRedis, createQueue, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { readConfig } from './config.js';
 import { QUEUE } from './models/wrapped.js';
@@ -13,7 +13,7 @@ import { liveSources } from './services/live-sources.js';
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
-const redis = createRedis(config.redisUrl, 'command');
+const redis = connectRedis(config.redis, 'command', { logger });
 const queue = createQueue({ connection: redis, queue: QUEUE });
 const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
 const imports = new ImportStore(redis);

@@ -1,7 +1,7 @@
 import { createDataBankClient, createLogger, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { join } from 'node:path';
 import { createCardRenderer } from '@platform/music';
-import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { closeRedis, connectRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { SERVICE } from './app.js';
 import { readConfig } from './config.js';
 import { QUEUE } from './models/wrapped.js';
@@ -12,12 +12,12 @@ import { createWrappedJob } from './workers/wrapped.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: `${SERVICE}-worker`, level: config.logLevel });
-const redis = createRedis(config.redisUrl, 'command');
+const redis = connectRedis(config.redis, 'command', { logger });
 const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
 const tokens = new TokenStore(redis, config.tokenKey);
 const scratch = await openScratchArea(join(config.tmpDir, 'worker'), logger);
 const cards = createCardRenderer();
 const job = createWrappedJob({ imports: new ImportStore(redis), dataBank, liveSource: liveSources(config, tokens), scratch, cards, zipLimits: config.zipLimits });
 const publisher = new EventPublisher(redis);
-const handle = startWorker({ connection: createRedis(config.redisUrl, 'blocking'), queue: QUEUE, jobs: [job], publisher, logger });
+const handle = startWorker({ connection: connectRedis(config.redis, 'blocking', { logger }), queue: QUEUE, jobs: [job], publisher, logger });
 runWorkerProcess({ logger, workers: [handle], closers: [() => cards.close(), () => closeRedis(redis)] });

@@ -1,7 +1,7 @@
 import { AppError, type PlatformApp, requestUser } from '@platform/core';
 import { AppleMusicApi, pkcePair, spotifyAuthorizeUrl } from '@platform/music';
 import type { FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@platform/workers';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { linkAccount, notConfigured, requireProvider } from '../services/account-links.js';
@@ -11,7 +11,7 @@ import { PROVIDERS, type TokenStore } from '../services/token-store.js';
 
 export interface AuthRoutesOptions {
   config: Config;
-  redis: Redis;
+  redis: RedisConnection;
   tokens: TokenStore;
   statePrefix?: string;
 }

@@ -1,5 +1,4 @@
-import { withRedisDeadline } from '@platform/workers';
-import type { Redis } from 'ioredis';
+import { withRedisDeadline, type RedisConnection } from '@platform/workers';
 import { randomBytes } from 'node:crypto';
 import { ImportRecord } from '../models/wrapped.js';
 
@@ -8,7 +7,7 @@ const TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Import records (who uploaded which export, where it lives in data-bank), kept 30 days. */
 export class ImportStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix = 'music:import:',
   ) {}
 

@@ -1,6 +1,5 @@
 import { AppError } from '@platform/core';
-import { withRedisDeadline } from '@platform/workers';
-import type { Redis } from 'ioredis';
+import { withRedisDeadline, type RedisConnection } from '@platform/workers';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
@@ -29,7 +28,7 @@ const unknownState = () => new AppError('INVALID_INPUT', 'unknown, expired or al
  */
 export class OAuthStates {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix = 'music:oauth:',
   ) {}
 

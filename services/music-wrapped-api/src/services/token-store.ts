@@ -1,6 +1,5 @@
 import { AppError } from '@platform/core';
-import { withRedisDeadline } from '@platform/workers';
-import type { Redis } from 'ioredis';
+import { withRedisDeadline, type RedisConnection } from '@platform/workers';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 
@@ -26,7 +25,7 @@ const TAG_BYTES = 16;
  */
 export class TokenStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly key: Buffer | undefined,
     private readonly prefix = 'music:token:',
   ) {}
