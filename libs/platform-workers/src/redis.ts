@@ -84,7 +84,7 @@ function watch<T extends RedisConnection>(redis: T, role: RedisRole, address: st
     if (attempt > LOGGED_ATTEMPTS && lastError === loggedError && now - loggedAt < QUIET_MS) return;
     loggedAt = now;
     loggedError = lastError;
-    log.warn({ attempt, ...(delay !== undefined && { delay_ms: delay }), err: lastError ?? 'connection closed' }, 'Redis unreachable, reconnecting');
+    log.warn({ attempt, ...(delay !== undefined && { delay_ms: delay }), err: lastError ?? 'connection closed' }, 'Redis connection failed, reconnecting');
   });
   redis.on('end', () => {
     log.info('Redis connection ended');

@@ -33,7 +33,7 @@ async function closedPortUrl(): Promise<string> {
   return `redis://127.0.0.1:${String(port)}/0`;
 }
 
-const reconnects = (lines: Line[]) => lines.filter((line) => line.msg === 'Redis unreachable, reconnecting');
+const reconnects = (lines: Line[]) => lines.filter((line) => line.msg === 'Redis connection failed, reconnecting');
 
 describe('connection logging', () => {
   it('logs ready and end once each, naming the role and the address', async () => {
@@ -95,7 +95,7 @@ describe('connection logging', () => {
     const killer = createRedis(REDIS_URL, 'command');
     await killer.client('KILL', 'ID', String(id));
     await waitFor(() => lines.some((line) => line.msg === 'Redis connection ready again'));
-    expect(lines.map((line) => line.msg)).toEqual(['Redis connection ready', 'Redis unreachable, reconnecting', 'Redis connection ready again']);
+    expect(lines.map((line) => line.msg)).toEqual(['Redis connection ready', 'Redis connection failed, reconnecting', 'Redis connection ready again']);
     await closeRedis(killer);
     await closeRedis(redis);
   });
