@@ -1,5 +1,6 @@
 import { csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, type Env } from '@platform/core';
 import { fileURLToPath } from 'node:url';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 /** The model that ships with the repository (README "Shipped model"). */
@@ -9,6 +10,7 @@ export const SHIPPED_MODELS_DIR = fileURLToPath(
 
 export const ConfigSchema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...dataBankEnv,
   PORT: port(8004),
   /** Keys for model management and training (X-API-Key); empty leaves it open (logged at start). */
@@ -37,13 +39,15 @@ export const ConfigSchema = z.object({
   HANDWRITING_INFERENCE_THREADS: positiveInt(1),
   /** The Python interpreter of the training kernel (default: the first python3 that imports torch). */
   PLATFORM_PYTHON: z.string().optional(),
-});
+}).superRefine(checkRedisTopology);
 
 export interface Config extends z.output<typeof ConfigSchema> {
   dataBankUrl: string;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(ConfigSchema, env);
-  return { ...raw, dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
 }

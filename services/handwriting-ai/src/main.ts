@@ -1,5 +1,5 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
+import { closeRedis, createQueue, connectRedis, standaloneRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig, SHIPPED_MODELS_DIR } from './config.js';
 import { DigitServer } from './services/digit-server.js';
@@ -11,7 +11,7 @@ import { DIGITS_QUEUE, trainJob } from './workers/train.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'handwriting-ai', level: config.LOG_LEVEL });
-const redis = createRedis(config.REDIS_URL, 'command');
+const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'handwriting-ai');
 const registry = digitsRegistry(redis, config.HANDWRITING_REGISTRY_PREFIX);
 const files = new ModelFiles(createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY), config.HANDWRITING_MODELS_DIR);
 const server = new DigitServer(files, config.HANDWRITING_INFERENCE_THREADS);

@@ -1,13 +1,13 @@
 import { createLogger, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { closeRedis, connectRedis, standaloneRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
 import { createDataBank, digitsRegistry, ModelFiles } from './services/model-files.js';
 import { DIGITS_QUEUE, trainJob } from './workers/train.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'handwriting-worker', level: config.LOG_LEVEL });
-const command = createRedis(config.REDIS_URL, 'command');
-const blocking = createRedis(config.REDIS_URL, 'blocking');
+const command = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'handwriting-ai');
+const blocking = connectRedis(config.redis, 'blocking', { logger });
 const publisher = new EventPublisher(command, { namespace: config.HANDWRITING_EVENTS_NAMESPACE });
 
 const handle = startWorker({
