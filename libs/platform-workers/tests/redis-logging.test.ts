@@ -1,7 +1,7 @@
 import { createLogger } from '@platform/core';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { closeRedis, connectRedis, createRedis } from '../src/index.js';
+import { closeRedis, connectRedis, createRedis, standaloneRedis } from '../src/index.js';
 import { startStallableProxy } from './proxy.js';
 import { waitFor } from '@platform/testing';
 import { REDIS_URL } from './helpers.js';
@@ -126,4 +126,15 @@ describe('closeRedis', () => {
     await proxy.close();
     await stalled;
   }, 10_000);
+});
+
+describe('standaloneRedis', () => {
+  it('passes a one-server connection through and refuses a Cluster', async () => {
+    const single = createRedis(REDIS_URL, 'command');
+    expect(standaloneRedis(single, 'the registry')).toBe(single);
+    const cluster = connectRedis({ url: REDIS_URL, cluster: [{ host: '127.0.0.1', port: 1 }] }, 'command', { lazyConnect: true });
+    expect(() => standaloneRedis(cluster, 'the registry')).toThrow(/^the registry does not run on a Redis Cluster yet: unset REDIS_CLUSTER_NODES/);
+    await closeRedis(single);
+    await closeRedis(cluster);
+  });
 });
