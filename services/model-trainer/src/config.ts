@@ -1,5 +1,6 @@
 import { csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, type Env } from '@platform/core';
 import { fileURLToPath } from 'node:url';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 /** The model that ships with the repository (README "Shipped model"). */
@@ -9,6 +10,7 @@ export const SHIPPED_MODELS_DIR = fileURLToPath(
 
 export const ConfigSchema = z.object({
   ...sharedEnv,
+  ...redisTopologyEnv,
   ...dataBankEnv,
   PORT: port(8005),
   /** Keys for every route except GET of a public run's samples; empty leaves them open (logged at start). */
@@ -35,13 +37,15 @@ export const ConfigSchema = z.object({
   TRAINER_CHAT_TTL_S: positiveInt(24 * 3600),
   /** The Python interpreter of the training kernel (default: the first python3 that imports torch). */
   PLATFORM_PYTHON: z.string().optional(),
-});
+}).superRefine(checkRedisTopology);
 
 export interface Config extends z.output<typeof ConfigSchema> {
   dataBankUrl: string;
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(ConfigSchema, env);
-  return { ...raw, dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
 }

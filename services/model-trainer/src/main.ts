@@ -1,5 +1,5 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
+import { closeRedis, createQueue, connectRedis, standaloneRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
 import { buildApp } from './app.js';
 import { readConfig, SHIPPED_MODELS_DIR } from './config.js';
 import { ChatStore } from './services/chat-store.js';
@@ -11,7 +11,7 @@ import { TRAINER_QUEUE, trainJob } from './workers/train.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'model-trainer', level: config.LOG_LEVEL });
-const redis = createRedis(config.REDIS_URL, 'command');
+const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'model-trainer');
 const stores = createStores(config, redis);
 const queue = createQueue({ connection: redis, queue: TRAINER_QUEUE, prefix: config.TRAINER_QUEUE_PREFIX });
 const publisher = new EventPublisher(redis, { namespace: config.TRAINER_EVENTS_NAMESPACE });

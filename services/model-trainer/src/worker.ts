@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
+import { closeRedis, connectRedis, standaloneRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { mkdir } from 'node:fs/promises';
 import { readConfig } from './config.js';
 import { createStores } from './services/deps.js';
@@ -8,8 +8,8 @@ import { TRAINER_QUEUE, trainJob } from './workers/train.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'model-trainer-worker', level: config.LOG_LEVEL });
-const command = createRedis(config.REDIS_URL, 'command');
-const blocking = createRedis(config.REDIS_URL, 'blocking');
+const command = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'model-trainer');
+const blocking = connectRedis(config.redis, 'blocking', { logger });
 const publisher = new EventPublisher(command, { namespace: config.TRAINER_EVENTS_NAMESPACE });
 const stores = createStores(config, command);
 await mkdir(stores.scratchDir, { recursive: true });
