@@ -1,6 +1,6 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { createLogger, jobCompleted, jobProgress, jobStarted, metricsEvent } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, eventNames } from '@platform/workers';
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobStore, JobUpdateConsumer, type JobRecord, type JobView } from '../src/index.js';
 
@@ -20,7 +20,7 @@ interface Harness {
 const harnesses: Harness[] = [];
 
 function harness(): Harness {
-  const namespace = `test:consumer:${randomBytes(4).toString('hex')}:`;
+  const namespace = `${uniqueName('consumer')}:`;
   const redis = createRedis(REDIS_URL, 'command');
   const h: Harness = { namespace, redis, store: new JobStore(redis, { prefix: `${namespace}job:` }), publisher: new EventPublisher(redis, { namespace }), delivered: [] };
   harnesses.push(h);
@@ -65,8 +65,7 @@ async function pending(h: Harness, domain = 'trainer'): Promise<number> {
 afterEach(async () => {
   for (const h of harnesses.splice(0)) {
     await h.consumer?.close();
-    const keys = await h.redis.keys(`${h.namespace}*`);
-    if (keys.length > 0) await h.redis.del(...keys);
+    await deleteKeys(h.redis, `${h.namespace}*`);
     await closeRedis(h.redis);
   }
 });

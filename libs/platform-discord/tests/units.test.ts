@@ -1,6 +1,7 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { createLogger, jobCompleted, jobFailed, jobProgress } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   applyEvent,
@@ -84,10 +85,9 @@ describe('job views and embeds', () => {
 
 describe('RedisRateLimiter', () => {
   const redis = createRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0', 'command');
-  const prefix = `test:ratelimit:${randomBytes(4).toString('hex')}:`;
+  const prefix = `${uniqueName('ratelimit')}:`;
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${prefix}*`);
     await closeRedis(redis);
   });
 
