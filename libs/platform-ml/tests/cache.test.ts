@@ -1,6 +1,6 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { closeRedis, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,13 @@ import { manifestFields, tempDir } from './helpers.js';
 let bank: DataBankProcess;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'command');
-const prefix = `ml-cache-test-${randomBytes(6).toString('hex')}`;
+const prefix = uniqueName('ml-cache');
 
 beforeAll(async () => {
   [bank, dir] = await Promise.all([startDataBankProcess(), tempDir('cache')]);
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, `${prefix}:*`);
   await closeRedis(redis);
   await Promise.all([bank.stop(), dir.remove()]);
 });

@@ -1,19 +1,18 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { AppError } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ArtifactManifest, ModelRegistry } from '../src/index.js';
 import { manifestFields } from './helpers.js';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'command');
-const prefix = `ml-test-${randomBytes(6).toString('hex')}`;
+const prefix = uniqueName('ml');
 const fileId = (char: string) => char.repeat(64);
 const manifest = (id: string, kind = 'digits') =>
   ArtifactManifest.parse({ ...manifestFields(id, kind), files: [] });
 
 afterEach(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, `${prefix}:*`);
 });
 afterAll(async () => {
   await closeRedis(redis);
