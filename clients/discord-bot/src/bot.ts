@@ -1,6 +1,6 @@
 import { errorMessage, type Logger } from '@platform/core';
 import { CommandRegistry, JobStore, JobUpdateConsumer, RedisRateLimiter } from '@platform/discord';
-import { closeRedis, createRedis, redisReadiness } from '@platform/workers';
+import { closeRedis, connectRedis, standaloneRedis, redisReadiness } from '@platform/workers';
 import type { Client } from 'discord.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandEnv, Invocation } from './commands/common.js';
@@ -29,8 +29,8 @@ export function createRegistry(config: BotConfig, services: Services = createSer
 
 /** Builds and starts the bot: Redis, the services, the event consumer and the configured transport. */
 export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> {
-  const redis = createRedis(config.REDIS_URL, 'command');
-  const blocking = createRedis(config.REDIS_URL, 'blocking');
+  const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'discord-bot');
+  const blocking = standaloneRedis(connectRedis(config.redis, 'blocking', { logger }), 'discord-bot');
   const services = createServices(config);
   const registry = createRegistry(config, services);
   const client: Client | undefined = config.DISCORD_TRANSPORT === 'gateway' ? createGatewayClient(config.DISCORD_API_BASE_URL, config.DISCORD_GLOBAL_REQUESTS_PER_S) : undefined;

@@ -1,5 +1,6 @@
 import { csvList, loadConfig, port, positiveInt, sharedEnv, url, type Env } from '@platform/core';
 import { hostname } from 'node:os';
+import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
 const snowflakes = () =>
@@ -19,6 +20,7 @@ export const EVENT_DOMAINS = ['turkic', 'data_bank', 'qr', 'transcript', 'digits
 const schema = z
   .object({
     ...sharedEnv,
+    ...redisTopologyEnv,
     DISCORD_TOKEN: z.string().min(1, 'is required (the bot token from the Developer Portal)'),
     DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the application id (17 to 20 digits)'),
     DISCORD_PUBLIC_KEY: z.string().default(''),
@@ -64,10 +66,15 @@ const schema = z
     path: ['DISCORD_PUBLIC_KEY'],
     error: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
     when: () => true,
-  });
+  })
+  .superRefine(checkRedisTopology);
 
-export type BotConfig = z.output<typeof schema>;
+export interface BotConfig extends z.output<typeof schema> {
+  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
+  redis: RedisTarget;
+}
 
 export function loadBotConfig(env: Env = process.env): BotConfig {
-  return loadConfig(schema, env);
+  const raw = loadConfig(schema, env);
+  return { ...raw, redis: redisTarget(raw) };
 }
