@@ -1,7 +1,7 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { createLogger, type PlatformApp } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ export async function buildWeb(): Promise<string> {
   return dist;
 }
 
-export const newNamespace = (): string => `test-console-${randomUUID().slice(0, 8)}:`;
+export const newNamespace = (): string => `${uniqueName('console')}:`;
 
 /** The console on a free port against real Redis, with its own namespace and the given environment. */
 export async function startConsole(env: Record<string, string> = {}, namespace = newNamespace()): Promise<TestConsole> {
@@ -66,8 +66,7 @@ export async function startConsole(env: Record<string, string> = {}, namespace =
     url: `http://127.0.0.1:${String(port)}`,
     close: async () => {
       await app.close();
-      const keys = await redis.keys(`${namespace}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, `${namespace}*`);
       await closeRedis(redis);
       await closeRedis(blocking);
     },
