@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { createLogger, createScratchArea, type DataBankClient, type PlatformApp } from '@platform/core';
 import { createCardRenderer } from '@platform/music';
 import type { Config } from '../src/config.js';
@@ -67,8 +68,7 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
       await cards.close();
       await queue.obliterate({ force: true });
       await queue.close();
-      const keys = await redis.keys(`${namespace}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, `${namespace}*`);
       await closeRedis(blocking);
       await closeRedis(redis);
       await rm(tmpDir, { recursive: true, force: true });
