@@ -1,3 +1,4 @@
+import { deleteKeys } from '@platform/testing';
 import { startWorker, EventPublisher, createRedis, closeRedis, type WorkerHandle } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { gzipSync } from 'node:zlib';
@@ -38,8 +39,7 @@ afterAll(async () => {
   await worker.close(1000);
   await api.close();
   await closeRedis(subscriber);
-  const keys = await world.redis.keys(`${prefix}*`);
-  if (keys.length > 0) await world.redis.del(...keys);
+  await deleteKeys(world.redis, `${prefix}*`);
   await world.close();
 });
 

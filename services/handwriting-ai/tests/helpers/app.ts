@@ -1,9 +1,9 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import { createLogger, type PlatformApp } from '@platform/core';
 import type { RegisteredModel } from '@platform/ml';
 import { closeRedis, createQueue, createRedis, EventPublisher } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ export async function modelWorld(): Promise<ModelWorld> {
   const [bank, root] = await Promise.all([startDataBankProcess(), mkdtemp(join(tmpdir(), 'handwriting-models-'))]);
   const redis = createRedis(REDIS_URL, 'command');
   const files = new ModelFiles(bank.client, join(root, 'cache'));
-  const base = `test-handwriting-${randomUUID()}`;
+  const base = uniqueName('handwriting');
   const publishing = digitsRegistry(redis, `${base}:publish`);
   await trainTiny(join(root, 'tiny-a'));
   await cp(join(root, 'tiny-a'), join(root, 'tiny-b'), { recursive: true });
@@ -67,8 +67,7 @@ export async function modelWorld(): Promise<ModelWorld> {
     models,
     prefix: () => `${base}:${String((count += 1))}`,
     close: async () => {
-      const keys = await redis.keys(`${base}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, `${base}:*`);
       await closeRedis(redis);
       await bank.stop();
       await rm(root, { recursive: true, force: true });
