@@ -1,9 +1,9 @@
+import { deleteKeys, uniqueName } from '@platform/testing';
 import type { PlatformApp } from '@platform/core';
 import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, startWorker, workerReadiness, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ export interface TrainerWorld {
 export async function trainerWorld(options: { python?: string; apiKeys?: string[]; bank?: DataBankProcess } = {}): Promise<TrainerWorld> {
   const bank = options.bank ?? (await startDataBankProcess());
   const root = await mkdtemp(join(tmpdir(), 'trainer-world-'));
-  const prefix = `test-trainer-${randomUUID()}`;
+  const prefix = uniqueName('trainer');
   const redis = createRedis(REDIS_URL, 'command');
   const subscriber = createRedis(REDIS_URL, 'command');
   const events: TrainerWorld['events'] = [];
@@ -73,8 +73,7 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
       await models.close();
       await queue.close();
       await closeRedis(subscriber);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, `${prefix}*`);
       await closeRedis(redis);
       if (!options.bank) await bank.stop();
       await rm(root, { recursive: true, force: true });
