@@ -5,9 +5,6 @@ import { createRedis, closeRedis, subscribeEvents, type Subscription } from '../
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const silentLogger = createLogger({ service: 'workers-test', level: 'silent' });
 
-// Kept until redis-logging.test.ts imports it from @platform/testing itself.
-export { waitFor } from '@platform/testing';
-
 /** Collects every live event of the domains into an array. */
 export async function collectEvents(
   domains: string[],

@@ -1,9 +1,8 @@
 import { createLogger } from '@platform/core';
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closeRedis, connectRedis, createRedis, standaloneRedis } from '../src/index.js';
 import { startStallableProxy } from './proxy.js';
-import { waitFor } from '@platform/testing';
+import { freePort, waitFor } from '@platform/testing';
 import { REDIS_URL } from './helpers.js';
 
 interface Line {
@@ -26,11 +25,7 @@ function capture() {
 }
 
 async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `redis://127.0.0.1:${String(port)}/0`;
+  return `redis://127.0.0.1:${String(await freePort())}/0`;
 }
 
 const reconnects = (lines: Line[]) => lines.filter((line) => line.msg === 'Redis connection failed, reconnecting');
