@@ -21,7 +21,7 @@ if (config.allowAnonymous) {
   }
 }
 
-const redis = connectRedis(config.redis, 'command');
+const redis = connectRedis(config.redis, 'command', { logger });
 const queue = createQueue({ connection: redis, queue: QUEUE });
 
 const app = await buildApp({ config, logger, backend, jobs: { redis, queue } });

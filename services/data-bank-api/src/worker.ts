@@ -18,14 +18,14 @@ sizeIoThreadPool(config.ioThreads);
 const logger = createLogger({ service: 'data-bank-worker', level: config.logLevel });
 
 const backend = await openBackend(config);
-const commands = connectRedis(config.redis, 'command');
+const commands = connectRedis(config.redis, 'command', { logger });
 // Events wait for Redis like the job moves do, so a Sentinel failover costs no terminal event.
-const events = connectRedis(config.redis, 'blocking');
+const events = connectRedis(config.redis, 'blocking', { logger });
 const queue = createQueue({ connection: commands, queue: QUEUE });
 await scheduleMaintenance(queue, config);
 
 const handle = startWorker({
-  connection: connectRedis(config.redis, 'blocking'),
+  connection: connectRedis(config.redis, 'blocking', { logger }),
   queue: QUEUE,
   jobs: [verifyJob(backend), gcJob(backend, config.ttlSeconds)],
   publisher: new EventPublisher(events),
