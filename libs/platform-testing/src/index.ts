@@ -1,4 +1,4 @@
 export { freePort, isPortFree } from './ports.js';
 export { readBody, sendJson, startFakeHttpServer, type FakeHttpHandler, type FakeHttpServer } from './http.js';
 export { isolatedRedisPrefix, deleteKeys, uniqueName, type IsolatedRedisPrefix } from './redis.js';
-export { waitFor } from './wait.js';
+export { waitFor, waitForHealthy } from './wait.js';
