@@ -1,7 +1,7 @@
 // Test utility for other packages: the real data-bank-api as a child process (DESIGN.md section 9:
 // end-to-end tests start the real processes). Import as `data-bank-api/testing`.
 import { createDataBankClient, type DataBankClient } from '@platform/core';
-import { freePort, waitFor } from '@platform/testing';
+import { freePort, waitForHealthy } from '@platform/testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,10 +37,8 @@ export async function startDataBankProcess(options: { apiKey?: string; env?: Rec
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const healthy = () => fetch(`${url}/healthz`).then((response) => response.ok);
   try {
-    await waitFor(async () => child.exitCode !== null || (await healthy()), 30_000, 'data-bank-api /healthz');
-    if (child.exitCode !== null) throw new Error(`data-bank-api exited with ${child.exitCode} before answering`);
+    await waitForHealthy(`${url}/healthz`, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
     await rm(root, { recursive: true, force: true });
