@@ -1,5 +1,5 @@
 // Real platform services for the bot's tests, started from their sources as child processes.
-import { freePort } from '@platform/testing';
+import { freePort, waitForHealthy } from '@platform/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -37,16 +37,12 @@ export async function startService(service: string, env: Record<string, string> 
   const api = spawnEntry(service, 'src/main.ts', { ...env, PORT: String(port) });
   const worker = options.worker === true ? spawnEntry(service, 'src/worker.ts', env) : undefined;
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (api.exitCode !== null) throw new Error(`${service} exited with ${api.exitCode} before answering`);
-    if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
-    if (Date.now() > deadline) {
-      api.kill('SIGKILL');
-      worker?.kill('SIGKILL');
-      throw new Error(`${service} did not answer within 60 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
+  try {
+    await waitForHealthy(`${url}/healthz`, api, 60_000);
+  } catch (error) {
+    api.kill('SIGKILL');
+    worker?.kill('SIGKILL');
+    throw error;
   }
   return {
     url,
