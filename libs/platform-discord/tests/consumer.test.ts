@@ -1,4 +1,4 @@
-import { deleteKeys, uniqueName } from '@platform/testing';
+import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
 import { createLogger, jobCompleted, jobProgress, jobStarted, metricsEvent } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, eventNames } from '@platform/workers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,14 +70,6 @@ afterEach(async () => {
   }
 });
 
-const until = async (predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
 describe('JobUpdateConsumer', () => {
   it('edits the job message per event in order, with metrics, and acknowledges each', async () => {
     const h = harness();
@@ -87,7 +79,7 @@ describe('JobUpdateConsumer', () => {
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-1', user_id: USER, progress: 40, message: 'epoch 2/5', payload: { train_loss: 1.234, tokens_per_s: 5120 } }));
     await h.publisher.publish(metricsEvent({ domain: 'trainer', job_id: 'job-1', user_id: USER, name: 'eval', metrics: { val_loss: 1.5 } }));
     await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-1', user_id: USER, result: { url: 'https://example.com/run' } }));
-    await until(() => h.delivered.at(-1)?.view.status === 'completed');
+    await waitFor(() => h.delivered.at(-1)?.view.status === 'completed');
     await h.consumer?.idle();
     const last = h.delivered.at(-1)?.view;
     expect(last).toMatchObject({ status: 'completed', progress: 100, metrics: { train_loss: 1.234, tokens_per_s: 5120, val_loss: 1.5 } });
@@ -110,7 +102,7 @@ describe('JobUpdateConsumer', () => {
       h.delivered.push({ record: _record, view });
     }).start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-2', user_id: USER, progress: 10 }));
-    await until(() => h.delivered.length === 1);
+    await waitFor(() => h.delivered.length === 1);
     await h.consumer?.idle();
     expect(failures).toBe(3);
     expect(await pending(h)).toBe(0);
@@ -127,7 +119,7 @@ describe('JobUpdateConsumer', () => {
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'flaky', user_id: USER, progress: 10 }));
     await h.publisher.publish(jobProgress({ domain: 'digits', job_id: 'gone', user_id: USER, progress: 10 }));
     const dead = () => h.redis.xrange(h.consumer?.deadLetterStream ?? '', '-', '+');
-    await until(async () => (await dead()).length === 2);
+    await waitFor(async () => (await dead()).length === 2);
     const reasons = Object.fromEntries((await dead()).map(([, fields]) => {
       const map: Record<string, string> = {};
       for (let index = 0; index + 1 < fields.length; index += 2) map[fields[index] ?? ''] = fields[index + 1] ?? '';
@@ -144,7 +136,7 @@ describe('JobUpdateConsumer', () => {
     await consumer(h, record(h)).start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'early', user_id: USER, progress: 30, message: 'tokenizing' }));
     await h.redis.xadd(eventNames('trainer', h.namespace).stream, '*', 'event', '{"type":"nope"}');
-    await until(async () => (await pending(h)) === 0 && (await h.redis.xlen(h.consumer?.deadLetterStream ?? '')) === 1);
+    await waitFor(async () => (await pending(h)) === 0 && (await h.redis.xlen(h.consumer?.deadLetterStream ?? '')) === 1);
     expect(h.delivered).toHaveLength(0);
     expect(await h.store.view('trainer', 'early')).toMatchObject({ status: 'processing', progress: 30, message: 'tokenizing' });
     const ttl = await h.redis.ttl(h.store.key('trainer', 'early'));
@@ -159,13 +151,13 @@ describe('JobUpdateConsumer', () => {
     const first = consumer(h, () => (down ? Promise.reject(Object.assign(new Error('Discord unreachable'), { status: 502 })) : Promise.resolve()), { maxAttempts: 1_000 });
     await first.start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-3', user_id: USER, progress: 20 }));
-    await until(async () => (await pending(h)) === 1);
+    await waitFor(async () => (await pending(h)) === 1);
     await first.close(); // the entry stays pending
     expect(await pending(h)).toBe(1);
     await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-3', user_id: USER }));
     down = false;
     await consumer(h, record(h)).start();
-    await until(() => h.delivered.at(-1)?.view.status === 'completed');
+    await waitFor(() => h.delivered.at(-1)?.view.status === 'completed');
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
   });
@@ -176,7 +168,7 @@ describe('JobUpdateConsumer', () => {
     await consumer(h, record(h)).start();
     await h.redis.xgroup('DESTROY', eventNames('trainer', h.namespace).stream, 'bot');
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-4', user_id: USER, progress: 50 }));
-    await until(() => h.delivered.length === 1);
+    await waitFor(() => h.delivered.length === 1);
     expect(h.delivered[0]?.view).toMatchObject({ status: 'processing', progress: 50 });
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
@@ -191,7 +183,7 @@ describe('JobUpdateConsumer', () => {
     const killer = createRedis(REDIS_URL, 'command');
     await killer.client('KILL', 'ID', blockingId);
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-5', user_id: USER, progress: 70 }));
-    await until(() => h.delivered.length === 1, 15_000);
+    await waitFor(() => h.delivered.length === 1, 15_000);
     expect(h.delivered[0]?.view.progress).toBe(70);
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
@@ -207,7 +199,7 @@ describe('JobUpdateConsumer', () => {
     await h.redis.xreadgroup('GROUP', 'bot', 'dead', 'COUNT', 10, 'STREAMS', stream, '>'); // read, then the process "died"
     await new Promise((resolve) => setTimeout(resolve, 150));
     await consumer(h, record(h), { claimIdleMs: 100 }).start();
-    await until(() => h.delivered.length === 1);
+    await waitFor(() => h.delivered.length === 1);
     expect(h.delivered[0]?.view.progress).toBe(90);
     await h.consumer?.idle();
     expect(await pending(h)).toBe(0);
