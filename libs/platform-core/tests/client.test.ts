@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpClient, HttpError, HttpNetworkError, HttpTimeoutError } from '../src/client.js';
@@ -8,20 +8,18 @@ import { runWithContext } from '../src/context.js';
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 const seen: { method: string; url: string; requestId: string | undefined }[] = [];
 let handler: Handler;
-let server: Server;
+let server: FakeHttpServer;
 let baseUrl: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await startFakeHttpServer((request, response) => {
     seen.push({ method: request.method ?? '', url: request.url ?? '', requestId: request.headers['x-request-id'] as string | undefined });
     handler(request, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+afterAll(async () => {
+  await server.close();
 });
 beforeEach(() => {
   seen.length = 0;

@@ -1,3 +1,4 @@
+import { freePort } from '@platform/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -161,10 +162,7 @@ describe('allow-list', () => {
   });
 
   it('reports a refused connection', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const closedPort = await freePort();
     await expectReason(local().fetch(`http://127.0.0.1:${String(closedPort)}/`), 'network');
   });
 });

@@ -1,21 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertHealthy, assertPlatformResponse, type ObservedResponse } from '../src/testing/index.js';
 
-const servers: Server[] = [];
+const servers: FakeHttpServer[] = [];
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
 async function healthzServer(status: number, delayMs: number): Promise<string> {
-  const server = createServer((_request, response) => {
+  const server = await startFakeHttpServer((_request, response) => {
     setTimeout(() => response.writeHead(status).end('{}'), delayMs);
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 const answer = (status: number, body: unknown, requestId: string | null = 'r-1'): ObservedResponse => ({
