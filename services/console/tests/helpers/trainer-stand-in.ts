@@ -5,8 +5,8 @@ import { metricsEventType } from '@platform/core';
 import { EventPublisher } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, sendJson, startFakeHttpServer } from '@platform/testing';
+import type { IncomingMessage } from 'node:http';
 
 interface Point {
   step: number;
@@ -33,14 +33,8 @@ export interface TrainerStandIn {
   stop(): Promise<void>;
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
 async function json(request: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = '';
-  for await (const chunk of request) text += String(chunk);
-  return JSON.parse(text || '{}') as Record<string, unknown>;
+  return JSON.parse((await readBody(request)).toString() || '{}') as Record<string, unknown>;
 }
 
 function view(run: Run) {
@@ -85,59 +79,54 @@ export async function startTrainerStandIn(options: { apiKey: string; redis: Redi
     });
   };
 
-  const server = createServer((request, response) => {
-    void (async () => {
-      if (request.url === '/healthz' || request.url === '/readyz') { send(response, 200, { status: 'ready', checks: { kernel: 'ok' } }); return; }
-      if (request.url === '/openapi.json') { send(response, 200, { info: { title: 'model-trainer (stand-in)', version: '0.0.0-stand-in' } }); return; }
-      if (request.headers['x-api-key'] !== options.apiKey) { send(response, 401, { code: 'UNAUTHORIZED', message: 'the X-API-Key is not valid', request_id: '' }); return; }
-      const url = new URL(request.url ?? '/', 'http://stand-in');
-      const [, version, collection, id, action] = url.pathname.split('/');
-      const run = id === undefined ? undefined : runs.get(id);
-      if (version !== 'v1' || collection !== 'runs') { send(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' }); return; }
-      if (request.method === 'GET' && id === undefined) {
-        send(response, 200, { runs: [...runs.values()].reverse().map(view) });
-        return;
+  const server = await startFakeHttpServer(async (request, response) => {
+    if (request.url === '/healthz' || request.url === '/readyz') { sendJson(response, 200, { status: 'ready', checks: { kernel: 'ok' } }); return; }
+    if (request.url === '/openapi.json') { sendJson(response, 200, { info: { title: 'model-trainer (stand-in)', version: '0.0.0-stand-in' } }); return; }
+    if (request.headers['x-api-key'] !== options.apiKey) { sendJson(response, 401, { code: 'UNAUTHORIZED', message: 'the X-API-Key is not valid', request_id: '' }); return; }
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    const [, version, collection, id, action] = url.pathname.split('/');
+    const run = id === undefined ? undefined : runs.get(id);
+    if (version !== 'v1' || collection !== 'runs') { sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such route', request_id: '' }); return; }
+    if (request.method === 'GET' && id === undefined) {
+      sendJson(response, 200, { runs: [...runs.values()].reverse().map(view) });
+      return;
+    }
+    if (request.method === 'POST' && id === undefined) {
+      const body = await json(request);
+      if (typeof body.corpus_file_id !== 'string' || !/^[0-9a-f]{64}$/.test(body.corpus_file_id)) {
+        sendJson(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] }); return;
       }
-      if (request.method === 'POST' && id === undefined) {
-        const body = await json(request);
-        if (typeof body.corpus_file_id !== 'string' || !/^[0-9a-f]{64}$/.test(body.corpus_file_id)) {
-          send(response, 400, { code: 'INVALID_INPUT', message: 'corpus_file_id must be a data-bank file id', request_id: '', details: [{ path: 'corpus_file_id', message: 'invalid' }] }); return;
-        }
-        const now = new Date().toISOString();
-        const id = randomUUID(); // model-trainer's run id is its job id
-        const started: Run = { run_id: id, job_id: id, status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
-        started.timer = setInterval(() => { advance(started); }, 200);
-        runs.set(started.run_id, started);
-        send(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' }); return;
-      }
-      if (!run) { send(response, 404, { code: 'NOT_FOUND', message: `no run ${id ?? ''}`, request_id: '' }); return; }
-      if (request.method === 'GET' && action === undefined) { send(response, 200, view(run)); return; }
-      if (request.method === 'GET' && action === 'metrics') { send(response, 200, { run_id: run.run_id, points: run.points }); return; }
-      if (request.method === 'DELETE' && action === undefined) {
-        clearInterval(run.timer);
-        run.status = 'cancelled';
-        send(response, 200, view(run)); return;
-      }
-      if (request.method === 'POST' && action === 'generate') {
-        const body = await json(request);
-        const text = ` to be, or not to be${'!'.repeat(Math.max(0, Number(body.max_tokens ?? 0) - 20))}`.slice(0, Number(body.max_tokens ?? 20));
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        // As model-trainer streams: one `token` event per token ({token: id, delta: text}), then `done`.
-        for (let index = 0; index < text.length; index++) response.write(`event: token\ndata: ${JSON.stringify({ token: index, delta: text[index] })}\n\n`);
-        response.end(`event: done\ndata: ${JSON.stringify({ run_id: run.run_id, text, tokens: text.length })}\n\n`);
-        return undefined;
-      }
-      send(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });
-    })();
+      const now = new Date().toISOString();
+      const id = randomUUID(); // model-trainer's run id is its job id
+      const started: Run = { run_id: id, job_id: id, status: 'queued', family: String(body.family), size: String(body.size), points: [], created_at: now, updated_at: now };
+      started.timer = setInterval(() => { advance(started); }, 200);
+      runs.set(started.run_id, started);
+      sendJson(response, 202, { run_id: started.run_id, job_id: started.job_id, status: 'queued' }); return;
+    }
+    if (!run) { sendJson(response, 404, { code: 'NOT_FOUND', message: `no run ${id ?? ''}`, request_id: '' }); return; }
+    if (request.method === 'GET' && action === undefined) { sendJson(response, 200, view(run)); return; }
+    if (request.method === 'GET' && action === 'metrics') { sendJson(response, 200, { run_id: run.run_id, points: run.points }); return; }
+    if (request.method === 'DELETE' && action === undefined) {
+      clearInterval(run.timer);
+      run.status = 'cancelled';
+      sendJson(response, 200, view(run)); return;
+    }
+    if (request.method === 'POST' && action === 'generate') {
+      const body = await json(request);
+      const text = ` to be, or not to be${'!'.repeat(Math.max(0, Number(body.max_tokens ?? 0) - 20))}`.slice(0, Number(body.max_tokens ?? 20));
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // As model-trainer streams: one `token` event per token ({token: id, delta: text}), then `done`.
+      for (let index = 0; index < text.length; index++) response.write(`event: token\ndata: ${JSON.stringify({ token: index, delta: text[index] })}\n\n`);
+      response.end(`event: done\ndata: ${JSON.stringify({ run_id: run.run_id, text, tokens: text.length })}\n\n`);
+      return undefined;
+    }
+    sendJson(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed', request_id: '' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${String(port)}`,
+    url: server.url,
     stop: async () => {
       for (const run of runs.values()) clearInterval(run.timer);
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     },
   };
 }
