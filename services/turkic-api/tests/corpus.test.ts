@@ -1,7 +1,7 @@
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { createGuardedFetcher, systemLookup, type HostLookup, type PlatformApp } from '@platform/core';
 import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
-import { freePort, isolatedRedisPrefix, type FakeHttpServer } from '@platform/testing';
+import { freePort, isolatedRedisPrefix, waitFor, type FakeHttpServer } from '@platform/testing';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -217,8 +217,7 @@ describe('corpus jobs end to end', () => {
 
   it('cancels a running job through its signal, which then fails as cancelled; the result answers 425 while it runs', async () => {
     const jobId = await start({ source: 'url', url: `${allowed}/endless.txt`, language: 'kk', min_confidence: 0.5 });
-    const deadline = Date.now() + 10_000;
-    while ((await status(jobId)).status !== 'processing' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(async () => (await status(jobId)).status === 'processing', 10_000, 'the job to start');
     const early = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
     expect(early.statusCode).toBe(425);
     const cancelled = await app.inject({ method: 'DELETE', url: `/v1/jobs/${jobId}` });
