@@ -1,4 +1,4 @@
-import { deleteKeys } from '@platform/testing';
+import { deleteKeys, waitFor } from '@platform/testing';
 import { createRedis, closeRedis, eventNames } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,13 +88,11 @@ describe('job updates: one message per job, edited in place, nothing lost across
     bot = undefined;
     const worker = startWorkerProcess('turkic-api', serviceEnv);
     try {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
+      const finished = async () => {
         const status = (await (await fetch(`${turkic.url}/v1/corpus-jobs/${jobId}`, { headers: { 'x-api-key': 'turkic-key' } })).json()) as { status: string };
-        if (status.status === 'completed' || status.status === 'failed') break;
-        if (Date.now() > deadline) throw new Error('the corpus job did not finish');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+        return status.status === 'completed' || status.status === 'failed';
+      };
+      await waitFor(finished, 60_000, 'the corpus job to finish');
     } finally {
       await worker.stop();
     }
