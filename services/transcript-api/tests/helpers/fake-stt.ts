@@ -32,7 +32,7 @@ export interface FakeStt extends FakeHttpServer {
  * endpoint does and answers verbose_json with two segments per chunk.
  */
 export async function fakeStt(): Promise<FakeStt> {
-  const state: Omit<FakeStt, 'url' | 'close'> = {
+  const state: Omit<FakeStt, keyof FakeHttpServer> = {
     calls: [],
     failures: [],
     latencyMs: 0,
