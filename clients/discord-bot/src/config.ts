@@ -15,7 +15,7 @@ const serviceUrlVar = () =>
     .pipe(z.union([z.literal('off'), url()]).optional());
 
 /** Every domain whose workers publish job events (DESIGN.md section 5). */
-export const EVENT_DOMAINS = ['turkic', 'data_bank', 'qr', 'transcript', 'digits', 'trainer', 'music_wrapped'];
+const EVENT_DOMAINS = ['turkic', 'data_bank', 'qr', 'transcript', 'digits', 'trainer', 'music_wrapped'];
 
 const schema = z
   .object({

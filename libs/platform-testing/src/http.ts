@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type FakeHttpHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
@@ -7,6 +7,8 @@ export interface FakeHttpServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
   port: number;
+  /** The listening node server, for what rides on it (a WebSocketServer, a `connection` counter). */
+  server: Server;
   /** Drops open connections (keep-alive included) and stops listening. */
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startFakeHttpServer(handler: FakeHttpHandler): Promise<Fak
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    server,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -20,7 +20,7 @@ import { Overview } from './services/overview.js';
 import { SessionStore } from './services/sessions.js';
 
 export const SERVICE = 'console';
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 const BUILT_WEB = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../web/dist/' : '../web/dist/', import.meta.url));
 

@@ -10,7 +10,7 @@ import { gcJob } from './workers/gc.js';
 import { verifyJob } from './workers/verify.js';
 
 export const SERVICE = 'data-bank-api';
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 export interface AppDeps {
   config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes' | 'requestTimeoutMs'>;

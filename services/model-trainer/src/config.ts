@@ -8,7 +8,7 @@ export const SHIPPED_MODELS_DIR = fileURLToPath(
   new URL(import.meta.url.includes('/dist/') ? '../../models/' : '../models/', import.meta.url),
 );
 
-export const ConfigSchema = z.object({
+const ConfigSchema = z.object({
   ...sharedEnv,
   ...redisTopologyEnv,
   ...dataBankEnv,

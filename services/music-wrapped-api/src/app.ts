@@ -10,7 +10,7 @@ import type { TokenStore } from './services/token-store.js';
 import type { createWrappedJob } from './workers/wrapped.js';
 
 export const SERVICE = 'music-wrapped-api';
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 export interface AppDeps {
   logger: Logger;

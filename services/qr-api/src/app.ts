@@ -10,7 +10,7 @@ import { createQrPool } from './services/qr-pool.js';
 import { renderQr, type QrDefaults } from './services/render.js';
 
 export const SERVICE = 'qr-api';
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 export interface AppDeps {
   config: QrConfig;
@@ -19,7 +19,7 @@ export interface AppDeps {
   redis?: RedisConnection;
 }
 
-export const defaultsOf = (config: QrConfig): QrDefaults => ({
+const defaultsOf = (config: QrConfig): QrDefaults => ({
   ecc: config.QR_DEFAULT_ECC,
   scale: config.QR_DEFAULT_SCALE,
   margin: config.QR_DEFAULT_MARGIN,

@@ -58,7 +58,7 @@ const EnvSchema = z.object({
   STT_RETRY_BASE_MS: positiveInt(1_000),
 }).superRefine(checkRedisTopology);
 
-export const ConfigSchema = EnvSchema.transform((env) => ({
+const ConfigSchema = EnvSchema.transform((env) => ({
   ...env,
   STT_PROVIDER: env.STT_PROVIDER ?? (env.STT_API_KEY === '' ? 'local' : 'openai'),
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */

@@ -31,7 +31,7 @@ const schema = z.object({
   TURKIC_EVENTS_NAMESPACE: z.string().default(''),
 }).superRefine(checkRedisTopology);
 
-export type RawConfig = z.output<typeof schema>;
+type RawConfig = z.output<typeof schema>;
 export interface Config extends RawConfig {
   dataBankUrl: string;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */

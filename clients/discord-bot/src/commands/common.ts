@@ -26,7 +26,7 @@ export interface Invocation {
 export type BotCommand = CommandModule<Invocation>;
 
 /** Discord's limit for a message's text. */
-export const MAX_CONTENT = 2000;
+const MAX_CONTENT = 2000;
 
 /** Text as the message, or as a file when it would not fit: never cut silently. */
 export function textOrFile(text: string, filename: string, intro = ''): OutgoingMessage {

@@ -6,7 +6,7 @@ import { service, type BotCommand, type Invocation } from './common.js';
 
 // model-trainer's documented fields (issue 17): POST /v1/runs → {run_id, job_id, status}; GET /v1/runs/{id}.
 const Started = z.object({ run_id: z.string(), job_id: z.string(), status: z.string() });
-export const Run = z.object({
+const Run = z.object({
   run_id: z.string(),
   status: z.string(),
   progress: z.number().optional(),
@@ -26,7 +26,7 @@ export async function runChoices({ i, env }: Invocation) {
   return runs.filter((run) => run.startsWith(typed)).map((run) => ({ name: run, value: run }));
 }
 
-export function describeRun(run: z.infer<typeof Run>): string {
+function describeRun(run: z.infer<typeof Run>): string {
   const metrics = Object.entries(run.metrics ?? {})
     .filter((entry): entry is [string, number] => entry[1] !== null)
     .map(([key, value]) => `${key} ${formatMetric(key, value)}`)

@@ -1,8 +1,8 @@
 import { inflateSync } from 'node:zlib';
 import { decodeLinear, decodePic, decodeSlof } from './numpress.js';
 
-export type NumberType = 'float32' | 'float64' | 'int32' | 'int64';
-export type Numpress = 'linear' | 'pic' | 'slof';
+type NumberType = 'float32' | 'float64' | 'int32' | 'int64';
+type Numpress = 'linear' | 'pic' | 'slof';
 
 export interface ArrayEncoding {
   type: NumberType;

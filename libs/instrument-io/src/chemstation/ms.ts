@@ -2,7 +2,7 @@ import { InstrumentFileError } from '../errors.js';
 import type { Params } from '../types.js';
 import { BinaryFile } from './header.js';
 
-export interface MsScan {
+interface MsScan {
   /** Minutes. */
   time: number;
   mz: Float64Array;

@@ -17,7 +17,7 @@ export async function summary(reader: InstrumentReader, out: Writable): Promise<
   await jsonLine(out, { format: run.format, spectra, chromatograms, ms_levels: levels, metadata });
 }
 
-export function spectrumLine(s: Spectrum): Record<string, unknown> {
+function spectrumLine(s: Spectrum): Record<string, unknown> {
   const line: Record<string, unknown> = {
     index: s.index,
     id: s.id,
@@ -45,7 +45,7 @@ export async function spectra(
   }
 }
 
-export function chromatogramLine(c: Chromatogram): Record<string, unknown> {
+function chromatogramLine(c: Chromatogram): Record<string, unknown> {
   const line: Record<string, unknown> = { id: c.id, unit: c.unit };
   if (c.wavelengthNm !== undefined) line.wavelength_nm = c.wavelengthNm;
   line.time = Array.from(c.time);

@@ -8,7 +8,7 @@ export interface OffsetList {
   byId: Map<string, number>;
 }
 
-export function offsetList(entries: Array<[string, number]>): OffsetList {
+function offsetList(entries: Array<[string, number]>): OffsetList {
   const ids = entries.map(([id]) => id);
   return { ids, offsets: entries.map(([, o]) => o), byId: new Map(ids.map((id, i) => [id, i])) };
 }
@@ -117,7 +117,7 @@ export async function readElement(file: string, offset: number, stop: string, ma
   }
 }
 
-export function unescapeXml(s: string): string {
+function unescapeXml(s: string): string {
   if (!s.includes('&')) return s;
   return s
     .replace(/&quot;/g, '"')

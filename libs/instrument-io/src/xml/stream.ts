@@ -28,7 +28,7 @@ export interface StreamOptions {
 
 const CHUNK = 1 << 20;
 
-export function makeParser<T>(handler: XmlHandler<T>): SaxesParser {
+function makeParser<T>(handler: XmlHandler<T>): SaxesParser {
   const parser = new SaxesParser({ xmlns: false, position: true });
   parser.on('opentag', (tag) => {
     handler.open(tag);
@@ -134,10 +134,6 @@ async function detectEncoding(file: string): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-export function attr(tag: SaxesTagPlain, name: string): string | undefined {
-  return tag.attributes[name];
 }
 
 /** A number from text, or the text itself when it is not numeric. */

@@ -21,7 +21,7 @@ export interface JsonSchema {
   maxItems?: number;
 }
 
-export interface Parameter {
+interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   schema?: JsonSchema;

@@ -1,7 +1,7 @@
 import type { ServiceName } from '@platform/core';
 import type { Access, KeyKind } from './catalog.js';
 
-export type ProxyMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type ProxyMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One service route the browser may reach through the console, with who may call it. */
 export interface ProxyRoute {

@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { isAppError, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 
-export const QUEUES_PATH = '/queues';
+const QUEUES_PATH = '/queues';
 
 /** bull-board on every domain's queue, for admin sessions only (its routes declare nothing, so they default to admin). */
 export async function queueBoardRoutes(app: PlatformApp, queues: ReadonlyMap<string, Queue>): Promise<void> {

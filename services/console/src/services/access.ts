@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'console_session';
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 
 /** The platform's probes stay open; every other route that declares nothing needs an admin. */
 const PUBLIC_PROBES = new Set(['/healthz', '/readyz', '/metrics']);

@@ -21,7 +21,7 @@ export interface ForwardOptions {
   timeoutMs: number;
 }
 
-export function unreachable(service: ServiceName, error: unknown): AppError {
+function unreachable(service: ServiceName, error: unknown): AppError {
   if (error instanceof HttpTimeoutError) return new AppError('TIMEOUT', `${service} did not answer in time`);
   if (error instanceof HttpNetworkError) {
     return new AppError('EXTERNAL_SERVICE_ERROR', `${service} is not reachable (is it running on port ${String(SERVICES[service].port)}?)`);

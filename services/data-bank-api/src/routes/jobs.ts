@@ -9,7 +9,7 @@ import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { SYSTEM_USER } from '../workers/queue.js';
 
-export const MAINTENANCE_JOBS = ['verify', 'gc'] as const;
+const MAINTENANCE_JOBS = ['verify', 'gc'] as const;
 export type MaintenanceJobs = Record<(typeof MAINTENANCE_JOBS)[number], JobDefinition>;
 
 const Accepted = z.object({

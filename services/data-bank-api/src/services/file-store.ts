@@ -44,7 +44,7 @@ export interface PreparedFile {
 
 const noop = () => Promise.resolve();
 
-export const tooLarge = (max: number) =>
+const tooLarge = (max: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
 const insufficientStorage = () => new AppError('INSUFFICIENT_STORAGE', 'insufficient free space');
 

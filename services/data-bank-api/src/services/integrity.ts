@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { StorageBackend } from '../storage/backend.js';
 
-export interface CorruptEntry {
+interface CorruptEntry {
   id: string;
   problem: string;
 }

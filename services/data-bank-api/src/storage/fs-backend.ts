@@ -26,7 +26,7 @@ const BLOB = 'blob';
 const RECORD = 'record.json';
 
 /** Bytes available to unprivileged writers on the filesystem holding `path`. */
-export async function statfsFreeBytes(path: string): Promise<number> {
+async function statfsFreeBytes(path: string): Promise<number> {
   const stats = await statfs(path);
   return stats.bavail * stats.bsize;
 }

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 
 /** fsync(2) of a file or directory by path. */
-export async function fsyncPath(path: string): Promise<void> {
+async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();

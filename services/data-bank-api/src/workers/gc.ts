@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { StorageBackend } from '../storage/backend.js';
 import { DOMAIN, QUEUE } from './queue.js';
 
-export const GcJobData = JobBase.extend({
+const GcJobData = JobBase.extend({
   /** Unfinished writes older than this are abandoned (another process may still be writing newer ones). */
   temp_age_seconds: z
     .number()

@@ -4,7 +4,7 @@ import { verifyStore } from '../services/integrity.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { DOMAIN, QUEUE } from './queue.js';
 
-export const VerifyJobData = JobBase.extend({
+const VerifyJobData = JobBase.extend({
   /** Move corrupt entries out of the store (default) or only report them. */
   quarantine: z.boolean().default(true),
 });

@@ -8,7 +8,7 @@ export interface PreprocessTask {
   pixels: boolean;
 }
 
-export interface Preprocessed {
+interface Preprocessed {
   /** The normalised network input, 784 values. */
   input: Float32Array;
   pixels?: Uint8Array;

@@ -19,7 +19,7 @@ export const WORKING_SIDE = 96;
 /** Below this much contrast between ink and paper there is no ink, only paper texture or noise. */
 const MIN_INK_CONTRAST = 0.2;
 
-export const noInk = () =>
+const noInk = () =>
   new AppError('NO_INK', 'No ink found in the image: send a photo or scan of one written digit', { status: 400 });
 
 function workingCopy(image: Raster): Raster {

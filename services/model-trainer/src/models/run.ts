@@ -1,10 +1,10 @@
 import { JobBase } from '@platform/workers';
 import { z } from 'zod';
 
-export const GPT2_SIZES = ['tiny', 'mini', 'small', 'medium', 'large', 'xl'] as const;
-export const CHAR_LSTM_SIZES = ['small', 'medium', 'large'] as const;
-export const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'a data-bank file id (64 lowercase hex characters)');
-export const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const GPT2_SIZES = ['tiny', 'mini', 'small', 'medium', 'large', 'xl'] as const;
+const CHAR_LSTM_SIZES = ['small', 'medium', 'large'] as const;
+const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'a data-bank file id (64 lowercase hex characters)');
+const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const CorpusOptions = {
   corpus_file_id: FileId,

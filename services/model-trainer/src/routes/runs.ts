@@ -14,7 +14,7 @@ export interface RunRouteDeps {
 }
 
 const Accepted = z.object({ run_id: z.string(), job_id: z.string(), status: z.literal('queued') });
-export const RunView = z.object({
+const RunView = z.object({
   run_id: z.string(),
   job_id: z.string().nullable(),
   status: RunStatus,

@@ -11,7 +11,7 @@ export interface SamplingOptions {
 }
 
 /** Picks the next id: greedy at temperature 0, else temperature, then top-k, then nucleus (top-p). */
-export function sampleNext(logits: Float32Array, offset: number, size: number, options: SamplingOptions, random: () => number): number {
+function sampleNext(logits: Float32Array, offset: number, size: number, options: SamplingOptions, random: () => number): number {
   if (options.temperature === 0) {
     let best = 0;
     for (let i = 1; i < size; i++) if ((logits[offset + i] ?? -Infinity) > (logits[offset + best] ?? -Infinity)) best = i;

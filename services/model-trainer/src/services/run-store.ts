@@ -25,7 +25,7 @@ export interface RunRecord {
 }
 
 export const EMPTY_METRICS: RunMetrics = { step: null, train_loss: null, val_loss: null, best_val_loss: null, tokens_per_s: null };
-export function newRunRecord(runId: string, request: RunRequest): RunRecord {
+function newRunRecord(runId: string, request: RunRequest): RunRecord {
   const now = new Date().toISOString();
   return {
     run_id: runId, job_id: runId, user_id: request.user_id, status: 'queued', progress: 0, family: request.family, size: request.size,

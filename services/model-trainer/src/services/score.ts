@@ -1,6 +1,6 @@
 import { logSoftmax, type LanguageModel, type LstmState } from './language-model.js';
 
-export interface TokenScore {
+interface TokenScore {
   id: number;
   text: string;
   /** -ln p(token | everything before it), in nats. */

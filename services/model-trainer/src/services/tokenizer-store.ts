@@ -5,7 +5,7 @@ import { buildGpt2Tokenizer } from './tokenizers/gpt2.js';
 import { loadTokenizer } from './tokenizers/load.js';
 import type { Tokenizer } from './tokenizers/tokenizer.js';
 
-export const GPT2_TOKENIZER_ID = 'gpt2';
+const GPT2_TOKENIZER_ID = 'gpt2';
 const BUILT_AT = new Date(0).toISOString();
 
 /** Tokenizer records in Redis, tokenizer.json files in data-bank; `gpt2` is built in (from gpt-tokenizer). */

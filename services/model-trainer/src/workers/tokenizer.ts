@@ -12,7 +12,7 @@ import { CharTokenizer } from '../services/tokenizers/char.js';
 import { DOMAIN } from './events.js';
 import { TRAINER_QUEUE } from './train.js';
 
-export const TOKENIZER_JOB = 'tokenizer';
+const TOKENIZER_JOB = 'tokenizer';
 
 export interface TokenizerJobDeps {
   tokenizers: TokenizerStore;

@@ -15,7 +15,7 @@ import type { TokenizerStore } from '../services/tokenizer-store.js';
 import { DOMAIN, runEventRelay } from './events.js';
 
 export const TRAINER_QUEUE = 'trainer';
-export const TRAIN_JOB = 'train';
+const TRAIN_JOB = 'train';
 
 export interface TrainJobDeps {
   store: RunStore;

@@ -11,7 +11,7 @@ export const connectHow = (provider: Provider) =>
   provider === 'apple_music' ? 'PUT /v1/auth/apple_music' : `POST /v1/auth/${provider}/start`;
 
 /** A stored token that cannot be read (tampered, sealed under another key, an old shape): the user connects again. */
-export function unreadableToken(provider: Provider): AppError {
+function unreadableToken(provider: Provider): AppError {
   return new AppError('RECONNECT_REQUIRED', `the stored ${provider} connection cannot be used any more: connect the account again through ${connectHow(provider)}`, { status: 409 });
 }
 

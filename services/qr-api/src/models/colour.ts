@@ -8,7 +8,7 @@ export interface Rgba {
   a: number;
 }
 
-export const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
 export const colourSchema = z.string().regex(HEX_COLOUR, 'must be a hex colour: #RGB, #RRGGBB or #RRGGBBAA');
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { colourSchema } from './colour.js';
 
-export const ECC_LEVELS = ['L', 'M', 'Q', 'H'] as const;
+const ECC_LEVELS = ['L', 'M', 'Q', 'H'] as const;
 export type Ecc = (typeof ECC_LEVELS)[number];
 
-export const FORMATS = ['png', 'svg', 'text'] as const;
+const FORMATS = ['png', 'svg', 'text'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const eccSchema = z

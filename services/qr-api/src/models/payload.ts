@@ -11,7 +11,7 @@ export const urlString = z
   .max(URL_MAX_CHARS, `must be at most ${URL_MAX_CHARS} characters`);
 
 const PHONE = /^\+?[0-9][0-9 ().-]{1,30}$/;
-export const phoneSchema = z.string().trim().regex(PHONE, 'must be a phone number: digits, an optional leading +, spaces, dots, dashes or parentheses');
+const phoneSchema = z.string().trim().regex(PHONE, 'must be a phone number: digits, an optional leading +, spaces, dots, dashes or parentheses');
 
 const email = z.email('must be an email address').max(254);
 

@@ -18,7 +18,6 @@ const requestShape = {
 };
 
 export const qrRequestSchema = z.strictObject(requestShape).superRefine(checkRequest);
-export type QrRequest = z.output<typeof qrRequestSchema>;
 
 export const qrQuerySchema = z.strictObject({ url: urlString, ...optionsShape(true) }).superRefine((query, ctx) => {
   rejectLoneSurrogates(query, ctx);
@@ -26,7 +25,7 @@ export const qrQuerySchema = z.strictObject({ url: urlString, ...optionsShape(tr
 
 export const BATCH_MAX_ITEMS = 100;
 
-export const batchItemSchema = z
+const batchItemSchema = z
   .strictObject({
     ...requestShape,
     name: z

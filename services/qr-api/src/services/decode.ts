@@ -11,7 +11,7 @@ export interface DecodedQr {
   position: Record<'top_left' | 'top_right' | 'bottom_right' | 'bottom_left', { x: number; y: number }>;
 }
 
-export const DECODE_FORMATS = ['png', 'jpeg', 'webp'] as const;
+const DECODE_FORMATS = ['png', 'jpeg', 'webp'] as const;
 
 /**
  * Loads ZXing's WebAssembly from the installed package (its default fetches it from a CDN, which

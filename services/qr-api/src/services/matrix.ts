@@ -15,7 +15,7 @@ export interface QrMatrix {
 }
 
 /** Bytes that fit in a version 40 symbol in byte mode, by error correction level (ISO/IEC 18004 table 7). */
-export const MAX_BYTES: Record<Ecc, number> = { L: 2953, M: 2331, Q: 1663, H: 1273 };
+const MAX_BYTES: Record<Ecc, number> = { L: 2953, M: 2331, Q: 1663, H: 1273 };
 
 /**
  * The QR matrix of `text` at the smallest version that holds it, or at `minVersion` when that is larger.

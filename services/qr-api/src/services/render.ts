@@ -29,8 +29,6 @@ const CONTENT_TYPES: Record<Format, { contentType: string; extension: string }> 
   text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
 };
 
-export const contentTypeOf = (format: Format) => CONTENT_TYPES[format].contentType;
-
 const invalid = (path: string, message: string) =>
   new AppError('INVALID_INPUT', `${path}: ${message}`, { details: [{ path, message }] });
 

@@ -14,15 +14,15 @@ import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
 import { parseJsonOrUndefined } from '../services/json.js';
 import { parseYouTubeUrl } from '../models/youtube-url.js';
 
-export const Options = z.object({
+const Options = z.object({
   language: Language.optional(),
   prompt: z.string().max(2000).optional(),
   format: OutputFormat.default('json'),
   user_id: UserId.default('0'),
 });
-export type Options = z.output<typeof Options>;
+type Options = z.output<typeof Options>;
 
-export const JsonBody = Options.extend({
+const JsonBody = Options.extend({
   youtube_url: z.string().max(2048).optional(),
   data_bank_file_id: FileId.optional(),
 });

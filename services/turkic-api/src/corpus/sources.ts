@@ -14,7 +14,7 @@ import { asUserError, fetchSource } from './fetch.js';
 import { decodeText, splitLines } from './text-stream.js';
 
 /** Bounds on what a source may feed the pipeline; going past one fails the job as the user's. */
-export interface SourceLimits {
+interface SourceLimits {
   /** Bytes a url or data_bank source may decompress to. */
   maxInflatedBytes: number;
   /** Characters of one line of a text or jsonl source. */
@@ -92,7 +92,7 @@ export async function* wikipediaArticles(chunks: AsyncIterable<string>, maxDocum
   yield* ready.splice(0);
 }
 
-export function wikipediaDumpUrl(base: string, language: string): string {
+function wikipediaDumpUrl(base: string, language: string): string {
   const wiki = `${language}wiki`;
   return `${base.replace(/\/+$/, '')}/${wiki}/latest/${wiki}-latest-pages-articles.xml.bz2`;
 }

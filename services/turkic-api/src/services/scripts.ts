@@ -1,5 +1,3 @@
-import type { Script } from '../transliteration/table.js';
-
 /** ISO 15924 codes of the scripts we name; any other letter counts as `Zyyy` (other). */
 const SCRIPTS: [code: string, pattern: RegExp][] = [
   ['Latn', /\p{Script=Latin}/u],
@@ -14,7 +12,7 @@ const SCRIPTS: [code: string, pattern: RegExp][] = [
 const LETTER = /\p{L}/u;
 
 /** Counts the letters of each script in the text. */
-export function scriptCounts(text: string): Map<string, number> {
+function scriptCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const char of text) {
     if (!LETTER.test(char)) continue;
@@ -31,4 +29,3 @@ export function dominantScript(text: string): string | undefined {
   return best?.[0];
 }
 
-export const SUPPORTED_SCRIPTS: Script[] = ['Latn', 'Cyrl', 'Arab'];

@@ -29,7 +29,7 @@ export interface TableSpec {
   rules: RuleSpec[];
 }
 
-export class RuleSyntaxError extends Error {
+class RuleSyntaxError extends Error {
   constructor(table: string, line: number, reason: string) {
     super(`${table}.rules line ${line}: ${reason}`);
     this.name = 'RuleSyntaxError';

@@ -9,7 +9,7 @@ import type { Detector } from '../services/detector.js';
 import type { Catalog } from '../transliteration/catalog.js';
 
 export const CORPUS_QUEUE = 'turkic';
-export const CORPUS_JOB = 'corpus';
+const CORPUS_JOB = 'corpus';
 
 export interface CorpusJobDeps extends SourceDeps {
   catalog: Catalog;

@@ -3,7 +3,7 @@ import * as bmp from 'bmp-ts';
 import sharp from 'sharp';
 import { toGray, type Raster } from './raster.js';
 
-export const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'bmp'] as const;
+const IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'bmp'] as const;
 
 export interface ImageLimits {
   /** Most pixels (width x height) an upload may decode to. */

@@ -21,7 +21,7 @@ interface Moments {
   yy: number;
 }
 
-export function moments(image: Raster): Moments {
+function moments(image: Raster): Moments {
   let mass = 0;
   let sx = 0;
   let sy = 0;

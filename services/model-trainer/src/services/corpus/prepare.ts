@@ -15,7 +15,7 @@ export interface PrepareOptions {
   tokenizer?: Tokenizer | undefined;
 }
 
-export interface SplitStats {
+interface SplitStats {
   documents: number;
   chars: number;
   tokens: number;
@@ -31,7 +31,7 @@ export interface PreparedCorpus {
 const EOT_NAMES = ['<|endoftext|>', '</s>', '<eos>'];
 
 /** Between documents: the tokenizer's end-of-text token when it has one, else the corpus's own break. */
-export function documentSeparator(tokenizer: Tokenizer, format: CorpusFormat): string {
+function documentSeparator(tokenizer: Tokenizer, format: CorpusFormat): string {
   const eot = EOT_NAMES.find((name) => tokenizer.specials.has(name));
   return eot ?? (format === 'text' ? '\n\n' : '\n');
 }

@@ -4,7 +4,7 @@ import type { Tokenizer } from '../tokenizers/tokenizer.js';
 
 export type TokenDtype = 'uint16' | 'uint32';
 
-export const dtypeFor = (vocabSize: number): TokenDtype => (vocabSize <= 65_536 ? 'uint16' : 'uint32');
+const dtypeFor = (vocabSize: number): TokenDtype => (vocabSize <= 65_536 ? 'uint16' : 'uint32');
 
 const FLUSH_TOKENS = 1 << 16;
 

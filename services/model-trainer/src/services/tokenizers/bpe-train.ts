@@ -14,7 +14,7 @@ export interface BpeTrainOptions {
 const PAIR = 2 ** 21;
 
 /** Pre-token counts over GPT-2's split (special tokens in the corpus are not learned from). */
-export function countPieces(texts: Iterable<string>, specials: ReadonlySet<string>): Map<string, number> {
+function countPieces(texts: Iterable<string>, specials: ReadonlySet<string>): Map<string, number> {
   const counts = new Map<string, number>();
   const specialIds = new Map([...specials].map((text, id) => [text, id]));
   for (const text of texts) {

@@ -12,7 +12,7 @@ export interface Tokenizer {
   toJSON(): object;
 }
 
-export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Splits `text` on special tokens (longest first), yielding plain runs and special ids in order. */
 export function* splitSpecials(text: string, specials: ReadonlyMap<string, number>): Generator<string | number> {

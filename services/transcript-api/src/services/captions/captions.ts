@@ -25,7 +25,7 @@ export interface Captions {
 const primary = (code: string) => code.toLowerCase().split('-')[0] ?? '';
 
 /** Manual tracks before auto-generated ones; within a kind, the order of `languages` (exact code, then base language). */
-export function chooseTrack(tracks: CaptionTrack[], languages: string[]): CaptionTrack | undefined {
+function chooseTrack(tracks: CaptionTrack[], languages: string[]): CaptionTrack | undefined {
   for (const kind of ['manual', 'auto'] as const) {
     const ofKind = tracks.filter((track) => track.kind === kind);
     for (const language of languages) {

@@ -16,7 +16,7 @@ const Json3 = z.object({
     .default([]),
 });
 
-export function parseJson3(body: string): Segment[] {
+function parseJson3(body: string): Segment[] {
   const document = Json3.parse(JSON.parse(body));
   return document.events.flatMap((event) => {
     const text = cleanText((event.segs ?? []).map((seg) => seg.utf8).join(''));
@@ -58,7 +58,7 @@ const attribute = (node: XmlNode, name: string): number => {
 };
 
 /** srv1 (`<transcript><text start dur>`, seconds) and srv3 (`<timedtext format="3"><body><p t d>`, ms). */
-export function parseTimedTextXml(body: string): Segment[] {
+function parseTimedTextXml(body: string): Segment[] {
   const root = xml.parse(body) as unknown;
   const cue = (text: string, start: number, end: number): Segment[] => {
     const cleaned = cleanText(text);

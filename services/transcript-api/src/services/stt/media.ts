@@ -61,7 +61,7 @@ export interface SilenceOptions {
 }
 
 /** Parses ffmpeg's silencedetect log lines into silence intervals. */
-export function parseSilences(log: string, durationS: number): Silence[] {
+function parseSilences(log: string, durationS: number): Silence[] {
   const silences: Silence[] = [];
   let start: number | undefined;
   for (const match of log.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {

@@ -53,7 +53,7 @@ async function withRetries(
 }
 
 /** Transcribes the chunks with bounded concurrency and retries; results stay in chunk order. */
-export async function transcribeChunks(
+async function transcribeChunks(
   options: Pick<PipelineOptions, 'provider' | 'concurrency' | 'retries' | 'retryBaseMs'>,
   chunks: ChunkFile[],
   request: Pick<TranscribeRequest, 'language' | 'prompt' | 'signal' | 'onChunk' | 'scratch'>,
