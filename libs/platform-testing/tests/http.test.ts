@@ -7,10 +7,14 @@ describe('startFakeHttpServer', () => {
       sendJson(response, 201, { method: request.method, body: (await readBody(request)).toString() });
     });
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    let connections = 0;
+    server.server.on('connection', () => (connections += 1));
     const response = await fetch(`${server.url}/echo`, { method: 'POST', body: 'hello' });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ method: 'POST', body: 'hello' });
+    expect(connections).toBe(1);
     await server.close();
+    expect(server.server.listening).toBe(false);
     await expect(fetch(server.url)).rejects.toThrow(/fetch failed/);
   });
 
