@@ -1,7 +1,7 @@
-import { freePort } from '@platform/testing';
+import { freePort, startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,25 +20,22 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 const handlers = new Map<string, Handler>();
 const requests: string[] = [];
 let connections = 0;
-let server: Server;
+let server: FakeHttpServer;
 let port: number;
 let origin: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await startFakeHttpServer((request, response) => {
     requests.push(request.url ?? '');
     const handler = handlers.get(new URL(request.url ?? '/', 'http://x').pathname);
     if (handler) handler(request, response);
     else response.writeHead(404).end('no such page');
   });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${String(port)}`;
+  server.server.on('connection', () => (connections += 1));
+  ({ port, url: origin } = server);
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+afterAll(async () => {
+  await server.close();
 });
 beforeEach(() => {
   requests.length = 0;
