@@ -2,8 +2,8 @@
 // multipart formats, nonce de-duplication, 429s with rate-limit headers) and a gateway WebSocket that
 // sends HELLO and READY and delivers INTERACTION_CREATE. Every REST request is recorded for assertions.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedFile {
@@ -60,31 +60,31 @@ export class FakeDiscord {
   private readonly faults: Fault[] = [];
   private readonly cdn = new Map<string, { data: Buffer; contentType: string }>();
   private readonly dmChannels = new Map<string, string>();
-  private readonly server: Server;
-  private readonly wss: WebSocketServer;
+  private http: FakeHttpServer | undefined;
+  private wss: WebSocketServer | undefined;
   private sequence = 0;
   private listeners: (() => void)[] = [];
   /** Answer delay for REST calls, to model a slow API. */
   latencyMs = 0;
 
-  private constructor() {
-    this.server = createServer((request, response) => {
-      void this.route(request, response).catch((error: unknown) => {
-        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error), code: 0 }));
-      });
-    });
-    this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
-    this.wss.on('connection', (socket) => { this.gateway(socket); });
-  }
+  private constructor() {}
 
   static async start(): Promise<FakeDiscord> {
     const fake = new FakeDiscord();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.http = await startFakeHttpServer((request, response) =>
+      // A broken fake answers in Discord's error shape, so the bot's error path is what a test sees.
+      fake.route(request, response).catch((error: unknown) => {
+        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error), code: 0 }));
+      }),
+    );
+    fake.wss = new WebSocketServer({ server: fake.http.server, path: '/gateway' });
+    fake.wss.on('connection', (socket) => { fake.gateway(socket); });
     return fake;
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    if (!this.http) throw new Error('FakeDiscord is not started');
+    return this.http.url;
   }
 
   /** DISCORD_API_BASE_URL (the bot adds /v10). */
@@ -94,9 +94,9 @@ export class FakeDiscord {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
-    await new Promise<void>((resolve) => { this.wss.close(() => { resolve(); }); });
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
+    const wss = this.wss;
+    if (wss) await new Promise<void>((resolve) => { wss.close(() => { resolve(); }); });
+    await this.http?.close();
   }
 
   /** Answers the next `count` matching requests with `status` (a 429 carries Discord's headers). */
@@ -216,7 +216,7 @@ export class FakeDiscord {
             user: { id: this.botUserId, username: 'platform-bot', discriminator: '0', bot: true, avatar: null, global_name: null },
             guilds: [],
             session_id: randomBytes(16).toString('hex'),
-            resume_gateway_url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
+            resume_gateway_url: `${this.origin.replace('http:', 'ws:')}/gateway`,
             shard: [0, 1],
             application: { id: this.applicationId, flags: 0 },
           },
@@ -277,7 +277,7 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/gateway/bot') {
       if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
       send(200, {
-        url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
+        url: `${this.origin.replace('http:', 'ws:')}/gateway`,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       }); return;
