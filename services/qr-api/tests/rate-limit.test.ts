@@ -1,6 +1,6 @@
+import { isolatedRedisPrefix } from '@platform/testing';
 import { createLogger, type PlatformApp } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadQrConfig } from '../src/config.js';
@@ -27,7 +27,8 @@ describe('rate limiting per client IP', () => {
   });
 
   it('shares the counters between instances through Redis when RATE_LIMIT_STORE=redis, and checks Redis for readiness', async () => {
-    const prefix = `test:qr-api:${randomUUID()}:`;
+    const counters = isolatedRedisPrefix('qr-api');
+    const prefix = `${counters.prefix}:`;
     const redis = createRedis('redis://127.0.0.1:6379/0', 'command', { keyPrefix: prefix });
     const config = loadQrConfig({ RATE_LIMIT_MAX: '3', RATE_LIMIT_STORE: 'redis' });
     const logger = createLogger({ service: 'qr-api-test', level: 'silent' });
@@ -39,9 +40,10 @@ describe('rate limiting per client IP', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect((await one.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready', checks: { codec: 'ok', redis: 'ok' } });
-    const keys = await redis.keys(`${prefix}*`);
-    expect(keys.length).toBeGreaterThan(0);
-    await redis.del(...keys.map((key) => key.slice(prefix.length)));
     await closeRedis(redis);
+    // The counters are in Redis: a client without the key prefix finds (and deletes) them.
+    const plain = createRedis('redis://127.0.0.1:6379/0', 'command');
+    expect(await counters.cleanup(plain)).toBeGreaterThan(0);
+    await closeRedis(plain);
   });
 });
