@@ -49,7 +49,7 @@ export class DigitServer {
   /** Fetches, verifies and checks the model, then swaps it in; on failure the served model is unchanged (400). */
   async load(entry: RegisteredModel): Promise<void> {
     try {
-      const { onnx, manifest } = await checkedModel(await this.files.dirOf(entry), entry.manifest);
+      const { onnx, manifest } = await checkedModel(await this.files.dirOf(entry.file_id), entry.manifest);
       await this.slot.load(onnx, manifest);
     } catch (error) {
       if (!this.slot.current()) this.failure = `no model: ${entry.id} could not be loaded (${errorMessage(error).slice(0, 200)})`;

@@ -35,7 +35,7 @@ async function registerShipped(registry: ModelRegistry, files: ModelFiles, sourc
     const dir = join(work, id);
     await mkdir(dir);
     await Promise.all(['model.onnx', 'config.json'].map((name) => copyFile(join(source, name), join(dir, name))));
-    await files.publish(dir, id, registry);
+    await files.publishModel(dir, id, registry);
   } catch (error) {
     // Another process registered it first (its manifest has another created_at, so another file).
     if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;

@@ -119,7 +119,7 @@ export function trainJob(deps: TrainJobDeps): JobDefinition<typeof TrainRequest>
         // Checked before anything is stored: an export that disagrees with PyTorch is never registered.
         const provisional = { ...digitManifestFields(modelId, await readDigitConfig(output)), extra: {}, files: [] };
         const parityError = await checkDigitModel(await readFile(join(output, 'model.onnx')), provisional, parity);
-        const entry = await deps.files.publish(output, modelId, deps.registry);
+        const entry = await deps.files.publishModel(output, modelId, deps.registry);
         await context.progress(95, 'registered');
         if (request.activate) await deps.registry.activate(modelId);
         return { result: { model_id: modelId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } } };

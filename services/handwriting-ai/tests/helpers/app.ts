@@ -56,7 +56,7 @@ export async function modelWorld(): Promise<ModelWorld> {
   await mkdir(join(root, 'broken'));
   await cp(join(root, 'tiny-a', 'config.json'), join(root, 'broken', 'config.json'));
   await writeFile(join(root, 'broken', 'model.onnx'), 'not an onnx graph');
-  const publish = (id: string) => files.publish(join(root, id), id, publishing);
+  const publish = (id: string) => files.publishModel(join(root, id), id, publishing);
   const models = { 'tiny-a': await publish('tiny-a'), 'tiny-b': await publish('tiny-b'), broken: await publish('broken') };
   let count = 0;
   return {
