@@ -86,15 +86,18 @@ export const dataBankEnv = {
   DATA_BANK_API_KEY: z.string().default(''),
 };
 
-/** Gateway prefixes and local ports of the services (the gateway strips the prefix). */
+/**
+ * Gateway prefixes, local ports and the variable that overrides each service's URL in a client's config
+ * (the gateway strips the prefix). The one table the console, the bot and the services share.
+ */
 export const SERVICES = {
-  'turkic-api': { port: 8000, prefix: 'turkic' },
-  'data-bank-api': { port: 8001, prefix: 'data-bank' },
-  'qr-api': { port: 8002, prefix: 'qr' },
-  'transcript-api': { port: 8003, prefix: 'transcript' },
-  'handwriting-ai': { port: 8004, prefix: 'handwriting' },
-  'model-trainer': { port: 8005, prefix: 'trainer' },
-  'music-wrapped-api': { port: 8006, prefix: 'music' },
+  'turkic-api': { port: 8000, prefix: 'turkic', urlVariable: 'TURKIC_API_URL' },
+  'data-bank-api': { port: 8001, prefix: 'data-bank', urlVariable: 'DATA_BANK_URL' },
+  'qr-api': { port: 8002, prefix: 'qr', urlVariable: 'QR_API_URL' },
+  'transcript-api': { port: 8003, prefix: 'transcript', urlVariable: 'TRANSCRIPT_API_URL' },
+  'handwriting-ai': { port: 8004, prefix: 'handwriting', urlVariable: 'HANDWRITING_AI_URL' },
+  'model-trainer': { port: 8005, prefix: 'trainer', urlVariable: 'MODEL_TRAINER_URL' },
+  'music-wrapped-api': { port: 8006, prefix: 'music', urlVariable: 'MUSIC_WRAPPED_API_URL' },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;

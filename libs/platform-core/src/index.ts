@@ -1,5 +1,6 @@
 export * from './client.js';
 export * from './config.js';
+export * from './package-info.js';
 export * from './context.js';
 export * from './cpu/pool.js';
 export * from './data-bank/app-error.js';
