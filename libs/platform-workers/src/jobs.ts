@@ -34,13 +34,17 @@ export interface JobContext {
 /** Every job's data names the user it is for. */
 export const JobBase = z.object({ user_id: UserId });
 
+/**
+ * What a job is, apart from how it runs: what an API process needs to enqueue it (and a worker to
+ * validate its data). Like BullMQ's own split of `Queue.add` and `Worker`, the processor is separate
+ * (`handleJob`), so API processes never build what only workers run (STT providers, pipelines, storage).
+ */
 export interface JobSpec<S extends z.ZodType<{ user_id: string }>> {
   /** Event domain, e.g. `data_bank` (DESIGN.md section 5). */
   domain: string;
   queue: string;
   name: string;
   schema: S;
-  process: (data: z.output<S>, context: JobContext) => Promise<JobOutcome>;
   /** Tries in all (default 3); user errors and timeouts are never retried. */
   attempts?: number;
   /** First retry delay, doubled each time (default 5 s). */
@@ -53,16 +57,25 @@ export interface JobSpec<S extends z.ZodType<{ user_id: string }>> {
 }
 
 export interface JobDefinition<S extends z.ZodType<{ user_id: string }> = z.ZodType<{ user_id: string }>>
-  extends Required<Omit<JobSpec<S>, 'process' | 'schema'>> {
+  extends Required<Omit<JobSpec<S>, 'schema'>> {
   schema: S;
-  // Method syntax on purpose: a worker takes a list of definitions with different data types.
-  process(data: z.output<S>, context: JobContext): Promise<JobOutcome>;
+  /** BullMQ options every job of this definition is added with (attempts, backoff, retention). */
+  jobOptions: JobsOptions;
   /**
    * Validates the data and adds a job; returns the job id. With an idempotency key (the request's
    * `Idempotency-Key`), the same key from the same user returns the job it queued first. When Redis is
    * unreachable or slow it fails within a few seconds with 503 SERVICE_UNAVAILABLE.
    */
   enqueue(queue: Queue, data: z.input<S>, options?: EnqueueOptions): Promise<string>;
+}
+
+export type JobProcessor<S extends z.ZodType<{ user_id: string }>> = (data: z.output<S>, context: JobContext) => Promise<JobOutcome>;
+
+/** A definition with its processor: what `startWorker` runs. */
+export interface JobHandler<S extends z.ZodType<{ user_id: string }> = z.ZodType<{ user_id: string }>> {
+  definition: JobDefinition<S>;
+  // Method syntax on purpose: a worker takes a list of handlers with different data types.
+  process(data: z.output<S>, context: JobContext): Promise<JobOutcome>;
 }
 
 export interface EnqueueOptions {
@@ -89,6 +102,7 @@ export function defineJob<S extends z.ZodType<{ user_id: string }>>(spec: JobSpe
   };
   return {
     ...definition,
+    jobOptions,
     async enqueue(queue, data, { idempotencyKey, jobId } = {}) {
       if (queue.name !== definition.queue) {
         throw new Error(`job ${definition.name} belongs to queue ${definition.queue}, not ${queue.name}`);
@@ -104,6 +118,30 @@ export function defineJob<S extends z.ZodType<{ user_id: string }>>(spec: JobSpe
       return job.id;
     },
   };
+}
+
+/** Pairs a definition with the function that runs it (in the worker process only). */
+export function handleJob<S extends z.ZodType<{ user_id: string }>>(definition: JobDefinition<S>, process: JobProcessor<S>): JobHandler<S> {
+  return { definition, process };
+}
+
+/**
+ * Creates or updates a repeating job (BullMQ's job scheduler, shared by every worker process) with the
+ * definition's data validation, attempts, backoff and retention; `everyMs` 0 removes it.
+ */
+export async function scheduleJob<S extends z.ZodType<{ user_id: string }>>(
+  queue: Queue,
+  definition: JobDefinition<S>,
+  schedule: { everyMs: number; data: z.input<S> },
+): Promise<void> {
+  if (queue.name !== definition.queue) throw new Error(`job ${definition.name} belongs to queue ${definition.queue}, not ${queue.name}`);
+  const schedulerId = `${definition.domain}:${definition.name}`;
+  if (schedule.everyMs <= 0) {
+    await queue.removeJobScheduler(schedulerId);
+    return;
+  }
+  const data = definition.schema.parse(schedule.data);
+  await queue.upsertJobScheduler(schedulerId, { every: schedule.everyMs }, { name: definition.name, data, opts: definition.jobOptions });
 }
 
 export interface QueueOptions {

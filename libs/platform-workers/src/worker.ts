@@ -12,7 +12,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { setMaxListeners } from 'node:events';
 import { CANCELLED_BY_USER, listenForCancels } from './cancel.js';
 import type { EventPublisher } from './events.js';
-import { UserError, type JobContext, type JobDefinition, type JobOutcome } from './jobs.js';
+import { UserError, type JobContext, type JobHandler, type JobOutcome } from './jobs.js';
 import { bullPrefix, type RedisConnection } from './redis.js';
 
 /** BullMQ keeps only a message per failure, so the kind travels as its prefix: `[user] no such file`. */
@@ -40,7 +40,8 @@ export interface StartWorkerOptions {
   /** A blocking-role connection (maxRetriesPerRequest null); BullMQ duplicates it for its own needs. */
   connection: RedisConnection;
   queue: string;
-  jobs: JobDefinition[];
+  /** What this worker runs (`handleJob`), by job name. */
+  handlers: JobHandler[];
   publisher: EventPublisher;
   logger: Logger;
   /** BullMQ key prefix (default `bull`, `{bull}` on a Cluster). */
@@ -153,8 +154,8 @@ async function runWithTimeout<T>(
  */
 export function startWorker(options: StartWorkerOptions): WorkerHandle {
   const { publisher, logger } = options;
-  const byName = new Map(options.jobs.map((job) => [job.name, job]));
-  const domainOf = (name: string) => byName.get(name)?.domain ?? options.queue;
+  const byName = new Map(options.handlers.map((handler) => [handler.definition.name, handler]));
+  const domainOf = (name: string) => byName.get(name)?.definition.domain ?? options.queue;
   const lockDurationMs = options.lockDurationMs ?? 90_000;
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per running job
@@ -168,8 +169,9 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
 
   const processJob = async (job: Job, token?: string, cancel?: AbortSignal): Promise<JobOutcome> => {
     const jobId = job.id ?? '';
-    const definition = byName.get(job.name);
-    if (!definition) throw new UnrecoverableError(encodeFailure('system', `no processor for job name "${job.name}"`));
+    const handler = byName.get(job.name);
+    if (!handler) throw new UnrecoverableError(encodeFailure('system', `no processor for job name "${job.name}"`));
+    const { definition } = handler;
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(encodeFailure('user', `invalid job data: ${parsed.error.message}`));
     // A cancel requested while the job waited: it never starts.
@@ -201,7 +203,7 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
                 await publish(jobProgress({ ...base, progress, ...(message !== undefined && { message }), ...(payload && { payload }) }));
               },
             };
-            return definition.process(parsed.data, context);
+            return handler.process(parsed.data, context);
           },
           definition.timeoutMs,
           shutdown.signal,

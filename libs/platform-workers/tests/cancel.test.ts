@@ -18,7 +18,7 @@ let live: Awaited<ReturnType<typeof collectEvents>>;
 const handles: WorkerHandle[] = [];
 
 function work(): WorkerHandle {
-  const handle = startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, jobs: Object.values(jobs), publisher, logger: silentLogger });
+  const handle = startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: Object.values(jobs), publisher, logger: silentLogger });
   handles.push(handle);
   return handle;
 }
@@ -49,7 +49,7 @@ describe('DELETE /v1/jobs/{id}', () => {
   it('cancels a running job through its signal, in whichever worker runs it: failed as a user error, with its event', async () => {
     work();
     work(); // two workers: the request reaches the one running the job over the cancel channel
-    const id = await jobs.patient.enqueue(queue, { user_id: '7' });
+    const id = await jobs.patient.definition.enqueue(queue, { user_id: '7' });
     await waitFor(async () => (await jobStatus(queue, id))?.message === 'waiting for a cancel');
     const response = await cancel(id);
     expect(response.statusCode).toBe(202);
@@ -61,7 +61,7 @@ describe('DELETE /v1/jobs/{id}', () => {
   });
 
   it('cancels a job that is still waiting: it fails when a worker takes it, without starting', async () => {
-    const id = await jobs.echo.enqueue(queue, { user_id: '8', text: 'never' });
+    const id = await jobs.echo.definition.enqueue(queue, { user_id: '8', text: 'never' });
     expect((await cancel(id)).statusCode).toBe(202);
     work();
     await waitFor(() => failedEvent(id) !== undefined, 5_000);
@@ -71,7 +71,7 @@ describe('DELETE /v1/jobs/{id}', () => {
 
   it('answers 409 for a finished job and 404 for an unknown one, in the error envelope', async () => {
     work();
-    const id = await jobs.echo.enqueue(queue, { user_id: '9', text: 'done' });
+    const id = await jobs.echo.definition.enqueue(queue, { user_id: '9', text: 'done' });
     await waitFor(async () => (await jobStatus(queue, id))?.status === 'completed');
     const finished = await cancel(id);
     expect(finished.statusCode).toBe(409);

@@ -2,13 +2,13 @@ import { createApp, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IdempotencyKeyHeaders, JobBase, closeRedis, createQueue, createRedis, defineJob, idempotencyKeyOf } from '../src/index.js';
+import { IdempotencyKeyHeaders, JobBase, closeRedis, createQueue, createRedis, defineJob, handleJob, idempotencyKeyOf } from '../src/index.js';
 import { deleteKeys, uniqueName } from '@platform/testing';
 import { REDIS_URL, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const commands = createRedis(REDIS_URL, 'command');
-const job = defineJob({ domain: 'testing', queue: 'testing', name: 'echo', schema: JobBase.extend({ text: z.string() }), process: () => Promise.resolve({}) });
+const job = handleJob(defineJob({ domain: 'testing', queue: 'testing', name: 'echo', schema: JobBase.extend({ text: z.string() }) }), () => Promise.resolve({}));
 let queue: Queue;
 let app: PlatformApp;
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
     '/things',
     { schema: { headers: IdempotencyKeyHeaders, body: z.object({ user_id: z.string(), text: z.string() }) } },
     async (request, reply) => {
-      const jobId = await job.enqueue(queue, request.body, { idempotencyKey: idempotencyKeyOf(request.headers) });
+      const jobId = await job.definition.enqueue(queue, request.body, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, status: 'queued', api_key_seen: request.headers['x-api-key'] ?? null });
     },
   );

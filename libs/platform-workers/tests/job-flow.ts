@@ -8,6 +8,7 @@ import {
   connectRedis,
   createQueue,
   defineJob,
+  handleJob,
   EventPublisher,
   eventNames,
   JobBase,
@@ -35,18 +36,17 @@ export interface Flow {
 }
 
 function flowJob(runs: Map<string, number>, workMs: number) {
-  return defineJob({
+  return handleJob(defineJob({
     domain: DOMAIN,
     queue: 'flow',
     name: 'work',
     schema: JobBase.extend({ n: z.number().int() }),
     attempts: 1,
-    process: async (data, context) => {
+  }), async (data, context) => {
       await new Promise((resolve) => setTimeout(resolve, workMs));
       runs.set(context.jobId, (runs.get(context.jobId) ?? 0) + 1);
       return { result: { n: data.n } };
-    },
-  });
+    });
 }
 
 export async function startFlow(
@@ -58,7 +58,7 @@ export async function startFlow(
   const runs = new Map<string, number>();
   const job = flowJob(runs, options.workMs);
   const commands = connectRedis(target, 'command');
-  const queue = createQueue({ connection: commands, queue: job.queue, prefix });
+  const queue = createQueue({ connection: commands, queue: job.definition.queue, prefix });
   const closers: (() => Promise<void>)[] = [];
   const workers = Array.from({ length: options.workers }, () => {
     const blocking = connectRedis(target, 'blocking');
@@ -70,9 +70,9 @@ export async function startFlow(
     );
     return startWorker({
       connection: blocking,
-      queue: job.queue,
+      queue: job.definition.queue,
       prefix,
-      jobs: [job],
+      handlers: [job],
       publisher: new EventPublisher(publishing, { namespace }),
       logger: silentLogger,
       concurrency: options.concurrency,
@@ -90,7 +90,7 @@ export async function startFlow(
     enqueue: async (id) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await job.enqueue(queue, { user_id: '7', n: attempt }, { jobId: id });
+          await job.definition.enqueue(queue, { user_id: '7', n: attempt }, { jobId: id });
           return;
         } catch (error) {
           if (attempt > 100) throw error;

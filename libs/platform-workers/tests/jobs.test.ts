@@ -11,6 +11,8 @@ import {
   createQueue,
   createRedis,
   defineJob,
+  handleJob,
+  scheduleJob,
   jobStatus,
   startWorker,
   type WorkerHandle,
@@ -34,7 +36,7 @@ function work(options: { stalledIntervalMs?: number } = {}): WorkerHandle {
     connection: createRedis(REDIS_URL, 'blocking'),
     queue: queueName,
     prefix,
-    jobs: Object.values(jobs),
+    handlers: Object.values(jobs),
     publisher,
     logger: silentLogger,
     ...options,
@@ -66,7 +68,7 @@ afterAll(async () => {
 describe('job lifecycle', () => {
   it('runs a job: started, progress, completed, and a status document from BullMQ state', async () => {
     work();
-    const id = await jobs.echo.enqueue(queue, { user_id: '1234567890123456789', text: 'hi' });
+    const id = await jobs.echo.definition.enqueue(queue, { user_id: '1234567890123456789', text: 'hi' });
     await waitFor(finished(id));
     expect(phases(id)).toEqual(['started', 'progress', 'completed']);
     expect(eventsOf(id)[1]).toMatchObject({ progress: 50, message: 'half way', payload: { seen: 1 } });
@@ -85,14 +87,26 @@ describe('job lifecycle', () => {
   });
 
   it('validates data on enqueue', async () => {
-    await expect(jobs.echo.enqueue(queue, { user_id: 'abc', text: 'x' })).rejects.toThrow(/user_id/);
-    const other = defineJob({ domain: 'x', queue: 'elsewhere', name: 'n', schema: JobBase, process: () => Promise.resolve({}) });
+    await expect(jobs.echo.definition.enqueue(queue, { user_id: 'abc', text: 'x' })).rejects.toThrow(/user_id/);
+    const other = defineJob({ domain: 'x', queue: 'elsewhere', name: 'n', schema: JobBase });
     await expect(other.enqueue(queue, { user_id: '1' })).rejects.toThrow(/belongs to queue elsewhere/);
+  });
+
+  it('schedules a repeating job from its definition (data checked, attempts and backoff applied) and removes it', async () => {
+    await expect(scheduleJob(queue, jobs.flaky.definition, { everyMs: 60_000, data: { user_id: 'x', failures: 0 } })).rejects.toThrow(/user_id/);
+    await scheduleJob(queue, jobs.flaky.definition, { everyMs: 60_000, data: { user_id: '0', failures: 0 } });
+    const scheduler = await queue.getJobScheduler('testing:flaky');
+    expect(scheduler).toMatchObject({ name: 'flaky', every: 60_000, template: { data: { user_id: '0', failures: 0 } } });
+    const next = (await queue.getJobs(['delayed', 'waiting'])).find((job) => job.name === 'flaky');
+    expect(next?.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 10 } });
+    await scheduleJob(queue, jobs.flaky.definition, { everyMs: 0, data: { user_id: '0', failures: 0 } });
+    await next?.remove();
+    expect((await queue.getJobSchedulers()).map((entry) => entry.key)).not.toContain('testing:flaky');
   });
 
   it('fails a user error at once without retry', async () => {
     work();
-    const id = await jobs.userFailure.enqueue(queue, { user_id: '5' });
+    const id = await jobs.userFailure.definition.enqueue(queue, { user_id: '5' });
     await waitFor(finished(id));
     expect(phases(id)).toEqual(['started', 'failed']);
     expect(lastEvent(id)).toMatchObject({ error_kind: 'user', message: 'no such file' });
@@ -103,8 +117,8 @@ describe('job lifecycle', () => {
 
   it('retries system errors and publishes failed only once the tries are used up', async () => {
     work();
-    const recovers = await jobs.flaky.enqueue(queue, { user_id: '5', failures: 2 });
-    const never = await jobs.flaky.enqueue(queue, { user_id: '5', failures: 5 });
+    const recovers = await jobs.flaky.definition.enqueue(queue, { user_id: '5', failures: 2 });
+    const never = await jobs.flaky.definition.enqueue(queue, { user_id: '5', failures: 5 });
     await waitFor(finished(recovers));
     await waitFor(finished(never));
     expect(phases(recovers)).toEqual(['started', 'started', 'started', 'completed']);
@@ -115,14 +129,14 @@ describe('job lifecycle', () => {
 
   it('fails a job that runs past its timeout as a system error', async () => {
     work();
-    const id = await jobs.slow.enqueue(queue, { user_id: '5', ms: 5_000 });
+    const id = await jobs.slow.definition.enqueue(queue, { user_id: '5', ms: 5_000 });
     await waitFor(finished(id));
     expect(lastEvent(id)).toMatchObject({ error_kind: 'system', message: 'job timed out after 300 ms' });
   });
 
   it('releases a running job back to the queue when the worker stops, for another worker to finish', async () => {
     const first = work();
-    const id = await jobs.slow.enqueue(queue, { user_id: '5', ms: 200 });
+    const id = await jobs.slow.definition.enqueue(queue, { user_id: '5', ms: 200 });
     await waitFor(() => phases(id).includes('started'));
     // A grace period shorter than the job: the job is released, not failed.
     handles.splice(handles.indexOf(first), 1);
@@ -142,8 +156,8 @@ describe('job lifecycle', () => {
       { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
-    const hang = defineJob({ domain: 'testing', queue: stalledQueue, name: 'hang', schema: JobBase, process: () => Promise.resolve({}) });
-    const id = await hang.enqueue(stalled, { user_id: '9' }, { jobId: uniqueName('stalled') });
+    const hang = handleJob(defineJob({ domain: 'testing', queue: stalledQueue, name: 'hang', schema: JobBase }), () => Promise.resolve({}));
+    const id = await hang.definition.enqueue(stalled, { user_id: '9' }, { jobId: uniqueName('stalled') });
     await started;
     expect((await jobStatus(stalled, id))?.status).toBe('processing');
     child.kill('SIGKILL');
@@ -152,7 +166,7 @@ describe('job lifecycle', () => {
       connection: createRedis(REDIS_URL, 'blocking'),
       queue: stalledQueue,
       prefix,
-      jobs: [hang],
+      handlers: [hang],
       publisher,
       logger: silentLogger,
       stalledIntervalMs: 300,
@@ -175,8 +189,8 @@ describe('job lifecycle', () => {
     );
     const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const work = defineJob({ domain: 'testing', queue: gracefulQueue, name: 'work', schema: JobBase.extend({ ms: z.number() }), process: () => Promise.resolve({}) });
-    const id = await work.enqueue(graceful, { user_id: '3', ms: 400 }, { jobId: uniqueName('graceful') });
+    const work = handleJob(defineJob({ domain: 'testing', queue: gracefulQueue, name: 'work', schema: JobBase.extend({ ms: z.number() }) }), () => Promise.resolve({}));
+    const id = await work.definition.enqueue(graceful, { user_id: '3', ms: 400 }, { jobId: uniqueName('graceful') });
     await started;
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -189,20 +203,19 @@ describe('job lifecycle', () => {
 
 describe('status and logs of a job', () => {
   it('shows a job waiting for its retry as queued, retrying and why, not its stale progress', async () => {
-    const retried = defineJob({
+    const retried = handleJob(defineJob({
       domain: 'testing',
       queue: queueName,
       name: 'retried',
       schema: JobBase,
       attempts: 3,
       backoffMs: 60_000,
-      process: async (_data, ctx) => {
+    }), async (_data, ctx) => {
         await ctx.progress(40, 'transcribing');
         throw new Error('upstream refused');
-      },
-    });
-    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, jobs: [retried], publisher, logger: silentLogger }));
-    const id = await retried.enqueue(queue, { user_id: '6' });
+      });
+    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: [retried], publisher, logger: silentLogger }));
+    const id = await retried.definition.enqueue(queue, { user_id: '6' });
     await waitFor(async () => (await queue.getJob(id))?.attemptsMade === 1);
     expect(await jobStatus(queue, id)).toMatchObject({
       status: 'queued',
@@ -221,19 +234,18 @@ describe('status and logs of a job', () => {
       },
     });
     const logger = createLogger({ service: 'log-test', destination });
-    const logged = defineJob({
+    const logged = handleJob(defineJob({
       domain: 'testing',
       queue: queueName,
       name: 'logged',
       schema: JobBase,
       attempts: 1,
-      process: (_data, ctx) => {
+    }), (_data, ctx) => {
         ctx.logger.info('working');
         return Promise.reject(new Error('logged failure'));
-      },
-    });
-    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, jobs: [logged], publisher, logger }));
-    const id = await logged.enqueue(queue, { user_id: '6' });
+      });
+    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: [logged], publisher, logger }));
+    const id = await logged.definition.enqueue(queue, { user_id: '6' });
     await waitFor(finished(id));
     const jobLines = lines.filter((line) => line.includes(id));
     expect(jobLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(expect.arrayContaining(['working', 'job failed']));

@@ -69,7 +69,7 @@ describe('readiness and recovery when Redis comes and goes', () => {
     const worker: WorkerHandle = startWorker({
       connection: createRedis(url, 'blocking'),
       queue: 'testing',
-      jobs: Object.values(jobs),
+      handlers: Object.values(jobs),
       publisher: new EventPublisher(publisherRedis),
       logger: silentLogger,
     });
@@ -88,7 +88,7 @@ describe('readiness and recovery when Redis comes and goes', () => {
     const queue = createQueue({ connection: commands, queue: 'testing' });
     cleanups.push(() => queue.close(), () => closeRedis(commands));
     const jobs = testJobs('testing');
-    const before = await jobs.echo.enqueue(queue, { user_id: '1', text: 'before' });
+    const before = await jobs.echo.definition.enqueue(queue, { user_id: '1', text: 'before' });
     await waitFor(() => live.events.some((event) => event.job_id === before && event.type.endsWith('completed.v1')));
 
     const admin = createRedis(url, 'command');
@@ -97,7 +97,7 @@ describe('readiness and recovery when Redis comes and goes', () => {
     await closeRedis(admin);
 
     await waitFor(() => commands.status === 'ready', 10_000);
-    const after = await jobs.echo.enqueue(queue, { user_id: '1', text: 'after' });
+    const after = await jobs.echo.definition.enqueue(queue, { user_id: '1', text: 'after' });
     await waitFor(() => live.events.some((event) => event.job_id === after && event.type.endsWith('completed.v1')), 15_000);
     const completions = live.events.filter((event) => event.type.endsWith('completed.v1')).map((event) => event.job_id);
     expect(completions.filter((id) => id === before)).toHaveLength(1);

@@ -2,7 +2,7 @@ import { AppError, createApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { EventPublisher, JobBase, closeRedis, createQueue, createRedis, defineJob } from '../src/index.js';
+import { EventPublisher, JobBase, closeRedis, createQueue, createRedis, defineJob, handleJob } from '../src/index.js';
 import { jobStatus, redisUnavailable, registerJobStatusRoute, startWorker } from '../src/index.js';
 import { startStallableProxy } from './proxy.js';
 import { deleteKeys, freePort, uniqueName, waitFor } from '@platform/testing';
@@ -21,7 +21,7 @@ afterAll(async () => {
 }, 30_000);
 
 const echo = (queue: string) =>
-  defineJob({ domain: 'testing', queue, name: 'echo', schema: JobBase.extend({ text: z.string() }), process: (data) => Promise.resolve({ result: { echoed: data.text } }) });
+  handleJob(defineJob({ domain: 'testing', queue, name: 'echo', schema: JobBase.extend({ text: z.string() }) }), (data) => Promise.resolve({ result: { echoed: data.text } }));
 
 function queueOn(url: string, name: string): Queue {
   const connection = createRedis(url, 'command');
@@ -49,11 +49,11 @@ describe('idempotent enqueue', () => {
   it('returns the same job for the same key, user and job, and a new one otherwise', async () => {
     const queue = queueOn(REDIS_URL, uniqueName('idem'));
     const job = echo(queue.name);
-    const first = await job.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-1' });
-    expect(await job.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-1' })).toBe(first);
-    expect(await job.enqueue(queue, { user_id: '8', text: 'a' }, { idempotencyKey: 'key-1' })).not.toBe(first);
-    expect(await job.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-2' })).not.toBe(first);
-    expect(await job.enqueue(queue, { user_id: '7', text: 'a' })).not.toBe(first);
+    const first = await job.definition.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-1' });
+    expect(await job.definition.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-1' })).toBe(first);
+    expect(await job.definition.enqueue(queue, { user_id: '8', text: 'a' }, { idempotencyKey: 'key-1' })).not.toBe(first);
+    expect(await job.definition.enqueue(queue, { user_id: '7', text: 'a' }, { idempotencyKey: 'key-2' })).not.toBe(first);
+    expect(await job.definition.enqueue(queue, { user_id: '7', text: 'a' })).not.toBe(first);
     expect(await queue.getJobCountByTypes('waiting')).toBe(4);
   });
 });
@@ -65,10 +65,10 @@ describe('Redis unreachable or stalled', () => {
     const queue = queueOn(proxy.url, uniqueName('stall'));
     const job = echo(queue.name);
     await queue.waitUntilReady();
-    await job.enqueue(queue, { user_id: '1', text: 'warm up' });
+    await job.definition.enqueue(queue, { user_id: '1', text: 'warm up' });
 
     const stall = proxy.stall(10_000);
-    const attempt = await elapsed(job.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' }));
+    const attempt = await elapsed(job.definition.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' }));
     expect(attempt.ms).toBeLessThan(4_500);
     expectUnavailable(attempt.error);
     const status = await elapsed(jobStatus(queue, 'anything'));
@@ -77,8 +77,8 @@ describe('Redis unreachable or stalled', () => {
     await stall;
 
     // The stalled add landed after all (the outcome was unknown): the retry must not add a second job.
-    const id = await job.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' });
-    expect(await job.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' })).toBe(id);
+    const id = await job.definition.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' });
+    expect(await job.definition.enqueue(queue, { user_id: '1', text: 'x' }, { idempotencyKey: 'retry-me' })).toBe(id);
     expect(await queue.getJobCountByTypes('waiting')).toBe(2);
   }, 25_000);
 
@@ -93,7 +93,7 @@ describe('Redis unreachable or stalled', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-    expectUnavailable(await elapsed(echo('down').enqueue(queue, { user_id: '1', text: 'x' })).then((r) => r.error));
+    expectUnavailable(await elapsed(echo('down').definition.enqueue(queue, { user_id: '1', text: 'x' })).then((r) => r.error));
   });
 
   it('maps connection errors to 503 and leaves other errors alone', () => {
@@ -115,18 +115,18 @@ describe('Redis unreachable or stalled', () => {
     cleanups.push(() => live.stop());
     let finish: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => { finish = resolve; });
-    const work = defineJob({ domain: 'testing', queue: name, name: 'work', schema: JobBase, process: async () => { await gate; return { result: { done: true } }; } });
+    const work = handleJob(defineJob({ domain: 'testing', queue: name, name: 'work', schema: JobBase }), async () => { await gate; return { result: { done: true } }; });
     const handle = startWorker({
       connection: createRedis(proxy.url, 'blocking'),
       queue: name,
       prefix,
-      jobs: [work],
+      handlers: [work],
       publisher: new EventPublisher(direct, { namespace }),
       logger: silentLogger,
       lockDurationMs: 1_500,
     });
     cleanups.push(() => handle.close(100));
-    const id = await work.enqueue(queue, { user_id: '2' });
+    const id = await work.definition.enqueue(queue, { user_id: '2' });
     await waitFor(async () => (await jobStatus(queue, id))?.status === 'processing');
 
     const stall = proxy.stall(6_000);
@@ -147,9 +147,9 @@ describe('Redis unreachable or stalled', () => {
     const queue = queueOn(REDIS_URL, name);
     const deadPublisher = createRedis(await closedPortUrl(), 'command');
     cleanups.push(() => closeRedis(deadPublisher));
-    const failing = defineJob({ domain: 'testing', queue: name, name: 'fail', schema: JobBase, attempts: 1, process: () => Promise.reject(new Error('boom')) });
+    const failing = handleJob(defineJob({ domain: 'testing', queue: name, name: 'fail', schema: JobBase, attempts: 1 }), () => Promise.reject(new Error('boom')));
     const connection = createRedis(REDIS_URL, 'blocking');
-    const handle = startWorker({ connection, queue: name, prefix, jobs: [failing], publisher: new EventPublisher(deadPublisher), logger: silentLogger });
+    const handle = startWorker({ connection, queue: name, prefix, handlers: [failing], publisher: new EventPublisher(deadPublisher), logger: silentLogger });
     cleanups.push(() => handle.close(100));
     // The worker's own connection goes away the moment the job has failed, while the handlers run.
     let failed = false;
@@ -157,7 +157,7 @@ describe('Redis unreachable or stalled', () => {
       failed = true;
       connection.disconnect();
     });
-    await failing.enqueue(queue, { user_id: '3' });
+    await failing.definition.enqueue(queue, { user_id: '3' });
     await waitFor(() => failed);
     await new Promise((resolve) => setTimeout(resolve, 3_500)); // past the dead publisher's command timeout
     expect(rejections).toEqual([]);
