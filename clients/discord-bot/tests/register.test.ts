@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawnSource } from '@platform/testing';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBotConfig } from '../src/config.js';
@@ -8,21 +9,10 @@ import { FakeDiscord } from './helpers/fake-discord.js';
 const BOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** `npm run register` as a process: src/register.ts against the fake Discord. */
-function register(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/register.ts'], {
-    cwd: BOT_DIR,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...SERVICES_OFF, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => {
-    child.on('exit', (code) => {
-      resolve({ code, stderr });
-    });
-  });
+async function register(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const registering = spawnSource('src/register.ts', { cwd: BOT_DIR, env: { ...SERVICES_OFF, DISCORD_GUILD_IDS: '', ...env } });
+  const [code] = (await once(registering.child, 'exit')) as [number | null];
+  return { code, output: registering.output() };
 }
 
 describe('npm run discord:register', () => {
@@ -43,7 +33,7 @@ describe('npm run discord:register', () => {
       DISCORD_GUILD_IDS: guilds.join(','),
       QR_API_URL: 'http://127.0.0.1:8002',
     });
-    expect(result.code).toBe(0);
+    expect(result.code, result.output).toBe(0);
     for (const guild of guilds) {
       const put = fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/guilds/${guild}/commands$`));
       expect(put).toHaveLength(1);
@@ -58,7 +48,7 @@ describe('npm run discord:register', () => {
 
   it('registers globally without DISCORD_GUILD_IDS', async () => {
     const result = await register({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE_URL: fake.apiBase });
-    expect(result.code).toBe(0);
+    expect(result.code, result.output).toBe(0);
     expect(fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/commands$`))).toHaveLength(1);
   });
 

@@ -4,6 +4,7 @@ import {
   HttpNetworkError,
   HttpTimeoutError,
   serviceUrl,
+  SERVICES,
   type RequestOptions,
   type ServiceName,
 } from '@platform/core';
@@ -97,20 +98,9 @@ export const SERVICE_OF: Record<ServiceKey, ServiceName> = {
   dataBank: 'data-bank-api',
 };
 
-/** Which variable names each service's URL (for /help's reasons). */
-const URL_VARIABLES: Record<ServiceName, string> = {
-  'turkic-api': 'TURKIC_API_URL',
-  'data-bank-api': 'DATA_BANK_URL',
-  'qr-api': 'QR_API_URL',
-  'transcript-api': 'TRANSCRIPT_API_URL',
-  'handwriting-ai': 'HANDWRITING_AI_URL',
-  'model-trainer': 'MODEL_TRAINER_URL',
-  'music-wrapped-api': 'MUSIC_WRAPPED_API_URL',
-};
-
 /** Why a service is off (its URL variable is `off`), for the registry's reasons. */
 export function offReason(name: ServiceName): string {
-  return `${URL_VARIABLES[name]}=off`;
+  return `${SERVICES[name].urlVariable}=off`;
 }
 
 /**
@@ -118,7 +108,8 @@ export function offReason(name: ServiceName): string {
  * local port (so `npm run up` needs no URLs); a URL of `off` leaves the service, and its commands, off.
  */
 export function createServices(config: BotConfig): Services {
-  const make = (name: ServiceName, explicit: string | undefined, key: string): ServiceClient | undefined => {
+  const make = (name: ServiceName, key: string): ServiceClient | undefined => {
+    const explicit = config[SERVICES[name].urlVariable];
     if (explicit === 'off') return undefined;
     const options = { ...(explicit === undefined ? {} : { explicit }), ...(config.API_GATEWAY_URL === undefined ? {} : { gateway: config.API_GATEWAY_URL }) };
     return new ServiceClient(name, serviceUrl(name, options), key, config.DISCORD_SERVICE_TIMEOUT_MS);
@@ -127,13 +118,13 @@ export function createServices(config: BotConfig): Services {
   const set = (key: ServiceKey, client: ServiceClient | undefined) => {
     if (client) services[key] = client;
   };
-  set('turkic', make('turkic-api', config.TURKIC_API_URL, config.TURKIC_API_KEY));
-  set('qr', make('qr-api', config.QR_API_URL, ''));
-  set('transcript', make('transcript-api', config.TRANSCRIPT_API_URL, config.TRANSCRIPT_API_KEY));
-  set('digits', make('handwriting-ai', config.HANDWRITING_AI_URL, config.HANDWRITING_READ_KEY));
-  set('digitsAdmin', make('handwriting-ai', config.HANDWRITING_AI_URL, config.HANDWRITING_API_KEY));
-  set('trainer', make('model-trainer', config.MODEL_TRAINER_URL, config.TRAINER_API_KEY));
-  set('music', make('music-wrapped-api', config.MUSIC_WRAPPED_API_URL, config.MUSIC_API_KEY));
-  set('dataBank', make('data-bank-api', config.DATA_BANK_URL, config.DATA_BANK_API_KEY));
+  set('turkic', make('turkic-api', config.TURKIC_API_KEY));
+  set('qr', make('qr-api', ''));
+  set('transcript', make('transcript-api', config.TRANSCRIPT_API_KEY));
+  set('digits', make('handwriting-ai', config.HANDWRITING_READ_KEY));
+  set('digitsAdmin', make('handwriting-ai', config.HANDWRITING_API_KEY));
+  set('trainer', make('model-trainer', config.TRAINER_API_KEY));
+  set('music', make('music-wrapped-api', config.MUSIC_API_KEY));
+  set('dataBank', make('data-bank-api', config.DATA_BANK_API_KEY));
   return services;
 }

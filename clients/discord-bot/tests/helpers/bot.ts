@@ -1,4 +1,4 @@
-import { createLogger } from '@platform/core';
+import { createLogger, SERVICES } from '@platform/core';
 import { uniqueName } from '@platform/testing';
 import { startBot, type Bot } from '../../src/bot.js';
 import { loadBotConfig } from '../../src/config.js';
@@ -12,9 +12,7 @@ export function testNamespace(name: string): string {
 }
 
 /** Every service off unless a test names its URL (they default to the local ports otherwise). */
-export const SERVICES_OFF = Object.fromEntries(
-  ['TURKIC_API_URL', 'QR_API_URL', 'TRANSCRIPT_API_URL', 'HANDWRITING_AI_URL', 'MODEL_TRAINER_URL', 'MUSIC_WRAPPED_API_URL', 'DATA_BANK_URL'].map((name) => [name, 'off']),
-);
+export const SERVICES_OFF = Object.fromEntries(Object.values(SERVICES).map((service) => [service.urlVariable, 'off']));
 
 /** The bot against the fake Discord, with the given extra environment. */
 export async function startTestBot(fake: FakeDiscord, namespace: string, env: Record<string, string> = {}): Promise<Bot> {
