@@ -88,6 +88,10 @@ export class DiscordApi {
     });
   }
 
+  async deleteOriginal(token: string): Promise<void> {
+    await this.rest.delete(Routes.webhookMessage(this.applicationId, token, '@original'), { auth: false });
+  }
+
   async followUp(token: string, message: OutgoingMessage): Promise<void> {
     const files = rawFiles(message);
     await this.rest.post(Routes.webhook(this.applicationId, token), { auth: false, body: messageBody(message), ...(files ? { files } : {}) });

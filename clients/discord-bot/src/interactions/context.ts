@@ -129,16 +129,26 @@ export class InteractionContext {
       this.first = this.initial({ type: InteractionResponseType.ChannelMessageWithSource, data }, message.files);
       await this.first;
     } else if (previous === 'deferred') {
-      // The first answer's failure went to its own caller; this answer is still tried.
-      // The first answer's failure went to its own caller; this edit is still tried.
-    await this.first.catch(() => undefined);
+      await this.afterFirst();
       await this.api.editOriginal(this.raw.token, message);
     } else {
-      // The first answer's failure went to its own caller; this answer is still tried.
-      // The first answer's failure went to its own caller; this edit is still tried.
-    await this.first.catch(() => undefined);
+      await this.afterFirst();
       await this.api.followUp(this.raw.token, { ...message, ephemeral: this.ephemeral || message.ephemeral === true });
     }
+  }
+
+  /**
+   * An answer only the user sees (a failure). A public deferred answer cannot become ephemeral, and
+   * the first follow-up would take its place (public too), so the "thinking…" message is deleted
+   * first and the answer follows as a new ephemeral message.
+   */
+  async replyPrivately(message: OutgoingMessage): Promise<void> {
+    if (this.state === 'deferred' && !this.ephemeral) {
+      await this.afterFirst();
+      this.state = 'replied';
+      await this.api.deleteOriginal(this.raw.token);
+    }
+    await this.reply({ ...message, ephemeral: true });
   }
 
   async choices(choices: { name: string; value: string | number }[]): Promise<void> {
@@ -149,8 +159,13 @@ export class InteractionContext {
   /** Edits the answer already given (a generation streaming in). */
   async edit(message: OutgoingMessage): Promise<void> {
     if (this.state === 'new') return this.reply(message);
-    // The first answer's failure went to its own caller; this edit is still tried.
-    await this.first.catch(() => undefined);
+    await this.afterFirst();
     await this.api.editOriginal(this.raw.token, message);
+  }
+
+  /** Later requests wait for the first answer, or Discord would not know the message yet. */
+  private async afterFirst(): Promise<void> {
+    // The first answer's failure went to its own caller; what follows it is still tried.
+    await this.first.catch(() => undefined);
   }
 }

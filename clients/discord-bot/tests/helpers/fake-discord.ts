@@ -285,6 +285,7 @@ export class FakeDiscord {
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) { send(204); return; }
     if ((match = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path))) {
       if (match[1] !== this.applicationId) { send(404, { message: 'Unknown Webhook', code: 10015 }); return; }
+      if (method === 'DELETE') { send(204); return; }
       send(200, this.messageFrom(snowflake(), 'webhook', body, files)); return;
     }
     if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
