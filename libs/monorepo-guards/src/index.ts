@@ -5,6 +5,7 @@ import { noProcessEnvOutsideConfig } from './rules/no-process-env-outside-config
 import { noRedisConstruction } from './rules/no-redis-construction.js';
 import { noSwallowedErrors } from './rules/no-swallowed-errors.js';
 import { noWeakAssertions } from './rules/no-weak-assertions.js';
+import { noWorkerCodeInApi } from './rules/no-worker-code-in-api.js';
 import { v1RouteNeedsAuth } from './rules/v1-route-needs-auth.js';
 
 export const rules = {
@@ -15,6 +16,7 @@ export const rules = {
   'v1-route-needs-auth': v1RouteNeedsAuth,
   'no-weak-assertions': noWeakAssertions,
   'no-mock-own-modules': noMockOwnModules,
+  'no-worker-code-in-api': noWorkerCodeInApi,
 };
 
 export const plugin = {
@@ -47,7 +49,7 @@ export const recommended: TSESLint.FlatConfig.ConfigArray = [
     name: '@platform/monorepo-guards/src',
     files: SOURCE,
     ignores: ['**/src/testing/**'],
-    rules: { '@platform/guards/v1-route-needs-auth': 'error', 'no-console': 'error' },
+    rules: { '@platform/guards/v1-route-needs-auth': 'error', '@platform/guards/no-worker-code-in-api': 'error', 'no-console': 'error' },
   },
   {
     name: '@platform/monorepo-guards/tests',

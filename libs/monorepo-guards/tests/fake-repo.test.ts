@@ -54,6 +54,7 @@ describe('the fake repository with one planted violation of each rule', () => {
     expect(await lint(planted.root)).toEqual([
       'services/alpha-api/src/planted/console.ts: no-console',
       'services/alpha-api/src/planted/cross.ts: @platform/guards/no-cross-service-import',
+      'services/alpha-api/src/planted/enqueue.ts: @platform/guards/no-worker-code-in-api',
       'services/alpha-api/src/planted/env.ts: @platform/guards/no-process-env-outside-config',
       'services/alpha-api/src/planted/redis.ts: @platform/guards/no-redis-construction',
       'services/alpha-api/src/planted/route.ts: @platform/guards/v1-route-needs-auth',
