@@ -1,8 +1,7 @@
 // Test utility for other packages: the real data-bank-api as a child process (DESIGN.md section 9:
 // end-to-end tests start the real processes). Import as `data-bank-api/testing`.
 import { createDataBankClient, type DataBankClient } from '@platform/core';
-import { freePort, waitForHealthy } from '@platform/testing';
-import { spawn } from 'node:child_process';
+import { startServiceProcess } from '@platform/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,40 +20,18 @@ export interface DataBankProcess {
 export async function startDataBankProcess(options: { apiKey?: string; env?: Record<string, string> } = {}): Promise<DataBankProcess> {
   const apiKey = options.apiKey ?? 'test-data-bank-key';
   const root = await mkdtemp(join(tmpdir(), 'data-bank-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_BANK_ROOT: root,
-      DATA_BANK_UPLOAD_KEYS: apiKey,
-      DATA_BANK_MIN_FREE_BYTES: '0',
-      ...options.env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealthy(`${url}/healthz`, child, 30_000);
-  } catch (error) {
-    child.kill('SIGKILL');
+  const env = { DATA_BANK_ROOT: root, DATA_BANK_UPLOAD_KEYS: apiKey, DATA_BANK_MIN_FREE_BYTES: '0', ...options.env };
+  const service = await startServiceProcess({ cwd: fileURLToPath(new URL('..', import.meta.url)), env, echoStderr: true }).catch(async (error: unknown) => {
     await rm(root, { recursive: true, force: true });
     throw error;
-  }
+  });
   return {
-    url,
+    url: service.url,
     apiKey,
     root,
-    client: createDataBankClient({ baseUrl: url, apiKey }),
+    client: createDataBankClient({ baseUrl: service.url, apiKey }),
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await service.stop();
       await rm(root, { recursive: true, force: true });
     },
   };
