@@ -7,7 +7,6 @@ import { importRoutes } from './routes/imports.js';
 import { wrappedRoutes } from './routes/wrapped.js';
 import type { ImportStore } from './services/import-store.js';
 import type { TokenStore } from './services/token-store.js';
-import type { createWrappedJob } from './workers/wrapped.js';
 
 export const SERVICE = 'music-wrapped-api';
 const VERSION = '0.1.0';
@@ -16,7 +15,6 @@ export interface AppDeps {
   logger: Logger;
   redis: RedisConnection;
   queue: Queue;
-  job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
   imports: ImportStore;
   tokens: TokenStore;
   dataBank: DataBankClient;

@@ -1,14 +1,11 @@
 import { createDataBankClient, createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { join } from 'node:path';
-import { createCardRenderer } from '@platform/music';
 import { closeRedis, createQueue, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { readConfig } from './config.js';
 import { QUEUE } from './models/wrapped.js';
 import { ImportStore } from './services/import-store.js';
 import { TokenStore } from './services/token-store.js';
-import { createWrappedJob } from './workers/wrapped.js';
-import { liveSources } from './services/live-sources.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
@@ -19,9 +16,7 @@ const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: con
 const imports = new ImportStore(redis);
 const tokens = new TokenStore(redis, config.tokenKey);
 const scratch = await openScratchArea(join(config.tmpDir, 'api'), logger);
-// The API only enqueues with it: the renderer starts no thread until a job renders, which only the worker does.
-const job = createWrappedJob({ imports, dataBank, liveSource: liveSources(config, tokens), scratch, cards: createCardRenderer(), zipLimits: config.zipLimits });
-const app = await buildApp({ logger, redis, queue, job, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: config.maxUploadBytes, scratch, config });
+const app = await buildApp({ logger, redis, queue, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: config.maxUploadBytes, scratch, config });
 
 await app.listen({ host: config.host, port: config.port });
 installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });

@@ -8,7 +8,7 @@ import { QUEUE } from './models/wrapped.js';
 import { ImportStore } from './services/import-store.js';
 import { liveSources } from './services/live-sources.js';
 import { TokenStore } from './services/token-store.js';
-import { createWrappedJob } from './workers/wrapped.js';
+import { wrappedHandler } from './workers/wrapped.js';
 
 const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: `${SERVICE}-worker`, level: config.logLevel });
@@ -17,7 +17,7 @@ const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: con
 const tokens = new TokenStore(redis, config.tokenKey);
 const scratch = await openScratchArea(join(config.tmpDir, 'worker'), logger);
 const cards = createCardRenderer();
-const job = createWrappedJob({ imports: new ImportStore(redis), dataBank, liveSource: liveSources(config, tokens), scratch, cards, zipLimits: config.zipLimits });
+const handler = wrappedHandler({ imports: new ImportStore(redis), dataBank, liveSource: liveSources(config, tokens), scratch, cards, zipLimits: config.zipLimits });
 const publisher = new EventPublisher(redis);
-const handle = startWorker({ connection: connectRedis(config.redis, 'blocking', { logger }), queue: QUEUE, jobs: [job], publisher, logger });
+const handle = startWorker({ connection: connectRedis(config.redis, 'blocking', { logger }), queue: QUEUE, handlers: [handler], publisher, logger });
 runWorkerProcess({ logger, workers: [handle], closers: [() => cards.close(), () => closeRedis(redis)] });

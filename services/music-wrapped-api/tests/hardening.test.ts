@@ -143,7 +143,6 @@ describe('unreachable dependencies', () => {
       logger: createLogger({ service: 'music-dead', level: 'silent' }),
       redis: deadRedis,
       queue,
-      job: { enqueue: () => Promise.reject(new Error('not reached')) },
       imports: new ImportStore(deadRedis),
       tokens,
       dataBank: createDataBankClient({ baseUrl: 'http://127.0.0.1:1', retry: { retries: 0 } }),

@@ -16,7 +16,7 @@ import { QUEUE } from '../src/models/wrapped.js';
 import { ImportStore } from '../src/services/import-store.js';
 import { liveSources } from '../src/services/live-sources.js';
 import { TokenStore } from '../src/services/token-store.js';
-import { createWrappedJob } from '../src/workers/wrapped.js';
+import { wrappedHandler } from '../src/workers/wrapped.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const API_KEY = 'music-test-key';
@@ -50,9 +50,9 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
   const imports = new ImportStore(redis, `${namespace}import:`);
   const tokens = new TokenStore(redis, config.tokenKey, `${namespace}token:`);
   const cards = createCardRenderer();
-  const job = createWrappedJob({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
-  const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix, jobs: [job], publisher: new EventPublisher(redis, { namespace }), logger });
-  const app = await buildApp({ logger, redis, queue, job, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: 50 * 1024 * 1024, scratch: createScratchArea(join(tmpDir, 'api')), config });
+  const handler = wrappedHandler({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
+  const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix, handlers: [handler], publisher: new EventPublisher(redis, { namespace }), logger });
+  const app = await buildApp({ logger, redis, queue, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: 50 * 1024 * 1024, scratch: createScratchArea(join(tmpDir, 'api')), config });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

@@ -4,16 +4,15 @@ import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { wrappedJob } from '../jobs/wrapped.js';
 import { WrappedRequest, WrappedResultFiles } from '../models/wrapped.js';
 import { viaDataBank } from '../services/data-bank-errors.js';
 import type { ImportStore } from '../services/import-store.js';
 import type { TokenStore } from '../services/token-store.js';
 import { checkSources } from '../services/wrapped-sources.js';
-import type { createWrappedJob } from '../workers/wrapped.js';
 
 export interface WrappedRoutesOptions {
   queue: Queue;
-  job: Pick<ReturnType<typeof createWrappedJob>, 'enqueue'>;
   imports: ImportStore;
   tokens: TokenStore;
   dataBank: DataBankClient;
@@ -85,7 +84,7 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       const userId = requestUser(request);
       const body = request.body;
       await checkSources(body.sources, userId, options);
-      const jobId = await options.job.enqueue(queue, { user_id: userId, ...body }, { idempotencyKey: idempotencyKeyOf(request.headers) });
+      const jobId = await wrappedJob.enqueue(queue, { user_id: userId, ...body }, { idempotencyKey: idempotencyKeyOf(request.headers) });
       return reply.status(202).send({ job_id: jobId, status: 'queued', user_id: userId, year: body.year });
     },
   );
