@@ -1,4 +1,4 @@
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Config } from './config.js';
@@ -6,11 +6,8 @@ import { filesRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
 import { FileStore } from './services/file-store.js';
 import type { StorageBackend } from './storage/backend.js';
-import { gcJob } from './workers/gc.js';
-import { verifyJob } from './workers/verify.js';
 
-export const SERVICE = 'data-bank-api';
-const VERSION = '0.1.0';
+export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
 
 export interface AppDeps {
   config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes' | 'requestTimeoutMs'>;
@@ -54,13 +51,11 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     minFreeBytes: config.minFreeBytes,
   });
   const uploads = { maxFileBytes: config.maxFileBytes, timeoutMs: config.requestTimeoutMs };
-  await app.register(async (scope) => filesRoutes(scope as PlatformApp, { store, uploads }));
+  await app.register(async (scope) => filesRoutes(scope, { store, uploads }));
   if (deps.jobs) {
     const { queue } = deps.jobs;
-    // Definitions only enqueue here; the worker process runs them.
-    const jobs = { verify: verifyJob(deps.backend), gc: gcJob(deps.backend, undefined) };
     await app.register((scope, _options, done) => {
-      jobRoutes(scope, { queue, jobs });
+      jobRoutes(scope, queue);
       done();
     });
   }

@@ -2,7 +2,7 @@ import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platf
 import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 import type { S3Settings } from './storage/s3-client.js';
-import type { MaintenanceSchedule } from './workers/queue.js';
+import type { MaintenanceSchedule } from './workers/schedule.js';
 
 /** Like csvList, but unset stays undefined so the key set can fall back to the upload keys. */
 const optionalKeys = () =>
@@ -101,11 +101,7 @@ const schema = z
   .superRefine(checkStorage)
   .superRefine(checkRedisTopology);
 
-export interface ApiKeys {
-  upload: string[];
-  read: string[];
-  delete: string[];
-}
+export type ApiKeys = Record<'upload' | 'read' | 'delete', string[]>;
 
 export interface Config extends StorageConfig {
   host: string;

@@ -3,7 +3,7 @@ import { closeRedis, connectRedis, createQueue } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
 import { readConfig, sizeIoThreadPool } from './config.js';
 import { openBackend } from './storage/open.js';
-import { QUEUE } from './workers/queue.js';
+import { QUEUE } from './jobs/queue.js';
 
 const config = loadConfigOrExit(() => readConfig());
 sizeIoThreadPool(config.ioThreads);
@@ -15,7 +15,7 @@ const backend = await openBackend(config);
 const swept = config.s3 ? 0 : await backend.sweepTemps(0);
 logger.info({ location: backend.location, swept }, 'storage ready');
 if (config.allowAnonymous) {
-  for (const [permission, keys] of Object.entries(config.keys) as [string, string[]][]) {
+  for (const [permission, keys] of Object.entries(config.keys)) {
     if (keys.length === 0)
       logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
   }

@@ -9,9 +9,10 @@ import {
 } from '@platform/workers';
 import { readWorkerConfig, sizeIoThreadPool } from './config.js';
 import { openBackend } from './storage/open.js';
-import { gcJob } from './workers/gc.js';
-import { QUEUE, scheduleMaintenance } from './workers/queue.js';
-import { verifyJob } from './workers/verify.js';
+import { QUEUE } from './jobs/queue.js';
+import { gcHandler } from './workers/gc.js';
+import { scheduleMaintenance } from './workers/schedule.js';
+import { verifyHandler } from './workers/verify.js';
 
 const config = loadConfigOrExit(() => readWorkerConfig());
 sizeIoThreadPool(config.ioThreads);
@@ -27,7 +28,7 @@ await scheduleMaintenance(queue, config);
 const handle = startWorker({
   connection: connectRedis(config.redis, 'blocking', { logger }),
   queue: QUEUE,
-  jobs: [verifyJob(backend), gcJob(backend, config.ttlSeconds)],
+  handlers: [verifyHandler(backend), gcHandler(backend, config.ttlSeconds)],
   publisher: new EventPublisher(events),
   logger,
 });

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { FsBackend } from '../src/storage/fs-backend.js';
-import { QUEUE } from '../src/workers/queue.js';
+import { QUEUE } from '../src/jobs/queue.js';
 import { appConfig, KEYS, tempDir, tempEntries } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';

@@ -16,9 +16,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { FsBackend } from '../src/storage/fs-backend.js';
-import { gcJob } from '../src/workers/gc.js';
-import { QUEUE, scheduleMaintenance } from '../src/workers/queue.js';
-import { verifyJob } from '../src/workers/verify.js';
+import { QUEUE } from '../src/jobs/queue.js';
+import { gcHandler } from '../src/workers/gc.js';
+import { scheduleMaintenance } from '../src/workers/schedule.js';
+import { verifyHandler } from '../src/workers/verify.js';
 import { appConfig, KEYS, sha256, tempDir, tempEntries } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -107,7 +108,7 @@ describe('data_bank maintenance jobs', () => {
       connection: createRedis(REDIS_URL, 'blocking'),
       queue: QUEUE,
       prefix,
-      jobs: [verifyJob(backend), gcJob(backend, 30 * 24 * 60 * 60, () => now)],
+      handlers: [verifyHandler(backend), gcHandler(backend, 30 * 24 * 60 * 60, () => now)],
       publisher: new EventPublisher(redis, { namespace }),
       logger,
     });
@@ -193,12 +194,17 @@ describe('data_bank maintenance jobs', () => {
     await finished(first);
   });
 
-  it('registers the repeating schedules, and removes one set to 0', async () => {
+  it('registers the repeating schedules from the job definitions, and removes one set to 0', async () => {
     await scheduleMaintenance(queue, { gcEverySeconds: 3600, verifyEverySeconds: 0 });
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([
       ['data_bank:gc', 3_600_000],
     ]);
+    // Every run gets the definition's schema defaults, attempts and backoff.
+    expect(schedulers[0]?.template).toMatchObject({
+      data: { user_id: '0', temp_age_seconds: 3600 },
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+    });
     await scheduleMaintenance(queue, { gcEverySeconds: 0, verifyEverySeconds: 0 });
     expect(await queue.getJobSchedulers()).toEqual([]);
   });

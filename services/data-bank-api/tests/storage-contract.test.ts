@@ -13,7 +13,7 @@ import type { StorageBackend } from '../src/storage/backend.js';
 import { FsBackend } from '../src/storage/fs-backend.js';
 import { S3Backend } from '../src/storage/s3-backend.js';
 import { createS3Client } from '../src/storage/s3-client.js';
-import { gcJob } from '../src/workers/gc.js';
+import { gcHandler } from '../src/workers/gc.js';
 import { sha256, tempDir, tempEntries } from './helpers.js';
 import { startS3Server, type S3TestServer } from './s3-server.js';
 
@@ -227,7 +227,7 @@ describe.each(subjects)('StorageBackend contract: %s', (_name, open) => {
     expect(await backend.sweepTemps(60 * 60_000)).toBe(0); // fresh: kept
     const old = await backend.put(recordFor('old file'), Buffer.from('old file'));
 
-    const job = gcJob(backend, 0, () => new Date(Date.now() + 1000));
+    const job = gcHandler(backend, 0, () => new Date(Date.now() + 1000));
     const outcome = await job.process(
       { user_id: '0', temp_age_seconds: 1 },
       {

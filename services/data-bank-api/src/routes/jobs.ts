@@ -1,16 +1,13 @@
 import type { PlatformApp } from '@platform/core';
-import {
-  IdempotencyKeyHeaders,
-  idempotencyKeyOf,
-  registerJobStatusRoute,
-  type JobDefinition,
-} from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobStatusRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import { SYSTEM_USER } from '../workers/queue.js';
+import { gcJob } from '../jobs/gc.js';
+import { SYSTEM_USER } from '../jobs/queue.js';
+import { verifyJob } from '../jobs/verify.js';
 
+const MAINTENANCE = { verify: verifyJob, gc: gcJob };
 const MAINTENANCE_JOBS = ['verify', 'gc'] as const;
-export type MaintenanceJobs = Record<(typeof MAINTENANCE_JOBS)[number], JobDefinition>;
 
 const Accepted = z.object({
   job_id: z.string(),
@@ -23,8 +20,7 @@ const Accepted = z.object({
  * files); a retry with the same `Idempotency-Key` returns the run the first request queued.
  * `GET /v1/jobs/{id}` reports any data_bank job (read permission). Both answer 503 while Redis is out.
  */
-export function jobRoutes(app: PlatformApp, deps: { queue: Queue; jobs: MaintenanceJobs }): void {
-  const { queue, jobs } = deps;
+export function jobRoutes(app: PlatformApp, queue: Queue): void {
   const security = [{ apiKey: [] }];
   app.post(
     '/v1/maintenance/:name',
@@ -39,7 +35,7 @@ export function jobRoutes(app: PlatformApp, deps: { queue: Queue; jobs: Maintena
       },
     },
     async (request, reply) => {
-      const jobId = await jobs[request.params.name].enqueue(
+      const jobId = await MAINTENANCE[request.params.name].enqueue(
         queue,
         { user_id: SYSTEM_USER },
         { idempotencyKey: idempotencyKeyOf(request.headers) },

@@ -32,6 +32,21 @@ async function hashOf(backend: StorageBackend, id: string, size: number): Promis
   return hash.digest('hex');
 }
 
+/** What is wrong with a committed entry's bytes, or undefined when they hash to its id. */
+async function contentProblem(
+  backend: StorageBackend,
+  id: string,
+  size: number,
+): Promise<string | undefined> {
+  let actual: string;
+  try {
+    actual = await hashOf(backend, id, size);
+  } catch (error) {
+    return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return actual === id ? undefined : `content hashes to ${actual}`;
+}
+
 /** Re-hashes every stored file and reports (or quarantines) entries whose bytes or record are wrong. */
 export async function verifyStore(backend: StorageBackend, options: VerifyOptions): Promise<VerifyReport> {
   const report: VerifyReport = { checked: 0, bytes: 0, corrupt: [], quarantined: 0 };
@@ -39,11 +54,7 @@ export async function verifyStore(backend: StorageBackend, options: VerifyOption
     options.signal?.throwIfAborted();
     let problem = entry.problem;
     if (problem === undefined && entry.record) {
-      const actual = await hashOf(backend, entry.id, entry.record.size).catch((error: unknown) => {
-        return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
-      });
-      if (actual !== entry.id)
-        problem = actual.startsWith('unreadable') ? actual : `content hashes to ${actual}`;
+      problem = await contentProblem(backend, entry.id, entry.record.size);
       report.bytes += entry.record.size;
     }
     report.checked++;

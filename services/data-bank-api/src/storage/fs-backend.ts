@@ -37,14 +37,14 @@ export interface FsBackendOptions {
 }
 
 const isErrno = (error: unknown, ...codes: string[]): boolean =>
-  error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
+  error instanceof Error && 'code' in error && typeof error.code === 'string' && codes.includes(error.code);
 
 /** Creates every file (`wx`), or none: the ones opened are closed again when another fails. */
 async function createAll(paths: string[]): Promise<FileHandle[]> {
   const opened = await Promise.allSettled(paths.map((path) => open(path, 'wx')));
+  const handles = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = opened.find((result) => result.status === 'rejected');
-  if (!failed) return opened.map((result) => (result as PromiseFulfilledResult<FileHandle>).value);
-  const handles = opened.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+  if (!failed) return handles;
   await Promise.all(handles.map((handle) => handle.close()));
   throw failed.reason;
 }

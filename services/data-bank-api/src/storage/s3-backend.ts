@@ -12,7 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { FileRecord } from '@platform/core';
 import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ListPage, PendingWrite, ScanEntry, StorageBackend } from './backend.js';
 import { createS3Client, isMissing, type S3Settings } from './s3-client.js';
 import { BLOBS, copyObject, FILE_ID, QUARANTINE, recordMetadata, recordOf, TMP } from './s3-objects.js';
@@ -153,7 +153,9 @@ export class S3Backend implements StorageBackend {
       const object = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: BLOBS + id, Range: `bytes=${start}-${end}` }),
       );
-      return object.Body as Readable;
+      // In Node the SDK's body is the HTTP response stream.
+      if (!(object.Body instanceof Readable)) throw new Error(`S3 GetObject ${id} returned no readable body`);
+      return object.Body;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
