@@ -5,9 +5,24 @@ import { readSse } from '../services/sse.js';
 import { service, textOrFile, type BotCommand } from './common.js';
 import { runChoices } from './trainer.js';
 
-// model-trainer's generator yields {token, delta} per step and returns {text, tokens, finish_reason}.
-const Step = z.object({ delta: z.string().optional(), text: z.string().optional() }).loose();
-const Done = z.object({ text: z.string().optional(), error: z.string().optional(), message: z.string().optional() }).loose();
+// model-trainer's stream (its README): `token` events {token, delta}, then `done` (the JSON answer,
+// whose `text` is the continuation, cut before a stop string) or `error` (the platform's envelope).
+const Token = z.object({ delta: z.string() });
+const Done = z.object({ text: z.string() });
+const Failure = z.object({ message: z.string() });
+
+function eventData<S extends z.ZodType>(schema: S, data: string): z.output<S> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    // Not JSON: it fails the schema just below, with the same message.
+    parsed = undefined;
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new UserFacingError('model-trainer gave an answer the bot does not understand.');
+  return result.data;
+}
 
 /** Edits are spaced out: Discord allows about 5 edits per 5 s on one message. */
 const EDIT_EVERY_MS = 1_200;
@@ -34,17 +49,13 @@ export const generate: BotCommand = {
     let text = prompt;
     let lastEdit = Date.now();
     for await (const event of readSse(response.body)) {
-      if (event.event === 'error') {
-        const failure = Done.safeParse(JSON.parse(event.data));
-        throw new UserFacingError(`model-trainer: ${failure.success ? failure.data.message ?? failure.data.error ?? 'generation failed' : 'generation failed'}`);
-      }
-      const step = Step.safeParse(JSON.parse(event.data));
-      if (event.event === 'done' || event.event === 'end') {
-        // The final text is authoritative (it is cut before a stop string).
-        if (step.success && step.data.text !== undefined) text = prompt + step.data.text;
+      if (event.event === 'error') throw new UserFacingError(`model-trainer: ${eventData(Failure, event.data).message}`);
+      if (event.event === 'done') {
+        text = prompt + eventData(Done, event.data).text;
         break;
       }
-      if (step.success) text += step.data.delta ?? step.data.text ?? '';
+      if (event.event !== 'token') continue;
+      text += eventData(Token, event.data).delta;
       if (Date.now() - lastEdit >= EDIT_EVERY_MS && text.length < 1990) {
         lastEdit = Date.now();
         await i.edit({ content: `${text}…` });

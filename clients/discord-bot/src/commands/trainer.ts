@@ -4,7 +4,7 @@ import { formatMetric } from '@platform/discord';
 import { UserFacingError } from '../services/clients.js';
 import { service, type BotCommand, type Invocation } from './common.js';
 
-// model-trainer's documented fields (issue 17): POST /v1/runs → {run_id, job_id, status}; GET /v1/runs/{id}.
+// model-trainer's API (its README): POST /v1/runs → {run_id, job_id, status}; GET /v1/runs/{id}.
 const Started = z.object({ run_id: z.string(), job_id: z.string(), status: z.string() });
 const Run = z.object({
   run_id: z.string(),
@@ -13,7 +13,7 @@ const Run = z.object({
   family: z.string().optional(),
   size: z.string().optional(),
   metrics: z.record(z.string(), z.number().nullable()).optional(),
-  error: z.string().nullable().optional(),
+  error: z.object({ message: z.string() }).nullable().optional(),
 });
 const Uploaded = z.object({ file_id: z.string() });
 
@@ -33,7 +33,7 @@ function describeRun(run: z.infer<typeof Run>): string {
     .join(', ');
   const shape = [run.family, run.size].filter(Boolean).join(' ');
   const progress = run.progress === undefined ? '' : ` ${Math.round(run.progress)}%`;
-  return `\`${run.run_id}\` ${shape} **${run.status}**${progress}${metrics ? ` (${metrics})` : ''}${run.error ? `: ${run.error}` : ''}`;
+  return `\`${run.run_id}\` ${shape} **${run.status}**${progress}${metrics ? ` (${metrics})` : ''}${run.error ? `: ${run.error.message}` : ''}`;
 }
 
 export const train: BotCommand = {
@@ -62,7 +62,7 @@ export const train: BotCommand = {
     if (corpus === undefined) throw new UserFacingError('Give a `corpus_file_id` or attach a `corpus` file.');
     const family = i.requiredString('family');
     const size = i.requiredString('size');
-    const body = { family, size, corpus_file_id: corpus, time_budget_s: i.number('budget_s') ?? 600 };
+    const body = { user_id: i.userId, family, size, corpus_file_id: corpus, time_budget_s: i.number('budget_s') ?? 600 };
     const run = await service(env.services, 'trainer').json('/v1/runs', Started, { method: 'POST', json: body });
     await env.runs.add(i.userId, run.run_id);
     const where = await env.jobs.track(i, 'trainer', run.job_id, `Training ${family} ${size}`);
