@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { startDataBankProcess } from 'data-bank-api/testing';
 import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
@@ -94,26 +95,6 @@ async function pool<T>(
   return { latencies, wallMs: performance.now() - started };
 }
 
-async function startDataBank(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
-    cwd: join(repo, 'services', 'data-bank-api'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_BANK_ROOT: join(work, 'store'),
-      DATA_BANK_UPLOAD_KEYS: KEY,
-      DATA_BANK_MIN_FREE_BYTES: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/healthz`);
-  return { url, child };
-}
-
 async function startNginx(): Promise<{ url: string; child: ChildProcess } | undefined> {
   const binary = await run('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx']).then(
     (result) => result.stdout.trim().split('\n')[0],
@@ -160,7 +141,7 @@ async function main(): Promise<void> {
   for (const file of small) await writeFile(join(smallDir, file.name), file.data);
   const smallIds = small.map((file) => createHash('sha256').update(file.data).digest('hex'));
 
-  const dataBank = await startDataBank();
+  const dataBank = await startDataBankProcess({ apiKey: KEY, env: { DATA_BANK_ROOT: join(work, 'store') } });
   const nginx = await startNginx();
   const auth = `-H 'x-api-key: ${KEY}'`;
   const deleteBig = () => sh(`curl -s -o /dev/null -X DELETE ${auth} ${dataBank.url}/v1/files/${bigId}`);
@@ -306,7 +287,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await stop(dataBank.child);
+    await dataBank.stop();
     if (nginx) await stop(nginx.child);
     await rm(work, { recursive: true, force: true });
   }

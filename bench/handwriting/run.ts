@@ -9,16 +9,15 @@
  */
 import { OnnxModelSlot, type ArtifactManifest } from '@platform/ml';
 import { closeRedis, createRedis } from '@platform/workers';
+import { startServiceProcess, waitFor } from '@platform/testing';
 import autocannon from 'autocannon';
 import { startDataBankProcess } from 'data-bank-api/testing';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 import { photoRobustness, type PhotoRobustness } from './photos.js';
 
@@ -153,20 +152,12 @@ function torchRates(architecture: string, batches: number[]): Rate[] | undefined
  * The real service (main.ts): it registers and activates the shipped model at start. Ready once it
  * serves a model (/readyz would also wait for a training worker, which reading does not need).
  */
-async function startService(port: number, env: Record<string, string>) {
+async function startService(env: Record<string, string>) {
   // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service under load.
   const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVICE,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let waited = 0; waited < 60_000; waited += 200) {
-    if (await fetch(`http://127.0.0.1:${String(port)}/v1/models/active`).then((response) => response.ok, () => false)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error('handwriting-ai did not become ready');
+  const service = await startServiceProcess({ cwd: SERVICE, env, nodeArgs, echoStderr: true });
+  await waitFor(() => fetch(`${service.url}/v1/models/active`).then((response) => response.ok), 60_000, 'handwriting-ai to serve a model');
+  return service;
 }
 
 const BOUNDARY = 'bench-boundary';
@@ -236,8 +227,7 @@ let httpPerSecond = NaN;
 const bank = await startDataBankProcess();
 const models = await mkdtemp(join(tmpdir(), 'bench-handwriting-'));
 const prefix = `bench-handwriting-${randomUUID()}`;
-const port = await freePort();
-const service = await startService(port, {
+const service = await startService({
   DATA_BANK_URL: bank.url,
   DATA_BANK_API_KEY: bank.apiKey,
   HANDWRITING_MODELS_DIR: models,
@@ -249,17 +239,17 @@ const service = await startService(port, {
 });
 try {
   const png = await encode(drawDigit(DIGIT_STROKES.seven));
-  const url = `http://127.0.0.1:${String(port)}/v1/read`;
+  const url = `${service.url}/v1/read`;
   const probe = await fetch(url, { method: 'POST', body: new Uint8Array(multipartPng(png)), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
   if (!probe.ok) throw new Error(`POST /v1/read answered ${String(probe.status)}: ${await probe.text()}`);
   await httpRate(url, multipartPng(png), 2); // warm-up (JIT, pool thread)
-  const cpuBefore = await cpuSeconds(service.pid ?? 0);
+  const cpuBefore = await cpuSeconds(service.child.pid ?? 0);
   const result = await httpRate(url, multipartPng(png), HTTP_S);
   const served = result.requests.total - result.shed;
   httpPerSecond = served / seconds(result);
   // The issue's "on one core": requests per CPU-second of the service process (main + pool threads),
   // which the other processes on a shared machine do not distort the way they distort wall time.
-  const perCoreSecond = served / ((await cpuSeconds(service.pid ?? 0)) - cpuBefore);
+  const perCoreSecond = served / ((await cpuSeconds(service.child.pid ?? 0)) - cpuBefore);
   rows.push({
     case: `HTTP POST /v1/read, one ${String(png.length)}-byte 200x200 PNG per request`,
     subject: 'handwriting-ai (1 process, 1 pool thread, 4 connections)',
@@ -275,8 +265,7 @@ try {
     extra: { 'CPU ms per request': 1000 / perCoreSecond },
   });
 } finally {
-  service.kill('SIGTERM');
-  await once(service, 'exit');
+  await service.stop();
   await bank.stop();
   await rm(models, { recursive: true, force: true });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'command');

@@ -16,6 +16,7 @@ import {
   connectRedis,
   createQueue,
   defineJob,
+  handleJob,
   startWorker,
   subscribeEvents,
   type RedisTarget,
@@ -39,14 +40,13 @@ async function bullmqRoundTrip(target: string | RedisTarget, concurrency: number
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const namespace = `${prefix}:`;
   const queueName = 'bench';
-  const noop = defineJob({
+  const noop = handleJob(defineJob({
     domain: 'bench',
     queue: queueName,
     name: 'noop',
     schema: JobBase,
-    process: () => Promise.resolve({ result: { ok: true } }),
     attempts: 1,
-  });
+  }), () => Promise.resolve({ result: { ok: true } }));
   const commands = connectRedis(target, 'command');
   const subscriber = connectRedis(target, 'subscriber');
   const queue = createQueue({ connection: commands, queue: queueName, prefix });
@@ -54,7 +54,7 @@ async function bullmqRoundTrip(target: string | RedisTarget, concurrency: number
     connection: connectRedis(target, 'blocking'),
     queue: queueName,
     prefix,
-    jobs: [noop],
+    handlers: [noop],
     publisher: new EventPublisher(commands, { namespace }),
     logger,
     concurrency,
@@ -77,7 +77,7 @@ async function bullmqRoundTrip(target: string | RedisTarget, concurrency: number
       const jobId = randomUUID();
       const done = new Promise<void>((resolve) => waiting.set(jobId, resolve));
       const started = performance.now();
-      await noop.enqueue(queue, { user_id: '1' }, { jobId });
+      await noop.definition.enqueue(queue, { user_id: '1' }, { jobId });
       await done;
       waiting.delete(jobId);
       latencies.push(performance.now() - started);

@@ -6,12 +6,11 @@
  *   npm run bench -- qr            (about 40 s)
  */
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { startServiceProcess } from '@platform/testing';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import QRCode from 'qrcode';
-import { freePort } from '../lib/ports.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
 const URL_26 = 'https://example.com/abcdef'; // a typical 26-character link
@@ -87,25 +86,6 @@ function pythonLoop(kind: 'segno' | 'qrcode'): Measured | undefined {
   return { ...summarise(latencies, wall), perCpuSecond: (latencies.length / cpu) * 1000 };
 }
 
-async function startService(port: number) {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'services/qr-api/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let waited = 0; waited < 30_000; waited += 100) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error('qr-api did not become ready');
-}
-
 /** User + system CPU milliseconds of a process so far (Linux /proc, clock ticks of 10 ms). */
 function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -157,10 +137,9 @@ if (segno) encodeRow('segno', segno);
 const pyQrcode = pythonLoop('qrcode');
 if (pyQrcode) encodeRow('python3-qrcode (PIL)', pyQrcode);
 
-const port = await freePort();
-const service = await startService(port);
+const service = await startServiceProcess({ cwd: fileURLToPath(new URL('../../services/qr-api/', import.meta.url)), env: { RATE_LIMIT_MAX: '0' }, echoStderr: true });
 try {
-  const base = `http://127.0.0.1:${port}`;
+  const base = service.url;
   const query = `url=${encodeURIComponent(URL_26)}&scale=${SCALE}&margin=${MARGIN}`;
   const cases: [string, string, { method?: 'POST'; body?: string }][] = [
     ['HTTP GET /v1/qr PNG', `${base}/v1/qr?${query}`, {}],
@@ -170,7 +149,7 @@ try {
   // Warm-up of every path first (JIT), so the first measured case is not the one that pays for it.
   for (const [, url, options] of cases) await load(url, { ...options, seconds: 1 });
   for (const [name, url, options] of cases) {
-    const pid = service.pid ?? 0;
+    const pid = service.child.pid ?? 0;
     const cpuStart = processCpuMs(pid);
     const result = await load(url, { ...options, seconds: HTTP_S });
     rows.push({
@@ -182,8 +161,7 @@ try {
     });
   }
 } finally {
-  service.kill('SIGTERM');
-  await once(service, 'exit');
+  await service.stop();
 }
 
 printTable('qr-api: PNG encoding vs Python segno and qrcode (same run), and HTTP throughput', rows, 'segno');
