@@ -1,11 +1,8 @@
 import {
   createDataBankClient,
-  createScratchArea,
-  serviceUrl,
   toolReadiness,
   type DataBankClient,
   type ReadinessCheck,
-  type ScratchArea,
 } from '@platform/core';
 import type { Config } from './config.js';
 import { YouTube } from './services/captions/youtube.js';
@@ -14,26 +11,20 @@ import { OpenAiProvider } from './services/stt/openai.js';
 import type { PipelineOptions } from './services/stt/pipeline.js';
 import type { SttProvider } from './services/stt/provider.js';
 
-export const youtubeFrom = (config: Config): YouTube =>
-  new YouTube({
-    baseUrl: config.YOUTUBE_BASE_URL,
-    client: config.YOUTUBE_CLIENT,
-    timeoutMs: config.YOUTUBE_TIMEOUT_MS,
-  });
+export const youtubeFrom = (config: Config): YouTube => new YouTube(config.youtube);
 
 export const storeFrom = (config: Config): DataBankClient =>
-  createDataBankClient({
-    baseUrl: serviceUrl('data-bank-api', { explicit: config.DATA_BANK_URL, gateway: config.API_GATEWAY_URL }),
-    apiKey: config.DATA_BANK_API_KEY,
-  });
+  createDataBankClient({ baseUrl: config.dataBank.url, apiKey: config.dataBank.apiKey });
 
+/** The speech-to-text provider (worker only). */
 export function providerFrom(config: Config): SttProvider {
-  if (config.STT_PROVIDER === 'local') return new LocalProvider(config.POCKETSPHINX_PATH);
+  const { stt } = config;
+  if (stt.provider === 'local') return new LocalProvider(config.tools.pocketsphinx);
   return new OpenAiProvider({
-    baseUrl: config.STT_BASE_URL,
-    apiKey: config.STT_API_KEY,
-    model: config.STT_MODEL,
-    timeoutMs: config.STT_TIMEOUT_MS,
+    baseUrl: stt.baseUrl,
+    apiKey: stt.apiKey,
+    model: stt.model,
+    timeoutMs: stt.timeoutMs,
   });
 }
 
@@ -42,15 +33,16 @@ export function providerFrom(config: Config): SttProvider {
  * an image under Docker). yt-dlp is left out: only YouTube sources need it, and such a job says so.
  */
 export function toolChecksFrom(config: Config): ReadinessCheck[] {
+  const { tools } = config;
   const checks = [
-    toolReadiness('ffmpeg', { command: config.FFMPEG_PATH, args: ['-version'] }),
-    toolReadiness('ffprobe', { command: config.FFPROBE_PATH, args: ['-version'], packages: ['ffmpeg'] }),
+    toolReadiness('ffmpeg', { command: tools.ffmpeg, args: ['-version'] }),
+    toolReadiness('ffprobe', { command: tools.ffprobe, args: ['-version'], packages: ['ffmpeg'] }),
   ];
-  if (config.STT_PROVIDER === 'local')
+  if (config.stt.provider === 'local')
     checks.push(
       // Decoding an empty input loads the acoustic model, so a missing pocketsphinx-en-us fails too.
       toolReadiness('pocketsphinx', {
-        command: config.POCKETSPHINX_PATH,
+        command: tools.pocketsphinx,
         args: ['-infile', '/dev/null', '-logfn', '/dev/null'],
         packages: ['pocketsphinx', 'pocketsphinx-en-us'],
       }),
@@ -58,20 +50,14 @@ export function toolChecksFrom(config: Config): ReadinessCheck[] {
   return checks;
 }
 
+/** What the worker's pipeline runs with (worker only: it builds the provider). */
 export const pipelineFrom = (
   config: Config,
   provider: SttProvider = providerFrom(config),
 ): PipelineOptions => ({
-  tools: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
+  ...config.pipeline,
+  tools: { ffmpeg: config.tools.ffmpeg, ffprobe: config.tools.ffprobe },
   provider,
-  silence: { noiseDb: config.TRANSCRIPT_SILENCE_DB, minSilenceS: config.TRANSCRIPT_SILENCE_MIN_S },
-  maxDurationS: config.TRANSCRIPT_MAX_DURATION_S,
-  maxChunkS: config.TRANSCRIPT_MAX_CHUNK_S,
-  maxChunkBytes: config.TRANSCRIPT_MAX_CHUNK_BYTES,
-  concurrency: config.TRANSCRIPT_CONCURRENCY,
-  retries: config.STT_RETRIES,
-  retryBaseMs: config.STT_RETRY_BASE_MS,
+  retries: config.stt.retries,
+  retryBaseMs: config.stt.retryBaseMs,
 });
-
-/** Per-job and per-upload scratch dirs under TRANSCRIPT_TMP_DIR, shared by the API and the worker. */
-export const scratchFrom = (config: Config): ScratchArea => createScratchArea(config.TRANSCRIPT_TMP_DIR);

@@ -1,40 +1,28 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { closeRedis, createQueue, connectRedis } from '@platform/workers';
-import { buildApp } from './app.js';
+import { buildApp, SERVICE } from './app.js';
 import { readConfig } from './config.js';
-import { pipelineFrom, storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
-import { TRANSCRIPT_QUEUE, transcriptionJob } from './workers/transcribe.js';
+import { storeFrom, toolChecksFrom, youtubeFrom } from './deps.js';
+import { TRANSCRIPT_QUEUE } from './jobs/transcribe.js';
 
 const config = loadConfigOrExit(() => readConfig());
-const logger = createLogger({ service: 'transcript-api', level: config.LOG_LEVEL });
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const redis = connectRedis(config.redis, 'command', { logger });
+// The API only enqueues (jobs/transcribe.ts): the worker builds the provider and the pipeline.
 const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
-const store = storeFrom(config);
 // Uploads left behind by an API process that was killed mid-request.
-const scratch = await openScratchArea(config.TRANSCRIPT_TMP_DIR, logger);
-// The API only enqueues: the definition carries the job's options; processing happens in the worker.
-const job = transcriptionJob({
-  store,
-  pipeline: pipelineFrom(config),
-  ytdlp: config.YTDLP_PATH,
-  scratch,
-  timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
-});
+const scratch = await openScratchArea(config.tmpDir, logger);
 
 const app = await buildApp({
+  config,
   logger,
   redis,
   queue,
-  job,
   youtube: youtubeFrom(config),
-  store,
+  store: storeFrom(config),
   scratch,
-  apiKeys: config.TRANSCRIPT_API_KEYS,
-  defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
-  maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
-  uploadTimeoutMs: config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000,
   tools: toolChecksFrom(config),
 });
 
 installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });
-await app.listen({ host: config.HOST, port: config.PORT });
+await app.listen({ host: config.host, port: config.port });

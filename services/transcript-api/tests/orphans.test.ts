@@ -1,7 +1,6 @@
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
-import { waitFor } from '@platform/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnSource, waitFor, type SourceProcess } from '@platform/testing';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +9,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRANSCRIPT_QUEUE } from '../src/workers/transcribe.js';
+import { TRANSCRIPT_QUEUE, transcriptionJob } from '../src/jobs/transcribe.js';
 import { steadyTone } from './helpers/audio.js';
 import { REDIS_URL } from './helpers/service.js';
 
@@ -36,11 +35,10 @@ function isRunning(pid: number): boolean {
 }
 
 /** The real worker entry (src/worker.ts) as a child process. */
-function startWorkerProcess(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/worker.ts'], {
+function startWorkerProcess(): SourceProcess {
+  return spawnSource('src/worker.ts', {
     cwd: serviceDir,
     env: {
-      ...process.env,
       REDIS_URL: WORKER_REDIS_URL,
       DATA_BANK_URL: bank.url,
       DATA_BANK_API_KEY: bank.apiKey,
@@ -49,7 +47,6 @@ function startWorkerProcess(): ChildProcess {
       STT_PROVIDER: 'local',
       LOG_LEVEL: 'silent',
     },
-    stdio: 'ignore',
   });
 }
 
@@ -57,7 +54,8 @@ function startWorkerProcess(): ChildProcess {
 async function recordedFfmpeg(): Promise<{ pid: number; jobDir: string } | undefined> {
   // Dirs and processes come and go while the worker runs: one that vanished mid-scan just isn't the ffmpeg yet.
   for (const job of await readdir(scratchRoot).catch(() => [])) {
-    for (const name of await readdir(join(scratchRoot, job)).catch(() => [])) { // removed meanwhile
+    // A job dir removed meanwhile has no files left to look at.
+    for (const name of await readdir(join(scratchRoot, job)).catch(() => [])) {
       const pid = Number(/^\.group-(\d+)\.json$/.exec(name)?.[1]);
       if (!pid) continue;
       const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => ''); // exited already
@@ -94,23 +92,27 @@ describe('a worker killed with SIGKILL mid-job', () => {
     const redis = createRedis(WORKER_REDIS_URL, 'command');
     const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
     let orphan: number | undefined;
-    const workers: ChildProcess[] = [];
+    const workers: SourceProcess[] = [];
     try {
       await queue.obliterate({ force: true });
       const first = startWorkerProcess();
       workers.push(first);
-      await queue.add('transcribe', {
+      await transcriptionJob.enqueue(queue, {
         user_id: '1',
         source: { kind: 'data_bank', file_id: fileId },
         format: 'json',
       });
       let found: Awaited<ReturnType<typeof recordedFfmpeg>>;
-      await waitFor(async () => (found = await recordedFfmpeg()) !== undefined, 30_000, 'the job to start ffmpeg');
+      await waitFor(
+        async () => (found = await recordedFfmpeg()) !== undefined,
+        30_000,
+        'the job to start ffmpeg',
+      );
       const running = found as NonNullable<typeof found>;
       orphan = running.pid;
 
-      first.kill('SIGKILL');
-      await once(first, 'exit');
+      first.child.kill('SIGKILL');
+      await once(first.child, 'exit');
       await sleep(500);
       // Its own process group outlives the worker: nothing ended it.
       expect(isRunning(running.pid)).toBe(true);
@@ -119,10 +121,13 @@ describe('a worker killed with SIGKILL mid-job', () => {
       workers.push(second);
       await waitFor(() => !isRunning(running.pid), 30_000, 'the sweep to end ffmpeg');
       const jobName = basename(running.jobDir);
-      await waitFor(async () => !(await readdir(scratchRoot)).includes(jobName), 30_000, 'the sweep to remove the job dir');
+      await waitFor(
+        async () => !(await readdir(scratchRoot)).includes(jobName),
+        30_000,
+        'the sweep to remove the job dir',
+      );
     } finally {
-      for (const worker of workers)
-        if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+      await Promise.all(workers.map((worker) => worker.stop(0)));
       if (orphan !== undefined && isRunning(orphan)) process.kill(-orphan, 'SIGKILL');
       // Best effort: a failure here must not hide the test's own failure.
       await queue.obliterate({ force: true }).catch(() => undefined);

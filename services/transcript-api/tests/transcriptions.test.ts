@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transcriptionJob } from '../src/jobs/transcribe.js';
 import { pulsedTone } from './helpers/audio.js';
 import { fakeStt, type FakeStt } from './helpers/fake-stt.js';
 import { harness, type Harness } from './helpers/service.js';
@@ -136,11 +137,14 @@ describe('speech-to-text jobs', () => {
     };
     expect(result).toMatchObject({ language: 'en', provider: 'openai', format: 'srt' });
     expect(result.duration_s).toBeCloseTo(40, 0);
-    for (const id of Object.values(result.files)) expect(await bank.client.head(id)).toMatchObject({ file_id: id });
+    for (const id of Object.values(result.files))
+      expect(await bank.client.head(id)).toMatchObject({ file_id: id });
 
     const srt = await service.app.inject({ url: `/v1/transcriptions/${jobId}/result` });
     expect(srt.headers['content-type']).toContain('application/x-subrip');
-    const stored = await fetch(`${bank.url}/v1/files/${result.files.srt ?? ''}`, { headers: { 'x-api-key': bank.apiKey } });
+    const stored = await fetch(`${bank.url}/v1/files/${result.files.srt ?? ''}`, {
+      headers: { 'x-api-key': bank.apiKey },
+    });
     expect(srt.body).toBe(await stored.text());
     expect(srt.body.startsWith('1\n00:00:00,000 --> ')).toBe(true);
     const json = await service.app.inject({ url: `/v1/transcriptions/${jobId}/result?format=json` });
@@ -293,7 +297,9 @@ describe('speech-to-text jobs', () => {
       expect(again.json()).toMatchObject({ code: 'CONFLICT' });
       const result = await service.app.inject({ url: `/v1/transcriptions/${running}/result` });
       expect(result.statusCode).toBe(410);
-      expect((await service.app.inject({ method: 'DELETE', url: '/v1/jobs/no-such-job' })).statusCode).toBe(404);
+      expect((await service.app.inject({ method: 'DELETE', url: '/v1/jobs/no-such-job' })).statusCode).toBe(
+        404,
+      );
       expect(await readdir(workDir)).toEqual([]);
     } finally {
       stt.latencyMs = 0;
@@ -426,9 +432,7 @@ describe('slow uploads', () => {
       const url = await slow.app.listen({ port: 0, host: '127.0.0.1' });
       // Node's own request timeout comes after the upload's deadline, which answers in the envelope.
       expect(slow.app.server.requestTimeout).toBe(6000);
-      expect(service.app.server.requestTimeout).toBe(
-        service.config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000 + 5000,
-      );
+      expect(service.app.server.requestTimeout).toBe(service.config.uploads.timeoutMs + 5000);
       const body = multipart(clip, 'audio/mpeg');
       const type = body.headers['content-type'];
       const stalled = await rawRequest(uploadHead(type, body.payload.length), body.payload, {
@@ -506,7 +510,7 @@ describe('data-bank unreachable', () => {
 
   it('fails a job with a system error that names no URL, shown as retrying', async () => {
     offline.startWorker();
-    const jobId = await offline.job.enqueue(offline.queue, {
+    const jobId = await transcriptionJob.enqueue(offline.queue, {
       user_id: '1',
       source: { kind: 'data_bank', file_id: 'd'.repeat(64) },
     });

@@ -1,5 +1,6 @@
 import { dataBankFailure, type ScratchArea, type ScratchJob } from '@platform/core';
-import { defineJob, UserError } from '@platform/workers';
+import { handleJob, UserError } from '@platform/workers';
+import { transcriptionJob } from '../jobs/transcribe.js';
 import { join } from 'node:path';
 import { TranscriptionJobData, type TranscriptionJobResult } from '../models/jobs.js';
 import type { TranscriptionResult } from '../models/transcript.js';
@@ -7,8 +8,6 @@ import type { FileStore } from '../models/files.js';
 import { toSrt, toVtt } from '../services/formats.js';
 import { transcribeFile, type PipelineOptions } from '../services/stt/pipeline.js';
 import { downloadYouTubeAudio } from '../services/stt/youtube-audio.js';
-
-export const TRANSCRIPT_QUEUE = 'transcript';
 
 export interface TranscriptionDeps {
   store: FileStore;
@@ -45,54 +44,46 @@ async function store(deps: TranscriptionDeps, result: TranscriptionResult) {
   return { json, srt, vtt };
 }
 
-export function transcriptionJob(deps: TranscriptionDeps) {
-  return defineJob({
-    domain: 'transcript',
-    queue: TRANSCRIPT_QUEUE,
-    name: 'transcribe',
-    schema: TranscriptionJobData,
-    // Provider outages are retried per chunk inside the job; a second try of the whole job rarely helps.
-    attempts: 2,
-    backoffMs: 30_000,
-    timeoutMs: deps.timeoutMs,
-    process: async (data, context) => {
-      const scratch = await deps.scratch.createJob();
-      try {
-        await context.progress(2, data.source.kind === 'youtube' ? 'downloading audio' : 'fetching file');
-        const input = await fetchSource(deps, data, scratch, context.signal);
-        await context.progress(10, 'preparing audio');
-        const result = await transcribeFile(deps.pipeline, {
-          input,
-          scratch,
-          language: data.language,
-          prompt: data.prompt,
-          signal: context.signal,
-          onPlan: (chunks, durationS) =>
-            context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
-          onChunk: (done, total) =>
-            context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, {
-              chunk: done,
-              chunks: total,
-            }),
-        });
-        await context.progress(96, 'storing result');
-        const files = await store(deps, result);
-        const summary: TranscriptionJobResult = {
-          files: { json: files.json.file_id, srt: files.srt.file_id, vtt: files.vtt.file_id },
-          format: data.format,
-          language: result.language,
-          duration_s: result.duration_s,
-          provider: result.provider,
-          segments: result.segments.length,
-          characters: result.text.length,
-        };
-        return { result_id: files.json.file_id, result_bytes: files.json.size, result: summary };
-      } catch (error) {
-        // data-bank down is a system error whose message names no URL (the worker logs the cause).
-        throw dataBankFailure(error);
-      } finally {
-        await scratch.dispose();
-      }
-    },
+/** Runs transcription jobs (the worker process only): fetch the source, transcribe it, store the formats. */
+export function transcriptionHandler(deps: TranscriptionDeps) {
+  // The job's time limit is the worker's setting (TRANSCRIPT_JOB_TIMEOUT_S).
+  return handleJob({ ...transcriptionJob, timeoutMs: deps.timeoutMs }, async (data, context) => {
+    const scratch = await deps.scratch.createJob();
+    try {
+      await context.progress(2, data.source.kind === 'youtube' ? 'downloading audio' : 'fetching file');
+      const input = await fetchSource(deps, data, scratch, context.signal);
+      await context.progress(10, 'preparing audio');
+      const result = await transcribeFile(deps.pipeline, {
+        input,
+        scratch,
+        language: data.language,
+        prompt: data.prompt,
+        signal: context.signal,
+        onPlan: (chunks, durationS) =>
+          context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
+        onChunk: (done, total) =>
+          context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, {
+            chunk: done,
+            chunks: total,
+          }),
+      });
+      await context.progress(96, 'storing result');
+      const files = await store(deps, result);
+      const summary: TranscriptionJobResult = {
+        files: { json: files.json.file_id, srt: files.srt.file_id, vtt: files.vtt.file_id },
+        format: data.format,
+        language: result.language,
+        duration_s: result.duration_s,
+        provider: result.provider,
+        segments: result.segments.length,
+        characters: result.text.length,
+      };
+      return { result_id: files.json.file_id, result_bytes: files.json.size, result: summary };
+    } catch (error) {
+      // data-bank down is a system error whose message names no URL (the worker logs the cause).
+      throw dataBankFailure(error);
+    } finally {
+      await scratch.dispose();
+    }
   });
 }

@@ -1,4 +1,4 @@
-import { createLogger, type PlatformApp } from '@platform/core';
+import { createLogger, createScratchArea, type PlatformApp } from '@platform/core';
 import {
   closeRedis,
   createQueue,
@@ -12,8 +12,9 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.js';
 import { readConfig, type Config } from '../../src/config.js';
-import { pipelineFrom, providerFrom, scratchFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
-import { TRANSCRIPT_QUEUE, transcriptionJob } from '../../src/workers/transcribe.js';
+import { pipelineFrom, storeFrom, youtubeFrom } from '../../src/deps.js';
+import { TRANSCRIPT_QUEUE } from '../../src/jobs/transcribe.js';
+import { transcriptionHandler } from '../../src/workers/transcribe.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -21,7 +22,6 @@ export interface Harness {
   config: Config;
   app: PlatformApp;
   queue: Queue;
-  job: ReturnType<typeof transcriptionJob>;
   redis: Redis;
   prefix: string;
   namespace: string;
@@ -36,47 +36,42 @@ export async function harness(env: Record<string, string>): Promise<Harness> {
   const keys = isolatedRedisPrefix('transcript');
   const { prefix } = keys;
   const namespace = prefix;
-  const redis = createRedis(config.REDIS_URL, 'command');
+  const redis = createRedis(REDIS_URL, 'command');
   const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix });
   const store = storeFrom(config);
-  const scratch = scratchFrom(config);
-  const job = transcriptionJob({
+  const scratch = createScratchArea(config.tmpDir);
+  const handler = transcriptionHandler({
     store,
-    pipeline: pipelineFrom(config, providerFrom(config)),
-    ytdlp: config.YTDLP_PATH,
+    pipeline: pipelineFrom(config),
+    ytdlp: config.tools.ytdlp,
     scratch,
-    timeoutMs: config.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
+    timeoutMs: config.jobTimeoutMs,
   });
   const app = await buildApp({
+    config,
     logger,
     redis,
     queue,
-    job,
     youtube: youtubeFrom(config),
     store,
     scratch,
-    apiKeys: config.TRANSCRIPT_API_KEYS,
-    defaultLanguages: config.TRANSCRIPT_DEFAULT_LANGUAGES,
-    maxUploadBytes: config.TRANSCRIPT_MAX_UPLOAD_BYTES,
-    uploadTimeoutMs: config.TRANSCRIPT_UPLOAD_TIMEOUT_S * 1000,
   });
   const workers: { handle: WorkerHandle; connections: Redis[] }[] = [];
   return {
     config,
     app,
     queue,
-    job,
     redis,
     prefix,
     namespace,
     startWorker() {
-      const blocking = createRedis(config.REDIS_URL, 'blocking');
-      const publishing = createRedis(config.REDIS_URL, 'command');
+      const blocking = createRedis(REDIS_URL, 'blocking');
+      const publishing = createRedis(REDIS_URL, 'command');
       const handle = startWorker({
         connection: blocking,
         queue: TRANSCRIPT_QUEUE,
         prefix,
-        jobs: [job],
+        handlers: [handler],
         publisher: new EventPublisher(publishing, { namespace }),
         logger,
       });

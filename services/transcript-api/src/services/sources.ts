@@ -1,17 +1,9 @@
-import {
-  AppError,
-  dataBankFailure,
-  DataBankNotFoundError,
-  saveMultipartFile,
-  UserId,
-  type ScratchArea,
-} from '@platform/core';
+import { AppError, dataBankFailure, saveMultipartFile, UserId, type ScratchArea } from '@platform/core';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Language, type TranscriptionSource } from '../models/jobs.js';
 import { FileId, type FileStore } from '../models/files.js';
-import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
-import { parseJsonOrUndefined } from '../services/json.js';
+import { OutputFormat } from '../models/transcript.js';
 import { parseYouTubeUrl } from '../models/youtube-url.js';
 
 const Options = z.object({
@@ -33,9 +25,9 @@ const UPLOAD_TYPES = /^(audio|video)\/|^application\/(octet-stream|ogg|mp4)$/;
 
 export interface SourceDeps {
   store: FileStore;
+  /** Scratch dirs for uploads (under TRANSCRIPT_TMP_DIR). */
   scratch: ScratchArea;
-  maxUploadBytes: number;
-  uploadTimeoutMs: number;
+  uploads: { maxBytes: number; timeoutMs: number };
 }
 
 export interface RequestedJob {
@@ -67,10 +59,10 @@ export async function uploadSource(request: FastifyRequest, deps: SourceDeps): P
   try {
     const upload = await saveMultipartFile(request, {
       dir: scratch.dir,
-      maxBytes: deps.maxUploadBytes,
+      maxBytes: deps.uploads.maxBytes,
       fields: OPTION_FIELDS,
       maxFieldBytes: 4096,
-      timeoutMs: deps.uploadTimeoutMs,
+      timeoutMs: deps.uploads.timeoutMs,
     });
     if (!UPLOAD_TYPES.test(upload.mimetype))
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Expected an audio or video file');
@@ -105,20 +97,4 @@ export async function jsonSource(body: unknown, store: FileStore): Promise<Reque
   if (!(await fromDataBank(store.head(fileId))))
     throw new AppError('NOT_FOUND', `data-bank has no file ${fileId}`);
   return { source: { kind: 'data_bank', file_id: fileId }, options };
-}
-
-/** The stored transcript document; a file gone from data-bank is 404, data-bank down 503, a bad one 502. */
-export async function readStoredTranscript(store: FileStore, fileId: string): Promise<TranscriptionResult> {
-  let text: string;
-  try {
-    text = await new Response(await store.stream(fileId)).text();
-  } catch (error) {
-    if (error instanceof DataBankNotFoundError)
-      throw new AppError('NOT_FOUND', 'The transcript is no longer stored in data-bank');
-    throw dataBankFailure(error);
-  }
-  const stored = TranscriptionResult.safeParse(parseJsonOrUndefined(text));
-  if (!stored.success)
-    throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank returned an unreadable transcript');
-  return stored.data;
 }
