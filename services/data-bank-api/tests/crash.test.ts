@@ -1,46 +1,17 @@
-import { waitFor } from '@platform/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startServiceProcess, waitFor } from '@platform/testing';
 import { once } from 'node:events';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256, storedIds, tempDir, tempEntries } from './helpers.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-}
-
-/** The real entry point (src/main.ts) as a child process; resolves with its URL once it listens. */
-async function startProcess(root: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
-    cwd: serviceDir,
-    env: {
-      ...process.env,
-      DATA_BANK_ROOT: root,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_BANK_UPLOAD_KEYS: 'k',
-      DATA_BANK_MIN_FREE_BYTES: '0',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-    if (match?.[1]) {
-      lines.on('line', () => undefined); // keep draining the logs
-      return { child, url: match[1] };
-    }
-  }
-  throw new Error('data-bank-api exited before listening');
-}
+/** The real entry point (src/main.ts) as a child process over `root`, once it answers /healthz. */
+const startProcess = (root: string) =>
+  startServiceProcess({ cwd: serviceDir, env: { DATA_BANK_ROOT: root, DATA_BANK_UPLOAD_KEYS: 'k', DATA_BANK_MIN_FREE_BYTES: '0' } });
 
 async function partialBytes(root: string): Promise<number> {
   let total = 0;
@@ -64,10 +35,7 @@ describe('crash safety (real process, kill -9)', () => {
       const root = await tempDir();
       cleanups.push(() => rm(root, { recursive: true, force: true }));
       const first = await startProcess(root);
-      cleanups.push(async () => {
-        first.child.kill('SIGKILL');
-        await Promise.resolve();
-      });
+      cleanups.push(() => first.stop(0));
 
       // A large upload that never finishes: 8 MiB sent, then the server is killed.
       const upload = request(`${first.url}/v1/files`, { method: 'POST', headers: { 'x-api-key': 'k' } });
@@ -85,11 +53,7 @@ describe('crash safety (real process, kill -9)', () => {
       expect(await tempEntries(root)).toHaveLength(1);
 
       const second = await startProcess(root);
-      cleanups.push(async () => {
-        const stopped = once(second.child, 'exit');
-        second.child.kill('SIGTERM');
-        await stopped;
-      });
+      cleanups.push(() => second.stop());
       expect(await tempEntries(root)).toEqual([]);
       expect(await readdir(join(root, '.trash'))).toEqual([]);
 
