@@ -1,10 +1,13 @@
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
-import { registerCorpusJobRoutes, type CorpusRouteDeps } from './routes/corpus-jobs.js';
+import { createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { registerCorpusJobRoutes } from './routes/corpus-jobs.js';
+import type { CorpusJobsDeps } from './services/corpus-jobs.js';
 import { registerDetectRoute } from './routes/detect.js';
 import { registerLanguagesRoute } from './routes/languages.js';
 import { registerTransliterateRoute } from './routes/transliterate.js';
 import type { Detector } from './services/detector.js';
 import type { Catalog } from './transliteration/catalog.js';
+
+export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
 
 export interface AppDeps {
   logger: Logger;
@@ -14,15 +17,15 @@ export interface AppDeps {
   apiKeys: string[];
   readiness?: ReadinessCheck[];
   /** Corpus jobs need Redis; without them the synchronous API still runs. */
-  corpus?: CorpusRouteDeps;
+  corpus?: CorpusJobsDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   // JSON escapes can make a character up to 6 bytes (\uXXXX); leave room for the other fields.
   const bodyLimit = deps.maxTextChars * 6 + 64 * 1024;
   const app = await createApp({
-    service: 'turkic-api',
-    version: '0.1.0',
+    service: SERVICE,
+    version: VERSION,
     description: 'Turkic language detection, transliteration (IPA, Latin) and corpus building',
     logger: deps.logger,
     bodyLimit,

@@ -31,14 +31,70 @@ const schema = z.object({
   TURKIC_EVENTS_NAMESPACE: z.string().default(''),
 }).superRefine(checkRedisTopology);
 
-type RawConfig = z.output<typeof schema>;
-export interface Config extends RawConfig {
-  dataBankUrl: string;
+/** What a corpus job's sources may fetch and how much, and where the worker writes. */
+export interface CorpusConfig {
+  wikipediaDumpsUrl: string;
+  hfEndpoint: string;
+  hfToken: string | undefined;
+  workDir: string | undefined;
+  /** A url source's download: bytes as sent and the whole transfer's time. */
+  urlMaxBytes: number;
+  urlTimeoutMs: number;
+  limits: { maxInflatedBytes: number; maxLineChars: number; maxDocumentChars: number };
+  /** Wall-clock limit of one try. */
+  jobTimeoutMs: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
   redis: RedisTarget;
+  dataBankUrl: string;
+  dataBankApiKey: string;
+  /** Keys accepted in X-API-Key on /v1 routes; empty leaves them open. */
+  apiKeys: string[];
+  maxTextChars: number;
+  lidModelPath: string | undefined;
+  /** FETCH_ALLOW_LIST: what a url source may reach although not public. */
+  fetchAllowList: string[];
+  corpus: CorpusConfig;
+  workerConcurrency: number;
+  /** BullMQ key prefix and event namespace. */
+  queuePrefix: string;
+  eventsNamespace: string;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
-  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }),
+    dataBankApiKey: raw.DATA_BANK_API_KEY,
+    apiKeys: raw.TURKIC_API_KEYS,
+    maxTextChars: raw.TURKIC_MAX_TEXT_CHARS,
+    lidModelPath: raw.TURKIC_LID_MODEL_PATH,
+    fetchAllowList: raw.FETCH_ALLOW_LIST,
+    corpus: {
+      wikipediaDumpsUrl: raw.TURKIC_WIKIPEDIA_DUMPS_URL,
+      hfEndpoint: raw.HF_ENDPOINT,
+      hfToken: raw.HF_TOKEN,
+      workDir: raw.TURKIC_WORK_DIR,
+      urlMaxBytes: raw.TURKIC_URL_MAX_BYTES,
+      urlTimeoutMs: raw.TURKIC_URL_TIMEOUT_MS,
+      limits: {
+        maxInflatedBytes: raw.TURKIC_MAX_INFLATED_BYTES,
+        maxLineChars: raw.TURKIC_MAX_LINE_CHARS,
+        maxDocumentChars: raw.TURKIC_MAX_DOCUMENT_CHARS,
+      },
+      jobTimeoutMs: raw.TURKIC_JOB_TIMEOUT_MS,
+    },
+    workerConcurrency: raw.TURKIC_WORKER_CONCURRENCY,
+    queuePrefix: raw.TURKIC_QUEUE_PREFIX,
+    eventsNamespace: raw.TURKIC_EVENTS_NAMESPACE,
+  };
 }

@@ -1,40 +1,38 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
 import { closeRedis, createQueue, connectRedis, redisReadiness, workerReadiness } from '@platform/workers';
-import { buildApp } from './app.js';
+import { buildApp, SERVICE } from './app.js';
 import { readConfig } from './config.js';
+import { CORPUS_QUEUE, corpusJob } from './jobs/corpus.js';
 import { createDataBank } from './services/data-bank.js';
 import { Detector } from './services/detector.js';
 import { Catalog } from './transliteration/catalog.js';
-import { CORPUS_QUEUE, corpusJob } from './workers/corpus.js';
-import { corpusSettings } from './workers/corpus-settings.js';
 
 const config = loadConfigOrExit(() => readConfig());
-const logger = createLogger({ service: 'turkic-api', level: config.LOG_LEVEL });
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
 const catalog = Catalog.load();
-const detector = new Detector(config.TURKIC_LID_MODEL_PATH);
+const detector = new Detector(config.lidModelPath);
 const redis = connectRedis(config.redis, 'command', { logger });
-const queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix: config.TURKIC_QUEUE_PREFIX });
-const dataBank = createDataBank(config.dataBankUrl, config.DATA_BANK_API_KEY);
+const queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix: config.queuePrefix });
 
 const app = await buildApp({
   logger,
   catalog,
   detector,
-  maxTextChars: config.TURKIC_MAX_TEXT_CHARS,
-  apiKeys: config.TURKIC_API_KEYS,
+  maxTextChars: config.maxTextChars,
+  apiKeys: config.apiKeys,
   readiness: [redisReadiness(redis), workerReadiness(queue)],
   corpus: {
     queue,
+    // The API only enqueues; the worker runs the job with the same definition.
+    job: corpusJob({ timeoutMs: config.corpus.jobTimeoutMs }),
     catalog,
-    dataBank,
-    // The API only enqueues; the definition carries the job options (attempts, timeout, retention).
-    job: corpusJob({ catalog, detector, dataBank, logger, ...corpusSettings(config) }),
-    fetchAllowList: config.FETCH_ALLOW_LIST,
+    dataBank: createDataBank(config.dataBankUrl, config.dataBankApiKey),
+    fetchAllowList: config.fetchAllowList,
   },
 });
 await detector.load();
-await app.listen({ host: config.HOST, port: config.PORT });
+await app.listen({ host: config.host, port: config.port });
 
 installGracefulShutdown({
   logger,

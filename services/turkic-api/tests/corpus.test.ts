@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
+import { CORPUS_QUEUE, corpusJob } from '../src/jobs/corpus.js';
+import { corpusHandler } from '../src/workers/corpus.js';
 import { ENGLISH, KAZAKH, parquetShard, serveBytes, startServer, wikipediaDump } from './fixtures.js';
 import { catalog, detector, logger, testApp } from './helpers.js';
 
@@ -72,21 +73,21 @@ beforeAll(async () => {
 
   redis = createRedis(REDIS_URL, 'command');
   queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix });
-  const job = corpusJob({
+  const job = corpusJob({ attempts: 1 });
+  const handler = corpusHandler({
     catalog, detector, dataBank: client, logger,
     urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
     limits: LIMITS,
     wikipediaDumpsUrl: `${sources.url}/dumps`,
     hfEndpoint: `${sources.url}/hub`,
     workDir: root,
-    attempts: 1,
     progressIntervalMs: 0,
-  });
+  }, job);
   worker = startWorker({
     connection: createRedis(REDIS_URL, 'blocking'),
     queue: CORPUS_QUEUE,
     prefix,
-    jobs: [job],
+    handlers: [handler],
     publisher: new EventPublisher(redis, { namespace }),
     logger,
   });

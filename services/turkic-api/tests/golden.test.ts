@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog, transliterate } from '../src/transliteration/catalog.js';
-import type { Target } from '../src/transliteration/table.js';
+import { parseTable, type Target } from '../src/transliteration/format.js';
 
 const catalog = Catalog.load();
 
@@ -178,5 +178,13 @@ describe('engine behaviour', () => {
     expect(convert('fi', 'ipa', 'nkk')).toBe('ŋkː');
     expect(convert('ky', 'ipa', 'уу')).toBe('uː');
     expect(convert('uz', 'latin', 'Ер ер мер')).toBe('Yer yer mer');
+  });
+
+  it('refuses a rules file whose script or target the service does not know, naming the file and line', () => {
+    const header = (script: string, target: string) => `@standard test\n@language kk\n@script ${script}\n@target ${target}\nа > a\n`;
+    expect(parseTable('ok', header('Cyrl', 'latin'))).toMatchObject({ script: 'Cyrl', target: 'latin' });
+    expect(() => parseTable('bad', header('Cyrillic', 'latin'))).toThrow('bad.rules line 3: @script must be one of Latn, Cyrl, Arab, not "Cyrillic"');
+    expect(() => parseTable('bad', header('Cyrl', 'IPA'))).toThrow('bad.rules line 4: @target must be one of ipa, latin, not "IPA"');
+    expect(() => parseTable('bad', '@standard test\n@language kk\n@target ipa\n')).toThrow('bad.rules line 0: missing @script directive');
   });
 });

@@ -1,12 +1,12 @@
-import { createGuardedFetcher, createLogger } from '@platform/core';
+import { createLogger } from '@platform/core';
 import { createQueue } from '@platform/workers';
 import type { Redis } from 'ioredis';
 import { buildApp, type AppDeps } from '../src/app.js';
-import type { CorpusRouteDeps } from '../src/routes/corpus-jobs.js';
+import { CORPUS_QUEUE, corpusJob } from '../src/jobs/corpus.js';
+import type { CorpusJobsDeps } from '../src/services/corpus-jobs.js';
 import { createDataBank } from '../src/services/data-bank.js';
 import { Detector } from '../src/services/detector.js';
 import { Catalog } from '../src/transliteration/catalog.js';
-import { CORPUS_QUEUE, corpusJob } from '../src/workers/corpus.js';
 
 export const logger = createLogger({ service: 'turkic-api-test', level: 'silent' });
 export const catalog = Catalog.load();
@@ -20,14 +20,7 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
 const NOWHERE = 'http://127.0.0.1:9';
 
 /** The corpus routes on a Redis connection and key prefix, for tests that only enqueue (no worker runs). */
-export function enqueueOnlyCorpus(connection: Redis, prefix: string): CorpusRouteDeps {
-  const dataBank = createDataBank(NOWHERE, 'no-key');
-  const job = corpusJob({
-    catalog, detector, dataBank, logger,
-    urlFetcher: createGuardedFetcher(),
-    limits: { maxInflatedBytes: 1024, maxLineChars: 1024, maxDocumentChars: 1024 },
-    wikipediaDumpsUrl: NOWHERE,
-    hfEndpoint: NOWHERE,
-  });
-  return { queue: createQueue({ connection, queue: CORPUS_QUEUE, prefix }), job, catalog, dataBank, fetchAllowList: [] };
+export function enqueueOnlyCorpus(connection: Redis, prefix: string): CorpusJobsDeps {
+  const queue = createQueue({ connection, queue: CORPUS_QUEUE, prefix });
+  return { queue, job: corpusJob(), catalog, dataBank: createDataBank(NOWHERE, 'no-key'), fetchAllowList: [] };
 }

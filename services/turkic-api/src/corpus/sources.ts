@@ -130,7 +130,7 @@ async function* parquetRows(url: string, field: string, requestInit: RequestInit
       throw unreadable(error);
     });
     for (const row of rows) {
-      const value = (row as Record<string, unknown>)[field];
+      const value: unknown = row[field];
       if (typeof value !== 'string') continue;
       if (value.length > maxDocumentChars) throw tooLong(maxDocumentChars);
       yield value;
@@ -147,12 +147,14 @@ async function* textLines(chunks: AsyncIterable<string>, jsonl: boolean, field: 
       continue;
     }
     if (line.trim() === '') continue;
-    let value: unknown;
+    let document: unknown;
     try {
-      value = (JSON.parse(line) as Record<string, unknown>)[field];
+      document = JSON.parse(line);
     } catch {
       throw new UserError(`a jsonl line is not valid JSON: ${quoted(line)}`);
     }
+    // A line that is not an object (an array, a number) has no field: skipped like one without it.
+    const value: unknown = typeof document === 'object' && document !== null ? Reflect.get(document, field) : undefined;
     if (typeof value === 'string') yield value;
   }
 }

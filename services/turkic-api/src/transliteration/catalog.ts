@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTable } from './format.js';
-import { Table, type Script, type Target } from './table.js';
+import { parseTable, TARGETS, type Script, type Target } from './format.js';
+import { Table } from './table.js';
 
 /** The rule tables shipped with the service (`rules/*.rules` at the package root). */
 export const RULES_DIR = new URL('../../rules/', import.meta.url.replace(/\/dist\/src\//, '/src/'));
@@ -50,7 +50,9 @@ export class Catalog {
   constructor(tables: Table[]) {
     this.tables = new Map(tables.map((table) => [table.id, table]));
     for (const [language, targets] of Object.entries(PIPELINES)) {
-      for (const [target, ids] of Object.entries(targets) as [Target, string[]][]) {
+      for (const target of TARGETS) {
+        const ids = targets[target];
+        if (!ids) continue;
         const chain = ids.map((id) => {
           const table = this.tables.get(id);
           if (!table) throw new Error(`rule table ${id} is missing from ${RULES_DIR.pathname}`);
@@ -80,7 +82,7 @@ export class Catalog {
   }
 
   targetsOf(language: string): Target[] {
-    return Object.keys(PIPELINES[language] ?? {}) as Target[];
+    return TARGETS.filter((target) => PIPELINES[language]?.[target] !== undefined);
   }
 
   describe(): LanguageInfo[] {

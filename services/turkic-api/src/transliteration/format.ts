@@ -22,8 +22,16 @@ export interface RuleSpec {
   right: ContextToken[];
 }
 
+export const SCRIPTS = ['Latn', 'Cyrl', 'Arab'] as const;
+export type Script = (typeof SCRIPTS)[number];
+export const TARGETS = ['ipa', 'latin'] as const;
+export type Target = (typeof TARGETS)[number];
+
 export interface TableSpec {
   id: string;
+  /** `@script` and `@target`, checked against the values the service knows. */
+  script: Script;
+  target: Target;
   directives: Map<string, string>;
   classes: Map<string, Set<string>>;
   rules: RuleSpec[];
@@ -35,6 +43,8 @@ class RuleSyntaxError extends Error {
     this.name = 'RuleSyntaxError';
   }
 }
+
+const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => values.some((known) => known === value);
 
 const DIRECTIVES = new Set(['standard', 'reference', 'language', 'script', 'target', 'locale', 'case', 'class']);
 
@@ -59,7 +69,9 @@ function splitOnce(text: string, separator: string): [string, string] | undefine
 }
 
 export function parseTable(id: string, text: string): TableSpec {
-  const spec: TableSpec = { id, directives: new Map(), classes: new Map(), rules: [] };
+  const spec: Omit<TableSpec, 'script' | 'target'> = { id, directives: new Map(), classes: new Map(), rules: [] };
+  let script: Script | undefined;
+  let target: Target | undefined;
   const fail = (line: number, reason: string): never => {
     throw new RuleSyntaxError(id, line, reason);
   };
@@ -92,6 +104,12 @@ export function parseTable(id: string, text: string): TableSpec {
         const long = members.find((member) => member.length !== 1);
         if (long !== undefined) fail(line, `class member "${long}" is not a single character`);
         spec.classes.set(classMatch[1], new Set(members));
+      } else if (name === 'script') {
+        if (!isOneOf(SCRIPTS, value)) return fail(line, `@script must be one of ${SCRIPTS.join(', ')}, not "${value}"`);
+        script = value;
+      } else if (name === 'target') {
+        if (!isOneOf(TARGETS, value)) return fail(line, `@target must be one of ${TARGETS.join(', ')}, not "${value}"`);
+        target = value;
       } else if (name === 'reference' && spec.directives.has('reference')) {
         spec.directives.set(name, `${spec.directives.get(name) ?? ''}; ${value.trim()}`);
       } else {
@@ -129,8 +147,10 @@ export function parseTable(id: string, text: string): TableSpec {
     spec.rules.push({ line, source, output, left, right });
   });
 
-  for (const required of ['standard', 'language', 'script', 'target']) {
+  for (const required of ['standard', 'language']) {
     if (!spec.directives.has(required)) fail(0, `missing @${required} directive`);
   }
-  return spec;
+  if (script === undefined) return fail(0, 'missing @script directive');
+  if (target === undefined) return fail(0, 'missing @target directive');
+  return { ...spec, script, target };
 }

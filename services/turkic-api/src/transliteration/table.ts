@@ -1,8 +1,5 @@
 import { isLetterCode, lowerCaseMap, lowerText, type LowerCaseMap } from './casing.js';
-import type { ContextToken, RuleSpec, TableSpec } from './format.js';
-
-export type Target = 'ipa' | 'latin';
-export type Script = 'Latn' | 'Cyrl' | 'Arab';
+import type { ContextToken, RuleSpec, Script, TableSpec, Target } from './format.js';
 
 /**
  * Checks one context token against the lower-cased input units (`end` of them), ending (left) or
@@ -72,8 +69,8 @@ export class Table {
     const directive = (name: string) => spec.directives.get(name) ?? '';
     this.id = spec.id;
     this.language = directive('language');
-    this.script = directive('script') as Script;
-    this.target = directive('target') as Target;
+    this.script = spec.script;
+    this.target = spec.target;
     this.standard = directive('standard');
     this.reference = spec.directives.get('reference');
     this.locale = spec.directives.get('locale') ?? 'und';

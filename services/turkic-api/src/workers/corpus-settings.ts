@@ -1,26 +1,22 @@
 import { createGuardedFetcher } from '@platform/core';
 import type { Config } from '../config.js';
-import type { CorpusJobDeps } from './corpus.js';
+import type { CorpusHandlerDeps } from './corpus.js';
 
-type Settings = Pick<CorpusJobDeps, 'wikipediaDumpsUrl' | 'hfEndpoint' | 'hfToken' | 'workDir' | 'timeoutMs' | 'urlFetcher' | 'limits'>;
+type Settings = Pick<CorpusHandlerDeps, 'wikipediaDumpsUrl' | 'hfEndpoint' | 'hfToken' | 'workDir' | 'urlFetcher' | 'limits'>;
 
-/** The corpus job's settings from the configuration, the same in the API (which enqueues) and the worker. */
+/** The corpus handler's source settings from the configuration. */
 export function corpusSettings(config: Config): Settings {
+  const { corpus } = config;
   return {
-    wikipediaDumpsUrl: config.TURKIC_WIKIPEDIA_DUMPS_URL,
-    hfEndpoint: config.HF_ENDPOINT,
-    hfToken: config.HF_TOKEN,
-    workDir: config.TURKIC_WORK_DIR,
-    timeoutMs: config.TURKIC_JOB_TIMEOUT_MS,
+    wikipediaDumpsUrl: corpus.wikipediaDumpsUrl,
+    hfEndpoint: corpus.hfEndpoint,
+    hfToken: corpus.hfToken,
+    workDir: corpus.workDir,
     urlFetcher: createGuardedFetcher({
-      allowList: config.FETCH_ALLOW_LIST,
-      maxBytes: config.TURKIC_URL_MAX_BYTES,
-      timeoutMs: config.TURKIC_URL_TIMEOUT_MS,
+      allowList: config.fetchAllowList,
+      maxBytes: corpus.urlMaxBytes,
+      timeoutMs: corpus.urlTimeoutMs,
     }),
-    limits: {
-      maxInflatedBytes: config.TURKIC_MAX_INFLATED_BYTES,
-      maxLineChars: config.TURKIC_MAX_LINE_CHARS,
-      maxDocumentChars: config.TURKIC_MAX_DOCUMENT_CHARS,
-    },
+    limits: corpus.limits,
   };
 }
