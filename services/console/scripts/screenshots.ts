@@ -1,15 +1,18 @@
 // npm run screenshots -w console: every page of the console at 1280x800 and 390x844 (plus the overview
 // in the dark theme, the login page, and overview and files at 320 and 2560 px), against the real
-// services and the trainer stand-in, into var/screenshots/.
+// services (model-trainer training on the CPU), into var/screenshots/.
 import { jobEventType, metricsEventType } from '@platform/core';
 import { EventPublisher } from '@platform/workers';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, loggedInPage } from '../tests/helpers/browser.js';
 import { login } from '../tests/helpers/console.js';
+import { VIDEO } from '../tests/helpers/fakes.js';
+import { spotifyExport } from '../tests/helpers/media.js';
 import { startWorld, USER_ID, type World } from '../tests/helpers/world.js';
 
+const CORPUS = fileURLToPath(new URL('../../model-trainer/tests/fixtures/shakespeare-excerpt.txt', import.meta.url));
 const OUT = fileURLToPath(new URL('../../../var/screenshots/', import.meta.url));
 const VIEWPORTS = [
   { width: 1280, height: 800 },
@@ -33,14 +36,20 @@ async function seed(world: World): Promise<{ runId: string; jobId: string }> {
   await publisher.publish({ type: jobEventType('qr', 'completed'), domain: 'qr', job_id: 'qr-batch-17', user_id: USER_ID, ts: ts(), result_bytes: 2048 });
   await publisher.publish({ type: jobEventType('transcript', 'failed'), domain: 'transcript', job_id: 'stt-9', user_id: '77', ts: ts(), error_kind: 'user', message: 'the file holds no audio track' });
   await publisher.publish({ type: metricsEventType('digits', 'epoch'), domain: 'digits', job_id: 'digits-train-3', user_id: USER_ID, ts: ts(), metrics: { epoch: 2, train_loss: 0.081, val_accuracy: 0.987 } });
+  const corpus = await world.bank.client.upload({ kind: 'buffer', data: await readFile(CORPUS) }, { contentType: 'text/plain' });
   const run = await app.inject({
     method: 'POST',
     url: '/api/trainer/v1/runs',
     headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    payload: { family: 'char_lstm', size: 'small', corpus_file_id: 'c'.repeat(64), context_length: 128, batch_size: 16, time_budget_s: 60 },
+    payload: { user_id: USER_ID, family: 'gpt2', size: 'tiny', corpus_file_id: corpus.file_id, context_length: 32, batch_size: 8, time_budget_s: 60, eval_interval_s: 5, device: 'cpu', threads: 1 },
   });
   const started = run.json<{ run_id: string; job_id: string }>();
-  await new Promise((resolve) => setTimeout(resolve, 3_000)); // the stand-in's curve gets its first points
+  // The real kernel's first steps and evaluation (best effort: a trainer that did not start shows its page as it is).
+  for (let waited = 0; waited < 90_000; waited += 1_000) {
+    const points = await app.inject({ url: `/api/trainer/v1/runs/${encodeURIComponent(started.run_id)}/metrics`, headers: { cookie } });
+    if (points.statusCode === 200 && JSON.stringify(points.json()).split('val_loss":').length > 2) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
   return { runId: started.run_id, jobId: started.job_id };
 }
 
@@ -56,7 +65,23 @@ async function drawSeven(page: Page): Promise<void> {
   await page.waitForSelector('.answer[data-digit]', { timeout: 10_000 }).catch(() => undefined);
 }
 
-const world = await startWorld({ with: ['turkic-api'] });
+async function showCaptions(page: Page): Promise<void> {
+  await page.getByLabel('YouTube URL').fill(`https://www.youtube.com/watch?v=${VIDEO.id}`);
+  await page.getByRole('button', { name: 'Get captions' }).click();
+  // No captions (transcript-api down): the page shows its error line, photographed as it is.
+  await page.waitForSelector('.segments li', { timeout: 20_000 }).catch(() => undefined);
+}
+
+async function makeWrapped(page: Page): Promise<void> {
+  await page.getByLabel('Year').fill('2023');
+  await page.getByLabel('Streaming history export').setInputFiles({ name: 'Streaming_History_Audio_2023.json', mimeType: 'application/json', buffer: Buffer.from(spotifyExport(60, 2023)) });
+  await page.getByRole('button', { name: 'Make my Wrapped' }).click();
+  // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
+  await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
+  await page.waitForTimeout(2_000); // the card and the report load
+}
+
+const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });
 const browser = await launchBrowser();
 for (const reason of world.missing) console.log(`not started (its page shows it down): ${reason}`);
 try {
@@ -73,8 +98,8 @@ try {
     { name: 'training', hash: '#/training', ready: 'form.run-form' },
     { name: 'training-run', hash: `#/training/${runId}`, ready: '.chart canvas' },
     { name: 'turkic', hash: '#/turkic', ready: 'section.card pre.output' },
-    { name: 'transcripts', hash: '#/transcripts', ready: 'form.card' },
-    { name: 'wrapped', hash: '#/wrapped', ready: 'form.card' },
+    { name: 'transcripts', hash: '#/transcripts', ready: 'form.card', act: showCaptions },
+    { name: 'wrapped', hash: '#/wrapped', ready: 'form.card', act: makeWrapped },
   ];
   for (const viewport of VIEWPORTS) {
     const page = await loggedInPage(browser, world.console.url, viewport);

@@ -2,34 +2,27 @@ import { boolFlag, csvList, loadConfig, port, positiveInt, serviceUrl, sharedEnv
 import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
+const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** Each service's base URL variable (`QR_API_URL`, ...), from @platform/core's one table. */
+const serviceUrlEnv = Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICES[name].urlVariable, url().optional()])) as {
+  [Name in ServiceName as (typeof SERVICES)[Name]['urlVariable']]: z.ZodOptional<ReturnType<typeof url>>;
+};
+
 const schema = z.object({
   ...sharedEnv,
   ...redisTopologyEnv,
+  ...serviceUrlEnv,
   PORT: port(8080),
   TRUST_PROXY: boolFlag(false),
-  /** Keys that open an admin session (everything, bull-board, deletes). Empty: nobody can log in. */
   CONSOLE_ADMIN_KEYS: csvList(),
-  /** Keys that open a viewer session (every page, no deletes, no bull-board). */
   CONSOLE_VIEWER_KEYS: csvList(),
-  /** HMAC secret of the session cookie; unset: a random one per process (sessions end with a restart). */
   CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CONSOLE_SESSION_TTL_S: positiveInt(12 * 60 * 60),
-  /** The user id that jobs started from the console are queued for (a decimal string). */
   CONSOLE_USER_ID: z.string().regex(/^\d{1,20}$/, 'must be a decimal string').default('0'),
-  /** Built web assets (vite build web). */
   CONSOLE_WEB_DIR: z.string().optional(),
-  /** BullMQ key prefix of the queues shown on /queues and the overview. */
   CONSOLE_QUEUE_PREFIX: z.string().default('bull'),
-  /** Namespace of the event channels and streams (tests use their own). */
   CONSOLE_EVENTS_NAMESPACE: z.string().default(''),
-  /** Per-service base URLs: explicit, else {API_GATEWAY_URL}/{prefix}, else 127.0.0.1:{port}. */
-  DATA_BANK_URL: url().optional(),
-  TURKIC_API_URL: url().optional(),
-  QR_API_URL: url().optional(),
-  TRANSCRIPT_API_URL: url().optional(),
-  HANDWRITING_AI_URL: url().optional(),
-  MODEL_TRAINER_URL: url().optional(),
-  MUSIC_WRAPPED_API_URL: url().optional(),
   // The services' own key lists (the root .env holds them); the console sends the first of each.
   DATA_BANK_API_KEY: z.string().default(''),
   TURKIC_API_KEYS: csvList(),
@@ -42,24 +35,76 @@ const schema = z.object({
 
 type Raw = z.output<typeof schema>;
 
-export interface ConsoleConfig extends Raw {
-  upstreams: Record<ServiceName, string>;
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: Raw['LOG_LEVEL'];
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
   redis: RedisTarget;
+  trustProxy: boolean;
+  /** Keys that open an admin session (everything, bull-board, deletes). Empty: nobody can log in. */
+  adminKeys: string[];
+  /** Keys that open a viewer session (every page, no deletes, no bull-board, no training starts). */
+  viewerKeys: string[];
+  /** HMAC secret of the session cookie; undefined: a random one per process (sessions end with a restart). */
+  sessionSecret: string | undefined;
+  sessionTtlS: number;
+  /** The user id that jobs started from the console are queued for (a decimal string). */
+  userId: string;
+  /** Built web assets (vite build web); undefined: web/dist of this package. */
+  webDir: string | undefined;
+  /** BullMQ key prefix of the queues shown on /queues, the overview and the job pages. */
+  queuePrefix: string;
+  /** Namespace of the event channels and streams (tests use their own). */
+  eventsNamespace: string;
+  /** Per-service base URLs: explicit, else {API_GATEWAY_URL}/{prefix}, else 127.0.0.1:{port}. */
+  upstreams: Record<ServiceName, string>;
+  /** The X-API-Key sent to each service (the first of its own list); undefined: none. */
+  serviceKeys: Record<ServiceName, string | undefined>;
+  /** handwriting-ai's reading route has a key list of its own. */
+  handwritingReadKey: string | undefined;
 }
 
-/** `{NAME}_URL` (turkic-api: TURKIC_API_URL), except data-bank's shared DATA_BANK_URL. */
-const urlVariable = (name: ServiceName): keyof Raw =>
-  (name === 'data-bank-api' ? 'DATA_BANK_URL' : `${name.toUpperCase().replaceAll('-', '_')}_URL`) as keyof Raw;
-
-export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
-  const raw = loadConfig(schema, env);
+function upstreamsOf(raw: Raw): Record<ServiceName, string> {
   const gateway = raw.API_GATEWAY_URL;
-  const upstreams = Object.fromEntries(
-    (Object.keys(SERVICES) as ServiceName[]).map((name) => {
-      const explicit = raw[urlVariable(name)] as string | undefined;
+  return Object.fromEntries(
+    SERVICE_NAMES.map((name) => {
+      const explicit = raw[SERVICES[name].urlVariable];
       return [name, serviceUrl(name, { ...(explicit && { explicit }), ...(gateway && { gateway }) })];
     }),
   ) as Record<ServiceName, string>;
-  return { ...raw, upstreams, redis: redisTarget(raw) };
+}
+
+function serviceKeysOf(raw: Raw): Record<ServiceName, string | undefined> {
+  return {
+    'data-bank-api': raw.DATA_BANK_API_KEY || undefined,
+    'turkic-api': raw.TURKIC_API_KEYS[0],
+    'qr-api': undefined,
+    'transcript-api': raw.TRANSCRIPT_API_KEYS[0],
+    'handwriting-ai': raw.HANDWRITING_API_KEYS[0],
+    'model-trainer': raw.TRAINER_API_KEYS[0],
+    'music-wrapped-api': raw.MUSIC_API_KEYS[0],
+  };
+}
+
+export function readConfig(env: Env = process.env): Config {
+  const raw = loadConfig(schema, env);
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    trustProxy: raw.TRUST_PROXY,
+    adminKeys: raw.CONSOLE_ADMIN_KEYS,
+    viewerKeys: raw.CONSOLE_VIEWER_KEYS,
+    sessionSecret: raw.CONSOLE_SESSION_SECRET,
+    sessionTtlS: raw.CONSOLE_SESSION_TTL_S,
+    userId: raw.CONSOLE_USER_ID,
+    webDir: raw.CONSOLE_WEB_DIR,
+    queuePrefix: raw.CONSOLE_QUEUE_PREFIX,
+    eventsNamespace: raw.CONSOLE_EVENTS_NAMESPACE,
+    upstreams: upstreamsOf(raw),
+    serviceKeys: serviceKeysOf(raw),
+    handwritingReadKey: raw.HANDWRITING_READ_KEYS[0],
+  };
 }

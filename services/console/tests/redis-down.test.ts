@@ -2,12 +2,12 @@ import { createLogger } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { loadConsoleConfig } from '../src/config.js';
+import { readConfig } from '../src/config.js';
 
 // Nothing listens on port 1: the console must still start, say it is not ready, and answer 503s.
 const redis = createRedis('redis://127.0.0.1:1/0', 'command');
 const blocking = createRedis('redis://127.0.0.1:1/0', 'blocking');
-const config = loadConsoleConfig({ CONSOLE_ADMIN_KEYS: 'admin', LOG_LEVEL: 'silent' });
+const config = readConfig({ CONSOLE_ADMIN_KEYS: 'admin', LOG_LEVEL: 'silent' });
 const app = await buildApp({ config, logger: createLogger({ service: 'console-test', level: 'silent' }), redis, blocking });
 
 beforeAll(() => app.ready());

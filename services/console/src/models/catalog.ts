@@ -1,5 +1,5 @@
 import type { ServiceName } from '@platform/core';
-import type { ConsoleConfig } from '../config.js';
+import type { Config } from '../config.js';
 
 /** Who may use a console route: anyone, any logged-in session, or an admin session. */
 export type Access = 'public' | 'viewer' | 'admin';
@@ -29,22 +29,6 @@ export const DOMAINS: readonly string[] = CATALOG.flatMap((entry) => (entry.doma
 export type KeyKind = 'api' | 'read';
 
 /** The X-API-Key the console sends for a service's routes (from the services' own key lists). */
-export function serviceKey(config: ConsoleConfig, name: ServiceName, kind: KeyKind): string | undefined {
-  const first = (keys: readonly string[]) => keys[0];
-  switch (name) {
-    case 'data-bank-api':
-      return config.DATA_BANK_API_KEY || undefined;
-    case 'turkic-api':
-      return first(config.TURKIC_API_KEYS);
-    case 'transcript-api':
-      return first(config.TRANSCRIPT_API_KEYS);
-    case 'handwriting-ai':
-      return kind === 'read' ? first(config.HANDWRITING_READ_KEYS) : first(config.HANDWRITING_API_KEYS);
-    case 'model-trainer':
-      return first(config.TRAINER_API_KEYS);
-    case 'music-wrapped-api':
-      return first(config.MUSIC_API_KEYS);
-    case 'qr-api':
-      return undefined;
-  }
+export function serviceKey(config: Config, name: ServiceName, kind: KeyKind): string | undefined {
+  return name === 'handwriting-ai' && kind === 'read' ? config.handwritingReadKey : config.serviceKeys[name];
 }

@@ -58,6 +58,8 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   viewer('turkic-api', 'POST', '/v1/corpus-jobs'),
   viewer('turkic-api', 'GET', '/v1/corpus-jobs/:job_id'),
   viewer('turkic-api', 'GET', '/v1/corpus-jobs/:job_id/result', { long: true }),
+  // Whoever may start a corpus job may cancel one (the platform's job cancel; transcriptions alike).
+  viewer('turkic-api', 'DELETE', '/v1/jobs/:job_id'),
 
   viewer('transcript-api', 'POST', '/v1/captions'),
   viewer('transcript-api', 'POST', '/v1/transcriptions', { long: true }),

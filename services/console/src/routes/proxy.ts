@@ -1,6 +1,6 @@
 import { HttpClient, type PlatformApp, type ServiceName } from '@platform/core';
 import type { FastifyRequest } from 'fastify';
-import type { ConsoleConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { CATALOG, serviceKey } from '../models/catalog.js';
 import { PROXY_ROUTES } from '../models/proxy-routes.js';
 import { forward } from '../services/upstream.js';
@@ -18,7 +18,7 @@ function servicePath(pattern: string, request: FastifyRequest): string {
  * `/api/{prefix}{path}` for every allow-listed service route: the body and the answer stream through
  * untouched, and the service key is added here, so the browser never sees it.
  */
-export async function proxyRoutes(app: PlatformApp, config: ConsoleConfig): Promise<void> {
+export async function proxyRoutes(app: PlatformApp, config: Config): Promise<void> {
   const clients = new Map<ServiceName, HttpClient>(
     CATALOG.map((entry) => [entry.name, new HttpClient({ baseUrl: config.upstreams[entry.name] })]),
   );
@@ -40,7 +40,7 @@ export async function proxyRoutes(app: PlatformApp, config: ConsoleConfig): Prom
             service: route.service,
             path: servicePath(route.path, request),
             apiKey: serviceKey(config, route.service, route.key ?? 'api'),
-            userId: config.CONSOLE_USER_ID,
+            userId: config.userId,
             timeoutMs: route.long ? LONG_MS : SHORT_MS,
           }),
       });

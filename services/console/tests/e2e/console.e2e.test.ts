@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loggedInPage } from '../helpers/browser.js';
+import { go, launchBrowser, loggedInPage } from '../helpers/browser.js';
 import { ADMIN_KEY } from '../helpers/console.js';
 import { startWorld, USER_ID, type World } from '../helpers/world.js';
 
@@ -16,7 +16,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [world, browser] = await Promise.all([startWorld(), launchBrowser()]);
+  [world, browser] = await Promise.all([startWorld({ services: ['qr-api', 'handwriting-ai'] }), launchBrowser()]);
   page = await loggedInPage(browser, world.console.url);
 });
 afterAll(async () => {
@@ -24,10 +24,7 @@ afterAll(async () => {
   await world.stop();
 });
 
-// Browser-side code is passed as text: this package's tsconfig has no DOM types (the web app has its own).
-const go = async (hash: string) => {
-  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-};
+const open = (hash: string) => go(page, hash);
 
 describe('the console in Chromium', () => {
   it('shows every service on the overview after logging in', async () => {
@@ -44,7 +41,7 @@ describe('the console in Chromium', () => {
   });
 
   it('uploads a file by drag and drop, previews it and downloads the same bytes', async () => {
-    await go('#/files');
+    await open('#/files');
     const text = `hello from the console ${String(Date.now())}\n`;
     const id = createHash('sha256').update(text).digest('hex');
     await page.evaluate(`{
@@ -61,7 +58,7 @@ describe('the console in Chromium', () => {
   });
 
   it("shows a service's error envelope as its message", async () => {
-    await go('#/qr');
+    await open('#/qr');
     await page.getByRole('textbox', { name: 'URL' }).fill('not a url');
     const status = page.locator('.status[data-kind="error"]');
     await status.waitFor();
@@ -72,7 +69,7 @@ describe('the console in Chromium', () => {
   });
 
   it('makes a QR code as you type and its PNG download decodes with zbarimg', async () => {
-    await go('#/qr');
+    await open('#/qr');
     await page.getByLabel('Payload').selectOption('text');
     const message = 'console end-to-end';
     await page.getByRole('textbox', { name: 'Text' }).fill(message);
@@ -83,7 +80,7 @@ describe('the console in Chromium', () => {
   });
 
   it('reads a digit drawn with the mouse', async () => {
-    await go('#/digits');
+    await open('#/digits');
     const pad = page.locator('canvas.pad');
     const box = await pad.boundingBox();
     if (!box) throw new Error('no drawing pad');
@@ -99,7 +96,7 @@ describe('the console in Chromium', () => {
   });
 
   it('follows a live event and links to its job', async () => {
-    await go('#/live');
+    await open('#/live');
     await expect.poll(() => page.locator('.status').textContent()).toContain('connected');
     const publisher = new EventPublisher(world.console.redis, { namespace: world.console.namespace });
     await publisher.publish({ type: jobEventType('qr', 'progress'), domain: 'qr', job_id: 'e2e-live-job', user_id: USER_ID, ts: new Date().toISOString(), progress: 42, message: 'half way' });
@@ -129,17 +126,5 @@ describe('the console in Chromium', () => {
     await phone.waitForSelector('.drop');
     expect(phone.url()).toContain('#/files');
     await context.close();
-  });
-
-  it('starts a training run whose curve gets points, and streams a generation', async () => {
-    await go('#/training');
-    await page.getByLabel('Corpus').fill('c'.repeat(64));
-    await page.getByRole('button', { name: 'Start run' }).click();
-    await page.waitForURL(/#\/training\/[0-9a-f-]{36}$/);
-    await expect.poll(async () => Number(await page.locator('.chart').getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
-    await expect.poll(async () => Number(await page.locator('dd.step').textContent()), { timeout: 6_000 }).toBeGreaterThan(0);
-    await page.getByLabel('Max tokens').fill('12');
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => page.locator('pre.generated').textContent()).toBe('ROMEO: to be, or n');
   });
 });

@@ -18,3 +18,8 @@ export async function loggedInPage(browser: Browser, url: string, viewport = { w
   await page.waitForSelector('#nav a[aria-current="page"]');
   return page;
 }
+
+/** Opens a page of the web app; browser-side code is text, as this package's tsconfig has no DOM types. */
+export async function go(page: Page, hash: string): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+}

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/app.js';
-import { loadConsoleConfig, type ConsoleConfig } from '../../src/config.js';
+import { readConfig, type Config } from '../../src/config.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const ADMIN_KEY = 'test-admin-key';
@@ -15,7 +15,7 @@ export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export interface TestConsole {
   app: PlatformApp;
-  config: ConsoleConfig;
+  config: Config;
   redis: Redis;
   /** The event namespace and queue prefix of this console (unique per test file). */
   namespace: string;
@@ -42,7 +42,7 @@ export const newNamespace = (): string => `${uniqueName('console')}:`;
 
 /** The console on a free port against real Redis, with its own namespace and the given environment. */
 export async function startConsole(env: Record<string, string> = {}, namespace = newNamespace()): Promise<TestConsole> {
-  const config = loadConsoleConfig({
+  const config = readConfig({
     REDIS_URL,
     CONSOLE_ADMIN_KEYS: ADMIN_KEY,
     CONSOLE_VIEWER_KEYS: VIEWER_KEY,
@@ -52,8 +52,9 @@ export async function startConsole(env: Record<string, string> = {}, namespace =
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const redis = createRedis(REDIS_URL, 'command');
-  const blocking = createRedis(REDIS_URL, 'blocking');
+  const redisUrl = env.REDIS_URL ?? REDIS_URL;
+  const redis = createRedis(redisUrl, 'command');
+  const blocking = createRedis(redisUrl, 'blocking');
   const app = await buildApp({ config, logger: createLogger({ service: 'console-test', level: 'silent' }), redis, blocking });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

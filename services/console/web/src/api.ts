@@ -29,6 +29,8 @@ let session: SessionInfo | undefined;
 let onUnauthorized: () => void = () => undefined;
 
 export const currentSession = (): SessionInfo | undefined => session;
+/** The user a job is queued for (CONSOLE_USER_ID); services that take it from the body need it there. */
+export const sessionUserId = (): string => session?.user_id ?? '0';
 export const setSession = (value: SessionInfo | undefined): void => {
   session = value;
 };

@@ -1,4 +1,4 @@
-import { getJson } from './api.js';
+import { ApiError, call, getJson } from './api.js';
 import { h } from './dom.js';
 
 export interface JobDoc {
@@ -11,21 +11,41 @@ export interface JobDoc {
   error: { kind: string; message: string } | null;
 }
 
+/** A "Cancel job" button that sends `DELETE cancelPath`; the job then fails as cancelled. */
+function cancelButton(cancelPath: string, text: HTMLElement): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'small danger' }, 'Cancel job');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    call(cancelPath, { method: 'DELETE' })
+      .then(() => { text.textContent = 'cancelling…'; })
+      .catch((error: unknown) => {
+        text.textContent = error instanceof ApiError ? error.full : 'cancel failed';
+        button.disabled = false;
+      });
+  });
+  return button;
+}
+
 /**
- * Polls a job's status until it ends, drawing a progress bar with its message into `slot`; resolves
- * with the last document. `stopped` ends the polling when the page is left.
+ * Polls a job's status until it ends, drawing a progress bar with its message into `slot` (and a
+ * cancel button while it runs, when `cancelPath` is given); resolves with the last document.
+ * `stopped` ends the polling when the page is left.
  */
-export async function watchJob(domain: string, jobId: string, slot: HTMLElement, stopped: () => boolean): Promise<JobDoc | undefined> {
+export async function watchJob(domain: string, jobId: string, slot: HTMLElement, stopped: () => boolean, cancelPath?: string): Promise<JobDoc | undefined> {
   const bar = h('progress', { max: 100, value: 0 });
   const text = h('span', { class: 'muted' }, 'queued');
-  slot.replaceChildren(h('a', { href: `#/job/${domain}/${encodeURIComponent(jobId)}`, class: 'mono' }, jobId), ' ', bar, ' ', text);
+  const cancel = cancelPath === undefined ? null : cancelButton(cancelPath, text);
+  slot.replaceChildren(h('a', { href: `#/job/${domain}/${encodeURIComponent(jobId)}`, class: 'mono' }, jobId), ' ', bar, ' ', text, ...(cancel ? [' ', cancel] : []));
   for (;;) {
     if (stopped()) return undefined;
     const job = await getJson<JobDoc>(`/api/jobs/${domain}/${encodeURIComponent(jobId)}`);
     bar.value = job.progress;
-    text.textContent = `${job.status} ${String(Math.round(job.progress))}%${job.message ? ` · ${job.message}` : ''}`;
+    if (!cancel?.disabled) text.textContent = `${job.status} ${String(Math.round(job.progress))}%${job.message ? ` · ${job.message}` : ''}`;
     if (job.status === 'failed') text.textContent = `failed: ${job.error?.message ?? 'unknown error'}`;
-    if (job.status === 'completed' || job.status === 'failed') return job;
+    if (job.status === 'completed' || job.status === 'failed') {
+      cancel?.remove();
+      return job;
+    }
     await new Promise((resolve) => setTimeout(resolve, 1_500));
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError, getJson, isAdmin, sendJson } from '../api.js';
+import { ApiError, getJson, isAdmin, sendJson, sessionUserId } from '../api.js';
 import { field, h, replace, shortId, statusLine, when } from '../dom.js';
 import { followEvents, phaseOf } from '../events.js';
 import type { Page } from '../router.js';
@@ -18,12 +18,13 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
   const budget = h('input', { type: 'number', name: 'time_budget_s', value: '120', min: '1' });
   const lr = h('input', { type: 'number', name: 'lr', value: '0.003', step: 'any', min: '0' });
   const device = h('select', { name: 'device' }, ...['auto', 'cpu', 'cuda'].map((name) => h('option', { value: name }, name)));
+  const threads = h('input', { type: 'number', name: 'threads', value: '1', min: '1', max: '256' });
   const go = h('button', { type: 'submit', class: 'primary' }, 'Start run');
   const form = h(
     'form',
     { class: 'card run-form' },
     h('h2', {}, 'Start a model-trainer run'),
-    h('div', { class: 'row' }, field('Family', family), field('Size', size), field('Device', device)),
+    h('div', { class: 'row' }, field('Family', family), field('Size', size), field('Device', device), field('CPU threads', threads)),
     field('Corpus', corpus, 'Upload a .txt on the Files page and paste its id.'),
     h('div', { class: 'row' }, field('Context', context), field('Batch', batch), field('Time budget (s)', budget), field('Learning rate', lr)),
     go,
@@ -32,6 +33,7 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
     event.preventDefault();
     go.disabled = true;
     const body = {
+      user_id: sessionUserId(),
       family: family.value,
       size: size.value,
       corpus_file_id: corpus.value.trim(),
@@ -40,6 +42,7 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
       time_budget_s: Number(budget.value),
       lr: Number(lr.value),
       device: device.value,
+      threads: Number(threads.value),
     };
     sendJson<{ run_id: string }>('/api/trainer/v1/runs', body)
       .then((started) => {

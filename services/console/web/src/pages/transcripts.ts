@@ -1,4 +1,4 @@
-import { ApiError, call, getJson, sendJson, upload } from '../api.js';
+import { ApiError, call, getJson, sendJson, sessionUserId, upload } from '../api.js';
 import { field, h, replace, saveBlob, statusLine } from '../dom.js';
 import { watchJob } from '../job-watch.js';
 import type { Page } from '../router.js';
@@ -65,6 +65,7 @@ export const transcriptsPage: Page = (view) => {
   const stt = h('form', { class: 'card drop-target' }, h('h2', {}, 'Transcribe an audio file'), h('p', { class: 'muted' }, 'Drop a file here or choose one.'), field('Audio or video file', audio), job);
   const transcribe = (chosen: File) => {
     const form = new FormData();
+    form.append('user_id', sessionUserId());
     form.append('file', chosen, chosen.name);
     status.show(`uploading ${chosen.name}…`);
     upload<{ job_id: string }>('/api/transcript/v1/transcriptions', form, (fraction) => { status.show(`uploading ${chosen.name}: ${(fraction * 100).toFixed(0)}%`); })

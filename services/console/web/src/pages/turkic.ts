@@ -1,4 +1,4 @@
-import { ApiError, getJson, sendJson } from '../api.js';
+import { ApiError, getJson, sendJson, sessionUserId } from '../api.js';
 import { debounce, field, h, replace, statusLine } from '../dom.js';
 import { watchJob } from '../job-watch.js';
 import type { Page } from '../router.js';
@@ -32,11 +32,11 @@ function corpusForm(languages: Language[], stopped: () => boolean): HTMLElement 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const key = { url: 'url', data_bank: 'file_id', huggingface: 'dataset' }[source.value];
-    const body = { language: language.value, source: source.value, max_sentences: Number(sentences.value), transform: transform.value, ...(key && { [key]: where.value.trim() }) };
+    const body = { user_id: sessionUserId(), language: language.value, source: source.value, max_sentences: Number(sentences.value), transform: transform.value, ...(key && { [key]: where.value.trim() }) };
     sendJson<{ job_id: string }>('/api/turkic/v1/corpus-jobs', body)
       .then(async ({ job_id }) => {
         status.show('queued', 'ok');
-        const job = await watchJob('turkic', job_id, progress, stopped);
+        const job = await watchJob('turkic', job_id, progress, stopped, `/api/turkic/v1/jobs/${encodeURIComponent(job_id)}`);
         if (job?.status === 'completed') status.show('done: the corpus is on the job page', 'ok');
       })
       .catch((error: unknown) => { status.show(message(error), 'error'); });
