@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
-import { AppError, createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { AppError, createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import type { RedisConnection } from '@platform/workers';
-import type { QrConfig } from './config.js';
+import type { Config } from './config.js';
 import { batchRoutes } from './routes/batch.js';
 import { decodeRoutes } from './routes/decode.js';
 import { qrRoutes } from './routes/qr.js';
@@ -9,24 +9,14 @@ import { loadDecoder, readCodes } from './services/decode.js';
 import { createQrPool } from './services/qr-pool.js';
 import { renderQr, type QrDefaults } from './services/render.js';
 
-export const SERVICE = 'qr-api';
-const VERSION = '0.1.0';
+export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
 
 export interface AppDeps {
-  config: QrConfig;
+  config: Config;
   logger: Logger;
   /** Only when RATE_LIMIT_STORE=redis: the shared rate-limit counters. The service needs no Redis otherwise. */
   redis?: RedisConnection;
 }
-
-const defaultsOf = (config: QrConfig): QrDefaults => ({
-  ecc: config.QR_DEFAULT_ECC,
-  scale: config.QR_DEFAULT_SCALE,
-  margin: config.QR_DEFAULT_MARGIN,
-  dark: config.QR_DEFAULT_DARK,
-  light: config.QR_DEFAULT_LIGHT,
-  minContrast: config.QR_MIN_CONTRAST,
-});
 
 /**
  * Ready when a code made with the configured defaults reads back: encoder, PNG writer, sharp and ZXing
@@ -46,10 +36,10 @@ function codecCheck(defaults: QrDefaults, maxPixels: number): ReadinessCheck {
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config, redis } = deps;
-  const defaults = defaultsOf(config);
+  const { defaults } = config;
   await loadDecoder();
-  const pool = createQrPool({ threads: config.QR_CPU_THREADS, queue: config.QR_CPU_QUEUE });
-  const readiness = [codecCheck(defaults, config.QR_MAX_DECODE_PIXELS)];
+  const pool = createQrPool({ threads: config.cpuThreads, queue: config.cpuQueue });
+  const readiness = [codecCheck(defaults, config.maxDecodePixels)];
   if (redis) {
     readiness.push({
       name: 'redis',
@@ -64,17 +54,17 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     version: VERSION,
     logger: deps.logger,
     description: 'QR codes: make PNG, SVG or terminal text from links, text, Wi-Fi, contacts and more; read codes from images.',
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.trustProxy,
     readiness,
   });
   // After the server has stopped and in-flight requests are answered: finish queued work, stop the threads.
   app.addHook('onClose', () => pool.close());
 
   // Registered after createApp's /healthz, /readyz and /metrics, so probes are never limited.
-  if (config.RATE_LIMIT_MAX > 0) {
+  if (config.rateLimit.max > 0) {
     await app.register(rateLimit, {
-      max: config.RATE_LIMIT_MAX,
-      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowMs,
       ...(redis ? { redis, nameSpace: 'qr-api:rate-limit:' } : {}),
       errorResponseBuilder: (_request, context) =>
         new AppError('RATE_LIMIT_EXCEEDED', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`),
@@ -84,12 +74,12 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   await app.register((scope, _options, done) => {
     // JSON only: a text/plain body is a 415, not a string that fails validation.
     scope.removeContentTypeParser('text/plain');
-    qrRoutes(scope, { defaults, cacheMaxAgeS: config.QR_CACHE_MAX_AGE_S });
+    qrRoutes(scope, { defaults, cacheMaxAgeS: config.cacheMaxAgeS });
     batchRoutes(scope, defaults, pool);
     done();
   });
   await app.register(async (scope) => {
-    await decodeRoutes(scope, { maxBytes: config.QR_MAX_DECODE_BYTES, maxPixels: config.QR_MAX_DECODE_PIXELS, pool });
+    await decodeRoutes(scope, { maxBytes: config.maxDecodeBytes, maxPixels: config.maxDecodePixels, pool });
   });
   return app;
 }

@@ -3,6 +3,7 @@ import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } f
 import { z } from 'zod';
 import { colourSchema, contrastRatio, parseColour } from './models/colour.js';
 import { eccSchema } from './models/options.js';
+import type { QrDefaults } from './services/render.js';
 
 const intIn = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -40,12 +41,46 @@ const schema = z
   })
   .superRefine(checkRedisTopology);
 
-export interface QrConfig extends z.output<typeof schema> {
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set (used when RATE_LIMIT_STORE=redis). */
   redis: RedisTarget;
+  trustProxy: boolean;
+  /** What a request leaves out. */
+  defaults: QrDefaults;
+  maxDecodeBytes: number;
+  maxDecodePixels: number;
+  /** The CPU pool; unset: its defaults (CPUs - 1 threads, at least 1; a queue of twice that). */
+  cpuThreads: number | undefined;
+  cpuQueue: number | undefined;
+  cacheMaxAgeS: number;
+  /** `max` 0 turns rate limiting off; `store` redis shares the counters between instances. */
+  rateLimit: { max: number; windowMs: number; store: 'memory' | 'redis' };
 }
 
-export function loadQrConfig(env: Env = process.env): QrConfig {
+export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
-  return { ...raw, redis: redisTarget(raw) };
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    trustProxy: raw.TRUST_PROXY,
+    defaults: {
+      ecc: raw.QR_DEFAULT_ECC,
+      scale: raw.QR_DEFAULT_SCALE,
+      margin: raw.QR_DEFAULT_MARGIN,
+      dark: raw.QR_DEFAULT_DARK,
+      light: raw.QR_DEFAULT_LIGHT,
+      minContrast: raw.QR_MIN_CONTRAST,
+    },
+    maxDecodeBytes: raw.QR_MAX_DECODE_BYTES,
+    maxDecodePixels: raw.QR_MAX_DECODE_PIXELS,
+    cpuThreads: raw.QR_CPU_THREADS,
+    cpuQueue: raw.QR_CPU_QUEUE,
+    cacheMaxAgeS: raw.QR_CACHE_MAX_AGE_S,
+    rateLimit: { max: raw.RATE_LIMIT_MAX, windowMs: raw.RATE_LIMIT_WINDOW_MS, store: raw.RATE_LIMIT_STORE },
+  };
 }

@@ -1,15 +1,15 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
 import { closeRedis, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
-import { loadQrConfig } from './config.js';
+import { readConfig } from './config.js';
 
-const config = loadConfigOrExit(() => loadQrConfig());
-const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-const redis = config.RATE_LIMIT_STORE === 'redis' ? connectRedis(config.redis, 'command', { logger }) : undefined;
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+const redis = config.rateLimit.store === 'redis' ? connectRedis(config.redis, 'command', { logger }) : undefined;
 
 const app = await buildApp({ config, logger, ...(redis ? { redis } : {}) });
-if (config.RATE_LIMIT_MAX === 0) logger.warn('rate limiting is off (RATE_LIMIT_MAX=0)');
-await app.listen({ port: config.PORT, host: config.HOST });
+if (config.rateLimit.max === 0) logger.warn('rate limiting is off (RATE_LIMIT_MAX=0)');
+await app.listen({ port: config.port, host: config.host });
 
 installGracefulShutdown({
   logger,

@@ -1,31 +1,26 @@
 import { ConfigError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
-import { loadQrConfig } from '../src/config.js';
+import { readConfig } from '../src/config.js';
 
-describe('loadQrConfig', () => {
+describe('readConfig', () => {
   it('has defaults that need no environment', () => {
-    expect(loadQrConfig({})).toMatchObject({
-      PORT: 8002,
-      QR_DEFAULT_ECC: 'M',
-      QR_DEFAULT_SCALE: 10,
-      QR_DEFAULT_MARGIN: 4,
-      QR_DEFAULT_DARK: '#000000',
-      QR_DEFAULT_LIGHT: '#FFFFFF',
-      QR_MAX_DECODE_BYTES: 10 * 1024 * 1024,
-      RATE_LIMIT_MAX: 600,
-      RATE_LIMIT_STORE: 'memory',
+    expect(readConfig({})).toMatchObject({
+      port: 8002,
+      defaults: { ecc: 'M', scale: 10, margin: 4, dark: '#000000', light: '#FFFFFF', minContrast: 3 },
+      maxDecodeBytes: 10 * 1024 * 1024,
+      rateLimit: { max: 600, windowMs: 60_000, store: 'memory' },
     });
   });
 
   it('accepts a lowercase ECC level and treats empty values as unset', () => {
-    expect(loadQrConfig({ QR_DEFAULT_ECC: 'q', QR_DEFAULT_SCALE: '' })).toMatchObject({ QR_DEFAULT_ECC: 'Q', QR_DEFAULT_SCALE: 10 });
+    expect(readConfig({ QR_DEFAULT_ECC: 'q', QR_DEFAULT_SCALE: '' })).toMatchObject({ defaults: { ecc: 'Q', scale: 10 } });
   });
 
   it('lists every problem at once', () => {
     const env = { QR_DEFAULT_ECC: 'X', QR_DEFAULT_SCALE: '0', QR_DEFAULT_MARGIN: '1.5', QR_DEFAULT_LIGHT: 'white', RATE_LIMIT_STORE: 'disk' };
     let problems: string[] = [];
     try {
-      loadQrConfig(env);
+      readConfig(env);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems = error.problems;
@@ -36,6 +31,6 @@ describe('loadQrConfig', () => {
   });
 
   it('refuses default colours that scanners could not read', () => {
-    expect(() => loadQrConfig({ QR_DEFAULT_DARK: '#999999' })).toThrow(/QR_DEFAULT_DARK: contrast with QR_DEFAULT_LIGHT is 2\.\d+:1/);
+    expect(() => readConfig({ QR_DEFAULT_DARK: '#999999' })).toThrow(/QR_DEFAULT_DARK: contrast with QR_DEFAULT_LIGHT is 2\.\d+:1/);
   });
 });

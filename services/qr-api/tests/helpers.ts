@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { buildApp } from '../src/app.js';
-import { loadQrConfig } from '../src/config.js';
+import { readConfig } from '../src/config.js';
 import { pngChunk } from '../src/services/png.js';
 
 const run = promisify(execFile);
 
 export async function makeApp(env: Record<string, string> = {}): Promise<PlatformApp> {
-  const config = loadQrConfig({ RATE_LIMIT_MAX: '0', ...env });
+  const config = readConfig({ RATE_LIMIT_MAX: '0', ...env });
   return buildApp({ config, logger: createLogger({ service: 'qr-api-test', level: 'silent' }) });
 }
 

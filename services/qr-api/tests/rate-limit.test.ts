@@ -3,7 +3,7 @@ import { createLogger, type PlatformApp } from '@platform/core';
 import { closeRedis, createRedis } from '@platform/workers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { loadQrConfig } from '../src/config.js';
+import { readConfig } from '../src/config.js';
 import { makeApp, type ErrorBody } from './helpers.js';
 
 const apps: PlatformApp[] = [];
@@ -30,7 +30,7 @@ describe('rate limiting per client IP', () => {
     const counters = isolatedRedisPrefix('qr-api');
     const prefix = `${counters.prefix}:`;
     const redis = createRedis('redis://127.0.0.1:6379/0', 'command', { keyPrefix: prefix });
-    const config = loadQrConfig({ RATE_LIMIT_MAX: '3', RATE_LIMIT_STORE: 'redis' });
+    const config = readConfig({ RATE_LIMIT_MAX: '3', RATE_LIMIT_STORE: 'redis' });
     const logger = createLogger({ service: 'qr-api-test', level: 'silent' });
     const [one, two] = [await buildApp({ config, logger, redis }), await buildApp({ config, logger, redis })];
     apps.push(one, two);

@@ -8,9 +8,12 @@ export type QrTask =
   | { kind: 'decode'; image: Uint8Array; maxPixels: number }
   | { kind: 'batch'; items: readonly BatchItem[]; defaults: QrDefaults };
 
-/** A task's answer from the worker thread: its value, or the AppError it threw, as plain data. */
+/** What a task gives back, tagged with its kind. */
+export type QrTaskResult = { kind: 'decode'; codes: DecodedQr[] } | { kind: 'batch'; files: BatchFile[] };
+
+/** A task's answer from the worker thread: its result, or the AppError it threw, as plain data. */
 export type QrOutcome =
-  | { ok: true; value: unknown }
+  | { ok: true; value: QrTaskResult }
   | { ok: false; error: { code: string; message: string; status: number; details: unknown[] | undefined } };
 
 export interface QrPoolOptions {
@@ -43,21 +46,25 @@ export function createQrPool(options: QrPoolOptions = {}): QrPool {
     ...(options.queue !== undefined && { maxQueue: options.queue }),
   });
 
-  async function run(task: QrTask, transfer?: Buffer[]): Promise<unknown> {
+  async function run(task: QrTask, transfer?: Buffer[]): Promise<QrTaskResult> {
     const outcome = await pool.run(task, transfer ? { transfer } : {});
     if (outcome.ok) return outcome.value;
     const { code, message, status, details } = outcome.error;
     throw new AppError(code, message, { status, ...(details && { details }) });
   }
+  const mismatch = (task: string, result: QrTaskResult) => new Error(`the QR thread answered a ${task} task with a ${result.kind} result`);
 
   return {
     async decode(image, maxPixels) {
       await checkImageHeader(image, maxPixels);
-      return (await run({ kind: 'decode', image, maxPixels }, [image])) as DecodedQr[];
+      const result = await run({ kind: 'decode', image, maxPixels }, [image]);
+      if (result.kind !== 'decode') throw mismatch('decode', result);
+      return result.codes;
     },
     async renderBatch(items, defaults) {
-      const files = (await run({ kind: 'batch', items, defaults })) as BatchFile[];
-      return files.map((file) => ({ ...file, body: asBuffer(file.body) }));
+      const result = await run({ kind: 'batch', items, defaults });
+      if (result.kind !== 'batch') throw mismatch('batch', result);
+      return result.files.map((file) => ({ ...file, body: asBuffer(file.body) }));
     },
     close: () => pool.close(),
   };

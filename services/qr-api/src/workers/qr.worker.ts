@@ -6,17 +6,15 @@
 import { AppError } from '@platform/core';
 import { renderBatch } from '../services/batch.js';
 import { loadDecoder, readCodes } from '../services/decode.js';
-import type { QrOutcome, QrTask } from '../services/qr-pool.js';
+import type { QrOutcome, QrTask, QrTaskResult } from '../services/qr-pool.js';
 
 const decoderReady = loadDecoder();
 
-async function perform(task: QrTask): Promise<unknown> {
-  if (task.kind === 'batch') return renderBatch(task.items, task.defaults);
+async function perform(task: QrTask): Promise<QrTaskResult> {
+  if (task.kind === 'batch') return { kind: 'batch', files: await renderBatch(task.items, task.defaults) };
   await decoderReady;
-  return readCodes(
-    Buffer.from(task.image.buffer, task.image.byteOffset, task.image.byteLength),
-    task.maxPixels,
-  );
+  const image = Buffer.from(task.image.buffer, task.image.byteOffset, task.image.byteLength);
+  return { kind: 'decode', codes: await readCodes(image, task.maxPixels) };
 }
 
 export default async function run(task: QrTask): Promise<QrOutcome> {
