@@ -1,4 +1,10 @@
-import { createDataBankClient, createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
+import {
+  createDataBankClient,
+  createLogger,
+  installGracefulShutdown,
+  loadConfigOrExit,
+  openScratchArea,
+} from '@platform/core';
 import { join } from 'node:path';
 import { closeRedis, createQueue, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';
@@ -11,12 +17,18 @@ const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
 const redis = connectRedis(config.redis, 'command', { logger });
+// The API only enqueues (jobs/wrapped.ts): the worker builds the card renderer and the live sources.
 const queue = createQueue({ connection: redis, queue: QUEUE });
-const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
-const imports = new ImportStore(redis);
-const tokens = new TokenStore(redis, config.tokenKey);
-const scratch = await openScratchArea(join(config.tmpDir, 'api'), logger);
-const app = await buildApp({ logger, redis, queue, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: config.maxUploadBytes, scratch, config });
+const app = await buildApp({
+  config,
+  logger,
+  redis,
+  queue,
+  imports: new ImportStore(redis),
+  tokens: new TokenStore(redis, config.tokenKey),
+  dataBank: createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey }),
+  scratch: await openScratchArea(join(config.tmpDir, 'api'), logger),
+});
 
 await app.listen({ host: config.host, port: config.port });
 installGracefulShutdown({ logger, steps: [() => app.close(), () => queue.close(), () => closeRedis(redis)] });

@@ -1,8 +1,7 @@
-import { createDataBankClient, createLogger, loadConfigOrExit, openScratchArea } from '@platform/core';
+import { createDataBankClient, createLogger, loadConfigOrExit, openScratchArea, packageInfo } from '@platform/core';
 import { join } from 'node:path';
 import { createCardRenderer } from '@platform/music';
 import { closeRedis, connectRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
-import { SERVICE } from './app.js';
 import { readConfig } from './config.js';
 import { QUEUE } from './models/wrapped.js';
 import { ImportStore } from './services/import-store.js';
@@ -11,7 +10,7 @@ import { TokenStore } from './services/token-store.js';
 import { wrappedHandler } from './workers/wrapped.js';
 
 const config = loadConfigOrExit(() => readConfig());
-const logger = createLogger({ service: `${SERVICE}-worker`, level: config.logLevel });
+const logger = createLogger({ service: `${packageInfo(import.meta.url).name}-worker`, level: config.logLevel });
 const redis = connectRedis(config.redis, 'command', { logger });
 const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
 const tokens = new TokenStore(redis, config.tokenKey);

@@ -138,7 +138,7 @@ describe('unreachable dependencies', () => {
     const deadRedis = createRedis('redis://127.0.0.1:1', 'command');
     const queue = createQueue({ connection: deadRedis, queue: QUEUE, prefix: 'music-dead' });
     const tokens = new TokenStore(deadRedis, service.config.tokenKey);
-    const config = { ...service.config, lastfm: { ...service.config.lastfm, apiKey: 'k', apiSecret: 's', callbackUrl: 'http://127.0.0.1:9/cb' } };
+    const config = { ...service.config, maxUploadBytes: 1024 * 1024, lastfm: { ...service.config.lastfm, apiKey: 'k', apiSecret: 's', callbackUrl: 'http://127.0.0.1:9/cb' } };
     const app = await buildApp({
       logger: createLogger({ service: 'music-dead', level: 'silent' }),
       redis: deadRedis,
@@ -146,8 +146,6 @@ describe('unreachable dependencies', () => {
       imports: new ImportStore(deadRedis),
       tokens,
       dataBank: createDataBankClient({ baseUrl: 'http://127.0.0.1:1', retry: { retries: 0 } }),
-      apiKeys: service.config.apiKeys,
-      maxUploadBytes: 1024 * 1024,
       scratch: await openScratchArea(join(service.tmpDir, 'api'), createLogger({ service: 'x', level: 'silent' })),
       config,
     });

@@ -39,7 +39,7 @@ export interface Harness {
 /** The API and a worker in this process, on a unique queue prefix and event namespace. */
 export async function startService(dataBank: DataBankClient, env: Record<string, string> = {}): Promise<Harness> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'music-api-test-'));
-  const config = readConfig({ REDIS_URL, MUSIC_API_KEYS: API_KEY, MUSIC_TOKEN_KEY: TOKEN_KEY, MUSIC_TMP_DIR: tmpDir, ...env });
+  const config = readConfig({ REDIS_URL, MUSIC_API_KEYS: API_KEY, MUSIC_TOKEN_KEY: TOKEN_KEY, MUSIC_TMP_DIR: tmpDir, MUSIC_MAX_UPLOAD_BYTES: String(50 * 1024 * 1024), ...env });
   const id = randomBytes(6).toString('hex');
   const prefix = `music-test-${id}`;
   const namespace = `${prefix}:`;
@@ -52,7 +52,7 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
   const cards = createCardRenderer();
   const handler = wrappedHandler({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
   const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix, handlers: [handler], publisher: new EventPublisher(redis, { namespace }), logger });
-  const app = await buildApp({ logger, redis, queue, imports, tokens, dataBank, apiKeys: config.apiKeys, maxUploadBytes: 50 * 1024 * 1024, scratch: createScratchArea(join(tmpDir, 'api')), config });
+  const app = await buildApp({ config, logger, redis, queue, imports, tokens, dataBank, scratch: createScratchArea(join(tmpDir, 'api')) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

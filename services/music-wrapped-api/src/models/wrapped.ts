@@ -45,6 +45,7 @@ export const WrappedRequest = z.object({
   time_zone: TimeZone.default('UTC'),
   sources: Sources,
 });
+export type WrappedRequest = z.output<typeof WrappedRequest>;
 
 export const WrappedJobData = JobBase.extend(WrappedRequest.shape);
 export type WrappedJobData = z.infer<typeof WrappedJobData>;

@@ -1,67 +1,29 @@
-import { AppError, type DataBankClient, type PlatformApp, quoted, requestUser } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, JobStatusDocument, type JobStatus } from '@platform/workers';
-import type { Queue } from 'bullmq';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type PlatformApp, requestUser } from '@platform/core';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, JobStatusDocument } from '@platform/workers';
+import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { wrappedJob } from '../jobs/wrapped.js';
-import { WrappedRequest, WrappedResultFiles } from '../models/wrapped.js';
-import { viaDataBank } from '../services/data-bank-errors.js';
-import type { ImportStore } from '../services/import-store.js';
-import type { TokenStore } from '../services/token-store.js';
-import { checkSources } from '../services/wrapped-sources.js';
-
-export interface WrappedRoutesOptions {
-  queue: Queue;
-  imports: ImportStore;
-  tokens: TokenStore;
-  dataBank: DataBankClient;
-}
+import { WrappedRequest } from '../models/wrapped.js';
+import { ownedReport, reportFile, startReport, type ReportsDeps } from '../services/wrapped.js';
 
 const Params = z.object({ job_id: z.string().min(1).max(200) });
 
-/** The job when it exists and belongs to the caller; someone else's job reads as missing. */
-async function ownedJob(queue: Queue, jobId: string, userId: string): Promise<JobStatus> {
-  const status = await jobStatus(queue, jobId);
-  if (status?.user_id !== userId) throw new AppError('JOB_NOT_FOUND', `No job ${quoted(jobId)}`);
-  return status;
-}
+const Accepted = z.object({
+  job_id: z.string(),
+  status: z.literal('queued'),
+  user_id: z.string(),
+  year: z.number(),
+});
 
-async function resultFiles(queue: Queue, jobId: string, userId: string): Promise<WrappedResultFiles> {
-  const status = await ownedJob(queue, jobId, userId);
-  if (status.status === 'failed') throw new AppError('JOB_FAILED', status.error?.message ?? 'the job failed');
-  if (status.status !== 'completed')
-    throw new AppError('JOB_NOT_READY', `the job is ${status.status}`, { headers: { 'retry-after': '5' } });
-  return WrappedResultFiles.parse(status.result?.files);
-}
-
-async function sendFile(
-  reply: FastifyReply,
-  dataBank: DataBankClient,
-  fileId: string,
-  contentType: string,
-): Promise<FastifyReply> {
-  const stream = await viaDataBank(() => dataBank.stream(fileId));
+/** A report file as the answer: cached by the browser, which only the report's user can read. */
+function sendFile(reply: FastifyReply, file: ReadableStream<Uint8Array>, contentType: string): FastifyReply {
   return reply
     .type(contentType)
     .header('cache-control', 'private, max-age=86400')
-    .send(Readable.fromWeb(stream as Parameters<typeof Readable.fromWeb>[0]));
+    .send(Readable.fromWeb(file as Parameters<typeof Readable.fromWeb>[0]));
 }
 
-export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): void {
-  const { queue, dataBank } = options;
-  /** Streams one file of the caller's completed report. */
-  const sendResultFile = async (
-    request: FastifyRequest,
-    jobId: string,
-    reply: FastifyReply,
-    pick: (files: WrappedResultFiles) => string,
-    contentType: string,
-  ) => {
-    const files = await resultFiles(queue, jobId, requestUser(request));
-    return sendFile(reply, dataBank, pick(files), contentType);
-  };
-
+export function wrappedRoutes(app: PlatformApp, deps: ReportsDeps): void {
   app.post(
     '/v1/wrapped',
     {
@@ -70,22 +32,15 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
         summary: 'Start a year-in-music report from imported exports and connected accounts',
         headers: IdempotencyKeyHeaders,
         body: WrappedRequest,
-        response: {
-          202: z.object({
-            job_id: z.string(),
-            status: z.literal('queued'),
-            user_id: z.string(),
-            year: z.number(),
-          }),
-        },
+        response: { 202: Accepted },
       },
     },
     async (request, reply) => {
       const userId = requestUser(request);
-      const body = request.body;
-      await checkSources(body.sources, userId, options);
-      const jobId = await wrappedJob.enqueue(queue, { user_id: userId, ...body }, { idempotencyKey: idempotencyKeyOf(request.headers) });
-      return reply.status(202).send({ job_id: jobId, status: 'queued', user_id: userId, year: body.year });
+      const jobId = await startReport(deps, userId, request.body, idempotencyKeyOf(request.headers));
+      return reply
+        .status(202)
+        .send({ job_id: jobId, status: 'queued', user_id: userId, year: request.body.year });
     },
   );
 
@@ -95,14 +50,21 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
       config: { auth: 'api', user: true },
       schema: { summary: 'Status of a report job', params: Params, response: { 200: JobStatusDocument } },
     },
-    async (request) => ownedJob(queue, request.params.job_id, requestUser(request)),
+    (request) => ownedReport(deps.queue, request.params.job_id, requestUser(request)),
   );
 
   app.get(
     '/v1/wrapped/:job_id/result',
     { config: { auth: 'api', user: true }, schema: { summary: 'The report as JSON', params: Params } },
-    (request, reply) =>
-      sendResultFile(request, request.params.job_id, reply, (files) => files.report, 'application/json'),
+    async (request, reply) => {
+      const file = await reportFile(
+        deps,
+        request.params.job_id,
+        requestUser(request),
+        (files) => files.report,
+      );
+      return sendFile(reply, file, 'application/json');
+    },
   );
 
   app.get(
@@ -115,26 +77,21 @@ export function wrappedRoutes(app: PlatformApp, options: WrappedRoutesOptions): 
         querystring: z.object({ layout: z.enum(['story', 'landscape']).default('story') }),
       },
     },
-    (request, reply) =>
-      sendResultFile(
-        request,
-        request.params.job_id,
-        reply,
-        (files) => (request.query.layout === 'story' ? files.card_story : files.card_landscape),
-        'image/png',
-      ),
+    async (request, reply) => {
+      const { layout } = request.query;
+      const file = await reportFile(deps, request.params.job_id, requestUser(request), (files) =>
+        layout === 'story' ? files.card_story : files.card_landscape,
+      );
+      return sendFile(reply, file, 'image/png');
+    },
   );
 
   app.get(
     '/v1/wrapped/:job_id/report.html',
     { config: { auth: 'api', user: true }, schema: { summary: 'The report as a web page', params: Params } },
-    (request, reply) =>
-      sendResultFile(
-        request,
-        request.params.job_id,
-        reply,
-        (files) => files.html,
-        'text/html; charset=utf-8',
-      ),
+    async (request, reply) => {
+      const file = await reportFile(deps, request.params.job_id, requestUser(request), (files) => files.html);
+      return sendFile(reply, file, 'text/html; charset=utf-8');
+    },
   );
 }
