@@ -1,4 +1,4 @@
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import type { ModelRegistry } from '@platform/ml';
 import { modelUploadRoutes } from './routes/model-upload.js';
 import { modelRoutes } from './routes/models.js';
@@ -8,6 +8,8 @@ import type { DigitServer } from './services/digit-server.js';
 import type { ModelFiles } from './services/model-files.js';
 import type { ImageLimits } from './services/preprocess/decode.js';
 import type { PreprocessPool } from './services/preprocess-pool.js';
+
+export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
 
 export interface AppDeps {
   logger: Logger;
@@ -28,8 +30,8 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const app = await createApp({
-    service: 'handwriting-ai',
-    version: '0.1.0',
+    service: SERVICE,
+    version: VERSION,
     description: 'Handwritten digit recognition: PyTorch-trained, ONNX-served, calibrated, photo-proof',
     logger: deps.logger,
     readiness: [{ name: 'model', check: () => deps.server.ready() }, ...(deps.readiness ?? [])],

@@ -41,13 +41,58 @@ const ConfigSchema = z.object({
   PLATFORM_PYTHON: z.string().optional(),
 }).superRefine(checkRedisTopology);
 
-export interface Config extends z.output<typeof ConfigSchema> {
-  dataBankUrl: string;
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
   redis: RedisTarget;
+  dataBankUrl: string;
+  dataBankApiKey: string;
+  /** Keys for model management and training, and for reading digits; empty leaves one open. */
+  apiKeys: string[];
+  readKeys: string[];
+  uncertainBelow: number;
+  /** Local cache of unpacked model artifacts and scratch space. */
+  modelsDir: string;
+  modelPollMs: number;
+  /** Registry key prefix, BullMQ prefix and event namespace. */
+  registryPrefix: string;
+  queuePrefix: string;
+  eventsNamespace: string;
+  trainTimeoutMs: number;
+  maxUploadBytes: number;
+  maxArtifactBytes: number;
+  imageLimits: { maxPixels: number; maxSide: number };
+  preprocessThreads: number;
+  inferenceThreads: number;
+  /** PLATFORM_PYTHON: the training kernel's interpreter (default: the first python3 that imports torch). */
+  python: string | undefined;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(ConfigSchema, env);
-  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }),
+    dataBankApiKey: raw.DATA_BANK_API_KEY,
+    apiKeys: raw.HANDWRITING_API_KEYS,
+    readKeys: raw.HANDWRITING_READ_KEYS,
+    uncertainBelow: raw.HANDWRITING_UNCERTAIN_BELOW,
+    modelsDir: raw.HANDWRITING_MODELS_DIR,
+    modelPollMs: raw.HANDWRITING_MODEL_POLL_MS,
+    registryPrefix: raw.HANDWRITING_REGISTRY_PREFIX,
+    queuePrefix: raw.HANDWRITING_QUEUE_PREFIX,
+    eventsNamespace: raw.HANDWRITING_EVENTS_NAMESPACE,
+    trainTimeoutMs: raw.HANDWRITING_TRAIN_TIMEOUT_MS,
+    maxUploadBytes: raw.HANDWRITING_MAX_UPLOAD_BYTES,
+    maxArtifactBytes: raw.HANDWRITING_MAX_ARTIFACT_BYTES,
+    imageLimits: { maxPixels: raw.HANDWRITING_MAX_PIXELS, maxSide: raw.HANDWRITING_MAX_SIDE },
+    preprocessThreads: raw.HANDWRITING_PREPROCESS_THREADS,
+    inferenceThreads: raw.HANDWRITING_INFERENCE_THREADS,
+    python: raw.PLATFORM_PYTHON,
+  };
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_MODELS_DIR } from '../src/config.js';
 import { activateShippedModel } from '../src/services/initial-model.js';
 import { digitsRegistry } from '../src/services/model-files.js';
-import { DIGITS_QUEUE, trainJob } from '../src/workers/train.js';
+import { DIGITS_QUEUE } from '../src/jobs/train.js';
+import { trainHandler } from '../src/workers/train.js';
 import { logger, makeApp, modelWorld, REDIS_URL, type ModelWorld, type TestApp } from './helpers/app.js';
 import { DIGIT_STROKES, drawDigit, encode } from './helpers/draw.js';
 import { idxSubset, mnistFiles, PYTHON } from './helpers/kernel.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
     connection: createRedis(REDIS_URL, 'blocking'),
     queue: DIGITS_QUEUE,
     prefix: `${prefix}:bull`,
-    jobs: [trainJob({ files: world.files, registry, publisher, logger, python: PYTHON })],
+    handlers: [trainHandler({ files: world.files, registry, publisher, logger, python: PYTHON })],
     publisher,
     logger,
   });

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import { AppError, saveMultipartFile, type PlatformApp } from '@platform/core';
 import { ARTIFACT_CONTENT_TYPE, type ModelRegistry } from '@platform/ml';
 import type { FastifyRequest } from 'fastify';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelFiles } from '../services/model-files.js';
 import { registerUploadedArtifact } from '../services/model-upload.js';
@@ -41,14 +41,9 @@ export async function modelUploadRoutes(app: PlatformApp, options: ModelUploadOp
       },
     },
     async (request, reply) => {
-      const work = await options.files.scratch();
-      try {
-        const archive = await savedArtifact(request, work, options.maxArtifactBytes);
-        const model = await registerUploadedArtifact(archive, options.files, options.registry);
-        return await reply.status(201).send(modelView(model));
-      } finally {
-        await rm(work, { recursive: true, force: true });
-      }
+      const stage = (work: string) => savedArtifact(request, work, options.maxArtifactBytes);
+      const model = await registerUploadedArtifact(stage, options.files, options.registry);
+      return reply.status(201).send(modelView(model));
     },
   );
 }

@@ -1,12 +1,13 @@
 import type { PlatformApp } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobRoutes, type JobDefinition } from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobRoutes } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import type { TrainJob } from '../jobs/train.js';
 import { TrainRequest } from '../models/train.js';
 
 export interface TrainRouteDeps {
   queue: Queue;
-  job: JobDefinition<typeof TrainRequest>;
+  job: TrainJob;
 }
 
 const Accepted = z.object({ job_id: z.string(), user_id: z.string(), status: z.literal('queued') });

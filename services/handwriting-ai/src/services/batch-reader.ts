@@ -37,7 +37,8 @@ export async function readBatch(
   const results = outcomes.map((outcome, index): BatchEntry => {
     const filename = images[index]?.filename ?? '';
     if (outcome.status === 'rejected') {
-      const { code, message, status } = outcome.reason as AppError;
+      if (!(outcome.reason instanceof AppError)) throw outcome.reason;
+      const { code, message, status } = outcome.reason;
       return { index, filename, error: { code, message, status } };
     }
     const reading = pending.next().value;

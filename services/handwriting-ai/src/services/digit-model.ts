@@ -1,6 +1,7 @@
 import { OnnxModelSlot, type ArtifactManifest } from '@platform/ml';
 // The one value @platform/ml does not re-export: feeds must be onnxruntime Tensors (README "Not done yet").
 import { Tensor } from 'onnxruntime-node';
+import { z } from 'zod';
 import { INPUT_SIDE } from './preprocess.js';
 
 const PIXELS = INPUT_SIDE * INPUT_SIDE;
@@ -20,11 +21,8 @@ export function logitsOf(outputs: Record<string, { data: unknown } | undefined>,
 }
 
 /** What the kernel's parity.json holds: a few validation inputs and PyTorch's logits for them. */
-export interface ParitySample {
-  shape: number[];
-  input: number[];
-  logits: number[];
-}
+export const ParitySample = z.object({ shape: z.array(z.number().int()), input: z.array(z.number()), logits: z.array(z.number()) });
+export type ParitySample = z.infer<typeof ParitySample>;
 
 /**
  * Loads `onnx` in a slot of its own and runs it once (a blank image, or the parity sample whose

@@ -25,7 +25,7 @@ export function followActiveModel(server: DigitServer, registry: ModelRegistry, 
       logger.info({ model_id: active.id }, 'serving the registry active model');
     } catch (error) {
       failedFileId = active.file_id;
-      logger.error({ model_id: active.id, err: errorMessage((error as Error).cause ?? error) }, 'the active model could not be loaded');
+      logger.error({ model_id: active.id, err: errorMessage(error instanceof Error && error.cause !== undefined ? error.cause : error) }, 'the active model could not be loaded');
     }
   };
   const sync = () => (running ??= syncOnce().finally(() => { running = undefined; }));

@@ -8,13 +8,19 @@ import type { ModelFiles } from './model-files.js';
 const refused = (why: string, cause: unknown) => new AppError('INVALID_INPUT', `The artifact was refused: ${why}`, { cause });
 
 /**
- * Registers an uploaded `.tar.xz` artifact (inactive): unpacked with every hash verified, its graph
- * run once, and only then stored in data-bank and registered. A tampered, unsafe or non-running
- * artifact is a 400 that leaves nothing in data-bank or the registry.
+ * Registers an uploaded `.tar.xz` artifact (inactive): `stage` saves the upload into a scratch folder
+ * and answers its path; it is unpacked with every hash verified, its graph run once, and only then
+ * stored in data-bank and registered. A tampered, unsafe or non-running artifact is a 400 that leaves
+ * nothing in data-bank or the registry; the scratch folder is removed either way.
  */
-export async function registerUploadedArtifact(archive: string, files: ModelFiles, registry: ModelRegistry): Promise<RegisteredModel> {
+export async function registerUploadedArtifact(
+  stage: (scratchDir: string) => Promise<string>,
+  files: ModelFiles,
+  registry: ModelRegistry,
+): Promise<RegisteredModel> {
   const work = await files.scratch();
   try {
+    const archive = await stage(work);
     const dir = join(work, 'unpacked');
     const manifest = await unpackArtifact(archive, dir).catch((error: unknown) => {
       throw error instanceof ArtifactError ? refused(`${error.reason} (${error.message})`, error) : error;

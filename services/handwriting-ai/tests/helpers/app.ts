@@ -1,7 +1,7 @@
 import { deleteKeys, uniqueName } from '@platform/testing';
 import { createLogger, type PlatformApp } from '@platform/core';
 import type { RegisteredModel } from '@platform/ml';
-import { closeRedis, createQueue, createRedis, EventPublisher } from '@platform/workers';
+import { closeRedis, createQueue, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import type { Redis } from 'ioredis';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { DigitServer } from '../../src/services/digit-server.js';
 import { digitsRegistry, ModelFiles } from '../../src/services/model-files.js';
 import { followActiveModel } from '../../src/services/model-sync.js';
 import { createPreprocessPool } from '../../src/services/preprocess-pool.js';
-import { DIGITS_QUEUE, trainJob } from '../../src/workers/train.js';
+import { DIGITS_QUEUE, trainJob } from '../../src/jobs/train.js';
 import { mnistFiles, runTrainKernel } from './kernel.js';
 
 export const logger = createLogger({ service: 'handwriting-test', level: 'silent' });
@@ -105,7 +105,6 @@ export async function makeApp(world: ModelWorld, options: TestAppOptions = {}): 
   await follower.sync();
   const pool = createPreprocessPool({ threads: 1, queue: 64 });
   const queue = createQueue({ connection: world.redis, queue: DIGITS_QUEUE, prefix: `${prefix}:bull` });
-  const job = trainJob({ files: world.files, registry, publisher: new EventPublisher(world.redis, { namespace: `${prefix}:` }), logger });
   const app = await buildApp({
     logger,
     pool,
@@ -118,7 +117,7 @@ export async function makeApp(world: ModelWorld, options: TestAppOptions = {}): 
     limits: { maxPixels: 4_000_000, maxSide: 4096 },
     maxUploadBytes: 2 * 1024 * 1024,
     uncertainBelow: 0.7,
-    training: { queue, job },
+    training: { queue, job: trainJob() },
   });
   return {
     app,

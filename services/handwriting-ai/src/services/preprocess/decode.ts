@@ -85,6 +85,6 @@ export async function decodeGray(image: Buffer, limits: ImageLimits, workingSide
     const bin = Math.max(1, Math.floor(Math.max(info.width, info.height) / workingSide));
     return toGray(data, info.width, info.height, info.channels, bin);
   } catch (error) {
-    throw new AppError('INVALID_INPUT', `The image could not be decoded: ${(error as Error).message}`);
+    throw new AppError('INVALID_INPUT', `The image could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
