@@ -1,5 +1,6 @@
 import { AppError, HttpClient } from '@platform/core';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { CredentialsError } from '../errors.js';
 import { callUpstream } from './upstream.js';
 import type { HistorySource, PlayRecord } from '../model.js';
@@ -19,7 +20,9 @@ export function lastfmSignature(params: Record<string, string>, secret: string):
     .sort()
     .map((name) => `${name}${params[name] ?? ''}`)
     .join('');
-  return createHash('md5').update(text + secret, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(text + secret, 'utf8')
+    .digest('hex');
 }
 
 /** Error codes that mean the key or session is no good (https://www.last.fm/api/errorcodes). */
@@ -39,57 +42,90 @@ const ERROR_MEANINGS: Record<number, string> = {
   29: 'Rate limit exceeded',
 };
 
-interface LastfmTrack {
-  name?: string;
-  mbid?: string;
-  artist?: { '#text'?: string; name?: string };
-  album?: { '#text'?: string };
-  date?: { uts?: string };
-  '@attr'?: { nowplaying?: string };
-}
+/** Last.fm answers an error as `{error, message}`, with HTTP 200 as often as not. */
+const ErrorAnswer = z.object({ error: z.number() });
+
+const SessionAnswer = z.object({ session: z.object({ key: z.string(), name: z.string() }) });
+
+const Track = z.object({
+  name: z.string().optional(),
+  mbid: z.string().optional(),
+  artist: z.object({ '#text': z.string().optional(), name: z.string().optional() }).optional(),
+  album: z.object({ '#text': z.string().optional() }).optional(),
+  date: z.object({ uts: z.string().optional() }).optional(),
+  '@attr': z.object({ nowplaying: z.string().optional() }).optional(),
+});
+type Track = z.infer<typeof Track>;
+
+/** One page of user.getRecentTracks; a single scrobble comes as an object, not a list of one. */
+const RecentTracksAnswer = z.object({
+  recenttracks: z.object({
+    track: z.union([Track, z.array(Track)]).optional(),
+    '@attr': z.object({ totalPages: z.string().optional() }).optional(),
+  }),
+});
 
 export class LastfmClient {
   private readonly http: HttpClient;
 
   constructor(private readonly options: LastfmOptions) {
-    this.http = new HttpClient({ baseUrl: options.apiUrl, timeoutMs: 20_000, retry: { retries: 4, baseDelayMs: 500, ...options.retry } });
+    this.http = new HttpClient({
+      baseUrl: options.apiUrl,
+      timeoutMs: 20_000,
+      retry: { retries: 4, baseDelayMs: 500, ...options.retry },
+    });
   }
 
-  /** Calls a method; signed ones carry `api_sig`. Last.fm answers errors as `{error, message}`. */
-  async call(method: string, params: Record<string, string>, options: { signed?: boolean; signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+  /**
+   * Calls a method (signed ones carry `api_sig`) and reads its answer with `schema`: an error answer is
+   * thrown (refused credentials as CredentialsError), an answer of another shape is a 502.
+   */
+  async call<S extends z.ZodType>(
+    method: string,
+    params: Record<string, string>,
+    schema: S,
+    options: { signed?: boolean; signal?: AbortSignal } = {},
+  ): Promise<z.output<S>> {
     const query: Record<string, string> = { method, api_key: this.options.apiKey, ...params };
     if (options.signed) query.api_sig = lastfmSignature(query, this.options.apiSecret);
     query.format = 'json';
     const body = await callUpstream(
       'Last.fm',
-      async () => {
-        const response = await this.http.request('', { query, acceptStatus: [400, 403], ...(options.signal && { signal: options.signal }) });
-        const answer: unknown = await response.json();
-        if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new TypeError('not a JSON object');
-        return answer as Record<string, unknown>;
+      async (): Promise<unknown> => {
+        const response = await this.http.request('', {
+          query,
+          acceptStatus: [400, 403],
+          ...(options.signal && { signal: options.signal }),
+        });
+        return response.json();
       },
       options.signal,
     );
-    if (typeof body.error === 'number') {
-      const message = `Last.fm ${method}: ${ERROR_MEANINGS[body.error] ?? 'failed'} (error ${String(body.error)})`;
-      if (CREDENTIAL_ERRORS.has(body.error)) throw new CredentialsError(message);
+    const failure = ErrorAnswer.safeParse(body);
+    if (failure.success) {
+      const code = failure.data.error;
+      const message = `Last.fm ${method}: ${ERROR_MEANINGS[code] ?? 'failed'} (error ${String(code)})`;
+      if (CREDENTIAL_ERRORS.has(code)) throw new CredentialsError(message);
       throw new AppError('EXTERNAL_SERVICE_ERROR', message);
     }
-    return body;
+    const parsed = schema.safeParse(body);
+    if (!parsed.success)
+      throw new AppError('EXTERNAL_SERVICE_ERROR', `Last.fm ${method} answered in an unexpected form`);
+    return parsed.data;
   }
 
   /** The web auth flow's last step: a token from the callback becomes a session key. */
   async session(token: string): Promise<{ key: string; name: string }> {
-    const body = await this.call('auth.getSession', { token }, { signed: true });
-    const session = body.session as { key?: unknown; name?: unknown } | undefined;
-    if (typeof session?.key !== 'string' || typeof session.name !== 'string') {
-      throw new AppError('EXTERNAL_SERVICE_ERROR', 'Last.fm auth.getSession answered without a session');
-    }
+    const { session } = await this.call('auth.getSession', { token }, SessionAnswer, { signed: true });
     return { key: session.key, name: session.name };
   }
 
   /** Every scrobble of a user between two instants, page by page (200 each), skipping now-playing. */
-  async *recentTracks(user: string, range: { fromMs: number; toMs: number }, options: { sessionKey?: string; signal?: AbortSignal } = {}): AsyncGenerator<PlayRecord> {
+  async *recentTracks(
+    user: string,
+    range: { fromMs: number; toMs: number },
+    options: { sessionKey?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<PlayRecord> {
     let totalPages = 1;
     for (let page = 1; page <= totalPages; page++) {
       const params: Record<string, string> = {
@@ -100,14 +136,13 @@ export class LastfmClient {
         page: String(page),
       };
       if (options.sessionKey) params.sk = options.sessionKey;
-      const body = await this.call('user.getRecentTracks', params, {
+      const { recenttracks: recent } = await this.call('user.getRecentTracks', params, RecentTracksAnswer, {
         signed: options.sessionKey !== undefined,
         ...(options.signal && { signal: options.signal }),
       });
-      const recent = body.recenttracks as { track?: LastfmTrack | LastfmTrack[]; '@attr'?: { totalPages?: string } } | undefined;
-      if (!recent) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Last.fm user.getRecentTracks answered without recenttracks');
       totalPages = Number(recent['@attr']?.totalPages ?? '1') || 1;
-      const tracks = recent.track === undefined ? [] : Array.isArray(recent.track) ? recent.track : [recent.track];
+      const tracks =
+        recent.track === undefined ? [] : Array.isArray(recent.track) ? recent.track : [recent.track];
       for (const track of tracks) {
         const play = decodeScrobble(track);
         if (play) yield play;
@@ -116,7 +151,7 @@ export class LastfmClient {
   }
 }
 
-function decodeScrobble(track: LastfmTrack): PlayRecord | undefined {
+function decodeScrobble(track: Track): PlayRecord | undefined {
   if (track['@attr']?.nowplaying === 'true' || track.date?.uts === undefined) return undefined;
   const artist = track.artist?.['#text'] ?? track.artist?.name;
   if (!track.name || !artist) return undefined;
@@ -142,6 +177,9 @@ export class LastfmSource implements HistorySource {
   ) {}
 
   plays(range: { fromMs: number; toMs: number }, signal?: AbortSignal): AsyncIterable<PlayRecord> {
-    return this.client.recentTracks(this.user, range, { ...(this.sessionKey && { sessionKey: this.sessionKey }), ...(signal && { signal }) });
+    return this.client.recentTracks(this.user, range, {
+      ...(this.sessionKey && { sessionKey: this.sessionKey }),
+      ...(signal && { signal }),
+    });
   }
 }

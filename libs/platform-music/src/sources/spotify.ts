@@ -34,7 +34,10 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export function spotifyAuthorizeUrl(options: SpotifyOptions, params: { redirectUri: string; state: string; challenge: string }): string {
+export function spotifyAuthorizeUrl(
+  options: SpotifyOptions,
+  params: { redirectUri: string; state: string; challenge: string },
+): string {
   const url = new URL('/authorize', options.accountsUrl);
   url.search = new URLSearchParams({
     client_id: options.clientId,
@@ -48,25 +51,46 @@ export function spotifyAuthorizeUrl(options: SpotifyOptions, params: { redirectU
   return url.toString();
 }
 
-async function tokenRequest(options: SpotifyOptions, form: Record<string, string>, previousRefresh?: string): Promise<SpotifyTokens> {
+async function tokenRequest(
+  options: SpotifyOptions,
+  form: Record<string, string>,
+  previousRefresh?: string,
+): Promise<SpotifyTokens> {
   const http = new HttpClient({ baseUrl: options.accountsUrl, timeoutMs: 15_000, retry: { retries: 0 } });
   const answer = await callUpstream('Spotify', async () => {
     try {
-      return await http.json('/api/token', TokenAnswer, { method: 'POST', body: new URLSearchParams({ ...form, client_id: options.clientId }) });
+      return await http.json('/api/token', TokenAnswer, {
+        method: 'POST',
+        body: new URLSearchParams({ ...form, client_id: options.clientId }),
+      });
     } catch (error) {
       // invalid_grant / invalid_client: the code or refresh token is no longer good.
-      if (error instanceof HttpError && (error.status === 400 || error.status === 401)) throw new CredentialsError('Spotify refused the grant: connect the account again');
+      if (error instanceof HttpError && (error.status === 400 || error.status === 401))
+        throw new CredentialsError('Spotify refused the grant: connect the account again');
       throw error;
     }
   });
   const refresh = answer.refresh_token ?? previousRefresh;
-  if (refresh === undefined) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
-  return { access_token: answer.access_token, refresh_token: refresh, expires_at: Date.now() + answer.expires_in * 1000 };
+  if (refresh === undefined)
+    throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
+  return {
+    access_token: answer.access_token,
+    refresh_token: refresh,
+    expires_at: Date.now() + answer.expires_in * 1000,
+  };
 }
 
 /** Authorization code + PKCE: the callback's code becomes tokens. */
-export function exchangeSpotifyCode(options: SpotifyOptions, params: { code: string; redirectUri: string; verifier: string }): Promise<SpotifyTokens> {
-  return tokenRequest(options, { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri, code_verifier: params.verifier });
+export function exchangeSpotifyCode(
+  options: SpotifyOptions,
+  params: { code: string; redirectUri: string; verifier: string },
+): Promise<SpotifyTokens> {
+  return tokenRequest(options, {
+    grant_type: 'authorization_code',
+    code: params.code,
+    redirect_uri: params.redirectUri,
+    code_verifier: params.verifier,
+  });
 }
 
 export function refreshSpotifyTokens(options: SpotifyOptions, refreshToken: string): Promise<SpotifyTokens> {
@@ -74,7 +98,13 @@ export function refreshSpotifyTokens(options: SpotifyOptions, refreshToken: stri
 }
 
 const Artist = z.object({ name: z.string() });
-const Track = z.object({ id: z.string().nullable(), name: z.string(), duration_ms: z.number(), artists: z.array(Artist).min(1), album: z.object({ name: z.string() }).optional() });
+const Track = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  duration_ms: z.number(),
+  artists: z.array(Artist).min(1),
+  album: z.object({ name: z.string() }).optional(),
+});
 const RecentlyPlayed = z.object({
   items: z.array(z.object({ track: Track, played_at: z.string() })),
   cursors: z.object({ before: z.string().optional() }).nullable().optional(),
@@ -89,7 +119,11 @@ export class SpotifyApi {
     private tokens: SpotifyTokens,
     private readonly onRefresh: (tokens: SpotifyTokens) => Promise<void> = () => Promise.resolve(),
   ) {
-    this.http = new HttpClient({ baseUrl: options.apiUrl, timeoutMs: 20_000, retry: { retries: 4, baseDelayMs: 500, ...options.retry } });
+    this.http = new HttpClient({
+      baseUrl: options.apiUrl,
+      timeoutMs: 20_000,
+      retry: { retries: 4, baseDelayMs: 500, ...options.retry },
+    });
   }
 
   private async refresh(): Promise<void> {
@@ -97,33 +131,57 @@ export class SpotifyApi {
     await this.onRefresh(this.tokens);
   }
 
-  async get<S extends z.ZodType>(path: string, schema: S, query: Record<string, string>, signal?: AbortSignal): Promise<z.output<S>> {
+  async get<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    query: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
     if (this.tokens.expires_at < Date.now() + 30_000) await this.refresh();
     for (let attempt = 0; ; attempt++) {
       const { access_token: token } = this.tokens;
       const answer = await callUpstream(
         'Spotify',
         async () => {
-          const response = await this.http.request(path, { query, headers: { authorization: `Bearer ${token}` }, acceptStatus: [401], ...(signal && { signal }) });
+          const response = await this.http.request(path, {
+            query,
+            headers: { authorization: `Bearer ${token}` },
+            acceptStatus: [401],
+            ...(signal && { signal }),
+          });
           if (response.status === 401) {
             await response.body?.cancel();
             return undefined;
           }
-          return schema.parse(await response.json());
+          const body: unknown = await response.json();
+          return { body };
         },
         signal,
       );
-      if (answer !== undefined) return answer;
+      if (answer !== undefined) {
+        const parsed = schema.safeParse(answer.body);
+        if (!parsed.success)
+          throw new AppError('EXTERNAL_SERVICE_ERROR', `Spotify ${path} answered in an unexpected form`);
+        return parsed.data;
+      }
       if (attempt > 0) throw new CredentialsError('Spotify refused the access token');
       await this.refresh();
     }
   }
 
   /** The most recent plays (Spotify keeps about the last 50), newest first, paged with `before`. */
-  async *recentlyPlayed(range: { fromMs: number; toMs: number }, signal?: AbortSignal): AsyncGenerator<PlayRecord> {
+  async *recentlyPlayed(
+    range: { fromMs: number; toMs: number },
+    signal?: AbortSignal,
+  ): AsyncGenerator<PlayRecord> {
     let before = String(range.toMs);
     for (;;) {
-      const page = await this.get('/v1/me/player/recently-played', RecentlyPlayed, { limit: '50', before }, signal);
+      const page = await this.get(
+        '/v1/me/player/recently-played',
+        RecentlyPlayed,
+        { limit: '50', before },
+        signal,
+      );
       for (const item of page.items) {
         const playedAt = Date.parse(item.played_at);
         if (playedAt < range.fromMs) return;
@@ -146,8 +204,14 @@ export class SpotifyApi {
   }
 
   /** The user's top artists or tracks over a time range. */
-  top(kind: 'artists' | 'tracks', timeRange: 'short_term' | 'medium_term' | 'long_term' = 'long_term'): Promise<{ items: { name: string }[] }> {
-    return this.get(`/v1/me/top/${kind}`, z.object({ items: z.array(z.object({ name: z.string() })) }), { time_range: timeRange, limit: '50' });
+  top(
+    kind: 'artists' | 'tracks',
+    timeRange: 'short_term' | 'medium_term' | 'long_term' = 'long_term',
+  ): Promise<{ items: { name: string }[] }> {
+    return this.get(`/v1/me/top/${kind}`, z.object({ items: z.array(z.object({ name: z.string() })) }), {
+      time_range: timeRange,
+      limit: '50',
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { jwtVerify, type CryptoKey, type KeyObject } from 'jose';
-import { sendJson, startFakeServer, type FakeServer } from './fake-server.js';
+import { sendJson } from '@platform/testing';
+import { startFakeServer, type FakeServer } from './fake-server.js';
 
 export interface FakeAppleTrack {
   id: string;
@@ -26,7 +27,9 @@ export interface FakeAppleMusicOptions {
 
 const MAX_LIMIT = 30;
 
-const errors = (status: number, title: string, detail: string) => ({ errors: [{ id: `FAKE${status}`, title, detail, status: String(status), code: `${status}00` }] });
+const errors = (status: number, title: string, detail: string) => ({
+  errors: [{ id: `FAKE${status}`, title, detail, status: String(status), code: `${status}00` }],
+});
 
 /**
  * Speaks the Apple Music API's user endpoints as documented: `Authorization: Bearer <developer token>`
@@ -39,27 +42,54 @@ export function startFakeAppleMusic(options: FakeAppleMusicOptions): Promise<Fak
   return startFakeServer(async ({ url, headers }, response) => {
     const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
     const verify = { algorithms: ['ES256'], issuer: options.teamId, requiredClaims: ['exp', 'iat'] };
-    // A token that does not verify (bad signature, expired, wrong issuer) gets Apple's 401 below.
-    const verified = bearer ? await jwtVerify(bearer, options.publicKey, verify).catch(() => undefined) : undefined;
-    if (verified?.protectedHeader.kid !== options.keyId) return sendJson(response, 401, errors(401, 'Unauthorized', 'Invalid developer token'));
+    const verified = bearer
+      ? // A token that does not verify (bad signature, expired, wrong issuer) gets Apple's 401 below.
+        await jwtVerify(bearer, options.publicKey, verify).catch(() => undefined)
+      : undefined;
+    if (verified?.protectedHeader.kid !== options.keyId) {
+      sendJson(response, 401, errors(401, 'Unauthorized', 'Invalid developer token'));
+      return;
+    }
     const userToken = headers['music-user-token'];
     if (typeof userToken !== 'string' || !options.userTokens.includes(userToken)) {
-      return sendJson(response, 403, errors(403, 'Forbidden', 'Invalid or expired music user token'));
+      sendJson(response, 403, errors(403, 'Forbidden', 'Invalid or expired music user token'));
+      return;
     }
     if (url.pathname === '/v1/me/storefront') {
-      return sendJson(response, 200, { data: [{ id: 'us', type: 'storefronts', href: '/v1/storefronts/us', attributes: { name: 'United States' } }] });
+      sendJson(response, 200, {
+        data: [
+          {
+            id: 'us',
+            type: 'storefronts',
+            href: '/v1/storefronts/us',
+            attributes: { name: 'United States' },
+          },
+        ],
+      });
+      return;
     }
     if (url.pathname === '/v1/me/recent/played/tracks') {
       recentCalls++;
-      if (options.rateLimitOn?.includes(recentCalls)) return sendJson(response, 429, errors(429, 'Too Many Requests', 'Rate limit exceeded'), { 'retry-after': '0' });
+      if (options.rateLimitOn?.includes(recentCalls)) {
+        response.setHeader('retry-after', '0');
+        sendJson(response, 429, errors(429, 'Too Many Requests', 'Rate limit exceeded'));
+        return;
+      }
       const limit = Number(url.searchParams.get('limit') ?? 10);
       const offset = Number(url.searchParams.get('offset') ?? 0);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0) {
-        return sendJson(response, 400, errors(400, 'Invalid Parameter Value', `limit must be 1..${MAX_LIMIT}`));
+      if (
+        !Number.isInteger(limit) ||
+        limit < 1 ||
+        limit > MAX_LIMIT ||
+        !Number.isInteger(offset) ||
+        offset < 0
+      ) {
+        sendJson(response, 400, errors(400, 'Invalid Parameter Value', `limit must be 1..${MAX_LIMIT}`));
+        return;
       }
       const page = options.tracks.slice(offset, offset + limit);
       const more = offset + limit < options.tracks.length;
-      return sendJson(response, 200, {
+      sendJson(response, 200, {
         ...(more && { next: `/v1/me/recent/played/tracks?offset=${offset + limit}` }),
         data: page.map((track) => ({
           id: track.library ? `i.${track.id}` : track.id,
@@ -72,12 +102,15 @@ export function startFakeAppleMusic(options: FakeAppleMusicOptions): Promise<Fak
             durationInMillis: track.duration_ms,
             genreNames: ['Pop'],
             trackNumber: 1,
-            playParams: track.library ? { id: `i.${track.id}`, kind: 'song', isLibrary: true, catalogId: track.id } : { id: track.id, kind: 'song' },
+            playParams: track.library
+              ? { id: `i.${track.id}`, kind: 'song', isLibrary: true, catalogId: track.id }
+              : { id: track.id, kind: 'song' },
           },
         })),
         meta: { total: options.tracks.length },
       });
+      return;
     }
-    return sendJson(response, 404, errors(404, 'Resource Not Found', 'No such endpoint'));
+    sendJson(response, 404, errors(404, 'Resource Not Found', 'No such endpoint'));
   });
 }

@@ -1,5 +1,6 @@
 import { lastfmSignature } from '../sources/lastfm.js';
-import { sendJson, startFakeServer, type FakeServer } from './fake-server.js';
+import { sendJson } from '@platform/testing';
+import { startFakeServer, type FakeServer } from './fake-server.js';
 
 export interface FakeLastfmOptions {
   apiKey: string;
@@ -22,23 +23,45 @@ export function startFakeLastfm(options: FakeLastfmOptions): Promise<FakeServer>
   let recentCalls = 0;
   return startFakeServer(({ url }, response) => {
     const params = Object.fromEntries(url.searchParams);
-    const fail = (status: number, error: number, message: string) => sendJson(response, status, { error, message });
-    if (params.api_key !== options.apiKey) return fail(403, 10, 'Invalid API key - You must be granted a valid key by last.fm');
+    const fail = (status: number, error: number, message: string) => {
+      sendJson(response, status, { error, message });
+    };
+    if (params.api_key !== options.apiKey) {
+      fail(403, 10, 'Invalid API key - You must be granted a valid key by last.fm');
+      return;
+    }
     if (params.api_sig !== undefined) {
       const { api_sig: signature, ...signed } = params;
-      if (lastfmSignature(signed, options.apiSecret) !== signature) return fail(403, 13, 'Invalid method signature supplied');
+      if (lastfmSignature(signed, options.apiSecret) !== signature) {
+        fail(403, 13, 'Invalid method signature supplied');
+        return;
+      }
     }
     if (params.method === 'auth.getSession') {
-      if (params.api_sig === undefined) return fail(403, 13, 'Invalid method signature supplied');
+      if (params.api_sig === undefined) {
+        fail(403, 13, 'Invalid method signature supplied');
+        return;
+      }
       const session = options.tokens?.[params.token ?? ''];
-      if (!session) return fail(403, 4, 'Invalid authentication token supplied');
-      return sendJson(response, 200, { session: { ...session, subscriber: 0 } });
+      if (!session) {
+        fail(403, 4, 'Invalid authentication token supplied');
+        return;
+      }
+      sendJson(response, 200, { session: { ...session, subscriber: 0 } });
+      return;
     }
     if (params.method === 'user.getRecentTracks') {
       recentCalls++;
       const failure = options.failures?.[recentCalls];
-      if (failure !== undefined) return sendJson(response, failure, { error: 29, message: 'Rate limit exceeded' }, failure === 429 ? { 'retry-after': '0' } : {});
-      if (params.sk !== undefined && !(options.sessionKeys ?? []).includes(params.sk)) return fail(403, 9, 'Invalid session key - Please re-authenticate');
+      if (failure !== undefined) {
+        if (failure === 429) response.setHeader('retry-after', '0');
+        sendJson(response, failure, { error: 29, message: 'Rate limit exceeded' });
+        return;
+      }
+      if (params.sk !== undefined && !(options.sessionKeys ?? []).includes(params.sk)) {
+        fail(403, 9, 'Invalid session key - Please re-authenticate');
+        return;
+      }
       const from = Number(params.from ?? 0);
       const to = Number(params.to ?? Number.MAX_SAFE_INTEGER);
       const limit = Math.min(200, Number(params.limit ?? 50));
@@ -56,14 +79,27 @@ export function startFakeLastfm(options: FakeLastfmOptions): Promise<FakeServer>
         date: { uts: String(s.uts), '#text': new Date(s.uts * 1000).toUTCString() },
       });
       const tracks: unknown[] = matching.slice((page - 1) * limit, page * limit).map(entry);
-      if (page === 1) tracks.unshift({ artist: { '#text': 'Now' }, name: 'Playing', album: { '#text': '' }, '@attr': { nowplaying: 'true' } });
-      return sendJson(response, 200, {
+      if (page === 1)
+        tracks.unshift({
+          artist: { '#text': 'Now' },
+          name: 'Playing',
+          album: { '#text': '' },
+          '@attr': { nowplaying: 'true' },
+        });
+      sendJson(response, 200, {
         recenttracks: {
           track: tracks,
-          '@attr': { user: params.user, totalPages: String(totalPages), page: String(page), perPage: String(limit), total: String(matching.length) },
+          '@attr': {
+            user: params.user,
+            totalPages: String(totalPages),
+            page: String(page),
+            perPage: String(limit),
+            total: String(matching.length),
+          },
         },
       });
+      return;
     }
-    return fail(400, 3, 'Invalid Method - No method with that name in this package');
+    fail(400, 3, 'Invalid Method - No method with that name in this package');
   });
 }
