@@ -29,7 +29,7 @@ try {
   console.log(JSON.stringify({ corpus: corpus.stats, vocab_size: corpus.tokenizer.vocabSize }));
   const output = join(work, 'out');
   const result = await runKernel({
-    python: await findPython(readConfig().PLATFORM_PYTHON), module: 'trainer_kernel', cwd: KERNEL_DIR, command: 'train', logger,
+    python: await findPython(readConfig().python), module: 'trainer_kernel', cwd: KERNEL_DIR, command: 'train', logger,
     request: {
       family: 'char_lstm', size: 'small', vocab_size: corpus.tokenizer.vocabSize, train_tokens: corpus.files.train,
       val_tokens: corpus.files.val, token_dtype: corpus.dtype, output_dir: output, context_length: 96, batch_size: 32,

@@ -1,8 +1,10 @@
-import { createApp, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
+import { createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck } from '@platform/core';
 import { registerJobRoutes } from '@platform/workers';
 import { inferenceRoutes, type InferenceRouteDeps } from './routes/inference.js';
 import { runRoutes, type RunRouteDeps } from './routes/runs.js';
 import { tokenizerRoutes, type TokenizerRouteDeps } from './routes/tokenizers.js';
+
+export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
 
 export interface AppDeps extends RunRouteDeps, TokenizerRouteDeps, InferenceRouteDeps {
   logger: Logger;
@@ -12,8 +14,8 @@ export interface AppDeps extends RunRouteDeps, TokenizerRouteDeps, InferenceRout
 
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const app = await createApp({
-    service: 'model-trainer',
-    version: '0.1.0',
+    service: SERVICE,
+    version: VERSION,
     description: 'Tokenizers, GPT-2 and char-LSTM training in PyTorch, generation and scoring from TypeScript',
     logger: deps.logger,
     readiness: deps.readiness ?? [],

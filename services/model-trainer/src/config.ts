@@ -39,13 +39,58 @@ const ConfigSchema = z.object({
   PLATFORM_PYTHON: z.string().optional(),
 }).superRefine(checkRedisTopology);
 
-export interface Config extends z.output<typeof ConfigSchema> {
-  dataBankUrl: string;
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
   redis: RedisTarget;
+  dataBankUrl: string;
+  dataBankApiKey: string;
+  /** Keys for every route except GET of a public run's samples; empty leaves them open. */
+  apiKeys: string[];
+  /** Runs (shared by API and workers for resume), model cache and scratch. */
+  dataDir: string;
+  /** Redis key prefix of runs, tokenizers and chats; registry prefix; BullMQ prefix; event namespace. */
+  keyPrefix: string;
+  registryPrefix: string;
+  queuePrefix: string;
+  eventsNamespace: string;
+  maxCorpusBytes: number;
+  trainTimeoutMs: number;
+  stepEventMs: number;
+  inferenceThreads: number;
+  maxLoadedModels: number;
+  maxGenerateTokens: number;
+  maxScoreChars: number;
+  chatTtlS: number;
+  /** PLATFORM_PYTHON: the training kernel's interpreter (default: the first python3 that imports torch). */
+  python: string | undefined;
 }
 
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(ConfigSchema, env);
-  return { ...raw, redis: redisTarget(raw), dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }) };
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }),
+    dataBankApiKey: raw.DATA_BANK_API_KEY,
+    apiKeys: raw.TRAINER_API_KEYS,
+    dataDir: raw.TRAINER_DATA_DIR,
+    keyPrefix: raw.TRAINER_KEY_PREFIX,
+    registryPrefix: raw.TRAINER_REGISTRY_PREFIX,
+    queuePrefix: raw.TRAINER_QUEUE_PREFIX,
+    eventsNamespace: raw.TRAINER_EVENTS_NAMESPACE,
+    maxCorpusBytes: raw.TRAINER_MAX_CORPUS_BYTES,
+    trainTimeoutMs: raw.TRAINER_TRAIN_TIMEOUT_MS,
+    stepEventMs: raw.TRAINER_STEP_EVENT_INTERVAL_MS,
+    inferenceThreads: raw.TRAINER_INFERENCE_THREADS,
+    maxLoadedModels: raw.TRAINER_MAX_LOADED_MODELS,
+    maxGenerateTokens: raw.TRAINER_MAX_GENERATE_TOKENS,
+    maxScoreChars: raw.TRAINER_MAX_SCORE_CHARS,
+    chatTtlS: raw.TRAINER_CHAT_TTL_S,
+    python: raw.PLATFORM_PYTHON,
+  };
 }

@@ -1,23 +1,20 @@
 import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
-import { closeRedis, createQueue, connectRedis, standaloneRedis, EventPublisher, redisReadiness, workerReadiness } from '@platform/workers';
-import { buildApp } from './app.js';
+import { closeRedis, createQueue, connectRedis, standaloneRedis, redisReadiness, workerReadiness } from '@platform/workers';
+import { buildApp, SERVICE } from './app.js';
 import { readConfig, SHIPPED_MODELS_DIR } from './config.js';
+import { TRAINER_QUEUE } from './jobs/queue.js';
+import { trainJob } from './jobs/train.js';
 import { ChatStore } from './services/chat-store.js';
 import { createStores } from './services/deps.js';
 import { ModelServer } from './services/model-server.js';
 import { keepRegisteringShippedModels } from './services/shipped-model.js';
-import { tokenizerJob } from './workers/tokenizer.js';
-import { TRAINER_QUEUE, trainJob } from './workers/train.js';
 
 const config = loadConfigOrExit(() => readConfig());
-const logger = createLogger({ service: 'model-trainer', level: config.LOG_LEVEL });
-const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'model-trainer');
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), SERVICE);
 const stores = createStores(config, redis);
-const queue = createQueue({ connection: redis, queue: TRAINER_QUEUE, prefix: config.TRAINER_QUEUE_PREFIX });
-const publisher = new EventPublisher(redis, { namespace: config.TRAINER_EVENTS_NAMESPACE });
-// The API only enqueues; the jobs' handlers run in src/worker.ts.
-const jobDeps = { ...stores, publisher, logger, maxCorpusBytes: config.TRAINER_MAX_CORPUS_BYTES, stepEventMs: config.TRAINER_STEP_EVENT_INTERVAL_MS };
-const models = new ModelServer(stores.registry, stores.cache, { threads: config.TRAINER_INFERENCE_THREADS, maxLoaded: config.TRAINER_MAX_LOADED_MODELS });
+const queue = createQueue({ connection: redis, queue: TRAINER_QUEUE, prefix: config.queuePrefix });
+const models = new ModelServer(stores.registry, stores.cache, { threads: config.inferenceThreads, maxLoaded: config.maxLoadedModels });
 
 const stopRegistering = keepRegisteringShippedModels({ ...stores, logger }, SHIPPED_MODELS_DIR);
 
@@ -25,15 +22,15 @@ const app = await buildApp({
   ...stores,
   logger,
   queue,
-  trainJob: trainJob(jobDeps),
-  tokenizerJob: tokenizerJob(jobDeps),
+  // The API only enqueues; the jobs' handlers run in src/worker.ts.
+  trainJob: trainJob({ timeoutMs: config.trainTimeoutMs }),
   models,
-  chats: new ChatStore(redis, config.TRAINER_KEY_PREFIX, config.TRAINER_CHAT_TTL_S),
-  apiKeys: config.TRAINER_API_KEYS,
-  maxGenerateTokens: config.TRAINER_MAX_GENERATE_TOKENS,
-  maxScoreChars: config.TRAINER_MAX_SCORE_CHARS,
+  chats: new ChatStore(redis, config.keyPrefix, config.chatTtlS),
+  apiKeys: config.apiKeys,
+  maxGenerateTokens: config.maxGenerateTokens,
+  maxScoreChars: config.maxScoreChars,
   readiness: [redisReadiness(redis), workerReadiness(queue)],
 });
 
 installGracefulShutdown({ logger, steps: [() => { stopRegistering(); return app.close(); }, () => models.close(), () => queue.close(), () => closeRedis(redis)] });
-await app.listen({ host: config.HOST, port: config.PORT });
+await app.listen({ host: config.host, port: config.port });

@@ -1,17 +1,12 @@
 import { AppError, type PlatformApp } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, registerJobCancelRoute, type JobDefinition } from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, registerJobCancelRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { RunMetrics, RunRequest, RunStatus } from '../models/run.js';
 import type { RunRecord, RunStore } from '../services/run-store.js';
-import type { TokenizerStore } from '../services/tokenizer-store.js';
+import { startRun, type StartRunDeps } from '../services/start-jobs.js';
 
-export interface RunRouteDeps {
-  queue: Queue;
-  trainJob: JobDefinition<typeof RunRequest>;
-  store: RunStore;
-  tokenizers: TokenizerStore;
-}
+export type RunRouteDeps = StartRunDeps;
 
 const Accepted = z.object({ run_id: z.string(), job_id: z.string(), status: z.literal('queued') });
 const RunView = z.object({
@@ -62,17 +57,7 @@ export function runRoutes(app: PlatformApp, deps: RunRouteDeps): void {
       schema: { summary: 'Train a GPT-2 or char-LSTM (a job on queue trainer)', headers: IdempotencyKeyHeaders, body: RunRequest, response: { 202: Accepted } },
     },
     async (request, reply) => {
-      const body = request.body;
-      if (body.tokenizer_id !== undefined) {
-        const tokenizer = await deps.tokenizers.get(body.tokenizer_id);
-        if (tokenizer?.status !== 'completed') throw new AppError('INVALID_INPUT', `tokenizer ${body.tokenizer_id} is not a completed tokenizer`);
-      }
-      if (body.resume_from !== undefined) {
-        const source = await deps.store.get(body.resume_from);
-        if (!source?.checkpoint) throw new AppError('INVALID_INPUT', `run ${body.resume_from} has no checkpoint to resume from`);
-      }
-      const jobId = await deps.trainJob.enqueue(deps.queue, body, { idempotencyKey: idempotencyKeyOf(request.headers) });
-      await deps.store.ensure(jobId, body);
+      const jobId = await startRun(deps, request.body, idempotencyKeyOf(request.headers));
       return reply.status(202).send({ run_id: jobId, job_id: jobId, status: 'queued' as const });
     },
   );

@@ -1,13 +1,13 @@
 import { AppError, type PlatformApp } from '@platform/core';
-import { IdempotencyKeyHeaders, idempotencyKeyOf, type JobDefinition } from '@platform/workers';
+import { IdempotencyKeyHeaders, idempotencyKeyOf } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { TokenizerRequest, TokenizerView } from '../models/tokenizer.js';
+import { startTokenizer } from '../services/start-jobs.js';
 import type { TokenizerStore } from '../services/tokenizer-store.js';
 
 export interface TokenizerRouteDeps {
   queue: Queue;
-  tokenizerJob: JobDefinition<typeof TokenizerRequest>;
   tokenizers: TokenizerStore;
 }
 
@@ -22,8 +22,7 @@ export function tokenizerRoutes(app: PlatformApp, deps: TokenizerRouteDeps): voi
       schema: { summary: 'Train a byte-level BPE or char tokenizer on a corpus (a job)', headers: IdempotencyKeyHeaders, body: TokenizerRequest, response: { 202: Accepted } },
     },
     async (request, reply) => {
-      const jobId = await deps.tokenizerJob.enqueue(deps.queue, request.body, { idempotencyKey: idempotencyKeyOf(request.headers) });
-      await deps.tokenizers.ensure(jobId, request.body);
+      const jobId = await startTokenizer(deps, request.body, idempotencyKeyOf(request.headers));
       return reply.status(202).send({ tokenizer_id: jobId, job_id: jobId, status: 'queued' as const });
     },
   );

@@ -19,14 +19,14 @@ export interface Stores {
 
 /** What both processes build from the config: stores in Redis, the registry, the artifact cache. */
 export function createStores(config: Config, redis: Redis): Stores {
-  const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.DATA_BANK_API_KEY });
+  const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey });
   return {
     dataBank,
-    store: new RunStore(redis, config.TRAINER_KEY_PREFIX),
-    tokenizers: new TokenizerStore(redis, config.TRAINER_KEY_PREFIX, dataBank),
-    registry: new ModelRegistry(redis, { kind: LM_KIND, prefix: config.TRAINER_REGISTRY_PREFIX }),
-    cache: new ArtifactCache(dataBank, join(config.TRAINER_DATA_DIR, 'models'), { maxEntryBytes: 8 * 1024 ** 3, maxTotalBytes: 16 * 1024 ** 3 }),
-    runsDir: join(config.TRAINER_DATA_DIR, 'runs'),
-    scratchDir: join(config.TRAINER_DATA_DIR, 'scratch'),
+    store: new RunStore(redis, config.keyPrefix),
+    tokenizers: new TokenizerStore(redis, config.keyPrefix, dataBank),
+    registry: new ModelRegistry(redis, { kind: LM_KIND, prefix: config.registryPrefix }),
+    cache: new ArtifactCache(dataBank, join(config.dataDir, 'models'), { maxEntryBytes: 8 * 1024 ** 3, maxTotalBytes: 16 * 1024 ** 3 }),
+    runsDir: join(config.dataDir, 'runs'),
+    scratchDir: join(config.dataDir, 'scratch'),
   };
 }

@@ -1,10 +1,9 @@
 import { metricsEvent, type Logger } from '@platform/core';
 import type { KernelEvent } from '@platform/ml';
 import type { EventPublisher, JobContext } from '@platform/workers';
+import { TRAINER_DOMAIN } from '../jobs/queue.js';
 import type { RunMetrics } from '../models/run.js';
 import type { RunStore } from '../services/run-store.js';
-
-export const DOMAIN = 'trainer';
 
 const fieldsOf = (event: KernelEvent) => Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'event' && key !== 'kind'));
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -23,7 +22,7 @@ export function runEventRelay(deps: { store: RunStore; publisher: EventPublisher
     });
   };
   const publish = (name: string, metrics: Record<string, unknown>) =>
-    deps.publisher.publish(metricsEvent({ domain: DOMAIN, job_id: context.jobId, user_id: userId, name, metrics: { run_id: runId, ...metrics } }));
+    deps.publisher.publish(metricsEvent({ domain: TRAINER_DOMAIN, job_id: context.jobId, user_id: userId, name, metrics: { run_id: runId, ...metrics } }));
   const updateMetrics = (changes: Partial<RunMetrics>) =>
     deps.store.update(runId, (record) => ({ metrics: { ...record.metrics, ...changes } }));
 

@@ -1,9 +1,10 @@
 import { errorMessage, type DataBankClient, type Logger } from '@platform/core';
 import { findPython, KernelFailedError, runKernel, type ArtifactCache, type ModelRegistry } from '@platform/ml';
-import { defineJob, UserError, type EventPublisher, type JobContext, type JobDefinition } from '@platform/workers';
+import { handleJob, UserError, type EventPublisher, type JobContext } from '@platform/workers';
 import { access, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunRequest } from '../models/run.js';
+import { trainJob, type TrainJob } from '../jobs/train.js';
+import type { RunRequest } from '../models/run.js';
 import { asUserErrors, fetchCorpus } from '../services/corpus/fetch.js';
 import { prepareCorpus } from '../services/corpus/prepare.js';
 import { KERNEL_DIR, KERNEL_MODULE } from '../services/kernel.js';
@@ -12,12 +13,10 @@ import { lmManifestFields, readLmConfig } from '../services/lm-config.js';
 import { checkParity } from '../services/parity.js';
 import type { RunStore } from '../services/run-store.js';
 import type { TokenizerStore } from '../services/tokenizer-store.js';
-import { DOMAIN, runEventRelay } from './events.js';
+import { runEventRelay } from './events.js';
 
-export const TRAINER_QUEUE = 'trainer';
-const TRAIN_JOB = 'train';
-
-export interface TrainJobDeps {
+/** What the worker runs a training with (its time limit is the definition's). */
+export interface TrainHandlerDeps {
   store: RunStore;
   tokenizers: TokenizerStore;
   registry: ModelRegistry;
@@ -30,7 +29,6 @@ export interface TrainJobDeps {
   maxCorpusBytes: number;
   stepEventMs: number;
   python?: string | undefined;
-  timeoutMs?: number;
 }
 
 const ARTIFACT_FILES = ['model.onnx', 'model.pt', 'config.json', 'tokenizer.json'];
@@ -39,14 +37,14 @@ const releasedByShutdown = (reason: unknown) => reason instanceof Error && !(rea
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-async function resumeCheckpoint(deps: TrainJobDeps, runId: string | undefined): Promise<string | undefined> {
+async function resumeCheckpoint(deps: TrainHandlerDeps, runId: string | undefined): Promise<string | undefined> {
   if (runId === undefined) return undefined;
   const source = await deps.store.get(runId);
   if (!source?.checkpoint || !(await exists(source.checkpoint))) throw new UserError(`run ${runId} has no checkpoint to resume from`);
   return source.checkpoint;
 }
 
-async function train(deps: TrainJobDeps, request: RunRequest, context: JobContext) {
+async function train(deps: TrainHandlerDeps, request: RunRequest, context: JobContext) {
   const runId = context.jobId;
   await deps.store.ensure(runId, request);
   await deps.store.update(runId, { status: 'processing', error: null });
@@ -105,27 +103,19 @@ async function train(deps: TrainJobDeps, request: RunRequest, context: JobContex
   return { result: { run_id: runId, model_id: runId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } }, result_id: entry.file_id };
 }
 
-export function trainJob(deps: TrainJobDeps): JobDefinition<typeof RunRequest> {
-  return defineJob({
-    domain: DOMAIN,
-    queue: TRAINER_QUEUE,
-    name: TRAIN_JOB,
-    schema: RunRequest,
-    attempts: 1,
-    timeoutMs: deps.timeoutMs ?? 7 * 24 * 60 * 60 * 1000,
-    process: async (request, context) => {
-      try {
-        return await train(deps, request, context);
-      } catch (error) {
-        const user = error instanceof UserError || (error instanceof KernelFailedError && error.kind === 'user');
-        if (!releasedByShutdown(error)) {
-          await deps.store.update(context.jobId, (record) =>
-            record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
-          );
-        }
-        if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message, { cause: error });
-        throw error;
+export function trainHandler(deps: TrainHandlerDeps, definition: TrainJob = trainJob()) {
+  return handleJob(definition, async (request, context) => {
+    try {
+      return await train(deps, request, context);
+    } catch (error) {
+      const user = error instanceof UserError || (error instanceof KernelFailedError && error.kind === 'user');
+      if (!releasedByShutdown(error)) {
+        await deps.store.update(context.jobId, (record) =>
+          record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
+        );
       }
-    },
+      if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message, { cause: error });
+      throw error;
+    }
   });
 }

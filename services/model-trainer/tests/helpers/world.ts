@@ -16,8 +16,10 @@ import { ModelServer } from '../../src/services/model-server.js';
 import { RunStore } from '../../src/services/run-store.js';
 import { registerShippedModels } from '../../src/services/shipped-model.js';
 import { TokenizerStore } from '../../src/services/tokenizer-store.js';
-import { tokenizerJob } from '../../src/workers/tokenizer.js';
-import { TRAINER_QUEUE, trainJob } from '../../src/workers/train.js';
+import { TRAINER_QUEUE } from '../../src/jobs/queue.js';
+import { trainJob } from '../../src/jobs/train.js';
+import { tokenizerHandler } from '../../src/workers/tokenizer.js';
+import { trainHandler } from '../../src/workers/train.js';
 import { logger, PYTHON, REDIS_URL } from './kernel.js';
 
 export interface TrainerWorld {
@@ -57,12 +59,12 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
   const queue = createQueue({ connection: redis, queue: TRAINER_QUEUE, prefix: `${prefix}:bull` });
   const worker: WorkerHandle = startWorker({
     connection: createRedis(REDIS_URL, 'blocking'), queue: TRAINER_QUEUE, prefix: `${prefix}:bull`,
-    jobs: [trainJob(jobDeps), tokenizerJob(jobDeps)], publisher, logger,
+    handlers: [trainHandler(jobDeps), tokenizerHandler(jobDeps)], publisher, logger,
   });
   await registerShippedModels({ registry, cache, store, logger }, SHIPPED_MODELS_DIR);
   const models = new ModelServer(registry, cache, { threads: 1, maxLoaded: 2 });
   const app = await buildApp({
-    queue, trainJob: trainJob(jobDeps), tokenizerJob: tokenizerJob(jobDeps), store, tokenizers, models, logger, chats: new ChatStore(redis, prefix, 60),
+    queue, trainJob: trainJob(), store, tokenizers, models, logger, chats: new ChatStore(redis, prefix, 60),
     apiKeys: options.apiKeys ?? [], maxGenerateTokens: 256, maxScoreChars: 5000, readiness: [redisReadiness(redis), workerReadiness(queue)],
   });
   return {
