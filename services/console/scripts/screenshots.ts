@@ -78,7 +78,11 @@ async function makeWrapped(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Make my Wrapped' }).click();
   // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
-  await page.waitForTimeout(2_000); // the card and the report load
+  await page.frameLocator('iframe.report').locator('main').waitFor({ timeout: 15_000 }).catch(() => undefined); // as above
+  // Chromium paints a sandboxed (out-of-process) frame only once it has been on screen: a full-page
+  // shot of a report below the fold is otherwise blank.
+  await page.locator('iframe.report').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(500);
 }
 
 const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });

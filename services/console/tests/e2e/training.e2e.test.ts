@@ -41,11 +41,11 @@ describe('the Training page with the real model-trainer', () => {
     await page.getByLabel('Family').selectOption('gpt2');
     await page.getByLabel('Size').selectOption('tiny');
     await page.getByLabel('Device').selectOption('cpu');
-    await page.getByLabel('CPU threads').fill('1');
+    await page.getByLabel('Threads').fill('1');
     await page.getByLabel('Corpus').fill(corpus);
     await page.getByLabel('Context').fill('32');
     await page.getByLabel('Batch').fill('8');
-    await page.getByLabel('Time budget (s)').fill('12');
+    await page.getByLabel('Budget (s)').fill('12');
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/#\/training\/[^/]+$/);
     const runId = decodeURIComponent(page.url().split('#/training/')[1] ?? '');

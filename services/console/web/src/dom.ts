@@ -32,7 +32,8 @@ export function replace(parent: Element, ...children: Child[]): void {
 }
 
 /** Long ids (UUIDs) shortened for tables; links keep the whole id in their title and label. */
-export const shortId = (id: string): string => (id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
+/** UUIDs and longer ids as `01234567…cdef` (the full id goes in a title); names such as a shipped run's stay whole. */
+export const shortId = (id: string): string => (id.length > 28 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 
 export function debounce<A extends unknown[]>(wait: number, run: (...args: A) => void): (...args: A) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;

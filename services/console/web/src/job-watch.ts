@@ -40,9 +40,11 @@ export async function watchJob(domain: string, jobId: string, slot: HTMLElement,
     if (stopped()) return undefined;
     const job = await getJson<JobDoc>(`/api/jobs/${domain}/${encodeURIComponent(jobId)}`);
     bar.value = job.progress;
-    if (!cancel?.disabled) text.textContent = `${job.status} ${String(Math.round(job.progress))}%${job.message ? ` · ${job.message}` : ''}`;
+    const running = job.status === 'queued' || job.status === 'processing';
+    // The last progress message ("storing") is stale once the job has ended.
+    if (!cancel?.disabled) text.textContent = `${job.status} ${String(Math.round(job.progress))}%${running && job.message ? ` · ${job.message}` : ''}`;
     if (job.status === 'failed') text.textContent = `failed: ${job.error?.message ?? 'unknown error'}`;
-    if (job.status === 'completed' || job.status === 'failed') {
+    if (!running) {
       cancel?.remove();
       return job;
     }

@@ -24,9 +24,9 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
     'form',
     { class: 'card run-form' },
     h('h2', {}, 'Start a model-trainer run'),
-    h('div', { class: 'row' }, field('Family', family), field('Size', size), field('Device', device), field('CPU threads', threads)),
+    h('div', { class: 'row' }, field('Family', family), field('Size', size), field('Device', device), field('Threads', threads)),
     field('Corpus', corpus, 'Upload a .txt on the Files page and paste its id.'),
-    h('div', { class: 'row' }, field('Context', context), field('Batch', batch), field('Time budget (s)', budget), field('Learning rate', lr)),
+    h('div', { class: 'row' }, field('Context', context), field('Batch', batch), field('Budget (s)', budget), field('Learning rate', lr)),
     go,
   );
   form.addEventListener('submit', (event) => {

@@ -44,7 +44,8 @@ export const transcriptsPage: Page = (view) => {
     replace(
       result,
       h('h2', {}, transcript.title ?? 'Transcript'),
-      h('div', { class: 'row' }, h('span', { class: 'muted' }, `${transcript.language ?? ''} · ${String(transcript.segments.length)} segments · download`), ...downloads),
+      h('p', { class: 'muted' }, `${transcript.language ?? ''} · ${String(transcript.segments.length)} segments`),
+      h('div', { class: 'row' }, h('span', { class: 'muted' }, 'Download'), ...downloads),
       h('ol', { class: 'segments' }, ...transcript.segments.map((segment) => h('li', {}, h('time', {}, `${clock(segment.start)}–${clock(segment.end)}`), ' ', segment.text))),
     );
   };
