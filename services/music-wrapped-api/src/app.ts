@@ -16,7 +16,8 @@ import { AccountConnections } from './services/connections.js';
 import type { ImportStore } from './services/import-store.js';
 import type { TokenStore } from './services/token-store.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   config: Config;
@@ -35,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config } = deps;
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     logger: deps.logger,
     description:
       'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',

@@ -15,7 +15,8 @@ import { registerCaptionRoutes } from './routes/captions.js';
 import { registerTranscriptionRoutes } from './routes/transcriptions.js';
 import type { YouTube } from './services/captions/youtube.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   config: Pick<Config, 'apiKeys' | 'defaultLanguages' | 'uploads'>;
@@ -37,7 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config } = deps;
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     description: 'YouTube captions and speech-to-text jobs',
     logger: deps.logger,
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue), ...(deps.tools ?? [])],

@@ -63,8 +63,6 @@ const EnvSchema = z
 
 type Parsed = z.output<typeof EnvSchema>;
 
-export type SttProviderName = 'openai' | 'local';
-
 export interface Config {
   host: string;
   port: number;
@@ -94,7 +92,7 @@ export interface Config {
   workerConcurrency: number;
   stt: {
     /** `openai` when STT_API_KEY is set, else the offline `local`, unless STT_PROVIDER says. */
-    provider: SttProviderName;
+    provider: 'openai' | 'local';
     baseUrl: string;
     apiKey: string;
     model: string;

@@ -17,7 +17,7 @@ export const storeFrom = (config: Config): DataBankClient =>
   createDataBankClient({ baseUrl: config.dataBank.url, apiKey: config.dataBank.apiKey });
 
 /** The speech-to-text provider (worker only). */
-export function providerFrom(config: Config): SttProvider {
+function providerFrom(config: Config): SttProvider {
   const { stt } = config;
   if (stt.provider === 'local') return new LocalProvider(config.tools.pocketsphinx);
   return new OpenAiProvider({

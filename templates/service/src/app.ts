@@ -4,7 +4,8 @@ import type { Queue } from 'bullmq';
 import type { Config } from './config.js';
 import { registerWordCountRoutes } from './routes/word-counts.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 /** Everything the app uses, built by main.ts (or a test): the app itself reads no environment. */
 export interface AppDeps {
@@ -19,7 +20,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config } = deps;
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     description: 'Reference service: word counts as jobs',
     logger: deps.logger,
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],

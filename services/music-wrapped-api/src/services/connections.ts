@@ -15,7 +15,7 @@ export interface StartedFlow {
   expires_in: number;
 }
 
-export interface AuthorizedFlowAnswer {
+interface AuthorizedFlowAnswer {
   status: 'authorized';
   provider: OAuthProvider;
   state: string;
