@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 
-export interface ChatTurn {
-  role: 'user' | 'model';
-  text: string;
-}
+const ChatTurn = z.object({ role: z.enum(['user', 'model']), text: z.string() });
+export type ChatTurn = z.output<typeof ChatTurn>;
 
-export interface ChatSession {
-  session_id: string;
-  run_id: string;
-  turns: ChatTurn[];
-}
+/** A session as stored in Redis (validated when read back). */
+const ChatSession = z.object({ session_id: z.string(), run_id: z.string(), turns: z.array(ChatTurn) });
+export type ChatSession = z.output<typeof ChatSession>;
 
 /** Chat sessions in Redis, one JSON value each, expiring `ttlSeconds` after their last turn. */
 export class ChatStore {
@@ -24,7 +21,7 @@ export class ChatStore {
 
   async get(id: string): Promise<ChatSession | undefined> {
     const raw = await this.redis.get(this.key(id));
-    return raw === null ? undefined : (JSON.parse(raw) as ChatSession);
+    return raw === null ? undefined : ChatSession.parse(JSON.parse(raw));
   }
 
   create(runId: string): ChatSession {

@@ -1,28 +1,35 @@
 import type { Redis } from 'ioredis';
-import type { RunMetrics, RunRequest, RunStatus } from '../models/run.js';
+import { z } from 'zod';
+import { RunMetrics, RunRequest, RunStatus } from '../models/run.js';
 
-export interface RunRecord {
-  run_id: string;
+/** A curve point or a log line: a JSON object. */
+const JsonObject = z.record(z.string(), z.unknown());
+
+/** A run as stored in Redis (validated when read back). */
+export const RunRecord = z.object({
+  run_id: z.string(),
   /** The training job (null for the shipped model, which no job trained here). */
-  job_id: string | null;
-  user_id: string;
-  status: RunStatus;
-  progress: number;
-  family: RunRequest['family'];
-  size: string;
-  public: boolean;
-  tokenizer_id: string | null;
-  request: RunRequest;
-  metrics: RunMetrics;
-  corpus: Record<string, unknown> | null;
+  job_id: z.string().nullable(),
+  user_id: z.string(),
+  status: RunStatus,
+  progress: z.number(),
+  family: RunRequest.shape.family,
+  size: z.string(),
+  public: z.boolean(),
+  tokenizer_id: z.string().nullable(),
+  /** What the run was queued with (null for the shipped model; earlier versions stored a placeholder there). */
+  request: RunRequest.nullable().catch(null),
+  metrics: RunMetrics,
+  corpus: JsonObject.nullable(),
   /** The packed model in data-bank (manifest id and file id) once training completed. */
-  artifact: { model_id: string; file_id: string } | null;
+  artifact: z.object({ model_id: z.string(), file_id: z.string() }).nullable(),
   /** Where last.pt lives on the workers' shared runs volume (resume_from reads it). */
-  checkpoint: string | null;
-  created_at: string;
-  updated_at: string;
-  error: { kind: 'user' | 'system'; message: string } | null;
-}
+  checkpoint: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  error: z.object({ kind: z.enum(['user', 'system']), message: z.string() }).nullable(),
+});
+export type RunRecord = z.output<typeof RunRecord>;
 
 export const EMPTY_METRICS: RunMetrics = { step: null, train_loss: null, val_loss: null, best_val_loss: null, tokens_per_s: null };
 function newRunRecord(runId: string, request: RunRequest): RunRecord {
@@ -63,7 +70,7 @@ export class RunStore {
 
   async get(id: string): Promise<RunRecord | undefined> {
     const raw = await this.redis.get(this.key(id));
-    return raw === null ? undefined : (JSON.parse(raw) as RunRecord);
+    return raw === null ? undefined : RunRecord.parse(JSON.parse(raw));
   }
 
   /** Merges `changes` into the record (a missing record is left alone: the run was removed). */
@@ -86,7 +93,7 @@ export class RunStore {
   }
 
   async curve(id: string): Promise<Record<string, unknown>[]> {
-    return (await this.redis.lrange(this.key(id, ':curve'), 0, -1)).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return (await this.redis.lrange(this.key(id, ':curve'), 0, -1)).map((line) => JsonObject.parse(JSON.parse(line)));
   }
 
   async appendLog(id: string, line: Record<string, unknown>): Promise<void> {
@@ -94,6 +101,6 @@ export class RunStore {
   }
 
   async logs(id: string): Promise<Record<string, unknown>[]> {
-    return (await this.redis.lrange(this.key(id, ':logs'), 0, -1)).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return (await this.redis.lrange(this.key(id, ':logs'), 0, -1)).map((line) => JsonObject.parse(JSON.parse(line)));
   }
 }

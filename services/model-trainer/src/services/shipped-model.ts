@@ -2,10 +2,13 @@ import { AppError, errorMessage, type Logger } from '@platform/core';
 import type { ArtifactCache, ModelRegistry } from '@platform/ml';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { lmManifestFields, readLmConfig } from './lm-config.js';
 import { EMPTY_METRICS, type RunStore } from './run-store.js';
 
 const SHIPPED_FILES = ['model.onnx', 'config.json', 'tokenizer.json'];
+/** corpus.json: free-form facts about the training corpus, shown with the run. */
+const CorpusDescription = z.record(z.string(), z.unknown()).nullable();
 const num = (value: unknown) => (typeof value === 'number' ? value : null);
 
 /**
@@ -26,12 +29,12 @@ export async function registerShippedModels(deps: ShippedDeps, shippedDir: strin
       const entry = (await deps.registry.get(id)) ?? (await publish(deps, source, id));
       const config = await readLmConfig(source);
       // corpus.json is descriptive only: a model shipped without it still serves.
-      const corpus = JSON.parse(await readFile(join(source, 'corpus.json'), 'utf8').catch(() => 'null')) as Record<string, unknown> | null;
+      const corpus = CorpusDescription.parse(JSON.parse(await readFile(join(source, 'corpus.json'), 'utf8').catch(() => 'null')));
       const now = new Date().toISOString();
       const metrics = config.metrics;
       await deps.store.put({
         run_id: id, job_id: null, user_id: '0', status: 'completed', progress: 100, family: config.model.family, size: config.model.size,
-        public: true, tokenizer_id: null, request: { shipped: true } as never, corpus, artifact: { model_id: id, file_id: entry.file_id },
+        public: true, tokenizer_id: null, request: null, corpus, artifact: { model_id: id, file_id: entry.file_id },
         metrics: { ...EMPTY_METRICS, step: num(metrics.steps), best_val_loss: num(metrics.best_val_loss), val_loss: num(metrics.best_val_loss) },
         checkpoint: null, created_at: entry.manifest.created_at, updated_at: now, error: null,
       });

@@ -1,6 +1,6 @@
 import { AppError, type DataBankClient } from '@platform/core';
 import type { Redis } from 'ioredis';
-import type { TokenizerRequest, TokenizerView } from '../models/tokenizer.js';
+import { TokenizerView, type TokenizerRequest } from '../models/tokenizer.js';
 import { buildGpt2Tokenizer } from './tokenizers/gpt2.js';
 import { loadTokenizer } from './tokenizers/load.js';
 import type { Tokenizer } from './tokenizers/tokenizer.js';
@@ -47,7 +47,7 @@ export class TokenizerStore {
       };
     }
     const raw = await this.redis.get(this.key(id));
-    return raw === null ? undefined : (JSON.parse(raw) as TokenizerView);
+    return raw === null ? undefined : TokenizerView.parse(JSON.parse(raw));
   }
 
   async list(limit = 100): Promise<TokenizerView[]> {

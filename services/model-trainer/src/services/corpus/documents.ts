@@ -14,7 +14,7 @@ export function corpusText(bytes: Uint8Array, maxBytes: number): string {
     try {
       body = gunzipSync(body, { maxOutputLength: maxBytes });
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = error instanceof Error && 'code' in error ? error.code : undefined;
       throw new CorpusError(code === 'ERR_BUFFER_TOO_LARGE' ? `the corpus unpacks to more than ${String(maxBytes)} bytes` : 'the corpus is not a valid gzip file');
     }
   }
@@ -42,7 +42,7 @@ function jsonlDocuments(text: string, field: string): string[] {
     } catch {
       throw new CorpusError(`line ${String(index + 1)} of the jsonl corpus is not JSON`);
     }
-    const value = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[field] : undefined;
+    const value: unknown = typeof record === 'object' && record !== null ? Reflect.get(record, field) : undefined;
     if (typeof value !== 'string') throw new CorpusError(`line ${String(index + 1)} of the jsonl corpus has no string field "${field}"`);
     if (value.trim() !== '') documents.push(value);
   });
