@@ -1,4 +1,4 @@
-import { createLogger, loadConfigOrExit } from '@platform/core';
+import { createLogger, loadConfigOrExit, packageInfo } from '@platform/core';
 import {
   closeRedis,
   connectRedis,
@@ -16,7 +16,7 @@ import { verifyHandler } from './workers/verify.js';
 
 const config = loadConfigOrExit(() => readWorkerConfig());
 sizeIoThreadPool(config.ioThreads);
-const logger = createLogger({ service: 'data-bank-worker', level: config.logLevel });
+const logger = createLogger({ service: `${packageInfo(import.meta.url).name}-worker`, level: config.logLevel });
 
 const backend = await openBackend(config);
 const commands = connectRedis(config.redis, 'command', { logger });
