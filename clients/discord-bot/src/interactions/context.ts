@@ -120,35 +120,28 @@ export class InteractionContext {
     await this.first;
   }
 
-  /** The answer: the first response, or the edit of the deferred one. */
+  /**
+   * The answer: the first response, the edit of the deferred one, or a follow-up. A public deferral
+   * cannot become ephemeral, and the first follow-up after it would take its place (public too): for an
+   * ephemeral answer the "thinking…" message is deleted first, and the answer follows as a new message.
+   */
   async reply(message: OutgoingMessage): Promise<void> {
     const previous = this.state;
     this.state = 'replied';
+    const ephemeral = this.ephemeral || message.ephemeral === true;
     if (previous === 'new') {
-      const data = messageBody({ ...message, ephemeral: this.ephemeral || message.ephemeral === true });
+      const data = messageBody({ ...message, ephemeral });
       this.first = this.initial({ type: InteractionResponseType.ChannelMessageWithSource, data }, message.files);
       await this.first;
-    } else if (previous === 'deferred') {
-      await this.afterFirst();
+      return;
+    }
+    await this.afterFirst();
+    if (previous === 'deferred' && ephemeral === this.ephemeral) {
       await this.api.editOriginal(this.raw.token, message);
-    } else {
-      await this.afterFirst();
-      await this.api.followUp(this.raw.token, { ...message, ephemeral: this.ephemeral || message.ephemeral === true });
+      return;
     }
-  }
-
-  /**
-   * An answer only the user sees (a failure). A public deferred answer cannot become ephemeral, and
-   * the first follow-up would take its place (public too), so the "thinking…" message is deleted
-   * first and the answer follows as a new ephemeral message.
-   */
-  async replyPrivately(message: OutgoingMessage): Promise<void> {
-    if (this.state === 'deferred' && !this.ephemeral) {
-      await this.afterFirst();
-      this.state = 'replied';
-      await this.api.deleteOriginal(this.raw.token);
-    }
-    await this.reply({ ...message, ephemeral: true });
+    if (previous === 'deferred') await this.api.deleteOriginal(this.raw.token);
+    await this.api.followUp(this.raw.token, { ...message, ephemeral });
   }
 
   async choices(choices: { name: string; value: string | number }[]): Promise<void> {

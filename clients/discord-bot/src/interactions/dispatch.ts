@@ -53,7 +53,7 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
     const known = error instanceof UserFacingError;
     if (!known) logger.error({ command: i.command, err: error }, 'command failed');
     const text = known ? error.message : 'Something went wrong on the bot\'s side; it has been logged.';
-    await i.replyPrivately({ content: `❌ ${text}` }).catch((replyError: unknown) => {
+    await i.reply({ content: `❌ ${text}`, ephemeral: true }).catch((replyError: unknown) => {
       logger.error({ command: i.command, err: errorMessage(replyError) }, 'could not send the failure message');
     });
   } finally {
