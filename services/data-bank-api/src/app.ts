@@ -7,7 +7,8 @@ import { jobRoutes } from './routes/jobs.js';
 import { FileStore } from './services/file-store.js';
 import type { StorageBackend } from './storage/backend.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   config: Pick<Config, 'keys' | 'allowAnonymous' | 'maxFileBytes' | 'minFreeBytes' | 'requestTimeoutMs'>;
@@ -38,7 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const { config } = deps;
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     logger: deps.logger,
     description: 'Content-addressed file store: files are named by the SHA-256 of their bytes.',
     readiness: readinessChecks(deps),

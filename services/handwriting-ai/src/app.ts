@@ -9,7 +9,8 @@ import type { ModelFiles } from './services/model-files.js';
 import type { ImageLimits } from './services/preprocess/decode.js';
 import type { PreprocessPool } from './services/preprocess-pool.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   logger: Logger;
@@ -31,7 +32,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     description: 'Handwritten digit recognition: PyTorch-trained, ONNX-served, calibrated, photo-proof',
     logger: deps.logger,
     readiness: [{ name: 'model', check: () => deps.server.ready() }, ...(deps.readiness ?? [])],

@@ -4,7 +4,8 @@ import { inferenceRoutes, type InferenceRouteDeps } from './routes/inference.js'
 import { runRoutes, type RunRouteDeps } from './routes/runs.js';
 import { tokenizerRoutes, type TokenizerRouteDeps } from './routes/tokenizers.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps extends RunRouteDeps, TokenizerRouteDeps, InferenceRouteDeps {
   logger: Logger;
@@ -15,7 +16,7 @@ export interface AppDeps extends RunRouteDeps, TokenizerRouteDeps, InferenceRout
 export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     description: 'Tokenizers, GPT-2 and char-LSTM training in PyTorch, generation and scoring from TypeScript',
     logger: deps.logger,
     readiness: deps.readiness ?? [],

@@ -9,7 +9,8 @@ import { loadDecoder, readCodes } from './services/decode.js';
 import { createQrPool } from './services/qr-pool.js';
 import { renderQr, type QrDefaults } from './services/render.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   config: Config;
@@ -51,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
 
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     logger: deps.logger,
     description: 'QR codes: make PNG, SVG or terminal text from links, text, Wi-Fi, contacts and more; read codes from images.',
     trustProxy: config.trustProxy,

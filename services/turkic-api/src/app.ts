@@ -7,7 +7,8 @@ import { registerTransliterateRoute } from './routes/transliterate.js';
 import type { Detector } from './services/detector.js';
 import type { Catalog } from './transliteration/catalog.js';
 
-export const { name: SERVICE, version: VERSION } = packageInfo(import.meta.url);
+const { name, version } = packageInfo(import.meta.url);
+export const SERVICE = name;
 
 export interface AppDeps {
   logger: Logger;
@@ -25,7 +26,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
   const bodyLimit = deps.maxTextChars * 6 + 64 * 1024;
   const app = await createApp({
     service: SERVICE,
-    version: VERSION,
+    version,
     description: 'Turkic language detection, transliteration (IPA, Latin) and corpus building',
     logger: deps.logger,
     bodyLimit,

@@ -32,7 +32,7 @@ const schema = z.object({
 }).superRefine(checkRedisTopology);
 
 /** What a corpus job's sources may fetch and how much, and where the worker writes. */
-export interface CorpusConfig {
+interface CorpusConfig {
   wikipediaDumpsUrl: string;
   hfEndpoint: string;
   hfToken: string | undefined;

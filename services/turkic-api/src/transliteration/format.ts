@@ -22,7 +22,7 @@ export interface RuleSpec {
   right: ContextToken[];
 }
 
-export const SCRIPTS = ['Latn', 'Cyrl', 'Arab'] as const;
+const SCRIPTS = ['Latn', 'Cyrl', 'Arab'] as const;
 export type Script = (typeof SCRIPTS)[number];
 export const TARGETS = ['ipa', 'latin'] as const;
 export type Target = (typeof TARGETS)[number];
