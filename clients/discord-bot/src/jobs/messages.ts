@@ -16,6 +16,20 @@ const DEFAULT_TITLES: Record<string, string> = {
   music_wrapped: 'Wrapped',
 };
 
+/**
+ * The metrics a job's message shows where a domain's events carry more: model-trainer's config and
+ * summary events (parameters, device, budgets, ...) would fill the embed; the step is in the description.
+ */
+const SHOWN_METRICS: Record<string, readonly string[]> = {
+  trainer: ['train_loss', 'val_loss', 'best_val_loss', 'tokens_per_s'],
+};
+
+function shownMetrics(view: JobView): JobView {
+  const shown = SHOWN_METRICS[view.domain];
+  if (shown === undefined) return view;
+  return { ...view, metrics: Object.fromEntries(Object.entries(view.metrics).filter(([name]) => shown.includes(name))) };
+}
+
 /** Discord de-duplicates messages by nonce (at most 25 characters) when `enforce_nonce` is set. */
 const nonceFor = (domain: string, jobId: string) => createHash('sha256').update(`${domain}\u0000${jobId}`).digest('hex').slice(0, 25);
 
@@ -64,7 +78,7 @@ export class JobMessages {
 
   private async render(record: JobRecord, view: JobView) {
     const title = record.title ?? DEFAULT_TITLES[record.domain] ?? record.domain;
-    const embed = jobEmbed(view, title);
+    const embed = jobEmbed(shownMetrics(view), title);
     if (view.status !== 'completed') return { embeds: [embed] };
     const files = await this.results(record, view);
     if (files.length === 0) return { embeds: [embed] };

@@ -8,7 +8,8 @@ const FileInfo = z.object({ size: z.number(), content_type: z.string() });
 
 /**
  * What a finished job attaches: the wrapped card, the transcript as SRT, or the job's data-bank result
- * file when it fits in a Discord message (else the embed names the file id for `/files get`).
+ * file when it fits in a Discord message (else the embed names the file id for `/files get`). A training
+ * run attaches nothing: its result is the packed model (megabytes of .tar.xz), which /generate uses.
  */
 export function resultFiles(services: Services, maxBytes: number) {
   return async (record: JobRecord, view: JobView): Promise<OutgoingFile[]> => {
@@ -21,7 +22,7 @@ export function resultFiles(services: Services, maxBytes: number) {
       const srt = await services.transcript.bytes(`/v1/transcriptions/${encodeURIComponent(record.job_id)}/result`, { query: { format: 'srt' } });
       return [{ name: 'transcript.srt', data: srt.data, contentType: 'application/x-subrip' }];
     }
-    if (view.result_id !== undefined && services.dataBank) {
+    if (view.result_id !== undefined && record.domain !== 'trainer' && services.dataBank) {
       const id = encodeURIComponent(view.result_id);
       const info = await services.dataBank.json(`/v1/files/${id}/info`, FileInfo);
       if (info.size > maxBytes) return [];
