@@ -80,9 +80,10 @@ async function makeWrapped(page: Page): Promise<void> {
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
   await page.frameLocator('iframe.report').locator('main').waitFor({ timeout: 15_000 }).catch(() => undefined); // as above
   // Chromium paints a sandboxed (out-of-process) frame only once it has been on screen: a full-page
-  // shot of a report below the fold is otherwise blank.
+  // shot of a report below the fold is otherwise blank. Back at the top, the sticky header is too.
   await page.locator('iframe.report').scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
+  await page.evaluate('window.scrollTo(0, 0)');
 }
 
 const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });

@@ -4,10 +4,21 @@ import { z } from 'zod';
 
 const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
-/** Each service's base URL variable (`QR_API_URL`, ...), from @platform/core's one table. */
-const serviceUrlEnv = Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICES[name].urlVariable, url().optional()])) as {
-  [Name in ServiceName as (typeof SERVICES)[Name]['urlVariable']]: z.ZodOptional<ReturnType<typeof url>>;
-};
+type UrlVariable = (typeof SERVICES)[ServiceName]['urlVariable'];
+
+/**
+ * Each service's base URL variable (`QR_API_URL`, ...): exactly the ones @platform/core's SERVICES
+ * names (the type says so), spelled out so the schema's keys can be read without running it.
+ */
+const serviceUrlEnv = {
+  DATA_BANK_URL: url().optional(),
+  TURKIC_API_URL: url().optional(),
+  QR_API_URL: url().optional(),
+  TRANSCRIPT_API_URL: url().optional(),
+  HANDWRITING_AI_URL: url().optional(),
+  MODEL_TRAINER_URL: url().optional(),
+  MUSIC_WRAPPED_API_URL: url().optional(),
+} satisfies Record<UrlVariable, unknown>;
 
 const schema = z.object({
   ...sharedEnv,

@@ -45,7 +45,7 @@ describe('the Training page with the real model-trainer', () => {
     await page.getByLabel('Corpus').fill(corpus);
     await page.getByLabel('Context').fill('32');
     await page.getByLabel('Batch').fill('8');
-    await page.getByLabel('Budget (s)').fill('12');
+    await page.getByLabel('Budget (s)').fill('20');
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/#\/training\/[^/]+$/);
     const runId = decodeURIComponent(page.url().split('#/training/')[1] ?? '');

@@ -62,7 +62,7 @@ function runRow(run: Run): HTMLTableRowElement {
   return h(
     'tr',
     {},
-    h('td', { class: 'mono nowrap' }, h('a', { href: `#/training/${encodeURIComponent(run.run_id)}`, title: run.run_id, 'aria-label': `run ${run.run_id}` }, shortId(run.run_id))),
+    h('td', { class: 'mono' }, h('a', { href: `#/training/${encodeURIComponent(run.run_id)}`, title: run.run_id, 'aria-label': `run ${run.run_id}` }, shortId(run.run_id))),
     h('td', {}, `${run.family} ${run.size}`),
     h('td', {}, h('span', { class: `badge ${run.status}` }, run.status)),
     h('td', { class: 'num' }, `${run.progress.toFixed(0)}%`),
