@@ -24,7 +24,7 @@ export const plugin = {
   rules,
 } satisfies TSESLint.FlatConfig.Plugin;
 
-const SOURCE = ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts', 'clients/*/src/**/*.ts'];
+const SOURCE = ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts', 'clients/*/src/**/*.ts', 'templates/*/src/**/*.ts'];
 const TESTS = ['**/tests/**/*.ts', '**/*.test.ts'];
 const ALL = [...SOURCE, ...TESTS, '**/testing/**/*.ts', 'scripts/**/*.{ts,mjs,js}', '*/*/scripts/**/*.ts', 'bench/**/*.ts'];
 

@@ -5,7 +5,7 @@ import { repoPath } from './paths.js';
 
 /** `services/<name>/src/<rest>` → [service dir, rest], for files of a service's sources. */
 function serviceSource(file: string): [string, string] | undefined {
-  const match = /(?:^|\/)(services\/[^/]+)\/src\/(.+)$/.exec(file);
+  const match = /(?:^|\/)((?:services|templates)\/[^/]+)\/src\/(.+)$/.exec(file);
   return match?.[1] !== undefined && match[2] !== undefined ? [match[1], match[2]] : undefined;
 }
 

@@ -15,6 +15,7 @@ run('no-worker-code-in-api', noWorkerCodeInApi, {
     { code: "import { x } from '../workers/y.js';", filename: at('libs/platform-core/src/a/b.ts') },
   ],
   invalid: [
+    { code: "import { wordCountHandler } from '../workers/word-count.js';", filename: at('templates/service/src/routes/word-counts.ts'), errors: [{ messageId: 'workerImport' }] },
     {
       code: "import { corpusHandler } from '../workers/corpus.js';",
       filename: at('services/turkic-api/src/routes/corpus.ts'),
