@@ -3,8 +3,6 @@
 import { spawnSource, startServiceProcess, type ServiceProcess, type SourceProcess } from '@platform/testing';
 import { fileURLToPath } from 'node:url';
 
-export type { ServiceProcess, SourceProcess };
-
 /** E2E_ECHO=1 shows the services' stderr as it comes (a failing world's logs). */
 const echoStderr = process.env.E2E_ECHO === '1';
 

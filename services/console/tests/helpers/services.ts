@@ -1,10 +1,10 @@
 // How the end-to-end world starts each real service (its API, and its worker where a page runs jobs),
 // isolated under the world's namespace, and what the console needs to reach it.
 import { SERVICES } from '@platform/core';
-import type { FakeHttpServer } from '@platform/testing';
+import type { FakeHttpServer, SourceProcess } from '@platform/testing';
 import { join } from 'node:path';
 import { startFakeStt, startFakeYouTube } from './fakes.js';
-import { startService, startWorkerProcess, type SourceProcess } from './processes.js';
+import { startService, startWorkerProcess } from './processes.js';
 
 export type WorldService = 'qr-api' | 'handwriting-ai' | 'model-trainer' | 'turkic-api' | 'transcript-api' | 'music-wrapped-api';
 

@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { buildWeb, newNamespace, REDIS_URL, startConsole, type TestConsole } from './console.js';
 import { startWorldService, UNPREFIXED, type StartedService, type WorldService } from './services.js';
 
-export type { WorldService };
-
 export interface World {
   console: TestConsole;
   bank: DataBankProcess;
