@@ -79,11 +79,10 @@ async function makeWrapped(page: Page): Promise<void> {
   // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
   await page.frameLocator('iframe.report').locator('main').waitFor({ timeout: 15_000 }).catch(() => undefined); // as above
-  // Chromium paints a sandboxed (out-of-process) frame only once it has been on screen: a full-page
-  // shot of a report below the fold is otherwise blank. Back at the top, the sticky header is too.
-  await page.locator('iframe.report').scrollIntoViewIfNeeded();
-  await page.waitForTimeout(500);
-  await page.evaluate('window.scrollTo(0, 0)');
+  // A full-page shot leaves the sandboxed (out-of-process) report frame blank: it gets a shot of its own.
+  const size = page.viewportSize();
+  // No report (the job failed): the page's shot shows why.
+  await page.locator('iframe.report').screenshot({ path: `${OUT}wrapped-report-${String(size?.width)}x${String(size?.height)}.png` }).catch(() => undefined);
 }
 
 const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });
