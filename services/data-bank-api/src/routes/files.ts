@@ -18,7 +18,7 @@ import {
   FileRecord as FileRecordSchema,
   ListQuery,
 } from '../models/files.js';
-import type { FileStore, PreparedFile, SaveOutcome } from '../services/file-store.js';
+import type { FileStore, SaveOutcome } from '../services/file-store.js';
 import { evaluateRange, notModified, rangeStillValid } from '../services/http-ranges.js';
 
 export interface FilesRouteDeps {
@@ -44,28 +44,19 @@ function receiveRaw(request: FastifyRequest, store: FileStore, options: { expect
  * The `file` part of a multipart body, hashed and written while it streams, published only once the
  * rest of the body proved sound: a malformed, truncated or late body is a 4xx with nothing kept.
  */
-async function receiveMultipart(
+function receiveMultipart(
   request: FastifyRequest,
   deps: FilesRouteDeps,
   options: { expectedSha256?: string },
 ): Promise<SaveOutcome> {
   const { maxFileBytes, timeoutMs } = deps.uploads;
-  const written: { file?: PreparedFile } = {};
-  try {
-    const { result } = await withMultipartFile(
-      request,
-      { maxBytes: maxFileBytes || Number.MAX_SAFE_INTEGER, timeoutMs },
-      async (part) =>
-        (written.file = await deps.store.prepare(part.stream, {
-          ...options,
-          contentType: checkContentType(part.mimetype),
-        })),
+  const limits = { maxBytes: maxFileBytes || Number.MAX_SAFE_INTEGER, timeoutMs };
+  return deps.store.saveWhenComplete(options, async (stage) => {
+    const { result } = await withMultipartFile(request, limits, (part) =>
+      stage(part.stream, checkContentType(part.mimetype)),
     );
-    return await result.publish();
-  } catch (error) {
-    await written.file?.discard();
-    throw error;
-  }
+    return result;
+  });
 }
 
 async function receive(

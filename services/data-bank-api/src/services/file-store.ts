@@ -44,8 +44,7 @@ export interface PreparedFile {
 
 const noop = () => Promise.resolve();
 
-const tooLarge = (max: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
+const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `file exceeds the limit of ${max} bytes`);
 const insufficientStorage = () => new AppError('INSUFFICIENT_STORAGE', 'insufficient free space');
 
 /** Content-addressed storage on a backend: hashing, limits and records. */
@@ -63,6 +62,29 @@ export class FileStore {
   /** Hashes `source` and publishes it under its SHA-256 (`prepare`, then `publish`). */
   async save(source: Readable, options: SaveOptions): Promise<SaveOutcome> {
     return (await this.prepare(source, options)).publish();
+  }
+
+  /**
+   * Saves a file that arrives inside a larger body (a multipart part): `receive` reads the body and
+   * hands the file's stream to `stage` (which prepares it); the file is published only once `receive`
+   * has finished, so a malformed, truncated or late rest of the body keeps nothing.
+   */
+  async saveWhenComplete(
+    options: Omit<SaveOptions, 'contentType'>,
+    receive: (
+      stage: (source: Readable, contentType: string) => Promise<PreparedFile>,
+    ) => Promise<PreparedFile>,
+  ): Promise<SaveOutcome> {
+    let staged: PreparedFile | undefined;
+    try {
+      const file = await receive(
+        async (source, contentType) => (staged = await this.prepare(source, { ...options, contentType })),
+      );
+      return await file.publish();
+    } catch (error) {
+      await staged?.discard();
+      throw error;
+    }
   }
 
   /**
