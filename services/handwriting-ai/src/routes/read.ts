@@ -1,15 +1,13 @@
 import multipart from '@fastify/multipart';
 import { AppError, withMultipartFile, withMultipartFiles, type PlatformApp } from '@platform/core';
 import type { FastifyRequest } from 'fastify';
-import sharp from 'sharp';
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
-import { INPUT_SIDE } from '../services/preprocess.js';
 import type { ImageLimits } from '../services/preprocess/decode.js';
 import type { PreprocessPool } from '../services/preprocess-pool.js';
 import type { DigitServer } from '../services/digit-server.js';
 import { MAX_BATCH_IMAGES, readBatch } from '../services/batch-reader.js';
-import { readDigits } from '../services/reader.js';
+import { readImage } from '../services/image-reader.js';
 
 export interface ReadRouteOptions {
   pool: PreprocessPool;
@@ -62,9 +60,6 @@ async function uploadedImage(request: FastifyRequest, maxBytes: number): Promise
   return result;
 }
 
-const visualPng = async (pixels: Uint8Array) =>
-  (await sharp(Buffer.from(pixels), { raw: { width: INPUT_SIDE, height: INPUT_SIDE, channels: 1 } }).png().toBuffer()).toString('base64');
-
 export async function readRoutes(app: PlatformApp, options: ReadRouteOptions): Promise<void> {
   await app.register(multipart);
   app.post(
@@ -81,17 +76,19 @@ export async function readRoutes(app: PlatformApp, options: ReadRouteOptions): P
     },
     async (request) => {
       const started = performance.now();
-      const query = request.query;
+      const { visualize, tta } = request.query;
       const image = await uploadedImage(request, options.maxUploadBytes);
-      const input = await options.pool.preprocess(image, options.limits, query.visualize);
-      const { readings, modelId } = await readDigits(options.server, [input.input], { tta: query.tta, uncertainBelow: options.uncertainBelow });
-      const [reading] = readings;
-      if (!reading) throw new Error('the model answered no reading');
+      const { modelId, visualPngB64, ...reading } = await readImage(options.server, options.pool, image, {
+        tta,
+        visualize,
+        uncertainBelow: options.uncertainBelow,
+        limits: options.limits,
+      });
       return {
         ...reading,
         model_id: modelId,
         latency_ms: performance.now() - started,
-        ...(input.pixels && { visual_png_b64: await visualPng(input.pixels) }),
+        ...(visualPngB64 !== undefined && { visual_png_b64: visualPngB64 }),
       };
     },
   );
