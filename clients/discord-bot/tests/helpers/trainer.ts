@@ -39,6 +39,7 @@ export async function startTrainer(dataBank: { url: string; apiKey: string }, na
   const worker = startWorkerProcess('model-trainer', env);
   const api = await startService('model-trainer', env).catch(async (error: unknown) => {
     await worker.stop();
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
   const stop = async () => {
