@@ -79,10 +79,16 @@ async function makeWrapped(page: Page): Promise<void> {
   // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
   await page.frameLocator('iframe.report').locator('main').waitFor({ timeout: 15_000 }).catch(() => undefined); // as above
-  // A full-page shot leaves the sandboxed (out-of-process) report frame blank: it gets a shot of its own.
+  // A full-page shot leaves the sandboxed (out-of-process) report frame blank, and Chromium paints it
+  // only a moment after it comes on screen: it gets a shot of its own, then the page goes back to the top.
+  const report = page.locator('iframe.report');
   const size = page.viewportSize();
   // No report (the job failed): the page's shot shows why.
-  await page.locator('iframe.report').screenshot({ path: `${OUT}wrapped-report-${String(size?.width)}x${String(size?.height)}.png` }).catch(() => undefined);
+  await report.scrollIntoViewIfNeeded().catch(() => undefined);
+  await page.waitForTimeout(1_000);
+  // As above: no report frame, no shot of it.
+  await report.screenshot({ path: `${OUT}wrapped-report-${String(size?.width)}x${String(size?.height)}.png` }).catch(() => undefined);
+  await page.evaluate('window.scrollTo(0, 0)');
 }
 
 const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });
