@@ -1,4 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
+import { createHash } from 'node:crypto';
 import type { JobStatus, JobView } from './job-view.js';
 
 const COLOURS: Record<JobStatus, number> = {
@@ -42,12 +43,16 @@ function metricLabel(key: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+/** Whole numbers with thousands separators: `25,000`, `1,902`. */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Small fractions (losses) to 4 significant digits: `3.380`, `0.01234`. */
+const SIGNIFICANT = new Intl.NumberFormat('en-US', { minimumSignificantDigits: 4, maximumSignificantDigits: 4 });
+
 export function formatMetric(key: string, value: number | string): string {
   if (typeof value === 'string') return value;
   if (/accuracy/.test(key) && value >= 0 && value <= 1) return `${(value * 100).toFixed(2)}%`;
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  if (Math.abs(value) >= 100) return value.toFixed(0);
-  return value.toPrecision(4);
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return WHOLE.format(value);
+  return SIGNIFICANT.format(value);
 }
 
 /** The metrics as inline embed fields (a table of three columns in the client). */
@@ -60,7 +65,7 @@ function resultLines(view: JobView): string[] {
   const url = view.result?.['url'];
   if (typeof url === 'string') lines.push(url);
   if (view.result_id !== undefined) {
-    const size = view.result_bytes === undefined ? '' : ` (${view.result_bytes.toLocaleString('en-US')} bytes)`;
+    const size = view.result_bytes === undefined ? '' : ` (${WHOLE.format(view.result_bytes)} bytes)`;
     lines.push(`Result file \`${view.result_id.slice(0, 12)}…\`${size}`);
   }
   return lines;
@@ -84,4 +89,15 @@ export function jobEmbed(view: JobView, title: string): APIEmbed {
     footer: { text: `${view.domain} job ${view.job_id}` },
     timestamp: view.updated_at,
   };
+}
+
+/**
+ * What an embed shows, as a digest for "is this edit a no-op?". The timestamp is left out: it is the
+ * time of the last event applied, so a repeated report would otherwise always look like a change; the
+ * message keeps the time of the last edit that changed something.
+ */
+export function embedDigest(embed: APIEmbed): string {
+  const shown: APIEmbed = { ...embed };
+  delete shown.timestamp;
+  return createHash('sha256').update(JSON.stringify(shown)).digest('base64url');
 }

@@ -7,6 +7,8 @@ import {
   applyEvent,
   CommandRegistry,
   compareEntryIds,
+  embedDigest,
+  formatMetric,
   interactionPublicKey,
   jobEmbed,
   newJobView,
@@ -72,6 +74,28 @@ describe('job views and embeds', () => {
       { name: 'Accuracy', value: '98.12%', inline: true },
       { name: 'Tokens/s', value: '51,234', inline: true },
     ]);
+  });
+
+  it('puts thousands separators in large numbers and keeps 4 significant digits in small ones', () => {
+    expect(formatMetric('tokens_per_s', 1902.4)).toBe('1,902');
+    expect(formatMetric('tokens_per_s', 25000)).toBe('25,000');
+    expect(formatMetric('step', 1_234_567)).toBe('1,234,567');
+    expect(formatMetric('tokens_per_s', 512.6)).toBe('513');
+    expect(formatMetric('train_loss', 3.38)).toBe('3.380');
+    expect(formatMetric('val_loss', 0.0123456)).toBe('0.01235');
+    expect(formatMetric('val_loss', 12.3456)).toBe('12.35');
+    expect(formatMetric('accuracy', 0.9812)).toBe('98.12%');
+    const done = applyEvent(newJobView('turkic', 'j'), jobCompleted({ ...base, domain: 'turkic', result_id: 'a'.repeat(64), result_bytes: 1_048_576 }));
+    expect(jobEmbed(done, 'Corpus').description).toContain('(1,048,576 bytes)');
+  });
+
+  it('digests what an embed shows, leaving out its timestamp', () => {
+    const view = applyEvent(newJobView('trainer', 'j'), jobProgress({ ...base, progress: 40, payload: { train_loss: 3.38012 } }));
+    const later = { ...view, updated_at: new Date(Date.parse(view.updated_at) + 5000).toISOString(), metrics: { train_loss: 3.38015 } };
+    expect(jobEmbed(later, 'Run').timestamp).not.toBe(jobEmbed(view, 'Run').timestamp);
+    expect(embedDigest(jobEmbed(later, 'Run'))).toBe(embedDigest(jobEmbed(view, 'Run'))); // both show 3.380
+    expect(embedDigest(jobEmbed({ ...view, progress: 50 }, 'Run'))).not.toBe(embedDigest(jobEmbed(view, 'Run')));
+    expect(embedDigest(jobEmbed(view, 'Another title'))).not.toBe(embedDigest(jobEmbed(view, 'Run')));
   });
 
   it('says whose fault a failure is', () => {
