@@ -2,18 +2,13 @@ import { AppError, type PlatformApp } from '@platform/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ChatBody, ChatView, GenerateBody, Generated, ScoreBody, ScoreView } from '../models/inference.js';
-import { generate, type SamplingOptions } from '../services/generate.js';
+import { generate, generateText, type SamplingOptions } from '../services/generate.js';
+import { chatTurn, publicSamples, servedModel, type InferenceDeps } from '../services/inference.js';
 import type { LanguageModel } from '../services/language-model.js';
-import type { ModelServer } from '../services/model-server.js';
-import { chatPrompt, type ChatStore } from '../services/chat-store.js';
-import type { RunStore } from '../services/run-store.js';
 import { scoreText } from '../services/score.js';
-import { findRun, RunParams } from './runs.js';
+import { RunParams } from './runs.js';
 
-export interface InferenceRouteDeps {
-  store: RunStore;
-  chats: ChatStore;
-  models: ModelServer;
+export interface InferenceRouteDeps extends InferenceDeps {
   maxGenerateTokens: number;
   maxScoreChars: number;
 }
@@ -55,12 +50,6 @@ async function streamGeneration(request: FastifyRequest, reply: FastifyReply, ru
   }
 }
 
-async function servedModel(deps: InferenceRouteDeps, runId: string): Promise<LanguageModel> {
-  const record = await findRun(deps.store, runId);
-  if (record.status !== 'completed' || !record.artifact) throw new AppError('CONFLICT', `Run ${runId} is ${record.status}: it has no model to serve yet`);
-  return deps.models.get(runId);
-}
-
 export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): void {
   app.post(
     '/v1/runs/:id/generate',
@@ -78,10 +67,7 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
         await streamGeneration(request, reply, request.params.id, model, prompt, options);
         return reply;
       }
-      const steps = generate(model, prompt, options);
-      let next = await steps.next();
-      while (!next.done) next = await steps.next();
-      return { run_id: request.params.id, ...next.value };
+      return { run_id: request.params.id, ...(await generateText(model, prompt, options)) };
     },
   );
   app.post(
@@ -94,17 +80,9 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
       },
     },
     async (request) => {
-      const model = await servedModel(deps, request.params.id);
-      const { session_id, message, ...options } = request.body;
-      const session = session_id === undefined ? deps.chats.create(request.params.id) : await deps.chats.get(session_id);
-      if (session?.run_id !== request.params.id) throw new AppError('NOT_FOUND', `No chat session ${session_id ?? ''} for run ${request.params.id}`);
-      session.turns.push({ role: 'user', text: message });
-      const steps = generate(model, chatPrompt(session.turns), { ...options, stop: ['\n\n', ...(options.stop ?? [])] });
-      let next = await steps.next();
-      while (!next.done) next = await steps.next();
-      session.turns.push({ role: 'model', text: next.value.text });
-      await deps.chats.save(session);
-      return { session_id: session.session_id, run_id: request.params.id, reply: next.value.text, turns: session.turns };
+      const { session_id: sessionId, message, ...options } = request.body;
+      const { session, reply } = await chatTurn(deps, request.params.id, { sessionId, message, options });
+      return { session_id: session.session_id, run_id: request.params.id, reply, turns: session.turns };
     },
   );
   app.post(
@@ -129,18 +107,8 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
       schema: { summary: 'Seeded samples from a public run', params: RunParams, querystring: SamplesQuery },
     },
     async (request) => {
-      const record = await deps.store.get(request.params.id);
-      if (!record?.public) throw new AppError('NOT_FOUND', `No public run ${request.params.id}`);
-      const model = await servedModel(deps, request.params.id);
-      const { prompt, n, max_tokens, seed } = request.query;
-      const samples: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const steps = generate(model, prompt, { max_tokens, temperature: 0.8, seed: seed + i });
-        let next = await steps.next();
-        while (!next.done) next = await steps.next();
-        samples.push(next.value.text);
-      }
-      return { run_id: request.params.id, prompt, samples };
+      const samples = await publicSamples(deps, request.params.id, request.query);
+      return { run_id: request.params.id, prompt: request.query.prompt, samples };
     },
   );
 }

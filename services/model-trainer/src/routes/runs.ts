@@ -1,9 +1,9 @@
-import { AppError, type PlatformApp } from '@platform/core';
+import type { PlatformApp } from '@platform/core';
 import { IdempotencyKeyHeaders, idempotencyKeyOf, jobStatus, registerJobCancelRoute } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { RunMetrics, RunRequest, RunStatus } from '../models/run.js';
-import type { RunRecord, RunStore } from '../services/run-store.js';
+import { findRun, type RunRecord } from '../services/run-store.js';
 import { startRun, type StartRunDeps } from '../services/start-jobs.js';
 
 export type RunRouteDeps = StartRunDeps;
@@ -39,12 +39,6 @@ async function runView(queue: Queue, record: RunRecord): Promise<z.output<typeof
   const job = final || record.job_id === null ? undefined : await jobStatus(queue, record.job_id);
   if (!job) return view;
   return { ...view, status: job.status, progress: Math.max(view.progress, job.progress), error: view.error ?? job.error };
-}
-
-export async function findRun(store: RunStore, id: string): Promise<RunRecord> {
-  const record = await store.get(id);
-  if (!record) throw new AppError('NOT_FOUND', `No run ${id}`);
-  return record;
 }
 
 const csvCell = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? String(value) : '');

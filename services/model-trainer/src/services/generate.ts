@@ -84,3 +84,11 @@ export async function* generate(model: LanguageModel, prompt: string, options: S
   }
   return { text: model.tokenizer.decode(tokens), tokens, finish_reason: 'length' };
 }
+
+/** `generate` run to the end, for answers that are not streamed. */
+export async function generateText(model: LanguageModel, prompt: string, options: SamplingOptions): Promise<Generated> {
+  const steps = generate(model, prompt, options);
+  let next = await steps.next();
+  while (!next.done) next = await steps.next();
+  return next.value;
+}

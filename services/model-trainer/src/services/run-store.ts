@@ -1,3 +1,4 @@
+import { AppError } from '@platform/core';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RunMetrics, RunRequest, RunStatus } from '../models/run.js';
@@ -103,4 +104,11 @@ export class RunStore {
   async logs(id: string): Promise<Record<string, unknown>[]> {
     return (await this.redis.lrange(this.key(id, ':logs'), 0, -1)).map((line) => JsonObject.parse(JSON.parse(line)));
   }
+}
+
+/** The run's record; 404 when there is none. */
+export async function findRun(store: RunStore, id: string): Promise<RunRecord> {
+  const record = await store.get(id);
+  if (!record) throw new AppError('NOT_FOUND', `No run ${id}`);
+  return record;
 }
