@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type { CorpusJob } from '../jobs/corpus.js';
 import type { CorpusRequest } from '../models/corpus.js';
 import type { Catalog } from '../transliteration/catalog.js';
+import { checkLanguage } from './conversion.js';
 import type { DataBank } from './data-bank.js';
 
 export interface CorpusJobsDeps {
@@ -19,9 +20,7 @@ export interface CorpusJobsDeps {
 function checkCorpusRequest(body: CorpusRequest, catalog: Catalog, fetchAllowList: readonly string[]): void {
   // What needs no DNS (scheme, credentials, IP-literal hosts in any spelling) is refused before queueing.
   if (body.source === 'url') checkTarget(body.url ?? '', { allowList: fetchAllowList });
-  if (!catalog.languages.includes(body.language)) {
-    throw invalidInput(`unknown language ${quoted(body.language)}; supported: ${catalog.languages.join(', ')}`);
-  }
+  checkLanguage(catalog, body.language);
   if (body.transform !== 'none' && !catalog.conversion(body.language, body.transform)) {
     const offered = ['none', ...catalog.targetsOf(body.language)].join(', ');
     throw invalidInput(`language ${body.language} has no transform ${quoted(body.transform)}; supported: ${offered}`);
