@@ -108,7 +108,9 @@ export class FileStore {
     let size = 0;
     let sinceProbe = 0;
     try {
-      for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+        if (!Buffer.isBuffer(chunk))
+          throw new TypeError('a file body must be a byte stream, not a text or object stream');
         size += chunk.length;
         if (maxFileBytes > 0 && size > maxFileBytes) throw tooLarge(maxFileBytes);
         hash.update(chunk);

@@ -21,7 +21,8 @@ export async function* decodeText(body: Readable, options: TextStreamOptions = {
   const decoder = new TextDecoder('utf-8');
   let produced = 0;
   try {
-    for await (const chunk of out as AsyncIterable<Buffer>) {
+    for await (const chunk of out) {
+      if (!Buffer.isBuffer(chunk)) throw new TypeError('a source body must be a byte stream');
       produced += chunk.length;
       if (produced > maxBytes) {
         throw new UserError(`the source is larger than ${maxBytes} bytes once decompressed (TURKIC_MAX_INFLATED_BYTES)`);
