@@ -70,6 +70,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
     deadLetterStream: `${config.EVENTS_NAMESPACE}${prefix}dead-letter`,
     logger,
     deliver: jobs.deliver,
+    digest: jobs.digest,
     isPermanent: isPermanentDiscordError,
     maxAttempts: config.DISCORD_EVENT_MAX_ATTEMPTS,
     retryBaseMs: config.DISCORD_EVENT_RETRY_MS,

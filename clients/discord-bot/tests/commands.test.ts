@@ -7,17 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../src/bot.js';
 import { REDIS_URL, startTestBot, testNamespace } from './helpers/bot.js';
-import { FakeDiscord, type Message } from './helpers/fake-discord.js';
+import { FakeDiscord, type Callback, type Message } from './helpers/fake-discord.js';
 import { startService, type ServiceProcess } from './helpers/processes.js';
 import { SHIPPED_RUN, startTrainer, TOY_CORPUS, type Trainer } from './helpers/trainer.js';
 
 const USER = '888888888888888888';
 const CHANNEL = '999999999999999999';
-
-interface Callback {
-  type: number;
-  data?: { content?: string; flags?: number; attachments?: { id: number; filename: string }[] };
-}
 
 /** What GET /v1/runs/{id} answers, as far as these tests read it. */
 interface TrainerRun {
@@ -80,25 +75,19 @@ describe('commands against the real services (handwriting-ai, qr-api, model-trai
     await closeRedis(redis);
   });
 
-  const run = async (name: string, options: object[] = [], extra: { attachments?: Record<string, object> } = {}) => {
+  type Extra = { attachments?: Record<string, object> };
+  const dispatch = (name: string, options: object[], extra: Extra) => {
     const interaction = fake.interaction({ name, options, userId: USER, channelId: CHANNEL, ...extra });
     fake.dispatchInteraction(interaction);
+    return interaction;
+  };
+  const run = async (name: string, options: object[] = [], extra: Extra = {}) => {
+    const interaction = dispatch(name, options, extra);
     const callback = await fake.waitForRequest('POST', new RegExp(`^/interactions/${interaction.id}/`));
     return { interaction, callback: callback.body as Callback, files: callback.files };
   };
-  /**
-   * What the user finally sees: the callback's message or, when the bot deferred it (a busy machine),
-   * the edit or follow-up that answered (its flags: the deferral's, or its own).
-   */
-  const ask = async (name: string, options: object[] = [], extra: { attachments?: Record<string, object> } = {}) => {
-    const { interaction, callback, files } = await run(name, options, extra);
-    if (callback.type !== 5) return { answer: callback.data, files };
-    const webhook = new RegExp(`^/webhooks/${fake.applicationId}/${interaction.token}(/messages/@original)?$`);
-    await fake.waitFor(() => fake.requests.some((request) => request.method !== 'DELETE' && webhook.test(request.path)), 20_000, `the answer to /${name}`);
-    const answer = fake.requests.find((request) => request.method !== 'DELETE' && webhook.test(request.path));
-    const data = answer?.body as Callback['data'];
-    return { answer: answer?.method === 'PATCH' ? { ...data, flags: callback.data?.flags } : data, files: answer?.files ?? [] };
-  };
+  /** What the user finally sees (see FakeDiscord.answerTo). */
+  const ask = (name: string, options: object[] = [], extra: Extra = {}) => fake.answerTo(dispatch(name, options, extra));
 
   it('/digits read: the digit, its confidence, the top 3 and the 28x28 input as an image', async () => {
     const image = fake.attachment('seven.png', await readFile(new URL('fixtures/seven.png', import.meta.url)), 'image/png');

@@ -19,6 +19,11 @@ export interface DeliveryOptions {
   logger: Logger;
   /** Shows the view in the job's message (an edit); throws when Discord did not accept it. */
   deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>;
+  /**
+   * What the message shows for a view, as a digest (no timestamps): an edit whose digest equals the
+   * one Discord last accepted for the message (`JobRecord.shown`) is a no-op, and is skipped.
+   */
+  digest: (record: JobRecord, view: JobView) => string;
   /** Errors that no retry can fix (a deleted message, a blocked DM): dead-lettered at once. */
   isPermanent?: (error: unknown) => boolean;
   maxAttempts?: number;
@@ -39,6 +44,13 @@ interface Entry {
   event: PlatformEvent;
 }
 
+/** An edit to make: the message, the view it is to show, and the digest of that. */
+interface Edit {
+  record: JobRecord & { message_id: string };
+  view: JobView;
+  shown: string;
+}
+
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
 
 const defaultPermanent = (error: unknown): boolean => {
@@ -50,7 +62,8 @@ const defaultPermanent = (error: unknown): boolean => {
  * Delivers job events from every domain's stream through a consumer group. Entries of one job are
  * handled in stream order (several queued entries become one edit: the message shows the latest
  * state); different jobs proceed in parallel. An entry is acknowledged only after Discord accepted
- * the edit (or the job has no message of the bot's); a failed edit is retried with backoff, and after
+ * the edit, or when there is nothing to edit: the job has no message of the bot's, or its message
+ * already shows what the edit would (the same digest; repeated reports change only the time); a failed edit is retried with backoff, and after
  * `maxAttempts` (or at once for a permanent error) it goes to the dead-letter stream with the reason.
  * Redis errors are retried without limit: the entries stay pending and are redelivered after a restart.
  */
@@ -201,29 +214,27 @@ export class JobUpdateConsumer {
   }
 
   private async handle(batch: Entry[]): Promise<void> {
-    const { store, logger } = this.options;
+    const { logger } = this.options;
     const first = batch[0];
     if (first === undefined) return;
     const { domain, job_id: jobId } = first.event;
     const maxAttempts = this.options.maxAttempts ?? 8;
     let attempt = 0;
+    let accepted: string | undefined;
     for (;;) {
-      let record: JobRecord;
-      let view: JobView;
+      let edit: Edit | undefined;
       try {
-        // The view is saved before the record is read: a registration racing with this entry then
-        // either sees the new view or has its message id seen here (see JobStore.register).
-        view = await store.apply(domain, jobId, batch);
-        record = await store.record(domain, jobId);
+        edit = await this.prepare(domain, jobId, batch);
       } catch (error) {
         if (!this.running) return;
         logger.warn({ domain, job_id: jobId, err: errorMessage(error) }, 'job store unavailable, retrying');
         await sleep(this.backoff(attempt));
         continue;
       }
-      if (record.message_id === undefined || record.channel_id === undefined) break; // not a job of ours (yet)
+      if (edit === undefined) break;
       try {
-        await this.options.deliver({ ...record, message_id: record.message_id }, view);
+        await this.options.deliver(edit.record, edit.view);
+        accepted = edit.shown;
         break;
       } catch (error) {
         attempt += 1;
@@ -238,7 +249,24 @@ export class JobUpdateConsumer {
         await sleep(this.backoff(attempt));
       }
     }
-    await this.ackSafely(batch);
+    await this.ackSafely(batch, accepted === undefined ? undefined : { domain, jobId, shown: accepted });
+  }
+
+  /**
+   * Saves the batch in the job's view and says which edit shows it; none when the job has no message of
+   * ours (yet) or its message already shows exactly this.
+   */
+  private async prepare(domain: string, jobId: string, batch: Entry[]): Promise<Edit | undefined> {
+    const { store } = this.options;
+    // The view is saved before the record is read: a registration racing with this entry then
+    // either sees the new view or has its message id seen here (see JobStore.register).
+    const view = await store.apply(domain, jobId, batch);
+    const record = await store.record(domain, jobId);
+    if (record.message_id === undefined || record.channel_id === undefined) return undefined;
+    const shown = this.options.digest(record, view);
+    if (shown === record.shown) return undefined;
+    if (record.shown !== undefined) await store.forgetShown(domain, jobId);
+    return { record: { ...record, message_id: record.message_id }, view, shown };
   }
 
   private backoff(attempt: number): number {
@@ -246,9 +274,11 @@ export class JobUpdateConsumer {
     return Math.min(this.options.retryMaxMs ?? 30_000, base * 2 ** attempt) * (0.5 + Math.random() / 2);
   }
 
-  private async ackSafely(batch: { stream: string; id: string }[]): Promise<void> {
+  /** Acknowledges the batch; after an edit, first records what the message now shows. */
+  private async ackSafely(batch: { stream: string; id: string }[], shown?: { domain: string; jobId: string; shown: string }): Promise<void> {
     for (let attempt = 0; this.running || attempt === 0; attempt++) {
       try {
+        if (shown) await this.options.store.setShown(shown.domain, shown.jobId, shown.shown);
         for (const stream of new Set(batch.map((entry) => entry.stream))) {
           const ids = batch.filter((entry) => entry.stream === stream).map((entry) => entry.id);
           await this.options.redis.xack(stream, this.options.group, ...ids);

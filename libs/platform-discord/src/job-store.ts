@@ -10,13 +10,15 @@ export interface JobRecord {
   message_id?: string;
   title?: string;
   user_id?: string;
+  /** The digest of what the message shows, recorded once Discord accepted it (unset: unknown). */
+  shown?: string;
 }
 
-const RECORD_FIELDS = ['channel_id', 'message_id', 'title', 'user_id'] as const;
+const RECORD_FIELDS = ['channel_id', 'message_id', 'title', 'user_id', 'shown'] as const;
 
 /**
- * One Redis hash per job: the target channel, the message id once posted, and the view (the events
- * applied so far). The view is kept even for a job not (yet) registered, so a job whose first events
+ * One Redis hash per job: the target channel, the message id once posted, the digest of what the
+ * message shows, and the view (the events applied so far). The view is kept even for a job not (yet) registered, so a job whose first events
  * beat its registration still shows them.
  */
 export class JobStore {
@@ -66,7 +68,18 @@ export class JobStore {
     await this.redis.multi().hset(key, fields).expire(key, this.ttlS).exec();
   }
 
-  async setMessage(domain: string, jobId: string, messageId: string): Promise<void> {
-    await this.redis.hset(this.key(domain, jobId), 'message_id', messageId);
+  /** The posted message's id and the digest of what it shows. */
+  async setMessage(domain: string, jobId: string, messageId: string, shown: string): Promise<void> {
+    await this.redis.hset(this.key(domain, jobId), { message_id: messageId, shown });
+  }
+
+  /** After Discord accepted an edit: the message shows what this digest describes. */
+  async setShown(domain: string, jobId: string, shown: string): Promise<void> {
+    await this.redis.hset(this.key(domain, jobId), 'shown', shown);
+  }
+
+  /** Before an edit: until Discord accepts it, what the message shows is unknown (a failed edit may have landed). */
+  async forgetShown(domain: string, jobId: string): Promise<void> {
+    await this.redis.hdel(this.key(domain, jobId), 'shown');
   }
 }

@@ -2,7 +2,7 @@ import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
 import { createLogger, jobCompleted, jobProgress, jobStarted, metricsEvent } from '@platform/core';
 import { closeRedis, createRedis, EventPublisher, eventNames } from '@platform/workers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobStore, JobUpdateConsumer, type JobRecord, type JobView } from '../src/index.js';
+import { embedDigest, jobEmbed, JobStore, JobUpdateConsumer, newJobView, type JobRecord, type JobView } from '../src/index.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 const logger = createLogger({ service: 'consumer-test', level: 'silent' });
@@ -38,6 +38,7 @@ function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string
     namespace: h.namespace,
     logger,
     deliver,
+    digest,
     retryBaseMs: 10,
     retryMaxMs: 50,
     blockMs: 100,
@@ -45,6 +46,9 @@ function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string
   });
   return h.consumer;
 }
+
+/** What the message shows, as the bot digests it (its title and embed, not the time). */
+const digest = (record: JobRecord, view: JobView): string => embedDigest(jobEmbed(view, record.title ?? 'Job'));
 
 /** A delivery that records what it was given. */
 const record = (h: Harness) => (delivered: JobRecord & { message_id: string }, view: JobView): Promise<void> => {
@@ -54,12 +58,21 @@ const record = (h: Harness) => (delivered: JobRecord & { message_id: string }, v
 
 async function registered(h: Harness, jobId: string, domain = 'trainer'): Promise<void> {
   await h.store.register({ domain, job_id: jobId, channel_id: '1', title: 'Run', user_id: USER });
-  await h.store.setMessage(domain, jobId, '2');
+  await h.store.setMessage(domain, jobId, '2', digest({ domain, job_id: jobId, title: 'Run' }, newJobView(domain, jobId)));
 }
 
 async function pending(h: Harness, domain = 'trainer'): Promise<number> {
   const summary = (await h.redis.xpending(eventNames(domain, h.namespace).stream, 'bot')) as [number, ...unknown[]];
   return summary[0];
+}
+
+/** Waits until the job's view has the stream's last entry applied and nothing is left unacknowledged. */
+async function settled(h: Harness, jobId: string, domain = 'trainer'): Promise<void> {
+  const stream = eventNames(domain, h.namespace).stream;
+  await waitFor(async () => {
+    const [last] = await h.redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+    return last !== undefined && (await h.store.view(domain, jobId)).applied === last[0] && (await pending(h, domain)) === 0;
+  });
 }
 
 afterEach(async () => {
@@ -105,6 +118,54 @@ describe('JobUpdateConsumer', () => {
     await waitFor(() => h.delivered.length === 1);
     await h.consumer?.idle();
     expect(failures).toBe(3);
+    expect(await pending(h)).toBe(0);
+  });
+
+  it('skips an edit that would change only the time, acknowledges it, and agrees with a restarted consumer', async () => {
+    const h = harness();
+    await registered(h, 'job-same');
+    await consumer(h, record(h)).start();
+    const step = () => jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 40, message: 'step 2', payload: { train_loss: 3.38012 } });
+    await h.publisher.publish(step());
+    await waitFor(() => h.delivered.length === 1);
+    await h.consumer?.idle();
+    const shown = (await h.store.record('trainer', 'job-same')).shown;
+    expect(shown).toBe(digest({ domain: 'trainer', job_id: 'job-same', title: 'Run' }, h.delivered[0]?.view as JobView));
+    await h.publisher.publish(step()); // the same report again, a later timestamp
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 40.2, payload: { train_loss: 3.38015 } })); // shows as 40%, 3.380
+    await settled(h, 'job-same');
+    expect(h.delivered).toHaveLength(1);
+    await h.consumer?.close();
+    // Another process (or this one restarted) reads the same record: still nothing to edit.
+    await consumer(h, record(h), { consumer: 'two' }).start();
+    await h.publisher.publish(step());
+    await settled(h, 'job-same');
+    expect(h.delivered).toHaveLength(1);
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 70 }));
+    await waitFor(() => h.delivered.length === 2);
+    await h.consumer?.idle();
+    expect(await pending(h)).toBe(0);
+    expect((await h.store.record('trainer', 'job-same')).shown).not.toBe(shown);
+  });
+
+  it('forgets what the message shows while an edit fails (it may have landed), and records it once accepted', async () => {
+    const h = harness();
+    await registered(h, 'job-unknown');
+    let failures = 0;
+    const seenWhileFailing: (string | undefined)[] = [];
+    await consumer(h, async (delivered, view) => {
+      if (failures < 2) {
+        failures += 1;
+        seenWhileFailing.push((await h.store.record('trainer', 'job-unknown')).shown);
+        throw Object.assign(new Error('Discord 500'), { status: 500 });
+      }
+      h.delivered.push({ record: delivered, view });
+    }).start();
+    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-unknown', user_id: USER, progress: 10 }));
+    await waitFor(() => h.delivered.length === 1);
+    await h.consumer?.idle();
+    expect(seenWhileFailing).toEqual([undefined, undefined]);
+    expect((await h.store.record('trainer', 'job-unknown')).shown).toBe(digest({ domain: 'trainer', job_id: 'job-unknown', title: 'Run' }, h.delivered[0]?.view as JobView));
     expect(await pending(h)).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@platform/core';
-import { jobEmbed, type JobRecord, type JobStore, type JobView } from '@platform/discord';
+import { embedDigest, jobEmbed, type JobRecord, type JobStore, type JobView } from '@platform/discord';
 import { createHash } from 'node:crypto';
 import { isPermanentDiscordError, type DiscordApi, type OutgoingFile } from '../discord/api.js';
 import { UserFacingError } from '../services/clients.js';
@@ -63,10 +63,16 @@ export class JobMessages {
     await this.store.register(record);
     const view = await this.store.view(domain, jobId);
     const message = await this.api.createMessage(channelId, await this.render(record, view), nonceFor(domain, jobId));
-    await this.store.setMessage(domain, jobId, message.id);
+    const shown = this.digest(record, view);
+    await this.store.setMessage(domain, jobId, message.id, shown);
     // Events that arrived between the registration and the message id were saved, not shown: show them.
     const latest = await this.store.view(domain, jobId);
-    if (latest.applied !== view.applied) await this.deliver({ ...record, message_id: message.id }, latest);
+    const latestShown = this.digest(record, latest);
+    if (latestShown !== shown) {
+      await this.store.forgetShown(domain, jobId);
+      await this.deliver({ ...record, message_id: message.id }, latest);
+      await this.store.setShown(domain, jobId, latestShown);
+    }
     return { channelId, dm };
   }
 
@@ -76,9 +82,19 @@ export class JobMessages {
     await this.api.editMessage(record.channel_id, record.message_id, await this.render(record, view));
   };
 
-  private async render(record: JobRecord, view: JobView) {
+  /**
+   * What the message shows for a view, as the consumer compares it: the embed without its time. The
+   * attached files are left out: they follow from the finished view, whose embed names them.
+   */
+  readonly digest = (record: JobRecord, view: JobView): string => embedDigest(this.embed(record, view));
+
+  private embed(record: JobRecord, view: JobView) {
     const title = record.title ?? DEFAULT_TITLES[record.domain] ?? record.domain;
-    const embed = jobEmbed(shownMetrics(view), title);
+    return jobEmbed(shownMetrics(view), title);
+  }
+
+  private async render(record: JobRecord, view: JobView) {
+    const embed = this.embed(record, view);
     if (view.status !== 'completed') return { embeds: [embed] };
     const files = await this.results(record, view);
     if (files.length === 0) return { embeds: [embed] };

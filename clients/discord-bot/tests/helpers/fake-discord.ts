@@ -23,6 +23,19 @@ export interface RecordedRequest {
   at: number;
 }
 
+/** An interaction callback as the bot sends it (type 4: a message, 5: deferred). */
+export interface Callback {
+  type: number;
+  data?: { content?: string; flags?: number; attachments?: { id: number; filename: string }[] };
+}
+
+/** What the user finally sees of an interaction, and the files that came with it. */
+export interface Answer {
+  callback: Callback;
+  answer: Callback['data'];
+  files: RecordedFile[];
+}
+
 interface Fault {
   method: string;
   path: RegExp;
@@ -139,6 +152,23 @@ export class FakeDiscord {
   async waitForRequest(method: string, path: RegExp, count = 1, timeoutMs?: number): Promise<RecordedRequest> {
     await this.waitFor(() => this.find(method, path).length >= count, timeoutMs, `${count} x ${method} ${String(path)}`);
     return this.find(method, path)[count - 1] as RecordedRequest;
+  }
+
+  /**
+   * What the user finally sees of an interaction: the callback's message or, when the bot deferred it
+   * (it does after 2 s, which a busy machine reaches), the edit or follow-up that answered (its flags:
+   * the deferral's, or its own).
+   */
+  async answerTo(interaction: { id: string; token: string }, timeoutMs = 20_000): Promise<Answer> {
+    const request = await this.waitForRequest('POST', new RegExp(`^/interactions/${interaction.id}/`), 1, timeoutMs);
+    const callback = request.body as Callback;
+    if (callback.type !== 5) return { callback, answer: callback.data, files: request.files };
+    const webhook = new RegExp(`^/webhooks/${this.applicationId}/${interaction.token}(/messages/@original)?$`);
+    const answered = () => this.requests.find((candidate) => candidate.method !== 'DELETE' && webhook.test(candidate.path));
+    await this.waitFor(() => answered() !== undefined, timeoutMs, `the answer to interaction ${interaction.id}`);
+    const answer = answered() as RecordedRequest;
+    const data = answer.body as Callback['data'];
+    return { callback, answer: answer.method === 'PATCH' ? { ...data, flags: callback.data?.flags } : data, files: answer.files };
   }
 
   /** Delivers an INTERACTION_CREATE to every connected gateway session. */
