@@ -1,10 +1,10 @@
-import { errorMessage, type Logger } from '@platform/core';
+import { errorMessage, packageInfo, type Logger } from '@platform/core';
 import { CommandRegistry, JobStore, JobUpdateConsumer, RedisRateLimiter } from '@platform/discord';
 import { closeRedis, connectRedis, standaloneRedis, redisReadiness } from '@platform/workers';
 import type { Client } from 'discord.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandEnv, Invocation } from './commands/common.js';
-import type { BotConfig } from './config.js';
+import type { Config } from './config.js';
 import { DiscordApi, isPermanentDiscordError } from './discord/api.js';
 import { AttachmentFetcher } from './interactions/attachments.js';
 import { dispatchInteraction } from './interactions/dispatch.js';
@@ -23,34 +23,35 @@ export interface Bot {
   close(): Promise<void>;
 }
 
-export function createRegistry(config: BotConfig, services: Services = createServices(config)): CommandRegistry<Invocation> {
+export function createRegistry(config: Config, services: Services = createServices(config)): CommandRegistry<Invocation> {
   return new CommandRegistry(COMMANDS, (key) => (key in services ? undefined : offReason(SERVICE_OF[key as ServiceKey])));
 }
 
 /** Builds and starts the bot: Redis, the services, the event consumer and the configured transport. */
-export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> {
-  const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), 'discord-bot');
-  const blocking = standaloneRedis(connectRedis(config.redis, 'blocking', { logger }), 'discord-bot');
+export async function startBot(config: Config, logger: Logger): Promise<Bot> {
+  const { name } = packageInfo(import.meta.url);
+  const redis = standaloneRedis(connectRedis(config.redis, 'command', { logger }), name);
+  const blocking = standaloneRedis(connectRedis(config.redis, 'blocking', { logger }), name);
   const services = createServices(config);
   const registry = createRegistry(config, services);
-  const client: Client | undefined = config.DISCORD_TRANSPORT === 'gateway' ? createGatewayClient(config.DISCORD_API_BASE_URL, config.DISCORD_GLOBAL_REQUESTS_PER_S) : undefined;
+  const client: Client | undefined = config.discord.transport === 'gateway' ? createGatewayClient(config.discord.apiBaseUrl, config.discord.globalRequestsPerS) : undefined;
   const api = client
-    ? new DiscordApi(client.rest, config.DISCORD_APPLICATION_ID)
+    ? new DiscordApi(client.rest, config.discord.applicationId)
     : DiscordApi.create({
-        apiBaseUrl: config.DISCORD_API_BASE_URL,
-        token: config.DISCORD_TOKEN,
-        applicationId: config.DISCORD_APPLICATION_ID,
-        globalRequestsPerSecond: config.DISCORD_GLOBAL_REQUESTS_PER_S,
+        apiBaseUrl: config.discord.apiBaseUrl,
+        token: config.discord.token,
+        applicationId: config.discord.applicationId,
+        globalRequestsPerSecond: config.discord.globalRequestsPerS,
       });
-  const prefix = config.DISCORD_KEY_PREFIX;
+  const prefix = config.keyPrefix;
   const store = new JobStore(redis, { prefix: `${prefix}job:` });
-  const jobs = new JobMessages(api, store, resultFiles(services, config.DISCORD_MAX_ATTACHMENT_BYTES), logger);
+  const jobs = new JobMessages(api, store, resultFiles(services, config.maxAttachmentBytes), logger);
   const env: CommandEnv = {
     config,
     services,
     jobs,
     runs: new RunBook(redis, prefix),
-    attachments: new AttachmentFetcher(config.DISCORD_CDN_ORIGINS, config.DISCORD_MAX_ATTACHMENT_BYTES),
+    attachments: new AttachmentFetcher(config.discord.cdnOrigins, config.maxAttachmentBytes),
     help: () => ({
       enabled: registry.enabled.map((module) => ({ name: module.definition.name, description: module.definition.description })),
       disabled: registry.disabled,
@@ -63,17 +64,17 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
     redis,
     blocking,
     store,
-    domains: config.DISCORD_EVENT_DOMAINS,
-    group: config.DISCORD_CONSUMER_GROUP,
-    consumer: config.DISCORD_CONSUMER_NAME,
-    namespace: config.EVENTS_NAMESPACE,
-    deadLetterStream: `${config.EVENTS_NAMESPACE}${prefix}dead-letter`,
+    domains: config.events.domains,
+    group: config.events.group,
+    consumer: config.events.consumer,
+    namespace: config.events.namespace,
+    deadLetterStream: `${config.events.namespace}${prefix}dead-letter`,
     logger,
     deliver: jobs.deliver,
     digest: jobs.digest,
     isPermanent: isPermanentDiscordError,
-    maxAttempts: config.DISCORD_EVENT_MAX_ATTEMPTS,
-    retryBaseMs: config.DISCORD_EVENT_RETRY_MS,
+    maxAttempts: config.events.maxAttempts,
+    retryBaseMs: config.events.retryMs,
   });
   await consumer.start();
   for (const entry of registry.disabled) logger.info({ command: entry.name, reason: entry.reason }, 'command off');
@@ -85,7 +86,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
   };
   if (client) {
     listenForInteractions(client, api, logger, handle);
-    await client.login(config.DISCORD_TOKEN);
+    await client.login(config.discord.token);
     logger.info({ commands: registry.enabled.length }, 'discord bot connected to the gateway');
     return {
       registry,
@@ -96,8 +97,8 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Bot> 
       },
     };
   }
-  const app = await buildInteractionsApp({ logger, publicKey: config.DISCORD_PUBLIC_KEY, handle, readiness: [redisReadiness(redis)] });
-  const url = await app.listen({ host: config.HOST, port: config.DISCORD_HTTP_PORT });
+  const app = await buildInteractionsApp({ logger, publicKey: config.discord.publicKey, handle, readiness: [redisReadiness(redis)] });
+  const url = await app.listen({ host: config.host, port: config.discord.httpPort });
   logger.info({ url: `${url}/interactions`, commands: registry.enabled.length }, 'discord interactions endpoint listening');
   return {
     registry,

@@ -1,4 +1,4 @@
-import { csvList, loadConfig, port, positiveInt, sharedEnv, url, type Env } from '@platform/core';
+import { csvList, loadConfig, port, positiveInt, sharedEnv, url, type Env, type ServiceName } from '@platform/core';
 import { hostname } from 'node:os';
 import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
@@ -69,12 +69,91 @@ const schema = z
   })
   .superRefine(checkRedisTopology);
 
-export interface BotConfig extends z.output<typeof schema> {
+export interface Config {
+  host: string;
+  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
   /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
   redis: RedisTarget;
+  discord: {
+    token: string;
+    applicationId: string;
+    /** 64 hex characters; required with the http transport. */
+    publicKey: string;
+    apiBaseUrl: string;
+    transport: 'gateway' | 'http';
+    /** The http transport's port (also /healthz, /readyz, /metrics). */
+    httpPort: number;
+    globalRequestsPerS: number;
+    /** Commands go to these guilds; none: globally. */
+    guildIds: string[];
+    /** Attachments are downloaded only from these origins. */
+    cdnOrigins: string[];
+  };
+  /** Who may use admin commands. */
+  admins: { roleIds: string[]; userIds: string[] };
+  /** Uses per user per command per window (a command may have its own). */
+  rateLimit: { max: number; windowS: number };
+  /** The job events the consumer follows (`events:{domain}` under `namespace`) and how it delivers them. */
+  events: { domains: string[]; namespace: string; group: string; consumer: string; maxAttempts: number; retryMs: number };
+  /** Prefix of the bot's own Redis keys. */
+  keyPrefix: string;
+  /** Each service's URL variable (@platform/core's SERVICES): a URL, `off`, or unset (then the gateway's or the local port). */
+  serviceUrls: Record<ServiceName, string | undefined>;
+  apiGatewayUrl: string | undefined;
+  /** The API key sent to each service (digits: reading; digitsAdmin: models). */
+  apiKeys: { turkic: string; transcript: string; digits: string; digitsAdmin: string; trainer: string; music: string; dataBank: string };
+  serviceTimeoutMs: number;
+  maxAttachmentBytes: number;
 }
 
-export function loadBotConfig(env: Env = process.env): BotConfig {
+export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
-  return { ...raw, redis: redisTarget(raw) };
+  return {
+    host: raw.HOST,
+    logLevel: raw.LOG_LEVEL,
+    redis: redisTarget(raw),
+    discord: {
+      token: raw.DISCORD_TOKEN,
+      applicationId: raw.DISCORD_APPLICATION_ID,
+      publicKey: raw.DISCORD_PUBLIC_KEY,
+      apiBaseUrl: raw.DISCORD_API_BASE_URL,
+      transport: raw.DISCORD_TRANSPORT,
+      httpPort: raw.DISCORD_HTTP_PORT,
+      globalRequestsPerS: raw.DISCORD_GLOBAL_REQUESTS_PER_S,
+      guildIds: raw.DISCORD_GUILD_IDS,
+      cdnOrigins: raw.DISCORD_CDN_ORIGINS,
+    },
+    admins: { roleIds: raw.DISCORD_ADMIN_ROLE_IDS, userIds: raw.DISCORD_ADMIN_USER_IDS },
+    rateLimit: { max: raw.DISCORD_RATE_LIMIT_MAX, windowS: raw.DISCORD_RATE_LIMIT_WINDOW_S },
+    events: {
+      domains: raw.DISCORD_EVENT_DOMAINS,
+      namespace: raw.EVENTS_NAMESPACE,
+      group: raw.DISCORD_CONSUMER_GROUP,
+      consumer: raw.DISCORD_CONSUMER_NAME,
+      maxAttempts: raw.DISCORD_EVENT_MAX_ATTEMPTS,
+      retryMs: raw.DISCORD_EVENT_RETRY_MS,
+    },
+    keyPrefix: raw.DISCORD_KEY_PREFIX,
+    serviceUrls: {
+      'turkic-api': raw.TURKIC_API_URL,
+      'data-bank-api': raw.DATA_BANK_URL,
+      'qr-api': raw.QR_API_URL,
+      'transcript-api': raw.TRANSCRIPT_API_URL,
+      'handwriting-ai': raw.HANDWRITING_AI_URL,
+      'model-trainer': raw.MODEL_TRAINER_URL,
+      'music-wrapped-api': raw.MUSIC_WRAPPED_API_URL,
+    },
+    apiGatewayUrl: raw.API_GATEWAY_URL,
+    apiKeys: {
+      turkic: raw.TURKIC_API_KEY,
+      transcript: raw.TRANSCRIPT_API_KEY,
+      digits: raw.HANDWRITING_READ_KEY,
+      digitsAdmin: raw.HANDWRITING_API_KEY,
+      trainer: raw.TRAINER_API_KEY,
+      music: raw.MUSIC_API_KEY,
+      dataBank: raw.DATA_BANK_API_KEY,
+    },
+    serviceTimeoutMs: raw.DISCORD_SERVICE_TIMEOUT_MS,
+    maxAttachmentBytes: raw.DISCORD_MAX_ATTACHMENT_BYTES,
+  };
 }

@@ -1,8 +1,8 @@
-import { createLogger, installGracefulShutdown, loadConfigOrExit } from '@platform/core';
+import { createLogger, installGracefulShutdown, loadConfigOrExit, packageInfo } from '@platform/core';
 import { startBot } from './bot.js';
-import { loadBotConfig } from './config.js';
+import { readConfig } from './config.js';
 
-const config = loadConfigOrExit(() => loadBotConfig());
-const logger = createLogger({ service: 'discord-bot', level: config.LOG_LEVEL });
+const config = loadConfigOrExit(() => readConfig());
+const logger = createLogger({ service: packageInfo(import.meta.url).name, level: config.logLevel });
 const bot = await startBot(config, logger);
 installGracefulShutdown({ logger, steps: [() => bot.close()] });

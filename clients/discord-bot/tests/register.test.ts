@@ -2,7 +2,7 @@ import { spawnSource } from '@platform/testing';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBotConfig } from '../src/config.js';
+import { readConfig } from '../src/config.js';
 import { SERVICES_OFF } from './helpers/bot.js';
 import { FakeDiscord } from './helpers/fake-discord.js';
 
@@ -52,8 +52,34 @@ describe('npm run discord:register', () => {
     expect(fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/commands$`))).toHaveLength(1);
   });
 
+  it('reads the environment into the platform\'s config shape (camelCase, grouped)', () => {
+    const config = readConfig({
+      DISCORD_TOKEN: 'token',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_ADMIN_ROLE_IDS: '223456789012345678',
+      DISCORD_RATE_LIMIT_MAX: '3',
+      DISCORD_EVENT_DOMAINS: 'trainer,qr',
+      TURKIC_API_URL: 'off',
+      MODEL_TRAINER_URL: 'http://127.0.0.1:9005',
+      TRAINER_API_KEY: 'trainer-key',
+      HANDWRITING_READ_KEY: 'read-key',
+    });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      logLevel: 'info',
+      discord: { token: 'token', applicationId: '123456789012345678', transport: 'gateway', httpPort: 8090, globalRequestsPerS: 50, guildIds: [], apiBaseUrl: 'https://discord.com/api' },
+      admins: { roleIds: ['223456789012345678'], userIds: [] },
+      rateLimit: { max: 3, windowS: 60 },
+      events: { domains: ['trainer', 'qr'], namespace: '', group: 'discord-bot', maxAttempts: 8, retryMs: 1000 },
+      keyPrefix: 'discord:',
+      serviceUrls: { 'turkic-api': 'off', 'model-trainer': 'http://127.0.0.1:9005', 'qr-api': undefined },
+      apiKeys: { trainer: 'trainer-key', digits: 'read-key', digitsAdmin: '' },
+      maxAttachmentBytes: 25 * 1024 * 1024,
+    });
+  });
+
   it('a bad configuration stops with one message naming every problem', () => {
-    expect(() => loadBotConfig({ DISCORD_TRANSPORT: 'http', DISCORD_APPLICATION_ID: '12', DISCORD_ADMIN_USER_IDS: 'bob' })).toThrow(
+    expect(() => readConfig({ DISCORD_TRANSPORT: 'http', DISCORD_APPLICATION_ID: '12', DISCORD_ADMIN_USER_IDS: 'bob' })).toThrow(
       /DISCORD_TOKEN[\s\S]*DISCORD_APPLICATION_ID[\s\S]*DISCORD_ADMIN_USER_IDS[\s\S]*DISCORD_PUBLIC_KEY/,
     );
   });

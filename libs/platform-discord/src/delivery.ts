@@ -21,9 +21,10 @@ export interface DeliveryOptions {
   deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>;
   /**
    * What the message shows for a view, as a digest (no timestamps): an edit whose digest equals the
-   * one Discord last accepted for the message (`JobRecord.shown`) is a no-op, and is skipped.
+   * one Discord last accepted for the message (`JobRecord.shown`) is a no-op, and is skipped. Without
+   * it every view is edited.
    */
-  digest: (record: JobRecord, view: JobView) => string;
+  digest?: (record: JobRecord, view: JobView) => string;
   /** Errors that no retry can fix (a deleted message, a blocked DM): dead-lettered at once. */
   isPermanent?: (error: unknown) => boolean;
   maxAttempts?: number;
@@ -48,7 +49,8 @@ interface Entry {
 interface Edit {
   record: JobRecord & { message_id: string };
   view: JobView;
-  shown: string;
+  /** Its digest, when the consumer has a digest function. */
+  shown: string | undefined;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -263,8 +265,8 @@ export class JobUpdateConsumer {
     const view = await store.apply(domain, jobId, batch);
     const record = await store.record(domain, jobId);
     if (record.message_id === undefined || record.channel_id === undefined) return undefined;
-    const shown = this.options.digest(record, view);
-    if (shown === record.shown) return undefined;
+    const shown = this.options.digest?.(record, view);
+    if (shown !== undefined && shown === record.shown) return undefined;
     if (record.shown !== undefined) await store.forgetShown(domain, jobId);
     return { record: { ...record, message_id: record.message_id }, view, shown };
   }

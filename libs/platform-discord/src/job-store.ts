@@ -68,9 +68,11 @@ export class JobStore {
     await this.redis.multi().hset(key, fields).expire(key, this.ttlS).exec();
   }
 
-  /** The posted message's id and the digest of what it shows. */
-  async setMessage(domain: string, jobId: string, messageId: string, shown: string): Promise<void> {
-    await this.redis.hset(this.key(domain, jobId), { message_id: messageId, shown });
+  /** The posted message's id and the digest of what it shows (unknown: the first edit always goes). */
+  async setMessage(domain: string, jobId: string, messageId: string, shown?: string): Promise<void> {
+    const key = this.key(domain, jobId);
+    if (shown === undefined) await this.redis.multi().hset(key, 'message_id', messageId).hdel(key, 'shown').exec();
+    else await this.redis.hset(key, { message_id: messageId, shown });
   }
 
   /** After Discord accepted an edit: the message shows what this digest describes. */

@@ -1,5 +1,5 @@
 import type { CommandModule } from '@platform/discord';
-import type { BotConfig } from '../config.js';
+import type { Config } from '../config.js';
 import type { OutgoingMessage } from '../discord/api.js';
 import type { AttachmentFetcher } from '../interactions/attachments.js';
 import type { InteractionContext } from '../interactions/context.js';
@@ -9,7 +9,7 @@ import type { RunBook } from '../jobs/run-book.js';
 
 /** What a command handler has at hand. */
 export interface CommandEnv {
-  config: BotConfig;
+  config: Config;
   services: Services;
   jobs: JobMessages;
   runs: RunBook;

@@ -19,7 +19,7 @@ export const files: BotCommand = {
     const id = encodeURIComponent(i.requiredString('id'));
     const info = await dataBank.json(`/v1/files/${id}/info`, Info);
     if (i.subcommand === 'get') {
-      if (info.size > env.config.DISCORD_MAX_ATTACHMENT_BYTES) {
+      if (info.size > env.config.maxAttachmentBytes) {
         await i.reply({ content: `The file is ${info.size.toLocaleString('en-US')} bytes, more than a Discord attachment may be.` });
         return;
       }

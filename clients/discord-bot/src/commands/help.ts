@@ -22,7 +22,7 @@ export const invite: BotCommand = {
   ephemeral: true,
   async execute({ i, env }) {
     const url = new URL('https://discord.com/oauth2/authorize');
-    url.searchParams.set('client_id', env.config.DISCORD_APPLICATION_ID);
+    url.searchParams.set('client_id', env.config.discord.applicationId);
     url.searchParams.set('scope', [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(' '));
     url.searchParams.set('permissions', PERMISSIONS.toString());
     await i.reply({ content: url.toString() });

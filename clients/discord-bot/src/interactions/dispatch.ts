@@ -17,7 +17,7 @@ export interface DispatchDeps {
 }
 
 function isAdmin(env: CommandEnv, i: InteractionContext): boolean {
-  return env.config.DISCORD_ADMIN_USER_IDS.includes(i.userId) || i.roles.some((role) => env.config.DISCORD_ADMIN_ROLE_IDS.includes(role));
+  return env.config.admins.userIds.includes(i.userId) || i.roles.some((role) => env.config.admins.roleIds.includes(role));
 }
 
 /** Runs the command; every path ends in an answer (a failure's message, never "thinking…" forever). */
@@ -33,7 +33,7 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
     await i.reply({ content: 'Only the bot\'s admins may use this.', ephemeral: true });
     return;
   }
-  const rule = module.rateLimit ?? { max: env.config.DISCORD_RATE_LIMIT_MAX, windowS: env.config.DISCORD_RATE_LIMIT_WINDOW_S };
+  const rule = module.rateLimit ?? env.config.rateLimit;
   const verdict = await limiter.hit(i.command, i.userId, rule).catch((error: unknown) => {
     // Redis away: the command still runs (the services it calls have their own limits).
     logger.warn({ command: i.command, err: errorMessage(error) }, 'rate limit not checked');

@@ -9,7 +9,7 @@ import {
   type ServiceName,
 } from '@platform/core';
 import type { z } from 'zod';
-import type { BotConfig } from '../config.js';
+import type { Config } from '../config.js';
 
 /** A failure to show the user as it is (a service's envelope message, a timeout naming the service). */
 export class UserFacingError extends Error {
@@ -107,24 +107,24 @@ export function offReason(name: ServiceName): string {
  * The services the bot calls: an explicit URL, else `{API_GATEWAY_URL}/{prefix}`, else the service's
  * local port (so `npm run up` needs no URLs); a URL of `off` leaves the service, and its commands, off.
  */
-export function createServices(config: BotConfig): Services {
+export function createServices(config: Config): Services {
   const make = (name: ServiceName, key: string): ServiceClient | undefined => {
-    const explicit = config[SERVICES[name].urlVariable];
+    const explicit = config.serviceUrls[name];
     if (explicit === 'off') return undefined;
-    const options = { ...(explicit === undefined ? {} : { explicit }), ...(config.API_GATEWAY_URL === undefined ? {} : { gateway: config.API_GATEWAY_URL }) };
-    return new ServiceClient(name, serviceUrl(name, options), key, config.DISCORD_SERVICE_TIMEOUT_MS);
+    const options = { ...(explicit === undefined ? {} : { explicit }), ...(config.apiGatewayUrl === undefined ? {} : { gateway: config.apiGatewayUrl }) };
+    return new ServiceClient(name, serviceUrl(name, options), key, config.serviceTimeoutMs);
   };
   const services: Services = {};
   const set = (key: ServiceKey, client: ServiceClient | undefined) => {
     if (client) services[key] = client;
   };
-  set('turkic', make('turkic-api', config.TURKIC_API_KEY));
+  set('turkic', make('turkic-api', config.apiKeys.turkic));
   set('qr', make('qr-api', ''));
-  set('transcript', make('transcript-api', config.TRANSCRIPT_API_KEY));
-  set('digits', make('handwriting-ai', config.HANDWRITING_READ_KEY));
-  set('digitsAdmin', make('handwriting-ai', config.HANDWRITING_API_KEY));
-  set('trainer', make('model-trainer', config.TRAINER_API_KEY));
-  set('music', make('music-wrapped-api', config.MUSIC_API_KEY));
-  set('dataBank', make('data-bank-api', config.DATA_BANK_API_KEY));
+  set('transcript', make('transcript-api', config.apiKeys.transcript));
+  set('digits', make('handwriting-ai', config.apiKeys.digits));
+  set('digitsAdmin', make('handwriting-ai', config.apiKeys.digitsAdmin));
+  set('trainer', make('model-trainer', config.apiKeys.trainer));
+  set('music', make('music-wrapped-api', config.apiKeys.music));
+  set('dataBank', make('data-bank-api', config.apiKeys.dataBank));
   return services;
 }

@@ -1,4 +1,4 @@
-import { AppError, createApp, type Logger, type PlatformApp } from '@platform/core';
+import { AppError, createApp, packageInfo, type Logger, type PlatformApp } from '@platform/core';
 import { verifyInteractionSignature, interactionPublicKey } from '@platform/discord';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import type { ServerResponse } from 'node:http';
@@ -38,7 +38,8 @@ export async function buildInteractionsApp(options: {
   readiness?: ReadinessCheck[];
 }): Promise<PlatformApp> {
   const key = interactionPublicKey(options.publicKey);
-  const app = await createApp({ service: 'discord-bot', version: '0.1.0', logger: options.logger, readiness: options.readiness ?? [] });
+  const { name, version } = packageInfo(import.meta.url);
+  const app = await createApp({ service: name, version, logger: options.logger, readiness: options.readiness ?? [] });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);

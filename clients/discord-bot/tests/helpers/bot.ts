@@ -1,7 +1,7 @@
 import { createLogger, SERVICES } from '@platform/core';
 import { uniqueName } from '@platform/testing';
 import { startBot, type Bot } from '../../src/bot.js';
-import { loadBotConfig } from '../../src/config.js';
+import { readConfig } from '../../src/config.js';
 import type { FakeDiscord } from './fake-discord.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
@@ -16,7 +16,7 @@ export const SERVICES_OFF = Object.fromEntries(Object.values(SERVICES).map((serv
 
 /** The bot against the fake Discord, with the given extra environment. */
 export async function startTestBot(fake: FakeDiscord, namespace: string, env: Record<string, string> = {}): Promise<Bot> {
-  const config = loadBotConfig({
+  const config = readConfig({
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_API_BASE_URL: fake.apiBase,
@@ -30,5 +30,5 @@ export async function startTestBot(fake: FakeDiscord, namespace: string, env: Re
     ...SERVICES_OFF,
     ...env,
   });
-  return startBot(config, createLogger({ service: 'discord-bot-test', level: config.LOG_LEVEL }));
+  return startBot(config, createLogger({ service: 'discord-bot-test', level: config.logLevel }));
 }
