@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LOG_LEVELS } from '@platform/core';
 
 export interface HostPort {
   host: string;
@@ -72,4 +73,19 @@ export function redisTarget(env: TopologyEnv): RedisTarget {
     },
     cluster: env.REDIS_CLUSTER_NODES,
   };
+}
+
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The fields every service's camelCase `Config` starts with: where it listens, how it logs, its Redis. */
+export interface BaseConfig {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  redis: RedisTarget;
+}
+
+/** `BaseConfig` from the shared variables (HOST, PORT, LOG_LEVEL, REDIS_URL and the topology ones). */
+export function baseConfig(env: TopologyEnv & { HOST: string; PORT: number; LOG_LEVEL: LogLevel }): BaseConfig {
+  return { host: env.HOST, port: env.PORT, logLevel: env.LOG_LEVEL, redis: redisTarget(env) };
 }

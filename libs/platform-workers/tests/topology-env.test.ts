@@ -1,7 +1,7 @@
-import { loadConfig, sharedEnv } from '@platform/core';
+import { loadConfig, port, sharedEnv } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkRedisTopology, connectRedis, redisTarget, redisTopologyEnv } from '../src/index.js';
+import { baseConfig, checkRedisTopology, connectRedis, redisTarget, redisTopologyEnv } from '../src/index.js';
 
 const schema = z.object({ ...sharedEnv, ...redisTopologyEnv }).superRefine(checkRedisTopology);
 const read = (env: Record<string, string>) => redisTarget(loadConfig(schema, env));
@@ -60,5 +60,17 @@ describe('Redis topology from the environment', () => {
       name: 'm',
     });
     redis.disconnect();
+  });
+});
+
+describe('baseConfig', () => {
+  it('is where a service listens, how it logs and its Redis, from the shared variables', () => {
+    const withPort = z.object({ ...sharedEnv, ...redisTopologyEnv, PORT: port(8000) }).superRefine(checkRedisTopology);
+    expect(baseConfig(loadConfig(withPort, { HOST: '0.0.0.0', LOG_LEVEL: 'warn', REDIS_CLUSTER_NODES: 'r1,r2:7000' }))).toEqual({
+      host: '0.0.0.0',
+      port: 8000,
+      logLevel: 'warn',
+      redis: { url: 'redis://127.0.0.1:6379/0', sentinel: undefined, cluster: [{ host: 'r1', port: 6379 }, { host: 'r2', port: 7000 }] },
+    });
   });
 });

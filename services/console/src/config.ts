@@ -1,5 +1,5 @@
 import { boolFlag, csvList, loadConfig, port, positiveInt, serviceUrl, sharedEnv, SERVICES, url, type Env, type ServiceName } from '@platform/core';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
 const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
@@ -46,12 +46,7 @@ const schema = z.object({
 
 type Raw = z.output<typeof schema>;
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: Raw['LOG_LEVEL'];
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   trustProxy: boolean;
   /** Keys that open an admin session (everything, bull-board, deletes). Empty: nobody can log in. */
   adminKeys: string[];
@@ -101,10 +96,7 @@ function serviceKeysOf(raw: Raw): Record<ServiceName, string | undefined> {
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
   return {
-    host: raw.HOST,
-    port: raw.PORT,
-    logLevel: raw.LOG_LEVEL,
-    redis: redisTarget(raw),
+    ...baseConfig(raw),
     trustProxy: raw.TRUST_PROXY,
     adminKeys: raw.CONSOLE_ADMIN_KEYS,
     viewerKeys: raw.CONSOLE_VIEWER_KEYS,

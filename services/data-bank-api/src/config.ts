@@ -1,5 +1,5 @@
 import { boolFlag, csvList, loadConfig, port, sharedEnv, type Env } from '@platform/core';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 import type { S3Settings } from './storage/s3-client.js';
 import type { MaintenanceSchedule } from './workers/schedule.js';
@@ -103,13 +103,8 @@ const schema = z
 
 export type ApiKeys = Record<'upload' | 'read' | 'delete', string[]>;
 
-export interface Config extends StorageConfig {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
+export interface Config extends BaseConfig, StorageConfig {
   redisUrl: string;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
   keys: ApiKeys;
   allowAnonymous: boolean;
   /** 0 means no limit. */
@@ -125,11 +120,8 @@ export function readConfig(env: Env = process.env): Config {
   const parsed = loadConfig(schema, env);
   const upload = [...new Set(parsed.DATA_BANK_UPLOAD_KEYS)];
   return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    logLevel: parsed.LOG_LEVEL,
+    ...baseConfig(parsed),
     redisUrl: parsed.REDIS_URL,
-    redis: redisTarget(parsed),
     ...storageOf(parsed),
     keys: {
       upload,

@@ -1,6 +1,6 @@
 import { csvList, dataBankEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, type Env } from '@platform/core';
 import { fileURLToPath } from 'node:url';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
 /** The model that ships with the repository (README "Shipped model"). */
@@ -39,12 +39,7 @@ const ConfigSchema = z.object({
   PLATFORM_PYTHON: z.string().optional(),
 }).superRefine(checkRedisTopology);
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   dataBankUrl: string;
   dataBankApiKey: string;
   /** Keys for every route except GET of a public run's samples; empty leaves them open. */
@@ -71,10 +66,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(ConfigSchema, env);
   return {
-    host: raw.HOST,
-    port: raw.PORT,
-    logLevel: raw.LOG_LEVEL,
-    redis: redisTarget(raw),
+    ...baseConfig(raw),
     dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }),
     dataBankApiKey: raw.DATA_BANK_API_KEY,
     apiKeys: raw.TRAINER_API_KEYS,

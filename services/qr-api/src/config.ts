@@ -1,5 +1,5 @@
 import { boolFlag, loadConfig, port, positiveInt, sharedEnv, type Env } from '@platform/core';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 import { colourSchema, contrastRatio, parseColour } from './models/colour.js';
 import { eccSchema } from './models/options.js';
@@ -41,12 +41,7 @@ const schema = z
   })
   .superRefine(checkRedisTopology);
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set (used when RATE_LIMIT_STORE=redis). */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   trustProxy: boolean;
   /** What a request leaves out. */
   defaults: QrDefaults;
@@ -63,10 +58,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
   return {
-    host: raw.HOST,
-    port: raw.PORT,
-    logLevel: raw.LOG_LEVEL,
-    redis: redisTarget(raw),
+    ...baseConfig(raw),
     trustProxy: raw.TRUST_PROXY,
     defaults: {
       ecc: raw.QR_DEFAULT_ECC,

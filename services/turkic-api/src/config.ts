@@ -1,5 +1,5 @@
 import { csvList, dataBankEnv, guardedFetchEnv, loadConfig, port, positiveInt, serviceUrl, sharedEnv, url, type Env } from '@platform/core';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -45,12 +45,7 @@ interface CorpusConfig {
   jobTimeoutMs: number;
 }
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   dataBankUrl: string;
   dataBankApiKey: string;
   /** Keys accepted in X-API-Key on /v1 routes; empty leaves them open. */
@@ -69,10 +64,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const raw = loadConfig(schema, env);
   return {
-    host: raw.HOST,
-    port: raw.PORT,
-    logLevel: raw.LOG_LEVEL,
-    redis: redisTarget(raw),
+    ...baseConfig(raw),
     dataBankUrl: serviceUrl('data-bank-api', { explicit: raw.DATA_BANK_URL, gateway: raw.API_GATEWAY_URL }),
     dataBankApiKey: raw.DATA_BANK_API_KEY,
     apiKeys: raw.TURKIC_API_KEYS,

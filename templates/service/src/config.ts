@@ -1,5 +1,5 @@
 import { csvList, loadConfig, port, positiveInt, sharedEnv, type Env } from '@platform/core';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z
@@ -14,12 +14,7 @@ const schema = z
   .superRefine(checkRedisTopology);
 
 /** The service's settings, named for what they mean (never the raw variables). */
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   apiKeys: string[];
   maxTextChars: number;
 }
@@ -28,10 +23,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const parsed = loadConfig(schema, env);
   return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    logLevel: parsed.LOG_LEVEL,
-    redis: redisTarget(parsed),
+    ...baseConfig(parsed),
     apiKeys: parsed.EXAMPLE_API_KEYS,
     maxTextChars: parsed.EXAMPLE_MAX_TEXT_CHARS,
   };
