@@ -58,6 +58,9 @@ const EnvSchema = z
     STT_TIMEOUT_MS: positiveInt(300_000),
     STT_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
     STT_RETRY_BASE_MS: positiveInt(1_000),
+    /** BullMQ key prefix and event namespace: tests isolate themselves with their own. */
+    TRANSCRIPT_QUEUE_PREFIX: z.string().default('bull'),
+    TRANSCRIPT_EVENTS_NAMESPACE: z.string().default(''),
   })
   .superRefine(checkRedisTopology);
 
@@ -90,6 +93,9 @@ export interface Config {
   };
   jobTimeoutMs: number;
   workerConcurrency: number;
+  /** BullMQ key prefix and event namespace. */
+  queuePrefix: string;
+  eventsNamespace: string;
   stt: {
     /** `openai` when STT_API_KEY is set, else the offline `local`, unless STT_PROVIDER says. */
     provider: 'openai' | 'local';
@@ -140,6 +146,8 @@ export function readConfig(env: Env = process.env): Config {
     },
     jobTimeoutMs: parsed.TRANSCRIPT_JOB_TIMEOUT_S * 1000,
     workerConcurrency: parsed.TRANSCRIPT_WORKER_CONCURRENCY,
+    queuePrefix: parsed.TRANSCRIPT_QUEUE_PREFIX,
+    eventsNamespace: parsed.TRANSCRIPT_EVENTS_NAMESPACE,
     stt: {
       provider: parsed.STT_PROVIDER ?? (parsed.STT_API_KEY === '' ? 'local' : 'openai'),
       baseUrl: parsed.STT_BASE_URL,

@@ -9,7 +9,7 @@ const config = loadConfigOrExit(() => readConfig());
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const redis = connectRedis(config.redis, 'command', { logger });
 // The API only enqueues (jobs/transcribe.ts): the worker builds the provider and the pipeline.
-const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
+const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix: config.queuePrefix });
 // Uploads left behind by an API process that was killed mid-request.
 const scratch = await openScratchArea(config.tmpDir, logger);
 

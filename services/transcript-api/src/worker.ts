@@ -31,8 +31,9 @@ const handler = transcriptionHandler({
 const handle = startWorker({
   connection: connectRedis(config.redis, 'blocking', { logger }),
   queue: TRANSCRIPT_QUEUE,
+  prefix: config.queuePrefix,
   handlers: [handler],
-  publisher: new EventPublisher(commands),
+  publisher: new EventPublisher(commands, { namespace: config.eventsNamespace }),
   logger,
   concurrency: config.workerConcurrency,
 });

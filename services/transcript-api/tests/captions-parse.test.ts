@@ -1,16 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanText, mergeRollingDuplicates, tidySegments } from '../src/services/captions/clean.js';
 import { parseCaptions, parseVtt } from '../src/services/captions/parse.js';
 import { render, toSrt, toVtt } from '../src/services/formats.js';
-
-const fixture = (name: string) => readFile(join(import.meta.dirname, 'fixtures', name), 'utf8');
+import { captionFixture } from '../testing/index.js';
 
 describe('caption parsers on real-world files', () => {
   it('merges the rolling duplicates of YouTube auto-caption WebVTT', async () => {
     const segments = tidySegments(
-      mergeRollingDuplicates(parseCaptions(await fixture('auto-rolling.en.vtt'))),
+      mergeRollingDuplicates(parseCaptions(await captionFixture('auto-rolling.en.vtt'))),
     );
     expect(segments.map((s) => s.text)).toEqual([
       "so today we're going to talk",
@@ -25,13 +22,13 @@ describe('caption parsers on real-world files', () => {
   });
 
   it('keeps rolling text untouched without the merge (manual tracks are not merged)', async () => {
-    const raw = parseVtt(await fixture('auto-rolling.en.vtt'));
+    const raw = parseVtt(await captionFixture('auto-rolling.en.vtt'));
     expect(raw).toHaveLength(6);
     expect(raw[2]?.text).toBe("so today we're going to talk about the weather & climate");
   });
 
   it('reads json3 with entities, skipping window and newline events', async () => {
-    const segments = parseCaptions(await fixture('auto.en.json3'));
+    const segments = parseCaptions(await captionFixture('auto.en.json3'));
     expect(segments).toEqual([
       { start: 0.08, end: 4.4, text: "so today we're going" },
       { start: 2.879, end: 5.879, text: 'to talk about' },
@@ -41,14 +38,14 @@ describe('caption parsers on real-world files', () => {
   });
 
   it('reads srv3 XML: tags written as entities, font tags and line breaks', async () => {
-    expect(parseCaptions(await fixture('manual.de.srv3.xml'))).toEqual([
+    expect(parseCaptions(await captionFixture('manual.de.srv3.xml'))).toEqual([
       { start: 1.2, end: 3.7, text: 'Guten Tag, liebe Zuschauer!' },
       { start: 3.7, end: 6.8, text: "Heute geht's um Tom & Jerry und mehr." },
     ]);
   });
 
   it('reads srv1 XML with its doubly escaped entities', async () => {
-    expect(parseCaptions(await fixture('manual.en.srv1.xml'))).toEqual([
+    expect(parseCaptions(await captionFixture('manual.en.srv1.xml'))).toEqual([
       { start: 0.5, end: 2.75, text: "I'm here & ready" },
       { start: 2.75, end: 5.75, text: 'second line continues' },
     ]);

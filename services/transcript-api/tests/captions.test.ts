@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeYouTube, type FakeYouTube } from './helpers/fake-youtube.js';
+import { captionFixture, fakeYouTube, type FakeYouTube } from '../testing/index.js';
 import { harness, type Harness } from './helpers/service.js';
 
-const fixture = (name: string) => readFile(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const json3 = (...lines: [number, number, string][]) =>
   JSON.stringify({
     events: lines.map(([t, d, text]) => ({ tStartMs: t, dDurationMs: d, segs: [{ utf8: text }] })),
@@ -24,9 +21,9 @@ beforeAll(async () => {
           language: 'en',
           name: 'English (auto-generated)',
           asr: true,
-          body: await fixture('auto-rolling.en.vtt'),
+          body: await captionFixture('auto-rolling.en.vtt'),
         },
-        { language: 'de', name: 'Deutsch', body: await fixture('manual.de.srv3.xml') },
+        { language: 'de', name: 'Deutsch', body: await captionFixture('manual.de.srv3.xml') },
         {
           language: 'en-GB',
           name: 'English (United Kingdom)',
@@ -42,7 +39,7 @@ beforeAll(async () => {
           language: 'en',
           name: 'English (auto-generated)',
           asr: true,
-          body: await fixture('auto.en.json3'),
+          body: await captionFixture('auto.en.json3'),
           translatable: false,
         },
       ],
@@ -140,7 +137,7 @@ describe('POST /v1/captions', () => {
       vvvvvvvvvvv: {
         title: 'v',
         lengthSeconds: 10,
-        tracks: [{ language: 'en', name: 'auto', asr: true, body: await fixture('auto-rolling.en.vtt') }],
+        tracks: [{ language: 'en', name: 'auto', asr: true, body: await captionFixture('auto-rolling.en.vtt') }],
       },
     });
     const other = await harness({ YOUTUBE_BASE_URL: vttVideo.url });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeYouTube, type FakeYouTube } from './helpers/fake-youtube.js';
+import { fakeYouTube, type FakeYouTube } from '../testing/index.js';
 import { harness, type Harness } from './helpers/service.js';
 
 const KEY = 'fuzz-key';

@@ -1,6 +1,6 @@
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { closeRedis, createQueue, createRedis } from '@platform/workers';
-import { spawnSource, waitFor, type SourceProcess } from '@platform/testing';
+import { isolatedRedisPrefix, spawnSource, waitFor, type SourceProcess } from '@platform/testing';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,8 +14,7 @@ import { steadyTone } from './helpers/audio.js';
 import { REDIS_URL } from './helpers/service.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
-// The real worker entry uses the default BullMQ prefix: a database of its own keeps it off other queues.
-const WORKER_REDIS_URL = REDIS_URL.replace(/\/\d*$/, '/12');
+const keys = isolatedRedisPrefix('transcript-orphans');
 
 let dir: string;
 let scratchRoot: string;
@@ -39,7 +38,9 @@ function startWorkerProcess(): SourceProcess {
   return spawnSource('src/worker.ts', {
     cwd: serviceDir,
     env: {
-      REDIS_URL: WORKER_REDIS_URL,
+      REDIS_URL,
+      TRANSCRIPT_QUEUE_PREFIX: keys.prefix,
+      TRANSCRIPT_EVENTS_NAMESPACE: `${keys.prefix}:`,
       DATA_BANK_URL: bank.url,
       DATA_BANK_API_KEY: bank.apiKey,
       TRANSCRIPT_TMP_DIR: scratchRoot,
@@ -89,12 +90,11 @@ afterAll(async () => {
 
 describe('a worker killed with SIGKILL mid-job', () => {
   it('leaves ffmpeg running, and the next worker ends it and removes the job dir', async () => {
-    const redis = createRedis(WORKER_REDIS_URL, 'command');
-    const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE });
+    const redis = createRedis(REDIS_URL, 'command');
+    const queue = createQueue({ connection: redis, queue: TRANSCRIPT_QUEUE, prefix: keys.prefix });
     let orphan: number | undefined;
     const workers: SourceProcess[] = [];
     try {
-      await queue.obliterate({ force: true });
       const first = startWorkerProcess();
       workers.push(first);
       await transcriptionJob.enqueue(queue, {
@@ -132,6 +132,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
       // Best effort: a failure here must not hide the test's own failure.
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
+      await keys.cleanup(redis);
       await closeRedis(redis);
     }
   }, 60_000);

@@ -13,7 +13,7 @@ import { maxChunkSeconds, planCuts } from '../src/services/stt/plan.js';
 import { ProviderError } from '../src/services/stt/provider.js';
 import { stitch } from '../src/services/stt/stitch.js';
 import { lyingMatroska, pulsedTone, silentVideo, speech, steadyTone } from './helpers/audio.js';
-import { fakeStt, type FakeStt } from './helpers/fake-stt.js';
+import { fakeStt, type FakeStt } from '../testing/index.js';
 
 let dir: string;
 let stt: FakeStt;

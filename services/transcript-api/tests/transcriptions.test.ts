@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transcriptionJob } from '../src/jobs/transcribe.js';
 import { pulsedTone } from './helpers/audio.js';
-import { fakeStt, type FakeStt } from './helpers/fake-stt.js';
+import { fakeStt, type FakeStt } from '../testing/index.js';
 import { harness, type Harness } from './helpers/service.js';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendJson, startFakeHttpServer, type FakeHttpServer } from '@platform/testing';
-import { readMultipart } from './http.js';
+import { readMultipart } from './multipart.js';
 
 export interface SttCall {
   model: string;
