@@ -180,7 +180,7 @@ describe('wrapped analytics', () => {
     expect(report.by_weekday.reduce((a, b) => a + b)).toBe(10);
     expect(report.longest_streak).toEqual({ days: 5, start: '2023-06-01', end: '2023-06-05' });
     expect(report.busiest_day).toMatchObject({ plays: 2 });
-    expect(renderHtml(report)).toContain('5 plays have only an approximate time');
+    expect(renderHtml(report)).toContain('leave out 5 plays with only an approximate time');
   });
 
   it('has no new artists without earlier history', async () => {

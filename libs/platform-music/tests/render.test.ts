@@ -81,3 +81,31 @@ describe('renderHtml', () => {
     expect(html).toContain('Times in Europe/Paris');
   });
 });
+
+describe('the wording of counts', () => {
+  it('says 1 day, 1 play and 1 artist, never "1 days"', async () => {
+    // One artist, a play every other day: a 1-day streak and busiest days of 1 play; one play has no
+    // known length, one only an approximate time.
+    const plays: PlayRecord[] = Array.from({ length: 12 }, (_, i) => ({
+      service: 'spotify',
+      played_at_ms: Date.parse('2023-03-01T12:00:00Z') + i * 2 * 86_400_000,
+      ...(i === 0 && { played_at_approximate: true }),
+      track: `Track ${i}`,
+      artists: ['Björk'],
+      ...(i !== 1 && { ms_played: 200_000 }),
+      ids: {},
+    }));
+    const sparse = await wrapped(plays, { year: 2023, timeZone: 'UTC', now: new Date('2024-01-01T00:00:00Z') });
+    const html = renderHtml(sparse);
+    expect(html).toContain('<b>1 day</b>');
+    expect(html).toMatch(/\(1 play\)/);
+    expect(html).toContain('no minutes are counted for 1 play of unknown length');
+    expect(html).toContain('leave out 1 play with only an approximate time');
+    expect(html).not.toMatch(/\b1 (days|plays|minutes|artists)\b/);
+  });
+
+  it('says "only 1 play" when a year has too few for a report', async () => {
+    const one: PlayRecord = { service: 'spotify', played_at_ms: Date.parse('2023-03-01T12:00:00Z'), track: 'Track', artists: ['Björk'], ms_played: 200_000, ids: {} };
+    await expect(wrapped([one], { year: 2023, timeZone: 'UTC' })).rejects.toThrow(/^only 1 play in 2023;/);
+  });
+});

@@ -53,6 +53,11 @@ const schema = z.object({
   APPLE_MUSIC_PRIVATE_KEY_PATH: z.string().optional(),
   APPLE_MUSIC_API_URL: url().default('https://api.music.apple.com'),
   APPLE_MUSIC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(600).max(APPLE_MAX_TOKEN_SECONDS).default(12 * 3600),
+  /** Prefix of this service's own keys (imports, tokens, OAuth states): `{prefix}:import:...`. */
+  MUSIC_KEY_PREFIX: z.string().min(1).default('music'),
+  /** BullMQ key prefix and event namespace: tests isolate themselves with their own. */
+  MUSIC_QUEUE_PREFIX: z.string().default('bull'),
+  MUSIC_EVENTS_NAMESPACE: z.string().default(''),
 }).superRefine(checkRedisTopology);
 
 type Parsed = z.output<typeof schema>;
@@ -111,6 +116,11 @@ export interface Config {
   lastfm: { apiKey: string | undefined; apiSecret: string | undefined; callbackUrl: string | undefined; apiUrl: string; authUrl: string };
   /** Apple Music's live API; `credentials` unset: the Apple routes answer 503. */
   apple: { credentials: { teamId: string; keyId: string; privateKey: string } | undefined; apiUrl: string; tokenTtlSeconds: number };
+  /** Prefix of this service's own Redis keys (imports, tokens, OAuth states). */
+  keyPrefix: string;
+  /** BullMQ key prefix and event namespace. */
+  queuePrefix: string;
+  eventsNamespace: string;
 }
 
 export function readConfig(env: Env = process.env): Config {
@@ -143,5 +153,8 @@ export function readConfig(env: Env = process.env): Config {
       authUrl: parsed.LASTFM_AUTH_URL,
     },
     apple: appleConfig(parsed),
+    keyPrefix: parsed.MUSIC_KEY_PREFIX,
+    queuePrefix: parsed.MUSIC_QUEUE_PREFIX,
+    eventsNamespace: parsed.MUSIC_EVENTS_NAMESPACE,
   };
 }

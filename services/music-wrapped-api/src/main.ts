@@ -18,14 +18,14 @@ const logger = createLogger({ service: SERVICE, level: config.logLevel });
 
 const redis = connectRedis(config.redis, 'command', { logger });
 // The API only enqueues (jobs/wrapped.ts): the worker builds the card renderer and the live sources.
-const queue = createQueue({ connection: redis, queue: QUEUE });
+const queue = createQueue({ connection: redis, queue: QUEUE, prefix: config.queuePrefix });
 const app = await buildApp({
   config,
   logger,
   redis,
   queue,
-  imports: new ImportStore(redis),
-  tokens: new TokenStore(redis, config.tokenKey),
+  imports: new ImportStore(redis, `${config.keyPrefix}:import:`),
+  tokens: new TokenStore(redis, config.tokenKey, `${config.keyPrefix}:token:`),
   dataBank: createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: config.dataBankApiKey }),
   scratch: await openScratchArea(join(config.tmpDir, 'api'), logger),
 });

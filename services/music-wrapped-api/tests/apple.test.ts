@@ -107,7 +107,7 @@ describe('Apple Music', () => {
     expect(report.longest_streak).toBeNull();
     expect(report.top_artists[0]).toEqual({ name: 'Artist 0', plays: 10, minutes: 33.3 });
     const html = await (await send('GET', `/v1/wrapped/${job_id}/report.html`)).text();
-    expect(html).toContain('40 plays have only an approximate time');
+    expect(html).toContain('leave out 40 plays with only an approximate time');
     expect((await send('GET', `/v1/wrapped/${job_id}/card.png`)).headers.get('content-type')).toBe('image/png');
 
     const pages = apple.requests.filter((request) => request.url.pathname === '/v1/me/recent/played/tracks');

@@ -39,19 +39,28 @@ export interface Harness {
 /** The API and a worker in this process, on a unique queue prefix and event namespace. */
 export async function startService(dataBank: DataBankClient, env: Record<string, string> = {}): Promise<Harness> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'music-api-test-'));
-  const config = readConfig({ REDIS_URL, MUSIC_API_KEYS: API_KEY, MUSIC_TOKEN_KEY: TOKEN_KEY, MUSIC_TMP_DIR: tmpDir, MUSIC_MAX_UPLOAD_BYTES: String(50 * 1024 * 1024), ...env });
-  const id = randomBytes(6).toString('hex');
-  const prefix = `music-test-${id}`;
+  const prefix = `music-test-${randomBytes(6).toString('hex')}`;
   const namespace = `${prefix}:`;
+  const config = readConfig({
+    REDIS_URL,
+    MUSIC_API_KEYS: API_KEY,
+    MUSIC_TOKEN_KEY: TOKEN_KEY,
+    MUSIC_TMP_DIR: tmpDir,
+    MUSIC_MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
+    MUSIC_KEY_PREFIX: prefix,
+    MUSIC_QUEUE_PREFIX: prefix,
+    MUSIC_EVENTS_NAMESPACE: namespace,
+    ...env,
+  });
   const logger = createLogger({ service: 'music-test', level: 'silent' });
   const redis = createRedis(REDIS_URL, 'command');
   const blocking = createRedis(REDIS_URL, 'blocking');
-  const queue = createQueue({ connection: redis, queue: QUEUE, prefix });
-  const imports = new ImportStore(redis, `${namespace}import:`);
-  const tokens = new TokenStore(redis, config.tokenKey, `${namespace}token:`);
+  const queue = createQueue({ connection: redis, queue: QUEUE, prefix: config.queuePrefix });
+  const imports = new ImportStore(redis, `${config.keyPrefix}:import:`);
+  const tokens = new TokenStore(redis, config.tokenKey, `${config.keyPrefix}:token:`);
   const cards = createCardRenderer();
   const handler = wrappedHandler({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
-  const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix, handlers: [handler], publisher: new EventPublisher(redis, { namespace }), logger });
+  const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix: config.queuePrefix, handlers: [handler], publisher: new EventPublisher(redis, { namespace: config.eventsNamespace }), logger });
   const app = await buildApp({ config, logger, redis, queue, imports, tokens, dataBank, scratch: createScratchArea(join(tmpDir, 'api')) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -74,6 +83,22 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
       await rm(tmpDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Spotify extended streaming history of `count` plays over the year, by three artists. */
+export function spotifyExport(count: number, year = 2023): string {
+  return JSON.stringify(
+    Array.from({ length: count }, (_, i) => ({
+      ts: new Date(Date.UTC(year, i % 12, (i % 27) + 1, 20, 0, 0)).toISOString(),
+      ms_played: 200_000,
+      master_metadata_track_name: `Song ${i % 7}`,
+      master_metadata_album_artist_name: ['Björk', 'Sigur Rós', 'Daft Punk'][i % 3],
+      master_metadata_album_album_name: 'Album',
+      spotify_track_uri: `spotify:track:${i % 7}`,
+    })),
+    null,
+    2,
+  );
 }
 
 export function headers(user = '42'): Record<string, string> {

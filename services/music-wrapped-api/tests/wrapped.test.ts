@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headers, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
+import { headers, spotifyExport, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
 
 let bank: DataBankProcess;
 let service: Harness;
@@ -13,21 +13,6 @@ afterAll(async () => {
   await service.close();
   await bank.stop();
 });
-
-function spotifyExport(count: number, year = 2023): string {
-  return JSON.stringify(
-    Array.from({ length: count }, (_, i) => ({
-      ts: new Date(Date.UTC(year, i % 12, (i % 27) + 1, 20, 0, 0)).toISOString(),
-      ms_played: 200_000,
-      master_metadata_track_name: `Song ${i % 7}`,
-      master_metadata_album_artist_name: ['Björk', 'Sigur Rós', 'Daft Punk'][i % 3],
-      master_metadata_album_album_name: 'Album',
-      spotify_track_uri: `spotify:track:${i % 7}`,
-    })),
-    null,
-    2,
-  );
-}
 
 async function upload(content: string, filename: string, user = '42'): Promise<Response> {
   const form = new FormData();

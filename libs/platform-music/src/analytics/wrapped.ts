@@ -2,6 +2,7 @@ import { NotEnoughPlaysError } from '../errors.js';
 import { listenedMs, type PlayRecord, type ServiceName } from '../model.js';
 import type { RankedArtist, RankedTrack, WrappedReport } from './report.js';
 import { dayLabel, ZoneClock } from './zone.js';
+import { counted } from '../wording.js';
 
 export const MIN_PLAY_MS = 30_000;
 export const MIN_REPORT_PLAYS = 10;
@@ -129,7 +130,7 @@ export class WrappedAccumulator {
   report(now = new Date()): WrappedReport {
     if (this.plays === 0) throw new NotEnoughPlaysError(`no plays in ${this.year}`);
     if (this.plays < MIN_REPORT_PLAYS) {
-      throw new NotEnoughPlaysError(`only ${this.plays} plays in ${this.year}; a report needs at least ${MIN_REPORT_PLAYS}`);
+      throw new NotEnoughPlaysError(`only ${counted(this.plays, 'play')} in ${this.year}; a report needs at least ${MIN_REPORT_PLAYS}`);
     }
     const topArtists = top(this.artists, TOP);
     return {

@@ -2,6 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import type { WrappedReport } from '../analytics/report.js';
 import { cardFonts } from './fonts.js';
+import { counted, noun } from '../wording.js';
 
 export type CardLayout = 'story' | 'landscape';
 export const CARD_SIZES: Record<CardLayout, { width: number; height: number }> = {
@@ -92,7 +93,7 @@ function story(report: WrappedReport): Node {
   const topArtist = report.top_artists[0];
   const stats = [
     stat(formatNumber(report.totals.plays), 'plays', 1),
-    stat(formatNumber(report.totals.distinct_artists), 'artists', 1),
+    stat(formatNumber(report.totals.distinct_artists), noun(report.totals.distinct_artists, 'artist'), 1),
     stat(report.longest_streak ? `${report.longest_streak.days}d` : '–', 'longest streak', 1),
   ];
   return frame(
@@ -112,10 +113,10 @@ function story(report: WrappedReport): Node {
           { flexDirection: 'column', padding: 36, borderRadius: 28, backgroundColor: 'rgba(0,0,0,0.25)' },
           text('Top artist', { fontSize: 28, color: COLORS.dim }),
           text(fit(topArtist.name, 28), { fontSize: 72, fontWeight: 800, color: COLORS.ink }),
-          text(`${formatNumber(topArtist.plays)} plays · ${Math.round(report.top_artist_share * 100)}% of your year`, { fontSize: 28, color: COLORS.dim }),
+          text(`${counted(topArtist.plays, 'play')} · ${Math.round(report.top_artist_share * 100)}% of your year`, { fontSize: 28, color: COLORS.dim }),
         )
       : box({}),
-    ranked('More top artists', report.top_artists.slice(1, 5).map((a) => ({ label: a.name, sub: `${formatNumber(a.plays)} plays`, value: a.plays })), 1, 26, 2),
+    ranked('More top artists', report.top_artists.slice(1, 5).map((a) => ({ label: a.name, sub: counted(a.plays, 'play'), value: a.plays })), 1, 26, 2),
     ranked('Top tracks', report.top_tracks.slice(0, 5).map((t) => ({ label: t.name, sub: fit(t.artist, 20), value: t.plays })), 1, 24),
     columns('Plays by month', monthPlays(report), MONTHS, 120, 1),
     box({ justifyContent: 'space-between', marginTop: 'auto' }, ...stats),
@@ -139,7 +140,7 @@ function landscape(report: WrappedReport): Node {
       box(
         { marginTop: 'auto', justifyContent: 'space-between' },
         stat(formatNumber(report.totals.plays), 'plays', 0.6),
-        stat(formatNumber(report.totals.distinct_artists), 'artists', 0.6),
+        stat(formatNumber(report.totals.distinct_artists), noun(report.totals.distinct_artists, 'artist'), 0.6),
         stat(report.longest_streak ? `${report.longest_streak.days}d` : '–', 'longest streak', 0.6),
       ),
     ),

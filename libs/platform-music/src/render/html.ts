@@ -1,4 +1,5 @@
 import type { WrappedReport } from '../analytics/report.js';
+import { counted } from '../wording.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (value: string | number) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
@@ -30,8 +31,8 @@ export function renderHtml(report: WrappedReport): string {
     ['Artists', num(report.totals.distinct_artists)],
     ['Tracks', num(report.totals.distinct_tracks)],
     ['Albums', num(report.totals.distinct_albums)],
-    ['Longest streak', report.longest_streak ? `${num(report.longest_streak.days)} days` : '–'],
-    ['Busiest day', report.busiest_day ? `${esc(report.busiest_day.date)} (${num(report.busiest_day.plays)} plays)` : '–'],
+    ['Longest streak', report.longest_streak ? esc(counted(report.longest_streak.days, 'day')) : '–'],
+    ['Busiest day', report.busiest_day ? `${esc(report.busiest_day.date)} (${esc(counted(report.busiest_day.plays, 'play'))})` : '–'],
     ['Top artist share', `${(report.top_artist_share * 100).toFixed(1)}%`],
     ['New artists', report.new_artists ? num(report.new_artists.count) : 'no earlier history'],
   ];
@@ -50,7 +51,7 @@ table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:6px;bord
 footer{color:#c4b5fd;font-size:13px;margin-top:32px}
 </style></head><body><main>
 <h1>${esc(report.year)} in music</h1>
-<p>${num(report.totals.minutes)} minutes, ${num(report.totals.plays)} plays from ${esc(report.services.join(', '))}.</p>
+<p>${esc(counted(report.totals.minutes, 'minute'))}, ${esc(counted(report.totals.plays, 'play'))} from ${esc(report.services.join(', '))}.</p>
 <section class="facts">${facts.map(([label, value]) => `<div class="fact">${esc(label ?? '')}<b>${value ?? ''}</b></div>`).join('')}</section>
 ${table('Top artists', ['#', 'Artist', 'Plays', 'Minutes'], report.top_artists.map((a, i) => [i + 1, a.name, a.plays, a.minutes]))}
 ${table('Top tracks', ['#', 'Track', 'Artist', 'Plays', 'Minutes'], report.top_tracks.map((t, i) => [i + 1, t.name, t.artist, t.plays, t.minutes]))}
@@ -60,7 +61,7 @@ ${bars('Plays by month', MONTHS, months)}
 ${bars('Plays by hour of day', Array.from({ length: 24 }, (_, h) => String(h)), report.by_hour)}
 ${bars('Plays by weekday', WEEKDAYS, report.by_weekday)}
 ${report.new_artists ? table('New this year', ['Artist', 'Plays'], report.new_artists.top.map((a) => [a.name, a.plays])) : ''}
-<footer>Times in ${esc(report.time_zone)}. Plays under 30 seconds are not counted${report.totals.plays_without_duration > 0 ? `; ${num(report.totals.plays_without_duration)} plays had no known length and add no minutes` : ''}${report.totals.plays_with_approximate_time > 0 ? `; ${num(report.totals.plays_with_approximate_time)} plays have only an approximate time (Apple Music recent plays) and are left out of hours, weekdays, streaks and the busiest day` : ''}. Generated ${esc(report.generated_at)}.</footer>
+<footer>Times in ${esc(report.time_zone)}. Plays under 30 seconds are not counted${report.totals.plays_without_duration > 0 ? `; no minutes are counted for ${esc(counted(report.totals.plays_without_duration, 'play'))} of unknown length` : ''}${report.totals.plays_with_approximate_time > 0 ? `; hours, weekdays, streaks and the busiest day leave out ${esc(counted(report.totals.plays_with_approximate_time, 'play'))} with only an approximate time (Apple Music recent plays)` : ''}. Generated ${esc(report.generated_at)}.</footer>
 </main></body></html>
 `;
 }

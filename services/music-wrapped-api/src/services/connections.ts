@@ -51,7 +51,7 @@ export class AccountConnections {
     private readonly tokens: TokenStore,
     redis: RedisConnection,
   ) {
-    this.states = new OAuthStates(redis);
+    this.states = new OAuthStates(redis, `${config.keyPrefix}:oauth:`);
   }
 
   async startSpotify(userId: string): Promise<StartedFlow> {
