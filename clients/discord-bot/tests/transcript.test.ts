@@ -1,32 +1,23 @@
 import { deleteKeys } from '@platform/testing';
 import { closeRedis, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
+import { fakeStt, fakeYouTube, type FakeStt, type FakeYouTube } from 'transcript-api/testing';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../src/bot.js';
-import { startTestBot, testNamespace } from './helpers/bot.js';
+import { REDIS_URL, startTestBot, testNamespace } from './helpers/bot.js';
 import { FakeDiscord, type Message } from './helpers/fake-discord.js';
 import { startService, startWorkerProcess, type ServiceProcess } from './helpers/processes.js';
 
-// YouTube and the OpenAI-compatible STT endpoint are transcript-api's own test fakes (they speak those
-// APIs' recorded formats); loaded by URL so this package does not compile another package's tests.
-interface LocalServer {
-  url: string;
-  close(): Promise<void>;
-}
-const transcriptTests = (file: string) => new URL(`../../../services/transcript-api/tests/${file}`, import.meta.url).href;
-const { fakeYouTube } = (await import(transcriptTests('helpers/fake-youtube.ts'))) as {
-  fakeYouTube: (videos: Record<string, { title: string; lengthSeconds: number; tracks: { language: string; name: string; body: string }[] }>) => Promise<LocalServer>;
-};
-const { fakeStt } = (await import(transcriptTests('helpers/fake-stt.ts'))) as { fakeStt: () => Promise<LocalServer> };
-const { pulsedTone } = (await import(transcriptTests('helpers/audio.ts'))) as {
+// YouTube and the OpenAI-compatible STT endpoint are transcript-api's own fakes (they speak those APIs'
+// recorded formats); its audio helper is loaded by URL so this package does not compile its tests.
+const audioHelper = new URL('../../../services/transcript-api/tests/helpers/audio.ts', import.meta.url).href;
+const { pulsedTone } = (await import(audioHelper)) as {
   pulsedTone: (dir: string, name: string, durationS: number, onS: number, offS: number) => Promise<string>;
 };
 
-// transcript-api has no queue prefix or event namespace setting: this file uses a Redis database of its own.
-const REDIS_DB_URL = 'redis://127.0.0.1:6379/12';
 const SHORT = 'aaaaaaaaaa1';
 const LONG = 'bbbbbbbbbb2';
 
@@ -35,11 +26,11 @@ const json3 = (lines: string[]) =>
   JSON.stringify({ events: lines.map((line, index) => ({ tStartMs: index * 2000, dDurationMs: 2000, segs: [{ utf8: line }] })) });
 
 describe('/transcript against the real transcript-api (fake YouTube and STT endpoints)', () => {
+  // The service's queue and events under this file's namespace, as the bot's keys.
   const namespace = testNamespace('transcript');
-  const group = `discord-bot-${String(Date.now())}`;
   let fake: FakeDiscord;
-  let youtube: LocalServer;
-  let stt: LocalServer;
+  let youtube: FakeYouTube;
+  let stt: FakeStt;
   let dataBank: DataBankProcess;
   let transcript: ServiceProcess;
   let worker: { stop(): Promise<void> };
@@ -58,7 +49,9 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
       fakeStt(),
     ]);
     const env = {
-      REDIS_URL: REDIS_DB_URL,
+      REDIS_URL,
+      TRANSCRIPT_QUEUE_PREFIX: `${namespace}bull`,
+      TRANSCRIPT_EVENTS_NAMESPACE: namespace,
       TRANSCRIPT_API_KEYS: 'transcript-key',
       YOUTUBE_BASE_URL: youtube.url,
       STT_BASE_URL: `${stt.url}/v1`,
@@ -70,39 +63,30 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     };
     transcript = await startService('transcript-api', env);
     worker = startWorkerProcess('transcript-api', env);
-    bot = await startTestBot(fake, namespace, {
-      REDIS_URL: REDIS_DB_URL,
-      EVENTS_NAMESPACE: '',
-      TRANSCRIPT_API_URL: transcript.url,
-      TRANSCRIPT_API_KEY: 'transcript-key',
-      DISCORD_EVENT_DOMAINS: 'transcript',
-      DISCORD_CONSUMER_GROUP: group,
-    });
+    bot = await startTestBot(fake, namespace, { TRANSCRIPT_API_URL: transcript.url, TRANSCRIPT_API_KEY: 'transcript-key', DISCORD_EVENT_DOMAINS: 'transcript' });
   });
   afterAll(async () => {
     await bot?.close();
     await Promise.all([fake.close(), worker.stop(), transcript.stop(), dataBank.stop(), youtube.close(), stt.close()]);
     await rm(dir, { recursive: true, force: true });
-    const redis = createRedis(REDIS_DB_URL, 'command');
-    // Nothing to destroy when the bot never started.
-    await redis.xgroup('DESTROY', 'events:transcript', group).catch(() => undefined);
+    const redis = createRedis(REDIS_URL, 'command');
     await deleteKeys(redis, `${namespace}*`);
     await closeRedis(redis);
   });
 
-  const ask = async (options: object[], attachments?: Record<string, object>) => {
+  /** What the user finally sees (see FakeDiscord.answerTo). */
+  const ask = (options: object[], attachments?: Record<string, object>) => {
     const interaction = fake.interaction({ name: 'transcript', options, ...(attachments ? { attachments } : {}) });
     fake.dispatchInteraction(interaction);
-    return fake.waitForRequest('POST', new RegExp(`^/interactions/${interaction.id}/`));
+    return fake.answerTo(interaction);
   };
 
   it('answers short captions inline, long ones as transcript.txt, and subtitles as a file', async () => {
     const short = await ask([{ type: 3, name: 'url', value: `https://youtu.be/${SHORT}` }]);
-    expect((short.body as { data: { content: string } }).data.content).toBe('hello there general kenobi');
+    expect(short.answer?.content).toBe('hello there general kenobi');
 
     const long = await ask([{ type: 3, name: 'url', value: `https://www.youtube.com/watch?v=${LONG}` }]);
-    const longData = (long.body as { data: { content: string; attachments: unknown[] } }).data;
-    expect(longData.content).toMatch(/^The text is [\d,]+ characters, so it is attached as `transcript.txt`\.$/);
+    expect(long.answer?.content).toMatch(/^The text is [\d,]+ characters, so it is attached as `transcript.txt`\.$/);
     expect(long.files[0]?.name).toBe('transcript.txt');
     expect(long.files[0]?.data.toString()).toContain('this is caption line number 299');
 
@@ -112,16 +96,17 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
   });
 
   it('an unknown video ends in the service message', async () => {
-    const answer = await ask([{ type: 3, name: 'url', value: 'https://youtu.be/cccccccccc3' }]);
-    expect((answer.body as { data: { content: string; flags: number } }).data).toMatchObject({ flags: 64, content: expect.stringMatching(/^❌ transcript-api: /) as unknown });
+    const { answer } = await ask([{ type: 3, name: 'url', value: 'https://youtu.be/cccccccccc3' }]);
+    expect(answer).toMatchObject({ flags: 64, content: expect.stringMatching(/^❌ transcript-api: /) as unknown });
   });
 
   it('an audio attachment becomes a speech-to-text job whose message ends with the SRT', async () => {
     const audio = fake.attachment('talk.mp3', await readFile(await pulsedTone(dir, 'talk.mp3', 12, 4, 1)), 'audio/mpeg');
-    const answer = await ask([{ type: 11, name: 'audio', value: audio.id }], { [audio.id]: audio });
-    const content = (answer.body as { data: { content: string } }).data.content;
-    expect(content).toMatch(/^Transcription job `[^`]+` queued; updates below\.$/);
-    const message = [...fake.messages.values()].find((m) => (m.embeds[0] as { title?: string } | undefined)?.title === 'Transcription · Queued') as Message;
+    const { answer } = await ask([{ type: 11, name: 'audio', value: audio.id }], { [audio.id]: audio });
+    const jobId = /^Transcription job `([^`]+)` queued; updates below\.$/.exec(answer?.content ?? '')?.[1];
+    expect(jobId).toBeDefined();
+    // Posted as queued, or as running when the worker's started event came first.
+    const message = [...fake.messages.values()].find((m) => (m.embeds[0] as { footer?: { text: string } } | undefined)?.footer?.text === `transcript job ${jobId ?? ''}`) as Message;
     await fake.waitFor(() => /^Transcription · (Done|Failed)$/.test((message.embeds[0] as { title: string }).title), 60_000, 'the finished transcription');
     expect((message.embeds[0] as { title: string; description: string }).title).toBe('Transcription · Done');
     const final = fake.find('PATCH', new RegExp(`/messages/${message.id}$`)).at(-1);
