@@ -1,6 +1,6 @@
 // The Transcripts and Wrapped pages against the real transcript-api and music-wrapped-api (API and
-// worker each), with local fakes for YouTube and the speech-to-text provider. One file: both services
-// queue under BullMQ's default prefix, so their world has a Redis database to itself.
+// worker each) under the world's queue prefix and event namespace, with transcript-api's own fakes of
+// YouTube and the speech-to-text provider.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -8,9 +8,6 @@ import { startService, startWorkerProcess } from './processes.js';
 
 export type WorldService = 'qr-api' | 'handwriting-ai' | 'model-trainer' | 'turkic-api' | 'transcript-api' | 'music-wrapped-api';
 
-/** Services whose processes have no queue prefix or event namespace variables: their world runs on a Redis database of its own. */
-export const UNPREFIXED: ReadonlySet<WorldService> = new Set(['transcript-api', 'music-wrapped-api']);
-
 export interface WorldContext {
   namespace: string;
   /** A directory of this world's, removed at its end. */
@@ -77,7 +74,7 @@ const starters: Record<WorldService, (context: WorldContext) => Promise<StartedS
       { ...shared, TURKIC_API_KEYS: KEYS.turkic, TURKIC_QUEUE_PREFIX: `${namespace}bull`, TURKIC_EVENTS_NAMESPACE: namespace, FETCH_ALLOW_LIST: '127.0.0.1' },
       { TURKIC_API_KEYS: KEYS.turkic },
     ),
-  'transcript-api': async ({ shared, scratch }) => {
+  'transcript-api': async ({ shared, namespace, scratch }) => {
     const [youtube, stt] = await Promise.all([startFakeYouTube(), startFakeStt()]);
     const closeFakes = () => Promise.all([youtube.close(), stt.close()]);
     return apiAndWorker(
@@ -86,6 +83,8 @@ const starters: Record<WorldService, (context: WorldContext) => Promise<StartedS
         ...shared,
         TRANSCRIPT_API_KEYS: KEYS.transcript,
         TRANSCRIPT_TMP_DIR: join(scratch, 'transcript-api'),
+        TRANSCRIPT_QUEUE_PREFIX: `${namespace}bull`,
+        TRANSCRIPT_EVENTS_NAMESPACE: namespace,
         YOUTUBE_BASE_URL: youtube.url,
         STT_PROVIDER: 'openai',
         STT_BASE_URL: `${stt.url}/v1`,
@@ -100,8 +99,19 @@ const starters: Record<WorldService, (context: WorldContext) => Promise<StartedS
     });
   },
   // Exports only: no Spotify, Last.fm or Apple Music client is configured, so nothing outside is asked.
-  'music-wrapped-api': ({ shared, scratch }) =>
-    apiAndWorker('music-wrapped-api', { ...shared, MUSIC_API_KEYS: KEYS.music, MUSIC_TMP_DIR: join(scratch, 'music-wrapped') }, { MUSIC_API_KEYS: KEYS.music }),
+  'music-wrapped-api': ({ shared, namespace, scratch }) =>
+    apiAndWorker(
+      'music-wrapped-api',
+      {
+        ...shared,
+        MUSIC_API_KEYS: KEYS.music,
+        MUSIC_TMP_DIR: join(scratch, 'music-wrapped'),
+        MUSIC_KEY_PREFIX: `${namespace}music`,
+        MUSIC_QUEUE_PREFIX: `${namespace}bull`,
+        MUSIC_EVENTS_NAMESPACE: namespace,
+      },
+      { MUSIC_API_KEYS: KEYS.music },
+    ),
 };
 
 export const startWorldService = (name: WorldService, context: WorldContext): Promise<StartedService> => starters[name](context);

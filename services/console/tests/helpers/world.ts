@@ -1,13 +1,13 @@
 // The console against the real services it is asked for (data-bank always), all on one Redis under one
 // namespace, with local fakes for what is outside: what the end-to-end tests and the screenshots drive.
-import { deleteKeys } from '@platform/testing';
+import { isolatedRedisPrefix } from '@platform/testing';
 import { closeRedis, createRedis } from '@platform/workers';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildWeb, newNamespace, REDIS_URL, startConsole, type TestConsole } from './console.js';
-import { startWorldService, UNPREFIXED, type StartedService, type WorldService } from './services.js';
+import { buildWeb, REDIS_URL, startConsole, type TestConsole } from './console.js';
+import { startWorldService, type StartedService, type WorldService } from './services.js';
 
 export interface World {
   console: TestConsole;
@@ -20,12 +20,6 @@ export interface World {
 export const USER_ID = '424242';
 const BANK_KEY = 'e2e-bank-key';
 
-/**
- * transcript-api and music-wrapped-api queue under BullMQ's default prefix and publish without a
- * namespace, so a world with them runs on this database, which only these tests use, and empties it.
- */
-const UNPREFIXED_REDIS_URL = 'redis://127.0.0.1:6379/13';
-
 export interface WorldOptions {
   services: WorldService[];
   /** Screenshots: a service that does not start is listed in `missing` and its page shows it down. */
@@ -33,12 +27,12 @@ export interface WorldOptions {
 }
 
 export async function startWorld(options: WorldOptions): Promise<World> {
-  const unprefixed = options.services.some((name) => UNPREFIXED.has(name));
-  const redisUrl = unprefixed ? UNPREFIXED_REDIS_URL : REDIS_URL;
-  const namespace = unprefixed ? '' : newNamespace();
+  // Every service's queue prefix, event namespace and keys start with it; they are deleted at the end.
+  const keys = isolatedRedisPrefix('console-world');
+  const namespace = `${keys.prefix}:`;
   const scratch = await mkdtemp(join(tmpdir(), 'console-e2e-'));
   const [bank] = await Promise.all([startDataBankProcess({ apiKey: BANK_KEY }), buildWeb()]);
-  const shared = { REDIS_URL: redisUrl, DATA_BANK_URL: bank.url, DATA_BANK_API_KEY: BANK_KEY };
+  const shared = { REDIS_URL, DATA_BANK_URL: bank.url, DATA_BANK_API_KEY: BANK_KEY };
   const started: StartedService[] = [];
   const missing: string[] = [];
   let console: TestConsole | undefined;
@@ -46,8 +40,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     await console?.close();
     await Promise.all(started.flatMap((service) => [...service.processes.map((process) => process.stop()), ...service.fakes.map((fake) => fake.close())]));
     await bank.stop();
-    const redis = createRedis(redisUrl, 'command');
-    await deleteKeys(redis, `${namespace}*`);
+    const redis = createRedis(REDIS_URL, 'command');
+    await keys.cleanup(redis);
     await closeRedis(redis);
     await rm(scratch, { recursive: true, force: true });
   };
@@ -60,7 +54,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const failed = results.find((result) => result.status === 'rejected');
     if (failed && options.bestEffort !== true) throw failed.reason;
     console = await startConsole(
-      { REDIS_URL: redisUrl, DATA_BANK_URL: bank.url, DATA_BANK_API_KEY: BANK_KEY, CONSOLE_USER_ID: USER_ID, ...Object.fromEntries(started.flatMap((service) => Object.entries(service.consoleEnv))) },
+      { REDIS_URL, DATA_BANK_URL: bank.url, DATA_BANK_API_KEY: BANK_KEY, CONSOLE_USER_ID: USER_ID, ...Object.fromEntries(started.flatMap((service) => Object.entries(service.consoleEnv))) },
       namespace,
     );
     return { console, bank, missing, stop };
