@@ -4,7 +4,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { baseConfig, checkRedisTopology, redisTopologyEnv, type BaseConfig } from '@platform/workers';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -96,12 +96,7 @@ function appleConfig(parsed: Parsed): Config['apple'] {
   return { credentials, apiUrl: parsed.APPLE_MUSIC_API_URL, tokenTtlSeconds: parsed.APPLE_MUSIC_TOKEN_TTL_SECONDS };
 }
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: z.output<typeof sharedEnv.LOG_LEVEL>;
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   dataBankUrl: string;
   dataBankApiKey: string;
   apiKeys: string[];
@@ -126,10 +121,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const parsed = loadConfig(schema, env);
   return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    logLevel: parsed.LOG_LEVEL,
-    redis: redisTarget(parsed),
+    ...baseConfig(parsed),
     dataBankUrl: serviceUrl('data-bank-api', { ...(parsed.DATA_BANK_URL && { explicit: parsed.DATA_BANK_URL }), ...(parsed.API_GATEWAY_URL && { gateway: parsed.API_GATEWAY_URL }) }),
     dataBankApiKey: parsed.DATA_BANK_API_KEY,
     apiKeys: parsed.MUSIC_API_KEYS,

@@ -11,7 +11,7 @@ import {
 } from '@platform/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
+import { baseConfig, checkRedisTopology, redisTopologyEnv, type BaseConfig } from '@platform/workers';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
@@ -66,12 +66,7 @@ const EnvSchema = z
 
 type Parsed = z.output<typeof EnvSchema>;
 
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: Parsed['LOG_LEVEL'];
-  /** REDIS_URL, or the Sentinel / Cluster nodes when those are set. */
-  redis: RedisTarget;
+export interface Config extends BaseConfig {
   /** Keys accepted in X-API-Key; empty leaves the API open (local development). */
   apiKeys: string[];
   dataBank: { url: string; apiKey: string };
@@ -111,10 +106,7 @@ export interface Config {
 export function readConfig(env: Env = process.env): Config {
   const parsed = loadConfig(EnvSchema, env);
   return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    logLevel: parsed.LOG_LEVEL,
-    redis: redisTarget(parsed),
+    ...baseConfig(parsed),
     apiKeys: parsed.TRANSCRIPT_API_KEYS,
     dataBank: {
       url: serviceUrl('data-bank-api', { explicit: parsed.DATA_BANK_URL, gateway: parsed.API_GATEWAY_URL }),
