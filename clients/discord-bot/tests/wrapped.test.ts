@@ -28,14 +28,14 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
   let worker: { stop(): Promise<void> };
   let scratch: string;
   let bot: Bot | undefined;
-  // The service's queue and events under this file's namespace: nothing else (another test's worker, a
+  // The service's keys, queue and events under this file's namespace: nothing else (another test's worker, a
   // test that empties its own database) can take the job or its events.
   const namespace = testNamespace('wrapped');
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'bot-music-'));
     [fake, dataBank] = await Promise.all([FakeDiscord.start(), startDataBankProcess()]);
-    const env = { REDIS_URL, MUSIC_QUEUE_PREFIX: `${namespace}bull`, MUSIC_EVENTS_NAMESPACE: namespace, DATA_BANK_URL: dataBank.url, DATA_BANK_API_KEY: dataBank.apiKey, MUSIC_API_KEYS: 'music-key', MUSIC_TMP_DIR: scratch };
+    const env = { REDIS_URL, MUSIC_KEY_PREFIX: `${namespace}music`, MUSIC_QUEUE_PREFIX: `${namespace}bull`, MUSIC_EVENTS_NAMESPACE: namespace, DATA_BANK_URL: dataBank.url, DATA_BANK_API_KEY: dataBank.apiKey, MUSIC_API_KEYS: 'music-key', MUSIC_TMP_DIR: scratch };
     music = await startService('music-wrapped-api', env);
     worker = startWorkerProcess('music-wrapped-api', env);
     bot = await startTestBot(fake, namespace, { MUSIC_WRAPPED_API_URL: music.url, MUSIC_API_KEY: 'music-key', DISCORD_EVENT_DOMAINS: 'music_wrapped' });
