@@ -22,6 +22,12 @@ export default tseslint.config(
   },
   ...platformRules,
   {
+    // @platform/testing is a test-only library (never imported by a service's src): starting a process
+    // from its sources hands the child this process's environment, as a test's own code would.
+    files: ['libs/platform-testing/src/**/*.ts'],
+    rules: { '@platform/guards/no-process-env-outside-config': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts', 'vitest.shared.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -40,8 +40,8 @@ export function spawnSource(entry: string, options: SourceProcessOptions): Sourc
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', collect);
+  child.stderr.on('data', (chunk: Buffer) => {
     collect(chunk);
     if (options.echoStderr === true) process.stderr.write(chunk);
   });
