@@ -10,7 +10,7 @@
  *                                              Discord's 50 requests/s takes most of it)
  */
 import { createLogger, jobCompleted, jobProgress, jobStarted, type PlatformEvent } from '@platform/core';
-import { JobStore, JobUpdateConsumer, jobEmbed, type JobView } from '@platform/discord';
+import { embedDigest, JobStore, JobUpdateConsumer, jobEmbed, type JobView } from '@platform/discord';
 import { closeRedis, consumeEventStream, createRedis, EventPublisher } from '@platform/workers';
 import { randomBytes } from 'node:crypto';
 import { DiscordApi } from '../../clients/discord-bot/src/discord/api.js';
@@ -84,6 +84,7 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
     const consumer = new JobUpdateConsumer({
       redis, blocking, store, domains: ['trainer'], group: 'bot', consumer: 'bench', namespace, logger,
       deliver: (record, view) => deliver(record.channel_id ?? '', record.message_id, view),
+      digest: (_record, view) => embedDigest(jobEmbed(view, 'Run')),
     });
     await consumer.start();
     close = () => consumer.close();
