@@ -52,7 +52,10 @@ for (const service of services) {
     const script = entry.replace(/^src\/(.*)\.ts$/, 'dist/src/$1.js');
     const label = `${service.name}:${role}`;
     const color = COLORS[colorIndex++ % COLORS.length];
-    const childEnv = { ...env, ...(service.port !== undefined && { PORT: String(env[`${service.name.toUpperCase().replaceAll('-', '_')}_PORT`] ?? service.port) }) };
+    const childEnv = {
+      ...env,
+      ...(service.port !== undefined && { PORT: String(env[`${service.name.toUpperCase().replaceAll('-', '_')}_PORT`] ?? service.port) }),
+    };
     // Own process group: Ctrl-C reaches only this script, which then stops each child once with SIGTERM
     // (a second signal would make a child skip its graceful shutdown).
     const child = spawn(process.execPath, [script], { cwd: service.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -79,10 +82,12 @@ function stop(signal) {
     for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
   }, 30_000);
   force.unref();
-  Promise.all(children.map(({ child }) => (child.exitCode !== null ? null : new Promise((resolve) => child.on('exit', resolve))))).then(() => {
-    console.log('up: everything stopped');
-    process.exit(0);
-  });
+  Promise.all(children.map(({ child }) => (child.exitCode !== null ? null : new Promise((resolve) => child.on('exit', resolve))))).then(
+    () => {
+      console.log('up: everything stopped');
+      process.exit(0);
+    },
+  );
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

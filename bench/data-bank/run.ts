@@ -75,10 +75,7 @@ async function best(work: () => Promise<unknown>, before?: () => Promise<unknown
 const sh = (command: string) => run('sh', ['-c', command], { maxBuffer: 64 * 1024 * 1024 });
 
 /** Runs `task` over `items` with at most CONCURRENCY in flight; returns per-item latencies (ms) and wall time. */
-async function pool<T>(
-  items: T[],
-  task: (item: T) => Promise<void>,
-): Promise<{ latencies: number[]; wallMs: number }> {
+async function pool<T>(items: T[], task: (item: T) => Promise<void>): Promise<{ latencies: number[]; wallMs: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -104,9 +101,7 @@ async function startNginx(): Promise<{ url: string; child: ChildProcess } | unde
   const port = await freePort();
   const prefix = join(work, 'nginx');
   await mkdir(join(prefix, 'tmp'), { recursive: true });
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-    (kind) => `${kind}_temp_path ${prefix}/tmp/${kind};`,
-  );
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${prefix}/tmp/${kind};`);
   const config = `
 worker_processes 1;
 daemon off;
@@ -158,10 +153,7 @@ async function main(): Promise<void> {
     );
     uploads.push({ case: `upload ${BIG_MIB} MiB`, subject: uploadPeer, value: MB(peer), unit: 'MB/s' });
     const upload = await best(
-      () =>
-        sh(
-          `curl -sf -o /dev/null -X POST -T ${bigPath} -H 'content-type: application/octet-stream' ${auth} ${dataBank.url}/v1/files`,
-        ),
+      () => sh(`curl -sf -o /dev/null -X POST -T ${bigPath} -H 'content-type: application/octet-stream' ${auth} ${dataBank.url}/v1/files`),
       deleteBig,
     );
     uploads.push({
@@ -170,10 +162,7 @@ async function main(): Promise<void> {
       value: MB(upload),
       unit: 'MB/s',
     });
-    const multipartUpload = await best(
-      () => sh(`curl -sf -o /dev/null -F file=@${bigPath} ${auth} ${dataBank.url}/v1/files`),
-      deleteBig,
-    );
+    const multipartUpload = await best(() => sh(`curl -sf -o /dev/null -F file=@${bigPath} ${auth} ${dataBank.url}/v1/files`), deleteBig);
     uploads.push({
       case: `upload ${BIG_MIB} MiB`,
       subject: 'data-bank-api (curl -F, multipart)',
@@ -184,10 +173,7 @@ async function main(): Promise<void> {
     // Small uploads.
     const smallCopy = join(work, 'small-copy');
     const smallPeer = await best(
-      () =>
-        sh(
-          `cd ${smallDir} && sha256sum * > /dev/null && cp -r ${smallDir} ${smallCopy} && sync -f ${smallCopy}`,
-        ),
+      () => sh(`cd ${smallDir} && sha256sum * > /dev/null && cp -r ${smallDir} ${smallCopy} && sync -f ${smallCopy}`),
       () => rm(smallCopy, { recursive: true, force: true }),
     );
     const smallCase = `upload ${SMALL_COUNT} x 4 KiB`;
@@ -273,10 +259,7 @@ async function main(): Promise<void> {
     const smallDownloadCase = `download ${SMALL_COUNT} x 4 KiB`;
     for (const [subject, summary] of [
       ...(nginx ? [['nginx', await smallGet((i) => `${nginx.url}/small/${i}`, {})] as const] : []),
-      [
-        'data-bank-api',
-        await smallGet((i) => `${dataBank.url}/v1/files/${smallIds[i] ?? ''}`, { 'x-api-key': KEY }),
-      ] as const,
+      ['data-bank-api', await smallGet((i) => `${dataBank.url}/v1/files/${smallIds[i] ?? ''}`, { 'x-api-key': KEY })] as const,
     ]) {
       downloads.push({
         case: smallDownloadCase,
@@ -292,16 +275,12 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
 
-  process.stdout.write(
-    `data-bank benchmark: best of ${ROUNDS} rounds, loopback HTTP, ${CONCURRENCY} small requests in flight\n\n`,
-  );
+  process.stdout.write(`data-bank benchmark: best of ${ROUNDS} rounds, loopback HTTP, ${CONCURRENCY} small requests in flight\n\n`);
   printTable('Uploads', uploads, uploadPeer);
   process.stdout.write('\n');
   if (nginx) printTable('Downloads', downloads, 'nginx');
   else {
-    process.stdout.write(
-      'nginx not found (Debian package "nginx"): nginx rows skipped, ratios against the disk read\n',
-    );
+    process.stdout.write('nginx not found (Debian package "nginx"): nginx rows skipped, ratios against the disk read\n');
     printTable('Downloads', downloads, 'disk read (cat)');
   }
 }

@@ -41,7 +41,12 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
   const fake = await FakeDiscord.start();
   const redis = createRedis(REDIS_URL, 'command');
   const blocking = createRedis(REDIS_URL, 'blocking');
-  const api = DiscordApi.create({ apiBaseUrl: fake.apiBase, token: fake.token, applicationId: fake.applicationId, globalRequestsPerSecond });
+  const api = DiscordApi.create({
+    apiBaseUrl: fake.apiBase,
+    token: fake.token,
+    applicationId: fake.applicationId,
+    globalRequestsPerSecond,
+  });
   const store = new JobStore(redis, { prefix: `${namespace}job:` });
   const jobs = new Map<string, Tracked>();
   const latencies: number[] = [];
@@ -49,13 +54,15 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
 
   // 1,000 jobs, each with its message in its own DM channel, registered as the bot does.
   const ids = Array.from({ length: JOBS }, (_, n) => `job-${n}`);
-  await Promise.all(ids.map(async (jobId) => {
-    const channelId = await api.dmChannel(String(100000000000000000n + BigInt(jobId.slice(4))));
-    const message = await api.createMessage(channelId, { content: 'queued' });
-    await store.register({ domain: 'trainer', job_id: jobId, channel_id: channelId, title: 'Run', user_id: USER });
-    await store.setMessage('trainer', jobId, message.id);
-    jobs.set(message.id, { channelId, messageId: message.id, waiting: [] });
-  }));
+  await Promise.all(
+    ids.map(async (jobId) => {
+      const channelId = await api.dmChannel(String(100000000000000000n + BigInt(jobId.slice(4))));
+      const message = await api.createMessage(channelId, { content: 'queued' });
+      await store.register({ domain: 'trainer', job_id: jobId, channel_id: channelId, title: 'Run', user_id: USER });
+      await store.setMessage('trainer', jobId, message.id);
+      jobs.set(message.id, { channelId, messageId: message.id, waiting: [] });
+    }),
+  );
   const byJob = new Map([...jobs.values()].map((tracked, index) => [ids[index] ?? '', tracked]));
   let cursor = fake.requests.length;
   const setupRequests = cursor;
@@ -82,7 +89,14 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
   let close: () => Promise<void>;
   if (subject === 'bot consumer') {
     const consumer = new JobUpdateConsumer({
-      redis, blocking, store, domains: ['trainer'], group: 'bot', consumer: 'bench', namespace, logger,
+      redis,
+      blocking,
+      store,
+      domains: ['trainer'],
+      group: 'bot',
+      consumer: 'bench',
+      namespace,
+      logger,
       deliver: (record, view) => deliver(record.channel_id ?? '', record.message_id, view),
       digest: (_record, view) => embedDigest(jobEmbed(view, 'Run')),
     });
@@ -91,7 +105,12 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
   } else {
     // The same work per event (store the view, read the record, edit), but one event at a time.
     const subscription = await consumeEventStream({
-      redis: blocking, domain: 'trainer', group: 'bot', consumer: 'bench', namespace, logger,
+      redis: blocking,
+      domain: 'trainer',
+      group: 'bot',
+      consumer: 'bench',
+      namespace,
+      logger,
       onEvent: async (event: PlatformEvent) => {
         const view = await store.apply('trainer', event.job_id, [{ id: `${Date.now()}-0`, event }]);
         const record = await store.record('trainer', event.job_id);
@@ -109,12 +128,14 @@ async function runCase(subject: 'bot consumer' | 'sequential consumeEventStream'
     await publisher.publish(event);
   };
   // Every job emits its events in order, all jobs at once (as 1,000 workers would).
-  await Promise.all(ids.map(async (jobId) => {
-    const envelope = { domain: 'trainer', job_id: jobId, user_id: USER };
-    await publish(jobId, jobStarted({ ...envelope, queue: 'trainer' }), 0);
-    for (const progress of PROGRESS_STEPS) await publish(jobId, jobProgress({ ...envelope, progress }), progress);
-    await publish(jobId, jobCompleted(envelope), 100);
-  }));
+  await Promise.all(
+    ids.map(async (jobId) => {
+      const envelope = { domain: 'trainer', job_id: jobId, user_id: USER };
+      await publish(jobId, jobStarted({ ...envelope, queue: 'trainer' }), 0);
+      for (const progress of PROGRESS_STEPS) await publish(jobId, jobProgress({ ...envelope, progress }), progress);
+      await publish(jobId, jobCompleted(envelope), 100);
+    }),
+  );
   const total = JOBS * (PROGRESS_STEPS.length + 2);
   const deadline = Date.now() + 300_000;
   while (latencies.length < total && Date.now() < deadline) {

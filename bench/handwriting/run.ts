@@ -94,21 +94,24 @@ async function photos(): Promise<PhotoRobustness> {
   await slot.load(await readFile(join(MODEL_DIR, 'model.onnx')), { id: 'bench', extra: { temperature: 1 } } as unknown as ArtifactManifest);
   const limits = { maxPixels: 40_000_000, maxSide: 10_000 };
   try {
-    return await photoRobustness({
-      // As the pool does it: the header's size decides whether libvips shrinks while decoding.
-      preprocess: async (image) => {
-        const { width, height } = await checkImageHeader(image, limits);
-        return normalise(isolateDigit(await decodeGray(image, limits, WORKING_SIDE, Math.max(width, height))));
+    return await photoRobustness(
+      {
+        // As the pool does it: the header's size decides whether libvips shrinks while decoding.
+        preprocess: async (image) => {
+          const { width, height } = await checkImageHeader(image, limits);
+          return normalise(isolateDigit(await decodeGray(image, limits, WORKING_SIDE, Math.max(width, height))));
+        },
+        classify: async (inputs, count) => {
+          const logits = logitsOf(await slot.run(digitFeeds(inputs, count)), count);
+          return Array.from({ length: count }, (_, i) => {
+            const row = Array.from(logits.subarray(i * 10, i * 10 + 10));
+            return row.indexOf(Math.max(...row));
+          });
+        },
+        normalise: (pixels) => Float32Array.from(pixels, (value) => (value / 255 - MNIST_MEAN) / MNIST_STD),
       },
-      classify: async (inputs, count) => {
-        const logits = logitsOf(await slot.run(digitFeeds(inputs, count)), count);
-        return Array.from({ length: count }, (_, i) => {
-          const row = Array.from(logits.subarray(i * 10, i * 10 + 10));
-          return row.indexOf(Math.max(...row));
-        });
-      },
-      normalise: (pixels) => Float32Array.from(pixels, (value) => (value / 255 - MNIST_MEAN) / MNIST_STD),
-    }, random(12));
+      random(12),
+    );
   } finally {
     await slot.release();
   }
@@ -204,7 +207,8 @@ const torch = torchRates(config.architecture, BATCHES);
 BATCHES.forEach((batch, i) => {
   const caseName = `predict, batch ${String(batch)} (1 thread)`;
   const add = (subject: string, rate: Rate | undefined) => {
-    if (rate) rows.push({ case: caseName, subject, value: rate.perSecond, unit: 'pred/s', extra: { 'p50 ms': rate.p50, 'p99 ms': rate.p99 } });
+    if (rate)
+      rows.push({ case: caseName, subject, value: rate.perSecond, unit: 'pred/s', extra: { 'p50 ms': rate.p50, 'p99 ms': rate.p99 } });
   };
   add('handwriting-ai (OnnxModelSlot, onnxruntime-node)', onnx[i]);
   add('PyTorch CPU (same network)', torch?.[i]);
@@ -213,7 +217,12 @@ BATCHES.forEach((batch, i) => {
 const robustness = await photos();
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 rows.push(
-  { case: `MNIST test, first ${String(robustness.count)} digits, accuracy`, subject: 'clean (the 28x28 digits as given)', value: robustness.clean * 100, unit: '%' },
+  {
+    case: `MNIST test, first ${String(robustness.count)} digits, accuracy`,
+    subject: 'clean (the 28x28 digits as given)',
+    value: robustness.clean * 100,
+    unit: '%',
+  },
   {
     case: `MNIST test, first ${String(robustness.count)} digits, accuracy`,
     subject: 'as photos (200-600 px JPEG, dark ink, ±15°, off-centre, uneven light, noise) through preprocessing',
@@ -240,7 +249,11 @@ const service = await startService({
 try {
   const png = await encode(drawDigit(DIGIT_STROKES.seven));
   const url = `${service.url}/v1/read`;
-  const probe = await fetch(url, { method: 'POST', body: new Uint8Array(multipartPng(png)), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+  const probe = await fetch(url, {
+    method: 'POST',
+    body: new Uint8Array(multipartPng(png)),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  });
   if (!probe.ok) throw new Error(`POST /v1/read answered ${String(probe.status)}: ${await probe.text()}`);
   await httpRate(url, multipartPng(png), 2); // warm-up (JIT, pool thread)
   const cpuBefore = await cpuSeconds(service.child.pid ?? 0);
@@ -259,7 +272,7 @@ try {
   });
   rows.push({
     case: `HTTP POST /v1/read, one ${String(png.length)}-byte 200x200 PNG per request`,
-    subject: 'handwriting-ai, requests per CPU-second of the service process (one core\'s worth)',
+    subject: "handwriting-ai, requests per CPU-second of the service process (one core's worth)",
     value: perCoreSecond,
     unit: 'req/core-s',
     extra: { 'CPU ms per request': 1000 / perCoreSecond },
@@ -279,7 +292,9 @@ process.stdout.write(
     `(target: within 2 points; ${((robustness.clean - robustness.photos) * 100).toFixed(1)} points apart)\n`,
 );
 const torchBatch1 = torch?.[0]?.perSecond ?? NaN;
-process.stdout.write(`\nHTTP requests/s (decode + preprocessing + model) / PyTorch batch-1 predictions/s (model only): ${(httpPerSecond / torchBatch1).toFixed(2)}x\n`);
+process.stdout.write(
+  `\nHTTP requests/s (decode + preprocessing + model) / PyTorch batch-1 predictions/s (model only): ${(httpPerSecond / torchBatch1).toFixed(2)}x\n`,
+);
 process.stdout.write(
   '\nratio: against PyTorch in the same case. Targets (issue 12): the library at least 3x PyTorch per request;\n' +
     'at least 1,500 HTTP requests/s on one core. The machine is shared: run it on an idle one for closing numbers.\n',

@@ -132,7 +132,7 @@ try {
   printTable(`instrument-io: streaming mzML read (${new Date().toISOString()})`, rows, 'pymzml');
   const g = subjects[0][1].result;
   process.stdout.write(
-    `\nrandom access: ${String(gets)} get(index) through the offset index: ${((gets / (g.getSeconds ?? 1))).toFixed(0)} spectra/s\n` +
+    `\nrandom access: ${String(gets)} get(index) through the offset index: ${(gets / (g.getSeconds ?? 1)).toFixed(0)} spectra/s\n` +
       `(in-process read time for instrument-io and pymzml; FileInfo's is its process wall time, it loads the whole file)\n`,
   );
 } finally {

@@ -21,11 +21,7 @@ import {
   subscribeEvents,
   type RedisTarget,
 } from '@platform/workers';
-import {
-  startCluster,
-  startSentinelTopology,
-  type Topology,
-} from '../../libs/platform-workers/tests/topology.js';
+import { startCluster, startSentinelTopology, type Topology } from '../../libs/platform-workers/tests/topology.js';
 import { printTable, summarise, type BenchRow } from '../lib/report.js';
 
 const { values } = parseArgs({
@@ -40,13 +36,16 @@ async function bullmqRoundTrip(target: string | RedisTarget, concurrency: number
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const namespace = `${prefix}:`;
   const queueName = 'bench';
-  const noop = handleJob(defineJob({
-    domain: 'bench',
-    queue: queueName,
-    name: 'noop',
-    schema: JobBase,
-    attempts: 1,
-  }), () => Promise.resolve({ result: { ok: true } }));
+  const noop = handleJob(
+    defineJob({
+      domain: 'bench',
+      queue: queueName,
+      name: 'noop',
+      schema: JobBase,
+      attempts: 1,
+    }),
+    () => Promise.resolve({ result: { ok: true } }),
+  );
   const commands = connectRedis(target, 'command');
   const subscriber = connectRedis(target, 'subscriber');
   const queue = createQueue({ connection: commands, queue: queueName, prefix });
@@ -99,13 +98,7 @@ async function bullmqRoundTrip(target: string | RedisTarget, concurrency: number
 async function rqRoundTrip(concurrency: number, jobs: number, workerClass: string) {
   const { stdout } = await promisify(execFile)(
     DEBIAN_PYTHON,
-    [
-      new URL('rq_peer.py', import.meta.url).pathname,
-      redisUrl,
-      String(jobs),
-      String(concurrency),
-      workerClass,
-    ],
+    [new URL('rq_peer.py', import.meta.url).pathname, redisUrl, String(jobs), String(concurrency), workerClass],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const result = JSON.parse(stdout) as { wall_ms: number; latencies: number[] };
@@ -113,8 +106,7 @@ async function rqRoundTrip(concurrency: number, jobs: number, workerClass: strin
 }
 
 const rqAvailable = existsSync(DEBIAN_PYTHON) && existsSync('/usr/lib/python3/dist-packages/rq');
-if (!rqAvailable)
-  process.stderr.write('python3-rq is not installed (apt-get install python3-rq): RQ rows skipped\n');
+if (!rqAvailable) process.stderr.write('python3-rq is not installed (apt-get install python3-rq): RQ rows skipped\n');
 
 const topologies: [string, RedisTarget, Topology][] = [];
 for (const name of values.topology.split(',').filter(Boolean)) {
@@ -127,11 +119,7 @@ for (const name of values.topology.split(',').filter(Boolean)) {
     topologies.push(['bullmq on Sentinel (master + replica)', target, sentinel]);
   } else if (name === 'cluster') {
     const cluster = await startCluster();
-    topologies.push([
-      'bullmq on Cluster (3 masters)',
-      { url: 'redis://ignored:6379', cluster: cluster.nodes },
-      cluster,
-    ]);
+    topologies.push(['bullmq on Cluster (3 masters)', { url: 'redis://ignored:6379', cluster: cluster.nodes }, cluster]);
   } else throw new Error(`unknown topology ${name} (sentinel, cluster)`);
 }
 
@@ -161,11 +149,7 @@ for (const concurrency of [1, 16, 64]) {
     });
   }
 }
-printTable(
-  'Job round trip (enqueue -> processed -> completed event received), same Redis',
-  rows,
-  'rq (fork Worker)',
-);
+printTable('Job round trip (enqueue -> processed -> completed event received), same Redis', rows, 'rq (fork Worker)');
 await Promise.all(topologies.map(([, , topology]) => topology.stop()));
 // Connections BullMQ duplicates internally may linger for a moment after close; the run is over.
 process.exit(0);

@@ -25,7 +25,7 @@ async function writeExport(path: string): Promise<void> {
   const start = Date.parse('2022-07-01T00:00:00Z');
   const span = Date.parse('2024-01-01T00:00:00Z') - start;
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < PLAYS; i++) {
     const artist = Math.floor(6000 * random() ** 3);
     const track = artist * 10 + Math.floor(random() * 10);
@@ -85,9 +85,18 @@ try {
     throw new Error(`results differ: node ${node.plays} plays, top ${node.top}; pandas ${pandas.plays}, top ${pandas.top}`);
   }
   const rows: BenchRow[] = [];
-  for (const [subject, outcome] of [['@platform/music', node], ['pandas', pandas]] as const) {
-    const extra = { 'plays/cpu-s': (outcome.rows / outcome.cpuMs) * 1000, 'peak MB': outcome.peakMb, 's': outcome.wallMs / 1000 };
-    rows.push({ case: `import + analyse ${PLAYS.toLocaleString('en-US')} plays`, subject, value: (outcome.rows / outcome.wallMs) * 1000, unit: 'plays/s', extra });
+  for (const [subject, outcome] of [
+    ['@platform/music', node],
+    ['pandas', pandas],
+  ] as const) {
+    const extra = { 'plays/cpu-s': (outcome.rows / outcome.cpuMs) * 1000, 'peak MB': outcome.peakMb, s: outcome.wallMs / 1000 };
+    rows.push({
+      case: `import + analyse ${PLAYS.toLocaleString('en-US')} plays`,
+      subject,
+      value: (outcome.rows / outcome.wallMs) * 1000,
+      unit: 'plays/s',
+      extra,
+    });
   }
   printTable(`music: same report (${node.plays.toLocaleString('en-US')} plays in 2023, top artist ${node.top}) from both`, rows, 'pandas');
 } finally {

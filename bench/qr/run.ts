@@ -130,14 +130,24 @@ const { encodePng } = (await import(source('png.ts'))) as {
 
 const dark = { r: 0, g: 0, b: 0, a: 255 };
 const light = { r: 255, g: 255, b: 255, a: 255 };
-encodeRow('qr-api (qrcode matrix + 1-bit PNG)', await loop(() => encodePng(makeMatrix(URL_26, 'M'), { scale: SCALE, margin: MARGIN, dark, light }), ENCODE_MS));
-encodeRow('qrcode toBuffer (npm)', await loop(() => QRCode.toBuffer(URL_26, { errorCorrectionLevel: 'M', scale: SCALE, margin: MARGIN }), ENCODE_MS));
+encodeRow(
+  'qr-api (qrcode matrix + 1-bit PNG)',
+  await loop(() => encodePng(makeMatrix(URL_26, 'M'), { scale: SCALE, margin: MARGIN, dark, light }), ENCODE_MS),
+);
+encodeRow(
+  'qrcode toBuffer (npm)',
+  await loop(() => QRCode.toBuffer(URL_26, { errorCorrectionLevel: 'M', scale: SCALE, margin: MARGIN }), ENCODE_MS),
+);
 const segno = pythonLoop('segno');
 if (segno) encodeRow('segno', segno);
 const pyQrcode = pythonLoop('qrcode');
 if (pyQrcode) encodeRow('python3-qrcode (PIL)', pyQrcode);
 
-const service = await startServiceProcess({ cwd: fileURLToPath(new URL('../../services/qr-api/', import.meta.url)), env: { RATE_LIMIT_MAX: '0' }, echoStderr: true });
+const service = await startServiceProcess({
+  cwd: fileURLToPath(new URL('../../services/qr-api/', import.meta.url)),
+  env: { RATE_LIMIT_MAX: '0' },
+  echoStderr: true,
+});
 try {
   const base = service.url;
   const query = `url=${encodeURIComponent(URL_26)}&scale=${SCALE}&margin=${MARGIN}`;

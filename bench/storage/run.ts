@@ -89,8 +89,7 @@ function storeSubject(name: string, backend: StorageBackend): Subject {
   const store = new FileStore(backend, { maxFileBytes: 0, minFreeBytes: 0 });
   return {
     name,
-    putBig: async () =>
-      (await store.save(chunks(big), { contentType: 'application/octet-stream' })).record.file_id,
+    putBig: async () => (await store.save(chunks(big), { contentType: 'application/octet-stream' })).record.file_id,
     getBig: async (id) => drain(await backend.openRange(id, 0, BIG - 1)),
     putSmall: (bytes) => store.save(Readable.from([bytes]), { contentType: 'application/octet-stream' }),
   };
@@ -113,8 +112,7 @@ const sdkSubject: Subject = {
     return Key;
   },
   getBig: async (Key) => drain((await client.send(new GetObjectCommand({ Bucket, Key }))).Body as Readable),
-  putSmall: (bytes) =>
-    client.send(new PutObjectCommand({ Bucket, Key: `direct/small-${direct++}`, Body: bytes })),
+  putSmall: (bytes) => client.send(new PutObjectCommand({ Bucket, Key: `direct/small-${direct++}`, Body: bytes })),
 };
 
 const subjects = [
@@ -140,9 +138,7 @@ for (let round = 0; round < ROUNDS; round++) {
     });
     if (read !== BIG) throw new Error(`${subject.name} read ${read} of ${BIG} bytes`);
     // Fresh bytes each round, so the content-addressed stores write rather than dedupe.
-    const batch = smalls.map((bytes) =>
-      Buffer.concat([bytes.subarray(0, 4092), Buffer.from(new Uint32Array([round]).buffer)]),
-    );
+    const batch = smalls.map((bytes) => Buffer.concat([bytes.subarray(0, 4092), Buffer.from(new Uint32Array([round]).buffer)]));
     const smallMs = await timed(() => inParallel(batch, (bytes) => subject.putSmall(bytes)));
     const name = subject.name;
     keep({ case: `upload ${BIG / MiB} MiB`, subject: name, value: BIG / MiB / (upMs / 1000), unit: 'MB/s' });

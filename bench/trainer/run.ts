@@ -24,11 +24,17 @@ const CORPUS = fileURLToPath(new URL('../../../shared/datasets/tinyshakespeare.t
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const source = (file: string) => new URL(`../../services/model-trainer/${file}`, import.meta.url).href;
 
-interface OurTokenizer { encode(text: string): number[]; toJSON(): object; vocabSize: number }
+interface OurTokenizer {
+  encode(text: string): number[];
+  toJSON(): object;
+  vocabSize: number;
+}
 const { trainByteBpe } = (await import(source('src/services/tokenizers/bpe-train.ts'))) as {
   trainByteBpe: (texts: Iterable<string>, options: { vocabSize: number; specialTokens?: string[] }) => OurTokenizer;
 };
-const { buildGpt2Tokenizer } = (await import(source('src/services/tokenizers/gpt2.ts'))) as { buildGpt2Tokenizer: () => Promise<OurTokenizer> };
+const { buildGpt2Tokenizer } = (await import(source('src/services/tokenizers/gpt2.ts'))) as {
+  buildGpt2Tokenizer: () => Promise<OurTokenizer>;
+};
 const { trainerWorld } = (await import(source('tests/helpers/world.ts'))) as {
   trainerWorld: () => Promise<{ app: { listen(options: { port: number; host: string }): Promise<string> }; close(): Promise<void> }>;
 };
@@ -51,29 +57,63 @@ const best = async (runs: number, work: () => unknown) => {
 // 1. BPE training.
 for (const vocab of [8192, 32768]) {
   const { value, ms } = await time(() => trainByteBpe(text.split('\n\n'), { vocabSize: vocab, specialTokens: ['<|endoftext|>'] }));
-  rows.push({ case: `BPE train, vocab ${String(vocab)}`, subject: 'model-trainer', value: megabytes / (ms / 1000), unit: 'MB/s', extra: { vocab: value.vocabSize } });
+  rows.push({
+    case: `BPE train, vocab ${String(vocab)}`,
+    subject: 'model-trainer',
+    value: megabytes / (ms / 1000),
+    unit: 'MB/s',
+    extra: { vocab: value.vocabSize },
+  });
 }
 {
   const tokenizer = new rust.Tokenizer(rust.BPE.empty());
   tokenizer.setPreTokenizer(rust.byteLevelPreTokenizer(false, true));
-  const ms = (await time(() => {
-    tokenizer.train([CORPUS]);
-  })).ms;
+  const ms = (
+    await time(() => {
+      tokenizer.train([CORPUS]);
+    })
+  ).ms;
   for (const vocab of [8192, 32768]) {
-    rows.push({ case: `BPE train, vocab ${String(vocab)}`, subject: 'tokenizers (Rust)', value: megabytes / (ms / 1000), unit: 'MB/s', extra: { vocab: tokenizer.getVocabSize() } });
+    rows.push({
+      case: `BPE train, vocab ${String(vocab)}`,
+      subject: 'tokenizers (Rust)',
+      value: megabytes / (ms / 1000),
+      unit: 'MB/s',
+      extra: { vocab: tokenizer.getVocabSize() },
+    });
   }
 }
 
 // 2. Encoding with GPT-2's tokenizer: the first call (no piece cached yet) and the best of three after it.
 {
   const json = JSON.stringify((await buildGpt2Tokenizer()).toJSON());
-  const { Tokenizer } = tokenizersJs as unknown as { Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[] } } };
+  const { Tokenizer } = tokenizersJs as unknown as {
+    Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[] } };
+  };
   // Each factory makes a fresh instance (untimed; gpt-tokenizer's encoder is a module singleton), then only encode is timed.
   const subjects: [string, () => Promise<() => unknown>][] = [
-    ['model-trainer', async () => { const fresh = await buildGpt2Tokenizer(); return () => fresh.encode(text); }],
+    [
+      'model-trainer',
+      async () => {
+        const fresh = await buildGpt2Tokenizer();
+        return () => fresh.encode(text);
+      },
+    ],
     ['gpt-tokenizer', () => Promise.resolve(() => gptEncode(text))],
-    ['tokenizers (Rust)', () => { const fresh = rust.Tokenizer.fromString(json); return Promise.resolve(() => fresh.encode(text)); }],
-    ['tokenizers.js', () => { const fresh = new Tokenizer(JSON.parse(json) as object, {}); return Promise.resolve(() => fresh.encode(text)); }],
+    [
+      'tokenizers (Rust)',
+      () => {
+        const fresh = rust.Tokenizer.fromString(json);
+        return Promise.resolve(() => fresh.encode(text));
+      },
+    ],
+    [
+      'tokenizers.js',
+      () => {
+        const fresh = new Tokenizer(JSON.parse(json) as object, {});
+        return Promise.resolve(() => fresh.encode(text));
+      },
+    ],
   ];
   for (const [subject, make] of subjects) {
     const work = await make();
@@ -92,7 +132,8 @@ printTable(`Tokenizers on tiny-shakespeare (${megabytes.toFixed(2)} MB)`, rows, 
   for (let i = 0; i < 12; i++) {
     const started = performance.now();
     const response = await fetch(`${base}/v1/runs/char-lstm-shakespeare-v1/generate`, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ prompt: 'ROMEO:\n', max_tokens: 200, temperature: 0.8, seed: i }),
     });
     let first: number | undefined;
@@ -104,7 +145,8 @@ printTable(`Tokenizers on tiny-shakespeare (${megabytes.toFixed(2)} MB)`, rows, 
       tokens += events;
     }
     const elapsed = performance.now() - started;
-    if (i > 1) { // the first two warm the model cache and the ONNX session
+    if (i > 1) {
+      // the first two warm the model cache and the ONNX session
       ttft.push(first ?? NaN);
       rates.push(tokens / (elapsed / 1000));
     }
@@ -112,10 +154,14 @@ printTable(`Tokenizers on tiny-shakespeare (${megabytes.toFixed(2)} MB)`, rows, 
   await world.close();
   ttft.sort((a, b) => a - b);
   rates.sort((a, b) => a - b);
-  printTable('Generation through the API (shipped char-LSTM, 200 tokens, SSE over HTTP)', [
-    { case: 'tokens/s (p50)', subject: 'model-trainer', value: percentile(rates, 50), unit: 'tokens/s' },
-    { case: 'time to first token (p50)', subject: 'model-trainer', value: percentile(ttft, 50), unit: 'ms' },
-  ], 'model-trainer');
+  printTable(
+    'Generation through the API (shipped char-LSTM, 200 tokens, SSE over HTTP)',
+    [
+      { case: 'tokens/s (p50)', subject: 'model-trainer', value: percentile(rates, 50), unit: 'tokens/s' },
+      { case: 'time to first token (p50)', subject: 'model-trainer', value: percentile(ttft, 50), unit: 'ms' },
+    ],
+    'model-trainer',
+  );
 }
 
 // 4. GPU.
@@ -123,6 +169,10 @@ const cuda = spawnSync(PYTHON, ['-c', 'import torch; print(torch.cuda.is_availab
 if (!cuda) {
   process.stdout.write('\nGPU: not measured (no CUDA device here); run `python3 bench/trainer/gpu.py` on a GPU machine.\n');
 } else {
-  const gpu = spawnSync(PYTHON, [fileURLToPath(new URL('gpu.py', import.meta.url))], { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const gpu = spawnSync(PYTHON, [fileURLToPath(new URL('gpu.py', import.meta.url))], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(`\nGPU:\n${gpu.stdout}`);
 }

@@ -35,8 +35,7 @@ interface Tools {
 }
 type Silence = { start: number; end: number };
 
-const source = (file: string) =>
-  new URL(`../../services/transcript-api/src/services/stt/${file}`, import.meta.url).href;
+const source = (file: string) => new URL(`../../services/transcript-api/src/services/stt/${file}`, import.meta.url).href;
 interface ToolRun {
   scratch: ScratchJob;
   signal: AbortSignal;
@@ -49,14 +48,7 @@ const media = (await import(source('media.ts'))) as {
     options: { noiseDb: number; minSilenceS: number },
     run: ToolRun,
   ) => Promise<{ durationS: number; silences: Silence[] }>;
-  split: (
-    tools: Tools,
-    wav: string,
-    cuts: number[],
-    durationS: number,
-    format: string,
-    run: ToolRun,
-  ) => Promise<ChunkFile[]>;
+  split: (tools: Tools, wav: string, cuts: number[], durationS: number, format: string, run: ToolRun) => Promise<ChunkFile[]>;
 };
 const { planCuts } = (await import(source('plan.ts'))) as {
   planCuts: (d: number, s: Silence[], max: number) => number[];
@@ -111,9 +103,7 @@ try {
     void drain(request).then(async () => {
       await sleep(LATENCY_MS);
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({ language: 'english', text: 'x', segments: [{ start: 0, end: 1, text: 'x' }] }),
-      );
+      response.end(JSON.stringify({ language: 'english', text: 'x', segments: [{ start: 0, end: 1, text: 'x' }] }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

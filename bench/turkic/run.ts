@@ -81,24 +81,49 @@ const ipaTable = ipa.tables[0];
 if (!latinTable || !ipaTable) throw new Error('kk tables missing');
 
 const lines: string[] = [];
-for (let index = 0; Buffer.byteLength(lines.join('\n')) < 1_000_000; index++) lines.push(`${index}. ${KAZAKH[index % KAZAKH.length] ?? ''}`);
+for (let index = 0; Buffer.byteLength(lines.join('\n')) < 1_000_000; index++)
+  lines.push(`${index}. ${KAZAKH[index % KAZAKH.length] ?? ''}`);
 const text = lines.join('\n');
 const megabytes = Buffer.byteLength(text) / 1e6;
 const sentences = Array.from({ length: 2000 }, (_, index) => [...KAZAKH, ...OTHERS][index % 12] ?? '');
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-turkic-'));
 try {
-  const model = join(dirname(createRequire(import.meta.url).resolve('fasttext.wasm.js', { paths: [fileURLToPath(new URL('../../services/turkic-api/', import.meta.url))] })), '..', 'models', 'language-identification', 'assets', 'lid.176.ftz');
+  const model = join(
+    dirname(
+      createRequire(import.meta.url).resolve('fasttext.wasm.js', {
+        paths: [fileURLToPath(new URL('../../services/turkic-api/', import.meta.url))],
+      }),
+    ),
+    '..',
+    'models',
+    'language-identification',
+    'assets',
+    'lid.176.ftz',
+  );
   writeFileSync(join(dir, 'text.txt'), text);
   writeFileSync(join(dir, 'kk.rules'), icuRules());
   writeFileSync(join(dir, 'sentences.txt'), sentences.join('\n'));
-  process.stdout.write(`input: ${megabytes.toFixed(2)} MB of Kazakh Cyrillic, ${sentences.length} sentences in 12 languages; min ${MIN_SECONDS} s per measure\n`);
+  process.stdout.write(
+    `input: ${megabytes.toFixed(2)} MB of Kazakh Cyrillic, ${sentences.length} sentences in 12 languages; min ${MIN_SECONDS} s per measure\n`,
+  );
 
   const peer = JSON.parse(
-    execFileSync(PYTHON, [fileURLToPath(new URL('peer.py', import.meta.url)), join(dir, 'text.txt'), join(dir, 'kk.rules'), join(dir, 'sentences.txt'), model, String(MIN_SECONDS)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
+    execFileSync(
+      PYTHON,
+      [
+        fileURLToPath(new URL('peer.py', import.meta.url)),
+        join(dir, 'text.txt'),
+        join(dir, 'kk.rules'),
+        join(dir, 'sentences.txt'),
+        model,
+        String(MIN_SECONDS),
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ),
   ) as { icu_any_latin_mbps: number; icu_custom_kk_mbps: number; fasttext_sentences_per_s: number; sample: string };
   const ours = latinTable.apply(text.slice(0, 80));
   if (ours !== peer.sample) process.stdout.write(`note: outputs differ on the sample\n  ours: ${ours}\n  icu:  ${peer.sample}\n`);
@@ -106,12 +131,42 @@ try {
   const detector = new Detector();
   await detector.load();
   const rows: BenchRow[] = [
-    { case: 'kk Cyrl→Latn (2021 table)', subject: 'turkic-api', value: rate(() => latinTable.apply(text), megabytes), unit: 'MB/s', extra: { engine: 'TS rule engine' } },
-    { case: 'kk Cyrl→Latn (2021 table)', subject: 'python', value: peer.icu_custom_kk_mbps, unit: 'MB/s', extra: { engine: 'ICU custom rules' } },
-    { case: 'Cyrl→Latn generic', subject: 'turkic-api', value: rate(() => latinTable.apply(text), megabytes), unit: 'MB/s', extra: { engine: 'TS rule engine' } },
+    {
+      case: 'kk Cyrl→Latn (2021 table)',
+      subject: 'turkic-api',
+      value: rate(() => latinTable.apply(text), megabytes),
+      unit: 'MB/s',
+      extra: { engine: 'TS rule engine' },
+    },
+    {
+      case: 'kk Cyrl→Latn (2021 table)',
+      subject: 'python',
+      value: peer.icu_custom_kk_mbps,
+      unit: 'MB/s',
+      extra: { engine: 'ICU custom rules' },
+    },
+    {
+      case: 'Cyrl→Latn generic',
+      subject: 'turkic-api',
+      value: rate(() => latinTable.apply(text), megabytes),
+      unit: 'MB/s',
+      extra: { engine: 'TS rule engine' },
+    },
     { case: 'Cyrl→Latn generic', subject: 'python', value: peer.icu_any_latin_mbps, unit: 'MB/s', extra: { engine: 'ICU Any-Latin' } },
-    { case: 'kk Cyrl→IPA (context rules)', subject: 'turkic-api', value: rate(() => ipaTable.apply(text), megabytes), unit: 'MB/s', extra: { engine: 'TS rule engine' } },
-    { case: 'kk Cyrl→IPA (context rules)', subject: 'python', value: peer.icu_custom_kk_mbps, unit: 'MB/s', extra: { engine: 'ICU custom rules (no contexts)' } },
+    {
+      case: 'kk Cyrl→IPA (context rules)',
+      subject: 'turkic-api',
+      value: rate(() => ipaTable.apply(text), megabytes),
+      unit: 'MB/s',
+      extra: { engine: 'TS rule engine' },
+    },
+    {
+      case: 'kk Cyrl→IPA (context rules)',
+      subject: 'python',
+      value: peer.icu_custom_kk_mbps,
+      unit: 'MB/s',
+      extra: { engine: 'ICU custom rules (no contexts)' },
+    },
     {
       case: 'language detection',
       subject: 'turkic-api',
@@ -121,7 +176,13 @@ try {
       unit: 'sentences/s',
       extra: { engine: 'fastText wasm, lid.176.ftz' },
     },
-    { case: 'language detection', subject: 'python', value: peer.fasttext_sentences_per_s, unit: 'sentences/s', extra: { engine: 'fastText native, lid.176.ftz' } },
+    {
+      case: 'language detection',
+      subject: 'python',
+      value: peer.fasttext_sentences_per_s,
+      unit: 'sentences/s',
+      extra: { engine: 'fastText native, lid.176.ftz' },
+    },
   ];
   printTable('turkic: transliteration and detection throughput (higher is better)', rows, 'python');
 } finally {

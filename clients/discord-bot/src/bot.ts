@@ -34,7 +34,8 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
   const blocking = standaloneRedis(connectRedis(config.redis, 'blocking', { logger }), name);
   const services = createServices(config);
   const registry = createRegistry(config, services);
-  const client: Client | undefined = config.discord.transport === 'gateway' ? createGatewayClient(config.discord.apiBaseUrl, config.discord.globalRequestsPerS) : undefined;
+  const client: Client | undefined =
+    config.discord.transport === 'gateway' ? createGatewayClient(config.discord.apiBaseUrl, config.discord.globalRequestsPerS) : undefined;
   const api = client
     ? new DiscordApi(client.rest, config.discord.applicationId)
     : DiscordApi.create({
@@ -92,7 +93,9 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
       registry,
       consumer,
       close: async () => {
-        await client.destroy().catch((error: unknown) => { logger.warn({ err: errorMessage(error) }, 'gateway close failed'); });
+        await client.destroy().catch((error: unknown) => {
+          logger.warn({ err: errorMessage(error) }, 'gateway close failed');
+        });
         await closeCommon();
       },
     };

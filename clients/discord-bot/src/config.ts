@@ -3,8 +3,7 @@ import { hostname } from 'node:os';
 import { checkRedisTopology, redisTarget, redisTopologyEnv, type RedisTarget } from '@platform/workers';
 import { z } from 'zod';
 
-const snowflakes = () =>
-  csvList().pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be Discord ids (17 to 20 digits), comma-separated')));
+const snowflakes = () => csvList().pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be Discord ids (17 to 20 digits), comma-separated')));
 
 /** A service's URL; unset, it is `{API_GATEWAY_URL}/{prefix}` or the local port; `off` turns it off. */
 const serviceUrlVar = () =>
@@ -62,11 +61,15 @@ const schema = z
     DATA_BANK_API_KEY: z.string().default(''),
   })
   // `when`: checked even when other variables are wrong, so the one error lists this problem too.
-  .refine((env: { DISCORD_TRANSPORT?: unknown; DISCORD_PUBLIC_KEY?: unknown }) => env.DISCORD_TRANSPORT !== 'http' || (typeof env.DISCORD_PUBLIC_KEY === 'string' && /^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)), {
-    path: ['DISCORD_PUBLIC_KEY'],
-    error: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
-    when: () => true,
-  })
+  .refine(
+    (env: { DISCORD_TRANSPORT?: unknown; DISCORD_PUBLIC_KEY?: unknown }) =>
+      env.DISCORD_TRANSPORT !== 'http' || (typeof env.DISCORD_PUBLIC_KEY === 'string' && /^[0-9a-fA-F]{64}$/.test(env.DISCORD_PUBLIC_KEY)),
+    {
+      path: ['DISCORD_PUBLIC_KEY'],
+      error: 'must be the 64-hex public key when DISCORD_TRANSPORT=http',
+      when: () => true,
+    },
+  )
   .superRefine(checkRedisTopology);
 
 export interface Config {

@@ -31,7 +31,16 @@ describe('gateway transport against the real qr-api', () => {
   it('/qr url answers with the PNG as an attachment', async () => {
     const interaction = fake.interaction({
       name: 'qr',
-      options: [{ type: 1, name: 'url', options: [{ type: 3, name: 'url', value: 'example.com/menu' }, { type: 3, name: 'ecc', value: 'H' }] }],
+      options: [
+        {
+          type: 1,
+          name: 'url',
+          options: [
+            { type: 3, name: 'url', value: 'example.com/menu' },
+            { type: 3, name: 'ecc', value: 'H' },
+          ],
+        },
+      ],
     });
     fake.dispatchInteraction(interaction);
     const callback = await callbackOf(interaction);
@@ -48,11 +57,21 @@ describe('gateway transport against the real qr-api', () => {
   it("a service's error envelope becomes the answer, shown only to the user", async () => {
     const interaction = fake.interaction({
       name: 'qr',
-      options: [{ type: 1, name: 'geo', options: [{ type: 10, name: 'lat', value: 10 }, { type: 10, name: 'lon', value: 10 }, { type: 3, name: 'dark', value: '#EEEEEE' }] }],
+      options: [
+        {
+          type: 1,
+          name: 'geo',
+          options: [
+            { type: 10, name: 'lat', value: 10 },
+            { type: 10, name: 'lon', value: 10 },
+            { type: 3, name: 'dark', value: '#EEEEEE' },
+          ],
+        },
+      ],
     });
     fake.dispatchInteraction(interaction);
     const callback = await callbackOf(interaction);
-    const data = (callback.body as { type: number; data: { content: string; flags: number } });
+    const data = callback.body as { type: number; data: { content: string; flags: number } };
     expect(data.type).toBe(4);
     expect(data.data.flags).toBe(64);
     expect(data.data.content).toMatch(/^❌ qr-api: .*contrast/i);
@@ -76,7 +95,7 @@ describe('gateway transport against the real qr-api', () => {
     for (let n = 0; n < 6; n++) {
       const interaction = fake.interaction({ name: 'invite', userId });
       fake.dispatchInteraction(interaction);
-      answers.push((((await callbackOf(interaction)).body as { data: { content: string } }).data.content));
+      answers.push(((await callbackOf(interaction)).body as { data: { content: string } }).data.content);
     }
     expect(answers.slice(0, 5).every((answer) => answer.startsWith('https://discord.com/oauth2/authorize?client_id='))).toBe(true);
     expect(answers[5]).toMatch(/too often; try again in \d+ s/);

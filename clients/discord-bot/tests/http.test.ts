@@ -108,7 +108,17 @@ describe('HTTP interactions endpoint', () => {
   it('/turkic transliterate answers in the HTTP response, against the real turkic-api', async () => {
     const interaction = fake.interaction({
       name: 'turkic',
-      options: [{ type: 1, name: 'transliterate', options: [{ type: 3, name: 'text', value: 'Сәлем' }, { type: 3, name: 'language', value: 'kk' }, { type: 3, name: 'target', value: 'latin' }] }],
+      options: [
+        {
+          type: 1,
+          name: 'transliterate',
+          options: [
+            { type: 3, name: 'text', value: 'Сәлем' },
+            { type: 3, name: 'language', value: 'kk' },
+            { type: 3, name: 'target', value: 'latin' },
+          ],
+        },
+      ],
     });
     const response = await signed(interaction);
     expect(response.status).toBe(200);
@@ -129,19 +139,38 @@ describe('HTTP interactions endpoint', () => {
   });
 
   it('defers a slow command within 3 s, then edits the original with the result', async () => {
-    const interaction = fake.interaction({ name: 'qr', options: [{ type: 1, name: 'text', options: [{ type: 3, name: 'text', value: 'hello' }, { type: 3, name: 'format', value: 'text' }] }] });
+    const interaction = fake.interaction({
+      name: 'qr',
+      options: [
+        {
+          type: 1,
+          name: 'text',
+          options: [
+            { type: 3, name: 'text', value: 'hello' },
+            { type: 3, name: 'format', value: 'text' },
+          ],
+        },
+      ],
+    });
     const started = Date.now();
     const response = await signed(interaction);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await response.json()).toEqual({ type: 5 });
-    const edit = await fake.waitForRequest('PATCH', new RegExp(`^/webhooks/${fake.applicationId}/${interaction.token}/messages/@original$`));
+    const edit = await fake.waitForRequest(
+      'PATCH',
+      new RegExp(`^/webhooks/${fake.applicationId}/${interaction.token}/messages/@original$`),
+    );
     expect((edit.body as { content: string }).content).toMatch(/^```\n[▀▄█ ]+/);
   });
 
   it('/files is for admins; an admin gets the file info and the file itself as an attachment', async () => {
     const stored = await dataBank.client.upload({ kind: 'buffer', data: Buffer.from('corpus line one\n') }, { contentType: 'text/plain' });
     const ask = (sub: string, userId: string) =>
-      fake.interaction({ name: 'files', userId, options: [{ type: 1, name: sub, options: [{ type: 3, name: 'id', value: stored.file_id }] }] });
+      fake.interaction({
+        name: 'files',
+        userId,
+        options: [{ type: 1, name: sub, options: [{ type: 3, name: 'id', value: stored.file_id }] }],
+      });
     const refused = (await (await signed(ask('info', '666666666666666666'))).json()) as { data: { content: string; flags: number } };
     expect(refused.data).toMatchObject({ content: "Only the bot's admins may use this.", flags: 64 });
 
@@ -153,12 +182,19 @@ describe('HTTP interactions endpoint', () => {
     expect(get.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- reading one small answer in a test
     const form = await get.formData();
-    expect(JSON.parse(form.get('payload_json') as string)).toMatchObject({ type: 4, data: { flags: 64, attachments: [{ id: 0, filename: `${stored.file_id.slice(0, 12)}.txt` }] } });
+    expect(JSON.parse(form.get('payload_json') as string)).toMatchObject({
+      type: 4,
+      data: { flags: 64, attachments: [{ id: 0, filename: `${stored.file_id.slice(0, 12)}.txt` }] },
+    });
     expect(await (form.get('files[0]') as Blob).text()).toBe('corpus line one\n');
   });
 
   it('a missing file ends in the service message, not "thinking…"', async () => {
-    const interaction = fake.interaction({ name: 'files', userId: ADMIN, options: [{ type: 1, name: 'info', options: [{ type: 3, name: 'id', value: 'a'.repeat(64) }] }] });
+    const interaction = fake.interaction({
+      name: 'files',
+      userId: ADMIN,
+      options: [{ type: 1, name: 'info', options: [{ type: 3, name: 'id', value: 'a'.repeat(64) }] }],
+    });
     const answer = (await (await signed(interaction)).json()) as { data: { content: string } };
     expect(answer.data.content).toMatch(/^❌ data-bank-api: /);
   });

@@ -61,16 +61,25 @@ describe('job updates: one message per job, edited in place, nothing lost across
 
   /** `/turkic corpus` on a small file in data-bank: the job's id, from the bot's answer. */
   async function startCorpusJob(): Promise<{ jobId: string }> {
-    const file = await dataBank.client.upload({ kind: 'buffer', data: Buffer.from(`${SENTENCES.join('\n')}\n`) }, { contentType: 'text/plain' });
+    const file = await dataBank.client.upload(
+      { kind: 'buffer', data: Buffer.from(`${SENTENCES.join('\n')}\n`) },
+      { contentType: 'text/plain' },
+    );
     const interaction = fake.interaction({
       name: 'turkic',
       channelId: CHANNEL,
       userId: USER,
-      options: [{ type: 1, name: 'corpus', options: [
-        { type: 3, name: 'language', value: 'kk' },
-        { type: 3, name: 'source', value: 'data_bank' },
-        { type: 3, name: 'file_id', value: file.file_id },
-      ] }],
+      options: [
+        {
+          type: 1,
+          name: 'corpus',
+          options: [
+            { type: 3, name: 'language', value: 'kk' },
+            { type: 3, name: 'source', value: 'data_bank' },
+            { type: 3, name: 'file_id', value: file.file_id },
+          ],
+        },
+      ],
     });
     fake.dispatchInteraction(interaction);
     const { answer } = await fake.answerTo(interaction);
@@ -80,7 +89,9 @@ describe('job updates: one message per job, edited in place, nothing lost across
   }
 
   const messageOf = (jobId: string) =>
-    [...fake.messages.values()].find((m) => m.channel_id === CHANNEL && (m.embeds[0] as Embed | undefined)?.footer.text === `turkic job ${jobId}`) as Message;
+    [...fake.messages.values()].find(
+      (m) => m.channel_id === CHANNEL && (m.embeds[0] as Embed | undefined)?.footer.text === `turkic job ${jobId}`,
+    ) as Message;
 
   it('posts the queued job once, then after a restart edits that same message to the result; a Discord 500 is retried and acked only after success', async () => {
     bot = await startTestBot(fake, namespace, env);
@@ -91,7 +102,11 @@ describe('job updates: one message per job, edited in place, nothing lost across
     const createBody = created[0]?.body as { embeds: Embed[]; nonce: string; enforce_nonce: boolean };
     expect(createBody.enforce_nonce).toBe(true);
     expect(createBody.nonce).toMatch(/^[0-9a-f]{25}$/);
-    expect(createBody.embeds[0]).toMatchObject({ title: 'Corpus kk · Queued', description: '▱▱▱▱▱▱▱▱▱▱ 0%', footer: { text: `turkic job ${jobId}` } });
+    expect(createBody.embeds[0]).toMatchObject({
+      title: 'Corpus kk · Queued',
+      description: '▱▱▱▱▱▱▱▱▱▱ 0%',
+      footer: { text: `turkic job ${jobId}` },
+    });
     const message = messageOf(jobId);
 
     // The bot goes down; the job runs and finishes meanwhile.
@@ -100,7 +115,9 @@ describe('job updates: one message per job, edited in place, nothing lost across
     const worker = startWorkerProcess('turkic-api', serviceEnv);
     try {
       const finished = async () => {
-        const status = (await (await fetch(`${turkic.url}/v1/corpus-jobs/${jobId}`, { headers: { 'x-api-key': 'turkic-key' } })).json()) as { status: string };
+        const status = (await (
+          await fetch(`${turkic.url}/v1/corpus-jobs/${jobId}`, { headers: { 'x-api-key': 'turkic-key' } })
+        ).json()) as { status: string };
         return status.status === 'completed' || status.status === 'failed';
       };
       await waitFor(finished, 60_000, 'the corpus job to finish');
@@ -138,13 +155,19 @@ describe('job updates: one message per job, edited in place, nothing lost across
     const stream = eventNames('turkic', namespace).stream;
     const store = new JobStore(redis, { prefix: `${namespace}job:` });
     /** Every entry published so far applied to the job's view and acknowledged. */
-    const settled = () => waitFor(async () => {
-      const [last] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
-      const pending = (await redis.xpending(stream, 'discord-bot')) as [number];
-      return last !== undefined && (await store.view('turkic', jobId)).applied === last[0] && pending[0] === 0;
-    }, 20_000, 'the events to be handled');
+    const settled = () =>
+      waitFor(
+        async () => {
+          const [last] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+          const pending = (await redis.xpending(stream, 'discord-bot')) as [number];
+          return last !== undefined && (await store.view('turkic', jobId)).applied === last[0] && pending[0] === 0;
+        },
+        20_000,
+        'the events to be handled',
+      );
     const publisher = new EventPublisher(redis, { namespace });
-    const report = (progress: number) => jobProgress({ domain: 'turkic', job_id: jobId, user_id: USER, progress, message: 'reading the corpus' });
+    const report = (progress: number) =>
+      jobProgress({ domain: 'turkic', job_id: jobId, user_id: USER, progress, message: 'reading the corpus' });
 
     await publisher.publish(jobStarted({ domain: 'turkic', job_id: jobId, user_id: USER, queue: 'turkic' }));
     await publisher.publish(report(30));
@@ -166,6 +189,10 @@ describe('job updates: one message per job, edited in place, nothing lost across
     await fake.waitFor(() => (message.embeds[0] as Embed).description === '▰▰▰▰▰▰▱▱▱▱ 60%\nreading the corpus', 20_000, 'the 60% edit');
     await settled();
     expect(edits()).toHaveLength(shown + 1);
-    expect(fake.find('POST', new RegExp(`^/channels/${CHANNEL}/messages$`)).filter((post) => (post.body as { embeds: Embed[] }).embeds[0]?.footer.text === `turkic job ${jobId}`)).toHaveLength(1);
+    expect(
+      fake
+        .find('POST', new RegExp(`^/channels/${CHANNEL}/messages$`))
+        .filter((post) => (post.body as { embeds: Embed[] }).embeds[0]?.footer.text === `turkic job ${jobId}`),
+    ).toHaveLength(1);
   });
 });

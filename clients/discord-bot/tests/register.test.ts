@@ -47,12 +47,16 @@ describe('npm run discord:register', () => {
   });
 
   it('registers globally without DISCORD_GUILD_IDS', async () => {
-    const result = await register({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE_URL: fake.apiBase });
+    const result = await register({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE_URL: fake.apiBase,
+    });
     expect(result.code, result.output).toBe(0);
     expect(fake.find('PUT', new RegExp(`^/applications/${fake.applicationId}/commands$`))).toHaveLength(1);
   });
 
-  it('reads the environment into the platform\'s config shape (camelCase, grouped)', () => {
+  it("reads the environment into the platform's config shape (camelCase, grouped)", () => {
     const config = readConfig({
       DISCORD_TOKEN: 'token',
       DISCORD_APPLICATION_ID: '123456789012345678',
@@ -67,7 +71,15 @@ describe('npm run discord:register', () => {
     expect(config).toMatchObject({
       host: '127.0.0.1',
       logLevel: 'info',
-      discord: { token: 'token', applicationId: '123456789012345678', transport: 'gateway', httpPort: 8090, globalRequestsPerS: 50, guildIds: [], apiBaseUrl: 'https://discord.com/api' },
+      discord: {
+        token: 'token',
+        applicationId: '123456789012345678',
+        transport: 'gateway',
+        httpPort: 8090,
+        globalRequestsPerS: 50,
+        guildIds: [],
+        apiBaseUrl: 'https://discord.com/api',
+      },
       admins: { roleIds: ['223456789012345678'], userIds: [] },
       rateLimit: { max: 3, windowS: 60 },
       events: { domains: ['trainer', 'qr'], namespace: '', group: 'discord-bot', maxAttempts: 8, retryMs: 1000 },

@@ -43,8 +43,18 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
       FakeDiscord.start(),
       startDataBankProcess(),
       fakeYouTube({
-        [SHORT]: { title: 'Short', lengthSeconds: 6, tracks: [{ language: 'en', name: 'English', body: json3(['hello there', 'general kenobi']) }] },
-        [LONG]: { title: 'Long', lengthSeconds: 600, tracks: [{ language: 'en', name: 'English', body: json3(Array.from({ length: 300 }, (_, n) => `this is caption line number ${n}`)) }] },
+        [SHORT]: {
+          title: 'Short',
+          lengthSeconds: 6,
+          tracks: [{ language: 'en', name: 'English', body: json3(['hello there', 'general kenobi']) }],
+        },
+        [LONG]: {
+          title: 'Long',
+          lengthSeconds: 600,
+          tracks: [
+            { language: 'en', name: 'English', body: json3(Array.from({ length: 300 }, (_, n) => `this is caption line number ${n}`)) },
+          ],
+        },
       }),
       fakeStt(),
     ]);
@@ -63,7 +73,11 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     };
     transcript = await startService('transcript-api', env);
     worker = startWorkerProcess('transcript-api', env);
-    bot = await startTestBot(fake, namespace, { TRANSCRIPT_API_URL: transcript.url, TRANSCRIPT_API_KEY: 'transcript-key', DISCORD_EVENT_DOMAINS: 'transcript' });
+    bot = await startTestBot(fake, namespace, {
+      TRANSCRIPT_API_URL: transcript.url,
+      TRANSCRIPT_API_KEY: 'transcript-key',
+      DISCORD_EVENT_DOMAINS: 'transcript',
+    });
   });
   afterAll(async () => {
     await bot?.close();
@@ -90,7 +104,10 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     expect(long.files[0]?.name).toBe('transcript.txt');
     expect(long.files[0]?.data.toString()).toContain('this is caption line number 299');
 
-    const srt = await ask([{ type: 3, name: 'url', value: `https://youtu.be/${SHORT}` }, { type: 3, name: 'format', value: 'srt' }]);
+    const srt = await ask([
+      { type: 3, name: 'url', value: `https://youtu.be/${SHORT}` },
+      { type: 3, name: 'format', value: 'srt' },
+    ]);
     expect(srt.files[0]?.name).toBe('transcript.srt');
     expect(srt.files[0]?.data.toString()).toMatch(/^1\r?\n00:00:00,000 --> 00:00:02,000\r?\nhello there/);
   });
@@ -106,8 +123,14 @@ describe('/transcript against the real transcript-api (fake YouTube and STT endp
     const jobId = /^Transcription job `([^`]+)` queued; updates below\.$/.exec(answer?.content ?? '')?.[1];
     expect(jobId).toBeDefined();
     // Posted as queued, or as running when the worker's started event came first.
-    const message = [...fake.messages.values()].find((m) => (m.embeds[0] as { footer?: { text: string } } | undefined)?.footer?.text === `transcript job ${jobId ?? ''}`) as Message;
-    await fake.waitFor(() => /^Transcription · (Done|Failed)$/.test((message.embeds[0] as { title: string }).title), 60_000, 'the finished transcription');
+    const message = [...fake.messages.values()].find(
+      (m) => (m.embeds[0] as { footer?: { text: string } } | undefined)?.footer?.text === `transcript job ${jobId ?? ''}`,
+    ) as Message;
+    await fake.waitFor(
+      () => /^Transcription · (Done|Failed)$/.test((message.embeds[0] as { title: string }).title),
+      60_000,
+      'the finished transcription',
+    );
     expect((message.embeds[0] as { title: string; description: string }).title).toBe('Transcription · Done');
     const final = fake.find('PATCH', new RegExp(`/messages/${message.id}$`)).at(-1);
     expect(final?.files.map((file) => file.name)).toEqual(['transcript.srt']);

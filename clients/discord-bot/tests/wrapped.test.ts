@@ -14,12 +14,14 @@ const USER = '121212121212121212';
 
 /** A Spotify extended streaming history with 40 plays in 2023. */
 const spotifyExport = () =>
-  JSON.stringify(Array.from({ length: 40 }, (_, i) => ({
-    ts: `2023-03-${String((i % 27) + 1).padStart(2, '0')}T20:00:00Z`,
-    ms_played: 200_000,
-    master_metadata_track_name: `Song ${i % 7}`,
-    master_metadata_album_artist_name: i % 2 === 0 ? 'Björk' : 'Sigur Rós',
-  })));
+  JSON.stringify(
+    Array.from({ length: 40 }, (_, i) => ({
+      ts: `2023-03-${String((i % 27) + 1).padStart(2, '0')}T20:00:00Z`,
+      ms_played: 200_000,
+      master_metadata_track_name: `Song ${i % 7}`,
+      master_metadata_album_artist_name: i % 2 === 0 ? 'Björk' : 'Sigur Rós',
+    })),
+  );
 
 describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (real music-wrapped-api)', () => {
   let fake: FakeDiscord;
@@ -35,10 +37,23 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'bot-music-'));
     [fake, dataBank] = await Promise.all([FakeDiscord.start(), startDataBankProcess()]);
-    const env = { REDIS_URL, MUSIC_KEY_PREFIX: `${namespace}music`, MUSIC_QUEUE_PREFIX: `${namespace}bull`, MUSIC_EVENTS_NAMESPACE: namespace, DATA_BANK_URL: dataBank.url, DATA_BANK_API_KEY: dataBank.apiKey, MUSIC_API_KEYS: 'music-key', MUSIC_TMP_DIR: scratch };
+    const env = {
+      REDIS_URL,
+      MUSIC_KEY_PREFIX: `${namespace}music`,
+      MUSIC_QUEUE_PREFIX: `${namespace}bull`,
+      MUSIC_EVENTS_NAMESPACE: namespace,
+      DATA_BANK_URL: dataBank.url,
+      DATA_BANK_API_KEY: dataBank.apiKey,
+      MUSIC_API_KEYS: 'music-key',
+      MUSIC_TMP_DIR: scratch,
+    };
     music = await startService('music-wrapped-api', env);
     worker = startWorkerProcess('music-wrapped-api', env);
-    bot = await startTestBot(fake, namespace, { MUSIC_WRAPPED_API_URL: music.url, MUSIC_API_KEY: 'music-key', DISCORD_EVENT_DOMAINS: 'music_wrapped' });
+    bot = await startTestBot(fake, namespace, {
+      MUSIC_WRAPPED_API_URL: music.url,
+      MUSIC_API_KEY: 'music-key',
+      DISCORD_EVENT_DOMAINS: 'music_wrapped',
+    });
   });
   afterAll(async () => {
     await bot?.close();
@@ -54,7 +69,16 @@ describe('/wrapped: a personal job, answered ephemerally, with the card in DMs (
     const interaction = fake.interaction({
       name: 'wrapped',
       userId: USER,
-      options: [{ type: 1, name: 'year', options: [{ type: 4, name: 'year', value: 2023 }, { type: 11, name: 'export', value: upload.id }] }],
+      options: [
+        {
+          type: 1,
+          name: 'year',
+          options: [
+            { type: 4, name: 'year', value: 2023 },
+            { type: 11, name: 'export', value: upload.id },
+          ],
+        },
+      ],
       attachments: { [upload.id]: upload },
     });
     fake.dispatchInteraction(interaction);

@@ -74,7 +74,11 @@ export class ThermoRawReader implements InstrumentReader {
     if (result.code !== 0 || output === undefined) {
       await rm(dir, { recursive: true, force: true });
       const why = result.stderr.toString('utf8').trim().split('\n').at(-1) ?? '';
-      throw new InstrumentFileError(this.path, undefined, `a .raw file ThermoRawFileParser can convert (exit ${String(result.code)}${why ? `: ${why}` : ''})`);
+      throw new InstrumentFileError(
+        this.path,
+        undefined,
+        `a .raw file ThermoRawFileParser can convert (exit ${String(result.code)}${why ? `: ${why}` : ''})`,
+      );
     }
     return { reader: new MzmlReader(join(dir, output)), dir };
   }

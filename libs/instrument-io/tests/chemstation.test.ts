@@ -47,7 +47,12 @@ describe('ChemStation .ch against rainbow', () => {
       const trace = (await traces(folder)).find((c) => c.params.file === file);
       const ref = await rainbowCsv(csv);
       expectClose(trace?.time ?? [], ref.times, 1e-9, 1e-12);
-      expectClose(trace?.intensity ?? [], ref.rows.map((r) => r[0] ?? Number.NaN), 1e-9, 1e-12);
+      expectClose(
+        trace?.intensity ?? [],
+        ref.rows.map((r) => r[0] ?? Number.NaN),
+        1e-9,
+        1e-12,
+      );
       const meta = (await info(folder.replace('.D', ''))).datafiles[file]?.metadata ?? {};
       expect(trace?.params).toMatchObject(meta);
       if (ref.labels[0]) expect(trace?.wavelengthNm).toBe(Number(ref.labels[0]));

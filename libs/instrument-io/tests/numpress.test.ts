@@ -28,9 +28,7 @@ describe('MS-Numpress against the reference C++ implementation', () => {
   it('rejects truncated streams', () => {
     const linear = Buffer.from(vectors.linear_mz?.encoded ?? '', 'base64');
     expect(() => decodeLinear(linear.subarray(0, 10))).toThrow(/first value/);
-    expect(() => decodeSlof(Buffer.from(vectors.slof_intensity?.encoded ?? '', 'base64').subarray(0, 11))).toThrow(
-      /odd byte count/,
-    );
+    expect(() => decodeSlof(Buffer.from(vectors.slof_intensity?.encoded ?? '', 'base64').subarray(0, 11))).toThrow(/odd byte count/);
     const pic = Buffer.from(vectors.pic_counts?.encoded ?? '', 'base64');
     expect(() => decodePic(Buffer.concat([pic, Buffer.from([0x07])]))).toThrow(/corrupt/);
   });

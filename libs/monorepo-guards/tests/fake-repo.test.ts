@@ -14,7 +14,9 @@ async function lint(root: string): Promise<string[]> {
     overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...(recommended as Linter.Config[])],
   });
   const results = await eslint.lintFiles(['.']);
-  return results.flatMap((result) => result.messages.map((m) => `${result.filePath.slice(root.length + 1)}: ${m.ruleId ?? m.message}`)).sort();
+  return results
+    .flatMap((result) => result.messages.map((m) => `${result.filePath.slice(root.length + 1)}: ${m.ruleId ?? m.message}`))
+    .sort();
 }
 
 const clean = writeRepo(cleanRepo);
@@ -46,8 +48,12 @@ describe('the fake repository with one planted violation of each rule', () => {
       'services/beta-api/Dockerfile: service-files',
       'services/beta-api/tests: service-probe-tests',
     ]);
-    expect(lines).toContain('services/beta-api/.env.example: env-example: BETA_EXTRA is read by src/config.ts but not listed: add it with its default');
-    expect(lines).toContain('services/beta-api/tests: service-probe-tests: no test requests /readyz: add one (createApp from @platform/core serves it)');
+    expect(lines).toContain(
+      'services/beta-api/.env.example: env-example: BETA_EXTRA is read by src/config.ts but not listed: add it with its default',
+    );
+    expect(lines).toContain(
+      'services/beta-api/tests: service-probe-tests: no test requests /readyz: add one (createApp from @platform/core serves it)',
+    );
   });
 
   it('reports each ESLint rule once, at the planted file', async () => {

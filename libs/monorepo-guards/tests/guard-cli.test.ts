@@ -30,6 +30,9 @@ describe('platform-guard', () => {
   });
 
   it('prints `path: rule: message` per violation and exits 1', async () => {
-    expect(await guard(planted.root)).toEqual({ code: 1, stdout: 'services/beta-api/Dockerfile: service-files: missing: every service has Dockerfile\n' });
+    expect(await guard(planted.root)).toEqual({
+      code: 1,
+      stdout: 'services/beta-api/Dockerfile: service-files: missing: every service has Dockerfile\n',
+    });
   });
 });

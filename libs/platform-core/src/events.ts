@@ -127,9 +127,11 @@ export const jobStarted = (e: Envelope & { queue: string }): JobStartedEvent => 
   ts: now(),
   ...e,
 });
-export const jobProgress = (
-  e: Envelope & { progress: number; message?: string; payload?: Record<string, unknown> },
-): JobProgressEvent => ({ type: jobEventType(e.domain, 'progress'), ts: now(), ...e });
+export const jobProgress = (e: Envelope & { progress: number; message?: string; payload?: Record<string, unknown> }): JobProgressEvent => ({
+  type: jobEventType(e.domain, 'progress'),
+  ts: now(),
+  ...e,
+});
 export const jobCompleted = (
   e: Envelope & { result_id?: string; result_bytes?: number; result?: Record<string, unknown> },
 ): JobCompletedEvent => ({ type: jobEventType(e.domain, 'completed'), ts: now(), ...e });

@@ -25,9 +25,7 @@ async function appWith(register: (app: PlatformApp) => void, openWhenNoKeys = fa
 async function rawStatus(port: number, method: string, path: string, headers = ''): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end(
-        `${method} ${path} HTTP/1.1\r\nHost: test\r\n${headers}Content-Length: 0\r\nConnection: close\r\n\r\n`,
-      );
+      socket.end(`${method} ${path} HTTP/1.1\r\nHost: test\r\n${headers}Content-Length: 0\r\nConnection: close\r\n\r\n`);
     });
     let reply = '';
     socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
@@ -45,13 +43,9 @@ describe('route-based auth', () => {
   beforeAll(async () => {
     app = await appWith((scope) => {
       scope.post('/v1/items', { config: { auth: 'upload' } }, () => ({ ok: true }));
-      scope.get(
-        '/v1/items/:id',
-        { config: { auth: 'read' }, schema: { params: z.object({ id: z.string() }) } },
-        (request) => ({
-          id: request.params.id,
-        }),
-      );
+      scope.get('/v1/items/:id', { config: { auth: 'read' }, schema: { params: z.object({ id: z.string() }) } }, (request) => ({
+        id: request.params.id,
+      }));
       scope.get('/v1/me', { config: { auth: 'read', user: true } }, (request) => ({
         user: requestUser(request),
       }));
@@ -77,18 +71,10 @@ describe('route-based auth', () => {
       code: 'UNAUTHORIZED',
       request_id: missing.headers['x-request-id'],
     });
-    expect((await app.inject({ ...big, headers: { ...big.headers, 'x-api-key': 'guess' } })).statusCode).toBe(
-      401,
-    );
+    expect((await app.inject({ ...big, headers: { ...big.headers, 'x-api-key': 'guess' } })).statusCode).toBe(401);
     // A valid key of another permission is a 403, not a 401.
-    expect(
-      (await app.inject({ ...big, headers: { ...big.headers, 'x-api-key': 'reader-key' } })).statusCode,
-    ).toBe(403);
-    expect(
-      (
-        await app.inject({ method: 'POST', url: '/v1/items', headers: { 'x-api-key': 'uploader-key' } })
-      ).json(),
-    ).toEqual({ ok: true });
+    expect((await app.inject({ ...big, headers: { ...big.headers, 'x-api-key': 'reader-key' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/v1/items', headers: { 'x-api-key': 'uploader-key' } })).json()).toEqual({ ok: true });
     expect((await app.inject({ url: '/v1/version' })).statusCode).toBe(200);
   });
 
@@ -116,14 +102,8 @@ describe('route-based auth', () => {
   it('names the user the trusted caller acts for', async () => {
     const headers = { 'x-api-key': 'reader-key' };
     expect((await app.inject({ url: '/v1/me', headers })).statusCode).toBe(401);
-    expect(
-      (await app.inject({ url: '/v1/me', headers: { ...headers, 'x-user-id': 'alice' } })).statusCode,
-    ).toBe(401);
-    expect(
-      (
-        await app.inject({ url: '/v1/me', headers: { ...headers, 'x-user-id': '123456789012345678' } })
-      ).json(),
-    ).toEqual({
+    expect((await app.inject({ url: '/v1/me', headers: { ...headers, 'x-user-id': 'alice' } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/v1/me', headers: { ...headers, 'x-user-id': '123456789012345678' } })).json()).toEqual({
       user: '123456789012345678',
     });
   });
@@ -142,15 +122,11 @@ describe('route-based auth', () => {
 
 describe('failing closed', () => {
   it('refuses to start with a /v1 route that declares nothing', async () => {
-    await expect(appWith((app) => app.get('/v1/forgotten', () => ({})))).rejects.toThrow(
-      /declares no config.auth/,
-    );
+    await expect(appWith((app) => app.get('/v1/forgotten', () => ({})))).rejects.toThrow(/declares no config.auth/);
   });
 
   it('refuses to start with a route needing an unknown permission', async () => {
-    await expect(
-      appWith((app) => app.get('/v1/typo', { config: { auth: 'raed' } }, () => ({}))),
-    ).rejects.toThrow(/unknown permission/);
+    await expect(appWith((app) => app.get('/v1/typo', { config: { auth: 'raed' } }, () => ({})))).rejects.toThrow(/unknown permission/);
   });
 
   it('a permission with no keys refuses everything unless the service opens it', async () => {
@@ -161,9 +137,7 @@ describe('failing closed', () => {
       auth: { permissions: { read: [] } },
     });
     closed.get('/v1/x', { config: { auth: 'read' } }, () => ({}));
-    expect((await closed.inject({ url: '/v1/x', headers: { 'x-api-key': 'anything' } })).statusCode).toBe(
-      401,
-    );
+    expect((await closed.inject({ url: '/v1/x', headers: { 'x-api-key': 'anything' } })).statusCode).toBe(401);
     await closed.close();
     const open = await createApp({
       service: 'auth-test',

@@ -58,7 +58,7 @@ describe('runChild', () => {
     expect(groupMembers(child.pid)).toEqual([]);
   });
 
-  it('kills the grandchildren too (sh -c \'sleep 60 & wait\')', async () => {
+  it("kills the grandchildren too (sh -c 'sleep 60 & wait')", async () => {
     const controller = new AbortController();
     const child = await startChild('sh', ['-c', 'sleep 60 & wait'], { signal: controller.signal });
     await gone(() => groupMembers(child.pid).length === 2);
@@ -88,10 +88,7 @@ describe('runChild', () => {
   it('stops every running child on shutdown', async () => {
     const children = await Promise.all([startChild('sleep', ['60']), startChild('sleep', ['60'])]);
     await stopAllChildren();
-    expect((await Promise.all(children.map((child) => child.exit))).map((exit) => exit.ended)).toEqual([
-      'shutdown',
-      'shutdown',
-    ]);
+    expect((await Promise.all(children.map((child) => child.exit))).map((exit) => exit.ended)).toEqual(['shutdown', 'shutdown']);
   });
 
   it('rejects when the command does not exist', async () => {

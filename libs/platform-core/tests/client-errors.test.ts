@@ -14,11 +14,7 @@ beforeAll(async () => {
     logger: createLogger({ service: 'client-errors-test', level: 'silent' }),
     requestTimeoutMs: 1500,
   });
-  app.post(
-    '/v1/things/:id',
-    { config: { auth: 'public' }, schema: { params: z.object({ id: z.string() }) } },
-    () => ({}),
-  );
+  app.post('/v1/things/:id', { config: { auth: 'public' }, schema: { params: z.object({ id: z.string() }) } }, () => ({}));
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as net.AddressInfo).port;
 });
@@ -68,27 +64,17 @@ describe('errors raised before a route runs', () => {
   });
 
   it('oversized headers are the envelope', async () => {
-    expectEnvelope(
-      await raw(`GET /v1/things/1 HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`),
-      431,
-      'HEADERS_TOO_LARGE',
-    );
+    expectEnvelope(await raw(`GET /v1/things/1 HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`), 431, 'HEADERS_TOO_LARGE');
   });
 
   it('a path parameter over the limit is the envelope, without echoing it', async () => {
-    const reply = await raw(
-      `POST /v1/things/${'a'.repeat(500)} HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n`,
-    );
+    const reply = await raw(`POST /v1/things/${'a'.repeat(500)} HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n`);
     expectEnvelope(reply, 414, 'URI_TOO_LONG');
     expect(JSON.stringify(reply.body)).not.toContain('aaaaaaaaaa');
   });
 
   it('a malformed percent-encoding is the envelope', async () => {
-    expectEnvelope(
-      await raw('POST /v1/things/%E0%A4%A HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n'),
-      400,
-      'INVALID_INPUT',
-    );
+    expectEnvelope(await raw('POST /v1/things/%E0%A4%A HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n'), 400, 'INVALID_INPUT');
   });
 
   it('a 404 quotes at most a bounded part of the path', async () => {

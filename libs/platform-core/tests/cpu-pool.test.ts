@@ -15,9 +15,7 @@ let base: string;
 beforeAll(async () => {
   pool = createCpuPool<BurnTask, BurnResult>({ filename: worker, maxThreads: 2, maxQueue: 1, retryAfterSeconds: 3 });
   app = await createApp({ service: 'cpu-test', version: '0', logger: createLogger({ service: 'cpu-test', level: 'silent' }) });
-  app.post('/burn', { schema: { body: z.object({ spinMs: z.number() }) } }, async (request) =>
-    pool.run({ spinMs: request.body.spinMs }),
-  );
+  app.post('/burn', { schema: { body: z.object({ spinMs: z.number() }) } }, async (request) => pool.run({ spinMs: request.body.spinMs }));
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

@@ -55,12 +55,7 @@ class FakeDataBank {
     await this.server?.close();
   }
 
-  private send(
-    response: ServerResponse,
-    status: number,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
+  private send(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
     const text = body === undefined ? '' : JSON.stringify(body);
     response.writeHead(status, {
       ...headers,
@@ -136,12 +131,7 @@ class FakeDataBank {
     this.serve(request, response, file);
   }
 
-  private store(
-    response: ServerResponse,
-    body: Buffer,
-    contentType: string | undefined,
-    expected: string | undefined,
-  ) {
+  private store(response: ServerResponse, body: Buffer, contentType: string | undefined, expected: string | undefined) {
     const id = sha256(body);
     if (expected !== undefined && expected !== id) {
       this.error(response, 400, 'INVALID_INPUT');
@@ -163,11 +153,7 @@ class FakeDataBank {
     this.send(response, 201, record);
   }
 
-  private serve(
-    request: IncomingMessage,
-    response: ServerResponse,
-    file: { data: Buffer; record: FileRecord },
-  ) {
+  private serve(request: IncomingMessage, response: ServerResponse, file: { data: Buffer; record: FileRecord }) {
     const { data, record } = file;
     const headers: Record<string, string> = {
       etag: `"${record.sha256}"`,
@@ -244,9 +230,7 @@ describe('data-bank client', () => {
       content_type: 'image/png',
       created: true,
     });
-    expect(bank.seen.map((call) => `${call.method} ${call.url}`)).toEqual(
-      Array(3).fill(`PUT /v1/files/${sha256(data)}`),
-    );
+    expect(bank.seen.map((call) => `${call.method} ${call.url}`)).toEqual(Array(3).fill(`PUT /v1/files/${sha256(data)}`));
     expect(bank.seen[2]?.headers['x-request-id']).toBe('req-42');
     const again = await client.upload({ kind: 'buffer', data });
     expect(again.created).toBe(false);
@@ -292,10 +276,7 @@ describe('data-bank client', () => {
 
     bank.failures = [503];
     await expect(
-      client.upload(
-        { kind: 'stream', stream: Readable.from([Buffer.from('once')]) },
-        { sha256: sha256('once') },
-      ),
+      client.upload({ kind: 'stream', stream: Readable.from([Buffer.from('once')]) }, { sha256: sha256('once') }),
     ).rejects.toBeInstanceOf(DataBankUnavailableError); // a stream cannot be replayed, so no retry
   });
 
@@ -303,14 +284,12 @@ describe('data-bank client', () => {
     const id = sha256('missing');
     await expect(client.info(id)).rejects.toBeInstanceOf(DataBankNotFoundError);
     await expect(client.delete(id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
-    await expect(
-      client.upload({ kind: 'buffer', data: Buffer.from('x') }, { sha256: id }),
-    ).rejects.toBeInstanceOf(DataBankInvalidError);
+    await expect(client.upload({ kind: 'buffer', data: Buffer.from('x') }, { sha256: id })).rejects.toBeInstanceOf(DataBankInvalidError);
     await expect(client.info('not-an-id')).rejects.toBeInstanceOf(DataBankInvalidError);
     bank.failures = [507];
-    await expect(
-      client.upload({ kind: 'stream', stream: Readable.from([Buffer.from('y')]) }),
-    ).rejects.toBeInstanceOf(DataBankStorageFullError);
+    await expect(client.upload({ kind: 'stream', stream: Readable.from([Buffer.from('y')]) })).rejects.toBeInstanceOf(
+      DataBankStorageFullError,
+    );
     const anonymous = createDataBankClient({ baseUrl: bank.url });
     await expect(anonymous.list()).rejects.toBeInstanceOf(DataBankAuthError);
     const nowhere = createDataBankClient({
@@ -321,10 +300,7 @@ describe('data-bank client', () => {
   });
 
   it('reads records with head, info and list, and deletes', async () => {
-    const { file_id } = await client.upload(
-      { kind: 'buffer', data: Buffer.from('hello') },
-      { contentType: 'text/plain' },
-    );
+    const { file_id } = await client.upload({ kind: 'buffer', data: Buffer.from('hello') }, { contentType: 'text/plain' });
     expect(await client.head(file_id)).toEqual({
       file_id,
       sha256: file_id,
@@ -342,8 +318,7 @@ describe('data-bank client', () => {
 
   it('streams a file or a range of it', async () => {
     const { file_id } = await client.upload({ kind: 'buffer', data: Buffer.from('0123456789') });
-    const read = async (stream: ReadableStream<Uint8Array>) =>
-      Buffer.from(await new Response(stream).arrayBuffer()).toString();
+    const read = async (stream: ReadableStream<Uint8Array>) => Buffer.from(await new Response(stream).arrayBuffer()).toString();
     expect(await read(await client.stream(file_id))).toBe('0123456789');
     expect(await read(await client.stream(file_id, { start: 2, end: 4 }))).toBe('234');
     expect(await read(await client.stream(file_id, { start: 7 }))).toBe('789');

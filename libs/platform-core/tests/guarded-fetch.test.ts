@@ -78,18 +78,61 @@ handlers.set('/echo-headers', (request, response) => response.writeHead(200).end
 
 describe('refused targets, before any DNS or connection', () => {
   const spellings = [
-    '127.0.0.1', '2130706433', '0177.0.0.1', '0x7f.1', '0x7f000001', '017700000001', '127.1', '127.0.0.1.',
-    '%31%32%37.0.0.1', '１２７.０.０.１', '0', '0.0.0.0', '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]',
-    '[::ffff:7f00:1]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]', '[fe80::1%25lo]', '10.0.0.1',
-    '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '255.255.255.255', '240.0.0.1',
-    '192.0.2.1', '198.51.100.1', '203.0.113.1', '[fc00::1]', '[fd12::1]', '[fe80::1]', '[ff02::1]', '[2001:db8::1]',
-    '[::ffff:10.0.0.1]', '[::ffff:169.254.169.254]',
+    '127.0.0.1',
+    '2130706433',
+    '0177.0.0.1',
+    '0x7f.1',
+    '0x7f000001',
+    '017700000001',
+    '127.1',
+    '127.0.0.1.',
+    '%31%32%37.0.0.1',
+    '１２７.０.０.１',
+    '0',
+    '0.0.0.0',
+    '[::1]',
+    '[::]',
+    '[0:0:0:0:0:0:0:1]',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '[::127.0.0.1]',
+    '[64:ff9b::127.0.0.1]',
+    '[2002:7f00:1::]',
+    '[fe80::1%25lo]',
+    '10.0.0.1',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '240.0.0.1',
+    '192.0.2.1',
+    '198.51.100.1',
+    '203.0.113.1',
+    '[fc00::1]',
+    '[fd12::1]',
+    '[fe80::1]',
+    '[ff02::1]',
+    '[2001:db8::1]',
+    '[::ffff:10.0.0.1]',
+    '[::ffff:169.254.169.254]',
   ];
   const urls = [
     ...spellings.map((host) => `http://${host}:PORT/hello`),
-    'https://127.0.0.1:PORT/hello', 'file:///etc/passwd', 'ftp://example.com/', 'gopher://example.com/', 'ws://example.com/',
-    'data:text/plain,hi', 'javascript:alert(1)', 'http://user:pw@example.com/', 'http://user@127.0.0.1:PORT/',
-    'http://[]/', 'http://', 'not a url', '',
+    'https://127.0.0.1:PORT/hello',
+    'file:///etc/passwd',
+    'ftp://example.com/',
+    'gopher://example.com/',
+    'ws://example.com/',
+    'data:text/plain,hi',
+    'javascript:alert(1)',
+    'http://user:pw@example.com/',
+    'http://user@127.0.0.1:PORT/',
+    'http://[]/',
+    'http://',
+    'not a url',
+    '',
   ];
 
   it.each(urls)('refuses %s', async (template) => {
@@ -110,7 +153,10 @@ describe('DNS answers', () => {
     ['a public and a private address', ['93.184.216.34', '192.168.0.10']],
   ])('refuses a public name whose DNS answers %s', async (_what, answers) => {
     const dns = fakeDns({ 'innocent.example': answers });
-    await expectReason(createGuardedFetcher({ lookup: dns.lookup }).fetch(`http://innocent.example:${String(port)}/hello`), 'blocked_address');
+    await expectReason(
+      createGuardedFetcher({ lookup: dns.lookup }).fetch(`http://innocent.example:${String(port)}/hello`),
+      'blocked_address',
+    );
     expect(connections).toBe(0);
   });
 
@@ -120,7 +166,9 @@ describe('DNS answers', () => {
       calls += 1;
       return Promise.resolve([{ address: calls === 1 ? '93.184.216.34' : '127.0.0.1' }]);
     };
-    const error = await failure(createGuardedFetcher({ lookup: rebinding, timeoutMs: 500 }).fetch(`http://rebind.example:${String(port)}/hello`));
+    const error = await failure(
+      createGuardedFetcher({ lookup: rebinding, timeoutMs: 500 }).fetch(`http://rebind.example:${String(port)}/hello`),
+    );
     expect(['network', 'timeout']).toContain(error.reason);
     expect(calls).toBe(1);
     expect(connections).toBe(0);
@@ -165,8 +213,12 @@ describe('allow-list', () => {
 });
 
 describe('redirects', () => {
-  handlers.set('/to-loopback', (_request, response) => response.writeHead(302, { location: `http://127.0.0.1:${String(port)}/hello` }).end());
-  handlers.set('/to-localhost', (_request, response) => response.writeHead(301, { location: `http://localhost:${String(port)}/hello` }).end());
+  handlers.set('/to-loopback', (_request, response) =>
+    response.writeHead(302, { location: `http://127.0.0.1:${String(port)}/hello` }).end(),
+  );
+  handlers.set('/to-localhost', (_request, response) =>
+    response.writeHead(301, { location: `http://localhost:${String(port)}/hello` }).end(),
+  );
   handlers.set('/to-file', (_request, response) => response.writeHead(307, { location: 'file:///etc/passwd' }).end());
   handlers.set('/to-hello', (_request, response) => response.writeHead(308, { location: '/hello' }).end());
   handlers.set('/to-other-origin', (_request, response) =>
@@ -275,18 +327,38 @@ describe('https', () => {
   const certDir = mkdtempSync(join(tmpdir(), 'guarded-fetch-tls-'));
 
   beforeAll(async () => {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=secure.test',
-      '-addext', 'subjectAltName=DNS:secure.test', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=secure.test',
+        '-addext',
+        'subjectAltName=DNS:secure.test',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const context = { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) };
-    tlsServer = createTlsServer({
-      ...context,
-      SNICallback: (name, callback) => {
-        serverNames.push(name);
-        callback(null, createSecureContext(context));
+    tlsServer = createTlsServer(
+      {
+        ...context,
+        SNICallback: (name, callback) => {
+          serverNames.push(name);
+          callback(null, createSecureContext(context));
+        },
       },
-    }, (_request, response) => response.end('secret'));
+      (_request, response) => response.end('secret'),
+    );
     await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
     tlsPort = (tlsServer.address() as AddressInfo).port;
   });
@@ -305,7 +377,9 @@ describe('https', () => {
 describe('the one user-facing error', () => {
   it('is the same 400 for every reason and names no address, port or upstream text', () => {
     const reasons = new Set(seenFailures.map((error) => error.reason));
-    expect(reasons).toEqual(new Set(['blocked_address', 'dns', 'status', 'network', 'too_many_redirects', 'too_large', 'timeout', 'aborted', 'tls']));
+    expect(reasons).toEqual(
+      new Set(['blocked_address', 'dns', 'status', 'network', 'too_many_redirects', 'too_large', 'timeout', 'aborted', 'tls']),
+    );
     for (const error of seenFailures) {
       expect(error.toEnvelope('r')).toEqual({ code: 'URL_NOT_FETCHABLE', message: 'The URL could not be fetched', request_id: 'r' });
       expect(error.status).toBe(400);

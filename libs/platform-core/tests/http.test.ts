@@ -62,7 +62,11 @@ describe('error envelope', () => {
   it('404 for an unknown route', async () => {
     const { status, body, response } = await call('/v1/nothing');
     expect(status).toBe(404);
-    expect(body).toEqual({ code: 'NOT_FOUND', message: 'No route for GET "/v1/nothing"', request_id: response.headers.get('x-request-id') });
+    expect(body).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No route for GET "/v1/nothing"',
+      request_id: response.headers.get('x-request-id'),
+    });
   });
 
   it('405 with Allow for a known path and another method', async () => {

@@ -29,9 +29,7 @@ describe('assertHealthy', () => {
   });
 
   it('fails on a slow or unhealthy /healthz', async () => {
-    await expect(assertHealthy(await healthzServer(200, 1_500))).rejects.toThrow(
-      /did not answer within 1000 ms/,
-    );
+    await expect(assertHealthy(await healthzServer(200, 1_500))).rejects.toThrow(/did not answer within 1000 ms/);
     await expect(assertHealthy(await healthzServer(503, 0))).rejects.toThrow(/answered 503/);
   });
 });

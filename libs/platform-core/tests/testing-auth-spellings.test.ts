@@ -61,10 +61,7 @@ describe('authSpellings', () => {
     // The route plugin is left open; a check on the raw URL, like the old requireApiKey, is the only guard.
     const app = await appWith({ permissions: { use: [] }, openWhenNoKeys: true }, (app) => {
       app.addHook('onRequest', (request, _reply, done) => {
-        const refused =
-          request.url.startsWith('/v1/') &&
-          request.url !== '/v1/open' &&
-          request.headers['x-api-key'] !== 'right-key';
+        const refused = request.url.startsWith('/v1/') && request.url !== '/v1/open' && request.headers['x-api-key'] !== 'right-key';
         done(refused ? new AppError('UNAUTHORIZED', 'an X-API-Key header is required') : undefined);
       });
     });
@@ -75,9 +72,7 @@ describe('authSpellings', () => {
 
   it('fails when the canonical spelling without a key is not a 401', async () => {
     const app = await appWith({ permissions: { use: [] }, openWhenNoKeys: true });
-    await expect(authSpellings(app)).rejects.toThrow(
-      /POST \/v1\/transliterate without a key: answered 200 without a key, not 401/,
-    );
+    await expect(authSpellings(app)).rejects.toThrow(/POST \/v1\/transliterate without a key: answered 200 without a key, not 401/);
   });
 
   it('refuses an app with no protected route, rather than pass without trying anything', async () => {

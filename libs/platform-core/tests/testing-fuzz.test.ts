@@ -52,9 +52,7 @@ function correctRoutes(app: PlatformApp): void {
 describe('fuzzService', () => {
   it('passes on routes that keep the HTTP contract', async () => {
     const app = await appWith(correctRoutes);
-    await expect(
-      fuzzService(app, { runs: 60, keys: { 'x-api-key': 'secret-key' } }),
-    ).resolves.toBeUndefined();
+    await expect(fuzzService(app, { runs: 60, keys: { 'x-api-key': 'secret-key' } })).resolves.toBeUndefined();
   });
 
   it('fails, naming the route and the seed, on a route that throws a TypeError', async () => {
@@ -65,9 +63,7 @@ describe('fuzzService', () => {
         return { field: body.missing.field };
       });
     });
-    await expect(fuzzService(app, { runs: 60, seed: 42 })).rejects.toThrow(
-      /POST \/v1\/broken: answered 500[\s\S]*seed 42/,
-    );
+    await expect(fuzzService(app, { runs: 60, seed: 42 })).rejects.toThrow(/POST \/v1\/broken: answered 500[\s\S]*seed 42/);
   });
 
   it('reaches routes behind a key only with options.keys', async () => {
@@ -77,9 +73,7 @@ describe('fuzzService', () => {
       });
     });
     await expect(fuzzService(app, { runs: 30 })).resolves.toBeUndefined();
-    await expect(
-      fuzzService(app, { runs: 30, seed: 7, keys: { 'x-api-key': 'secret-key' } }),
-    ).rejects.toThrow(/answered 500/);
+    await expect(fuzzService(app, { runs: 30, seed: 7, keys: { 'x-api-key': 'secret-key' } })).rejects.toThrow(/answered 500/);
   });
 
   it('accepts a 5xx only when allowStatuses lists it', async () => {
@@ -94,9 +88,7 @@ describe('fuzzService', () => {
 
   it('fails on an error answer that is not the envelope', async () => {
     const app = await appWith((app) => {
-      app.get('/v1/teapot', { config: { auth: 'public' } }, (_request, reply) =>
-        reply.status(418).send('short and stout'),
-      );
+      app.get('/v1/teapot', { config: { auth: 'public' } }, (_request, reply) => reply.status(418).send('short and stout'));
     });
     await expect(fuzzService(app, { runs: 20, seed: 7 })).rejects.toThrow(/418 body is not JSON/);
   });

@@ -17,10 +17,7 @@ afterAll(async () => {
 });
 
 /** A real executable that records each run in `runs` and exits with the code read from `code`. */
-async function countingTool(
-  name: string,
-  exitCode: number,
-): Promise<{ path: string; runs: () => Promise<number> }> {
+async function countingTool(name: string, exitCode: number): Promise<{ path: string; runs: () => Promise<number> }> {
   const path = join(dir, name);
   const runs = join(dir, `${name}.runs`);
   const codeFile = join(dir, `${name}.code`);
@@ -36,9 +33,7 @@ async function countingTool(
 
 describe('toolReadiness', () => {
   it('passes for an installed tool (node itself)', async () => {
-    await expect(
-      toolReadiness('node', { command: process.execPath, args: ['--version'] }).check(),
-    ).resolves.toBeUndefined();
+    await expect(toolReadiness('node', { command: process.execPath, args: ['--version'] }).check()).resolves.toBeUndefined();
   });
 
   it('names a missing tool and the Debian packages that provide it', async () => {
@@ -48,15 +43,13 @@ describe('toolReadiness', () => {
       packages: ['pocketsphinx', 'pocketsphinx-en-us'],
     });
     expect(check.name).toBe('pocketsphinx');
-    await expect(check.check()).rejects.toThrow(
-      'pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us)',
-    );
+    await expect(check.check()).rejects.toThrow('pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us)');
   });
 
   it('defaults the package to the tool name', async () => {
-    await expect(
-      toolReadiness('ffmpeg', { command: join(dir, 'no-ffmpeg'), args: ['-version'] }).check(),
-    ).rejects.toThrow('ffmpeg is not installed (apt-get install ffmpeg)');
+    await expect(toolReadiness('ffmpeg', { command: join(dir, 'no-ffmpeg'), args: ['-version'] }).check()).rejects.toThrow(
+      'ffmpeg is not installed (apt-get install ffmpeg)',
+    );
   });
 
   it('fails when the probe exits non-zero', async () => {

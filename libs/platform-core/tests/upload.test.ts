@@ -38,7 +38,9 @@ beforeAll(async () => {
     });
   });
   app.post('/many', async (request) => {
-    const { results } = await withMultipartFiles(request, { ...limits, field: ['file', 'more'], maxFiles: 2 }, async (part) => text(part.stream));
+    const { results } = await withMultipartFiles(request, { ...limits, field: ['file', 'more'], maxFiles: 2 }, async (part) =>
+      text(part.stream),
+    );
     return { results };
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -53,8 +55,7 @@ afterAll(async () => {
 const BOUNDARY = 'XyZ';
 const filePart = (content: string, headers = 'content-type: text/plain') =>
   `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="../a.txt"\r\n${headers}\r\n\r\n${content}`;
-const fieldPart = (name: string, value: string) =>
-  `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+const fieldPart = (name: string, value: string) => `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
 const closing = `\r\n--${BOUNDARY}--\r\n`;
 
 interface RawAnswer {

@@ -134,10 +134,16 @@ export class JobUpdateConsumer {
           await new Promise<void>((resolve) => (this.wake = resolve));
         }
         const reply = (await blocking.xreadgroup(
-          'GROUP', group, consumer,
-          'COUNT', this.options.batchSize ?? 500,
-          'BLOCK', this.options.blockMs ?? 2_000,
-          'STREAMS', ...streams, ...streams.map((stream) => cursors.get(stream) ?? '>'),
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          this.options.batchSize ?? 500,
+          'BLOCK',
+          this.options.blockMs ?? 2_000,
+          'STREAMS',
+          ...streams,
+          ...streams.map((stream) => cursors.get(stream) ?? '>'),
         )) as StreamReply;
         const returned = new Map(reply?.map(([stream, entries]) => [stream, entries]) ?? []);
         for (const stream of streams) {
@@ -244,7 +250,11 @@ export class JobUpdateConsumer {
         if (permanent || attempt >= maxAttempts || !this.running) {
           if (!this.running && !permanent) return; // stays pending for the next start
           const reason = `${permanent ? 'permanent' : 'gave up'} after ${attempt} attempt(s): ${errorMessage(error)}`;
-          await this.deadLetterSafely(batch.map((entry) => ({ stream: entry.stream, id: entry.id, event: entry.event })), reason, attempt);
+          await this.deadLetterSafely(
+            batch.map((entry) => ({ stream: entry.stream, id: entry.id, event: entry.event })),
+            reason,
+            attempt,
+          );
           return;
         }
         logger.warn({ domain, job_id: jobId, attempt, err: errorMessage(error) }, 'job update not delivered, retrying');
@@ -277,7 +287,10 @@ export class JobUpdateConsumer {
   }
 
   /** Acknowledges the batch; after an edit, first records what the message now shows. */
-  private async ackSafely(batch: { stream: string; id: string }[], shown?: { domain: string; jobId: string; shown: string }): Promise<void> {
+  private async ackSafely(
+    batch: { stream: string; id: string }[],
+    shown?: { domain: string; jobId: string; shown: string },
+  ): Promise<void> {
     for (let attempt = 0; this.running || attempt === 0; attempt++) {
       try {
         if (shown) await this.options.store.setShown(shown.domain, shown.jobId, shown.shown);
@@ -296,7 +309,11 @@ export class JobUpdateConsumer {
   private async deadLetterSafely(entries: { stream: string; id: string; event: PlatformEvent }[], reason: string, attempts: number) {
     for (let attempt = 0; this.running || attempt === 0; attempt++) {
       try {
-        await this.deadLetter(entries.map((entry) => ({ ...entry, raw: ['event', JSON.stringify(entry.event)] })), reason, attempts);
+        await this.deadLetter(
+          entries.map((entry) => ({ ...entry, raw: ['event', JSON.stringify(entry.event)] })),
+          reason,
+          attempts,
+        );
         return;
       } catch (error) {
         this.options.logger.warn({ err: errorMessage(error) }, 'dead-letter write failed, retrying');
@@ -310,9 +327,27 @@ export class JobUpdateConsumer {
     const multi = this.options.redis.multi();
     for (const entry of entries) {
       const event = entry.raw[entry.raw.indexOf('event') + 1] ?? '';
-      multi.xadd(this.deadLetterStream, 'MAXLEN', '~', '10000', '*',
-        'stream', entry.stream, 'id', entry.id, 'event', event, 'reason', reason, 'attempts', String(attempts),
-        'group', this.options.group, 'at', new Date().toISOString());
+      multi.xadd(
+        this.deadLetterStream,
+        'MAXLEN',
+        '~',
+        '10000',
+        '*',
+        'stream',
+        entry.stream,
+        'id',
+        entry.id,
+        'event',
+        event,
+        'reason',
+        reason,
+        'attempts',
+        String(attempts),
+        'group',
+        this.options.group,
+        'at',
+        new Date().toISOString(),
+      );
       multi.xack(entry.stream, this.options.group, entry.id);
     }
     const results = await multi.exec();

@@ -75,7 +75,11 @@ function resultLines(view: JobView): string[] {
 export function jobEmbed(view: JobView, title: string): APIEmbed {
   const lines: string[] = [];
   if (view.status === 'failed') {
-    lines.push(view.error?.kind === 'user' ? `❌ ${view.error.message}` : `❌ ${view.error?.message ?? 'The job failed.'} (a service error; try again later)`);
+    lines.push(
+      view.error?.kind === 'user'
+        ? `❌ ${view.error.message}`
+        : `❌ ${view.error?.message ?? 'The job failed.'} (a service error; try again later)`,
+    );
   } else {
     lines.push(progressBar(view.progress));
     if (view.message !== undefined) lines.push(view.message);

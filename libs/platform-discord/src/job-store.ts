@@ -56,7 +56,11 @@ export class JobStore {
     for (const entry of entries) view = applyEvent(view, entry.event, entry.id);
     const key = this.key(domain, jobId);
     // NX: a registered job keeps its 30 days; the view of a job nobody registered lives an hour.
-    await this.redis.multi().hset(key, 'view', JSON.stringify(view)).expire(key, this.options.unregisteredTtlS ?? 3600, 'NX').exec();
+    await this.redis
+      .multi()
+      .hset(key, 'view', JSON.stringify(view))
+      .expire(key, this.options.unregisteredTtlS ?? 3600, 'NX')
+      .exec();
     return view;
   }
 

@@ -1,10 +1,4 @@
-import {
-  isJobEvent,
-  type JobCompletedEvent,
-  type JobFailedEvent,
-  type JobProgressEvent,
-  type PlatformEvent,
-} from '@platform/core';
+import { isJobEvent, type JobCompletedEvent, type JobFailedEvent, type JobProgressEvent, type PlatformEvent } from '@platform/core';
 import { z } from 'zod';
 
 export const JobStatus = z.enum(['queued', 'processing', 'completed', 'failed']);

@@ -1,7 +1,4 @@
-import type {
-  APIApplicationCommandOptionChoice,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { RateLimitRule } from './rate-limit.js';
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;

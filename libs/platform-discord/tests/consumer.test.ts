@@ -22,12 +22,22 @@ const harnesses: Harness[] = [];
 function harness(): Harness {
   const namespace = `${uniqueName('consumer')}:`;
   const redis = createRedis(REDIS_URL, 'command');
-  const h: Harness = { namespace, redis, store: new JobStore(redis, { prefix: `${namespace}job:` }), publisher: new EventPublisher(redis, { namespace }), delivered: [] };
+  const h: Harness = {
+    namespace,
+    redis,
+    store: new JobStore(redis, { prefix: `${namespace}job:` }),
+    publisher: new EventPublisher(redis, { namespace }),
+    delivered: [],
+  };
   harnesses.push(h);
   return h;
 }
 
-function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>, extra: Partial<ConstructorParameters<typeof JobUpdateConsumer>[0]> = {}) {
+function consumer(
+  h: Harness,
+  deliver: (record: JobRecord & { message_id: string }, view: JobView) => Promise<void>,
+  extra: Partial<ConstructorParameters<typeof JobUpdateConsumer>[0]> = {},
+) {
   h.consumer = new JobUpdateConsumer({
     redis: h.redis,
     blocking: extra.blocking ?? createRedis(REDIS_URL, 'blocking'),
@@ -51,10 +61,12 @@ function consumer(h: Harness, deliver: (record: JobRecord & { message_id: string
 const digest = (record: JobRecord, view: JobView): string => embedDigest(jobEmbed(view, record.title ?? 'Job'));
 
 /** A delivery that records what it was given. */
-const record = (h: Harness) => (delivered: JobRecord & { message_id: string }, view: JobView): Promise<void> => {
-  h.delivered.push({ record: delivered, view });
-  return Promise.resolve();
-};
+const record =
+  (h: Harness) =>
+  (delivered: JobRecord & { message_id: string }, view: JobView): Promise<void> => {
+    h.delivered.push({ record: delivered, view });
+    return Promise.resolve();
+  };
 
 async function registered(h: Harness, jobId: string, domain = 'trainer'): Promise<void> {
   await h.store.register({ domain, job_id: jobId, channel_id: '1', title: 'Run', user_id: USER });
@@ -89,9 +101,22 @@ describe('JobUpdateConsumer', () => {
     await registered(h, 'job-1');
     await consumer(h, record(h)).start();
     await h.publisher.publish(jobStarted({ domain: 'trainer', job_id: 'job-1', user_id: USER, queue: 'trainer' }));
-    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-1', user_id: USER, progress: 40, message: 'epoch 2/5', payload: { train_loss: 1.234, tokens_per_s: 5120 } }));
-    await h.publisher.publish(metricsEvent({ domain: 'trainer', job_id: 'job-1', user_id: USER, name: 'eval', metrics: { val_loss: 1.5 } }));
-    await h.publisher.publish(jobCompleted({ domain: 'trainer', job_id: 'job-1', user_id: USER, result: { url: 'https://example.com/run' } }));
+    await h.publisher.publish(
+      jobProgress({
+        domain: 'trainer',
+        job_id: 'job-1',
+        user_id: USER,
+        progress: 40,
+        message: 'epoch 2/5',
+        payload: { train_loss: 1.234, tokens_per_s: 5120 },
+      }),
+    );
+    await h.publisher.publish(
+      metricsEvent({ domain: 'trainer', job_id: 'job-1', user_id: USER, name: 'eval', metrics: { val_loss: 1.5 } }),
+    );
+    await h.publisher.publish(
+      jobCompleted({ domain: 'trainer', job_id: 'job-1', user_id: USER, result: { url: 'https://example.com/run' } }),
+    );
     await waitFor(() => h.delivered.at(-1)?.view.status === 'completed');
     await h.consumer?.idle();
     const last = h.delivered.at(-1)?.view;
@@ -125,14 +150,24 @@ describe('JobUpdateConsumer', () => {
     const h = harness();
     await registered(h, 'job-same');
     await consumer(h, record(h)).start();
-    const step = () => jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 40, message: 'step 2', payload: { train_loss: 3.38012 } });
+    const step = () =>
+      jobProgress({
+        domain: 'trainer',
+        job_id: 'job-same',
+        user_id: USER,
+        progress: 40,
+        message: 'step 2',
+        payload: { train_loss: 3.38012 },
+      });
     await h.publisher.publish(step());
     await waitFor(() => h.delivered.length === 1);
     await h.consumer?.idle();
     const shown = (await h.store.record('trainer', 'job-same')).shown;
     expect(shown).toBe(digest({ domain: 'trainer', job_id: 'job-same', title: 'Run' }, h.delivered[0]?.view as JobView));
     await h.publisher.publish(step()); // the same report again, a later timestamp
-    await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 40.2, payload: { train_loss: 3.38015 } })); // shows as 40%, 3.380
+    await h.publisher.publish(
+      jobProgress({ domain: 'trainer', job_id: 'job-same', user_id: USER, progress: 40.2, payload: { train_loss: 3.38015 } }),
+    ); // shows as 40%, 3.380
     await settled(h, 'job-same');
     expect(h.delivered).toHaveLength(1);
     await h.consumer?.close();
@@ -165,7 +200,9 @@ describe('JobUpdateConsumer', () => {
     await waitFor(() => h.delivered.length === 1);
     await h.consumer?.idle();
     expect(seenWhileFailing).toEqual([undefined, undefined]);
-    expect((await h.store.record('trainer', 'job-unknown')).shown).toBe(digest({ domain: 'trainer', job_id: 'job-unknown', title: 'Run' }, h.delivered[0]?.view as JobView));
+    expect((await h.store.record('trainer', 'job-unknown')).shown).toBe(
+      digest({ domain: 'trainer', job_id: 'job-unknown', title: 'Run' }, h.delivered[0]?.view as JobView),
+    );
     expect(await pending(h)).toBe(0);
   });
 
@@ -173,20 +210,30 @@ describe('JobUpdateConsumer', () => {
     const h = harness();
     await registered(h, 'flaky');
     await registered(h, 'gone', 'digits');
-    await consumer(h, (delivered) => {
-      if (delivered.job_id === 'gone') return Promise.reject(Object.assign(new Error('Unknown Message'), { status: 404 }));
-      return Promise.reject(Object.assign(new Error('Discord 503'), { status: 503 }));
-    }, { maxAttempts: 3 }).start();
+    await consumer(
+      h,
+      (delivered) => {
+        if (delivered.job_id === 'gone') return Promise.reject(Object.assign(new Error('Unknown Message'), { status: 404 }));
+        return Promise.reject(Object.assign(new Error('Discord 503'), { status: 503 }));
+      },
+      { maxAttempts: 3 },
+    ).start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'flaky', user_id: USER, progress: 10 }));
     await h.publisher.publish(jobProgress({ domain: 'digits', job_id: 'gone', user_id: USER, progress: 10 }));
     const dead = () => h.redis.xrange(h.consumer?.deadLetterStream ?? '', '-', '+');
     await waitFor(async () => (await dead()).length === 2);
-    const reasons = Object.fromEntries((await dead()).map(([, fields]) => {
-      const map: Record<string, string> = {};
-      for (let index = 0; index + 1 < fields.length; index += 2) map[fields[index] ?? ''] = fields[index + 1] ?? '';
-      return [(JSON.parse(map['event'] ?? '{}') as { job_id: string }).job_id, map];
-    }));
-    expect(reasons['flaky']).toMatchObject({ reason: 'gave up after 3 attempt(s): Discord 503', attempts: '3', stream: `${h.namespace}events:trainer` });
+    const reasons = Object.fromEntries(
+      (await dead()).map(([, fields]) => {
+        const map: Record<string, string> = {};
+        for (let index = 0; index + 1 < fields.length; index += 2) map[fields[index] ?? ''] = fields[index + 1] ?? '';
+        return [(JSON.parse(map['event'] ?? '{}') as { job_id: string }).job_id, map];
+      }),
+    );
+    expect(reasons['flaky']).toMatchObject({
+      reason: 'gave up after 3 attempt(s): Discord 503',
+      attempts: '3',
+      stream: `${h.namespace}events:trainer`,
+    });
     expect(reasons['gone']).toMatchObject({ reason: 'permanent after 1 attempt(s): Unknown Message', attempts: '1' });
     expect(await pending(h)).toBe(0);
     expect(await pending(h, 'digits')).toBe(0);
@@ -209,7 +256,11 @@ describe('JobUpdateConsumer', () => {
     const h = harness();
     await registered(h, 'job-3');
     let down = true;
-    const first = consumer(h, () => (down ? Promise.reject(Object.assign(new Error('Discord unreachable'), { status: 502 })) : Promise.resolve()), { maxAttempts: 1_000 });
+    const first = consumer(
+      h,
+      () => (down ? Promise.reject(Object.assign(new Error('Discord unreachable'), { status: 502 })) : Promise.resolve()),
+      { maxAttempts: 1_000 },
+    );
     await first.start();
     await h.publisher.publish(jobProgress({ domain: 'trainer', job_id: 'job-3', user_id: USER, progress: 20 }));
     await waitFor(async () => (await pending(h)) === 1);
@@ -251,7 +302,7 @@ describe('JobUpdateConsumer', () => {
     await closeRedis(killer);
   });
 
-  it("takes over the entries a dead consumer read and never acknowledged", async () => {
+  it('takes over the entries a dead consumer read and never acknowledged', async () => {
     const h = harness();
     await registered(h, 'job-6');
     const stream = eventNames('trainer', h.namespace).stream;

@@ -65,7 +65,14 @@ describe('job views and embeds', () => {
   });
 
   it('keeps finite numbers and short strings of a payload as metrics, and formats them', () => {
-    const view = applyEvent(newJobView('trainer', 'j'), jobProgress({ ...base, progress: 50, payload: { train_loss: 1.23456, accuracy: 0.9812, tokens_per_s: 51234, nested: { a: 1 }, huge: 'x'.repeat(100) } }));
+    const view = applyEvent(
+      newJobView('trainer', 'j'),
+      jobProgress({
+        ...base,
+        progress: 50,
+        payload: { train_loss: 1.23456, accuracy: 0.9812, tokens_per_s: 51234, nested: { a: 1 }, huge: 'x'.repeat(100) },
+      }),
+    );
     const embed = jobEmbed(view, 'Training gpt2 tiny');
     expect(embed.title).toBe('Training gpt2 tiny · Running');
     expect(embed.description).toBe('▰▰▰▰▰▱▱▱▱▱ 50%');
@@ -85,7 +92,10 @@ describe('job views and embeds', () => {
     expect(formatMetric('val_loss', 0.0123456)).toBe('0.01235');
     expect(formatMetric('val_loss', 12.3456)).toBe('12.35');
     expect(formatMetric('accuracy', 0.9812)).toBe('98.12%');
-    const done = applyEvent(newJobView('turkic', 'j'), jobCompleted({ ...base, domain: 'turkic', result_id: 'a'.repeat(64), result_bytes: 1_048_576 }));
+    const done = applyEvent(
+      newJobView('turkic', 'j'),
+      jobCompleted({ ...base, domain: 'turkic', result_id: 'a'.repeat(64), result_bytes: 1_048_576 }),
+    );
     expect(jobEmbed(done, 'Corpus').description).toContain('(1,048,576 bytes)');
   });
 
@@ -99,8 +109,14 @@ describe('job views and embeds', () => {
   });
 
   it('says whose fault a failure is', () => {
-    const user = applyEvent(newJobView('turkic', 'j'), jobFailed({ ...base, domain: 'turkic', error_kind: 'user', message: 'The URL could not be fetched' }));
-    const system = applyEvent(newJobView('turkic', 'j'), jobFailed({ ...base, domain: 'turkic', error_kind: 'system', message: 'data-bank is unavailable' }));
+    const user = applyEvent(
+      newJobView('turkic', 'j'),
+      jobFailed({ ...base, domain: 'turkic', error_kind: 'user', message: 'The URL could not be fetched' }),
+    );
+    const system = applyEvent(
+      newJobView('turkic', 'j'),
+      jobFailed({ ...base, domain: 'turkic', error_kind: 'system', message: 'data-bank is unavailable' }),
+    );
     expect(jobEmbed(user, 'Corpus').description).toBe('❌ The URL could not be fetched');
     expect(jobEmbed(system, 'Corpus').description).toBe('❌ data-bank is unavailable (a service error; try again later)');
     expect(jobEmbed(system, 'Corpus').color).toBe(0xe74c3c);
@@ -139,7 +155,9 @@ describe('CommandRegistry', () => {
   });
 
   it('leaves commands whose services are not configured off, with the reason', () => {
-    const registry = new CommandRegistry([command('qr', ['qr']), command('train', ['trainer', 'dataBank']), command('help')], (s) => (s === 'qr' ? undefined : `${s} is off`));
+    const registry = new CommandRegistry([command('qr', ['qr']), command('train', ['trainer', 'dataBank']), command('help')], (s) =>
+      s === 'qr' ? undefined : `${s} is off`,
+    );
     expect(registry.definitions().map((d) => d.name)).toEqual(['qr', 'help']);
     expect(registry.disabled).toEqual([{ name: 'train', reason: 'trainer is off, dataBank is off' }]);
   });

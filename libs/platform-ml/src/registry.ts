@@ -63,8 +63,7 @@ export class ModelRegistry {
       file_id: model.file_id,
       registered_at: new Date().toISOString(),
     });
-    const existing = (await this.redis.eval(REGISTER, 1, this.entriesKey, manifest.id, stored)) as
-      string | null;
+    const existing = (await this.redis.eval(REGISTER, 1, this.entriesKey, manifest.id, stored)) as string | null;
     const entry = this.entry(manifest.id, existing ?? stored, await this.redis.get(this.activeKey));
     if (existing && entry.file_id !== model.file_id)
       throw new AppError('CONFLICT', `model ${quoted(manifest.id)} is already registered with another file`);
@@ -73,27 +72,20 @@ export class ModelRegistry {
 
   /** Every model of the kind, newest first. */
   async list(): Promise<RegisteredModel[]> {
-    const [all, activeId] = await Promise.all([
-      this.redis.hgetall(this.entriesKey),
-      this.redis.get(this.activeKey),
-    ]);
+    const [all, activeId] = await Promise.all([this.redis.hgetall(this.entriesKey), this.redis.get(this.activeKey)]);
     return Object.entries(all)
       .map(([id, raw]) => this.entry(id, raw, activeId))
       .sort((a, b) => b.registered_at.localeCompare(a.registered_at) || a.id.localeCompare(b.id));
   }
 
   async get(id: string): Promise<RegisteredModel | undefined> {
-    const [raw, activeId] = await Promise.all([
-      this.redis.hget(this.entriesKey, id),
-      this.redis.get(this.activeKey),
-    ]);
+    const [raw, activeId] = await Promise.all([this.redis.hget(this.entriesKey, id), this.redis.get(this.activeKey)]);
     return raw === null ? undefined : this.entry(id, raw, activeId);
   }
 
   /** Makes `id` the active model of the kind (NOT_FOUND when it is not registered). */
   async activate(id: string): Promise<RegisteredModel> {
-    if ((await this.redis.eval(ACTIVATE, 2, this.entriesKey, this.activeKey, id)) === 0)
-      throw notFound(`no model ${quoted(id)}`);
+    if ((await this.redis.eval(ACTIVATE, 2, this.entriesKey, this.activeKey, id)) === 0) throw notFound(`no model ${quoted(id)}`);
     const entry = await this.get(id);
     if (!entry) throw notFound(`no model ${quoted(id)}`);
     return entry;
@@ -107,8 +99,7 @@ export class ModelRegistry {
   /** Forgets a model (not its data-bank file); the active one is refused with CONFLICT. */
   async remove(id: string): Promise<void> {
     const removed = await this.redis.eval(REMOVE, 2, this.entriesKey, this.activeKey, id);
-    if (removed === -1)
-      throw new AppError('CONFLICT', `model ${quoted(id)} is the active one: activate another first`);
+    if (removed === -1) throw new AppError('CONFLICT', `model ${quoted(id)} is the active one: activate another first`);
     if (removed === 0) throw notFound(`no model ${quoted(id)}`);
   }
 }

@@ -4,14 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ArtifactError,
-  packArtifact,
-  unpackArtifact,
-  writeManifest,
-  xzDecompressedSize,
-  type ArtifactManifest,
-} from '../src/index.js';
+import { ArtifactError, packArtifact, unpackArtifact, writeManifest, xzDecompressedSize, type ArtifactManifest } from '../src/index.js';
 import { manifestFields, tarOf, tempDir, type TarEntry } from './helpers.js';
 
 let root: Awaited<ReturnType<typeof tempDir>>;
@@ -51,10 +44,7 @@ async function xzFile(tar: Buffer): Promise<string> {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** An archive whose manifest lists `listed`, holding `entries` after it. */
-async function craftedArtifact(
-  listed: { path: string; data: Buffer }[],
-  entries: TarEntry[],
-): Promise<string> {
+async function craftedArtifact(listed: { path: string; data: Buffer }[], entries: TarEntry[]): Promise<string> {
   const manifest = {
     ...manifestFields('crafted'),
     extra: {},
@@ -122,26 +112,17 @@ describe('unpack refuses', () => {
   });
 
   it('a file of another size than the manifest says', async () => {
-    await expectRefused(
-      await craftedArtifact([weights], [{ path: 'model.pt', data: Buffer.from('weights!') }]),
-      'size-mismatch',
-    );
+    await expectRefused(await craftedArtifact([weights], [{ path: 'model.pt', data: Buffer.from('weights!') }]), 'size-mismatch');
   });
 
   it('a path with ..', async () => {
     const evil = { path: '../evil.pt', data: Buffer.from('x') };
     await expectRefused(await craftedArtifact([weights], [weights, evil]), 'unsafe-path');
-    await expectRefused(
-      await craftedArtifact([weights], [{ path: 'a/../../b', data: Buffer.from('x') }]),
-      'unsafe-path',
-    );
+    await expectRefused(await craftedArtifact([weights], [{ path: 'a/../../b', data: Buffer.from('x') }]), 'unsafe-path');
   });
 
   it('an absolute path', async () => {
-    await expectRefused(
-      await craftedArtifact([weights], [{ path: '/tmp/evil', data: Buffer.from('x') }]),
-      'unsafe-path',
-    );
+    await expectRefused(await craftedArtifact([weights], [{ path: '/tmp/evil', data: Buffer.from('x') }]), 'unsafe-path');
   });
 
   it('symlinks, hard links and devices', async () => {
@@ -152,24 +133,15 @@ describe('unpack refuses', () => {
   });
 
   it('a file not in the manifest, a duplicate and a missing one', async () => {
-    await expectRefused(
-      await craftedArtifact([weights], [weights, { path: 'extra.bin', data: Buffer.from('x') }]),
-      'unlisted-file',
-    );
+    await expectRefused(await craftedArtifact([weights], [weights, { path: 'extra.bin', data: Buffer.from('x') }]), 'unlisted-file');
     await expectRefused(await craftedArtifact([weights], [weights, weights]), 'duplicate-file');
     await expectRefused(await craftedArtifact([weights], []), 'missing-file');
   });
 
   it('an archive that does not start with its manifest, or has a bad one', async () => {
     await expectRefused(await xzFile(tarOf([weights])), 'manifest-missing');
-    await expectRefused(
-      await xzFile(tarOf([{ path: 'manifest.json', data: Buffer.from('{"id":1}') }])),
-      'manifest-invalid',
-    );
-    await expectRefused(
-      await xzFile(tarOf([{ path: 'manifest.json', data: Buffer.from('not json') }])),
-      'manifest-invalid',
-    );
+    await expectRefused(await xzFile(tarOf([{ path: 'manifest.json', data: Buffer.from('{"id":1}') }])), 'manifest-invalid');
+    await expectRefused(await xzFile(tarOf([{ path: 'manifest.json', data: Buffer.from('not json') }])), 'manifest-invalid');
   });
 
   it('what is not a tar.xz', async () => {

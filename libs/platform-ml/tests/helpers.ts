@@ -30,8 +30,7 @@ export interface TarEntry {
 
 function header(entry: TarEntry, size: number): Buffer {
   const block = Buffer.alloc(512);
-  const field = (offset: number, length: number, value: string) =>
-    block.write(value.slice(0, length), offset, 'latin1');
+  const field = (offset: number, length: number, value: string) => block.write(value.slice(0, length), offset, 'latin1');
   const octal = (value: number, length: number) => `${value.toString(8).padStart(length - 1, '0')}\0`;
   field(0, 100, entry.path);
   field(100, 8, octal(0o644, 8));

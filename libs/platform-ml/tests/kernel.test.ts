@@ -2,13 +2,7 @@ import { createLogger } from '@platform/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findPython,
-  KernelFailedError,
-  KernelUnavailableError,
-  runKernel,
-  type KernelEvent,
-} from '../src/index.js';
+import { findPython, KernelFailedError, KernelUnavailableError, runKernel, type KernelEvent } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -67,10 +61,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-function run(
-  command: string,
-  extra: { signal?: AbortSignal; graceMs?: number; onEvent?: (event: KernelEvent) => void } = {},
-) {
+function run(command: string, extra: { signal?: AbortSignal; graceMs?: number; onEvent?: (event: KernelEvent) => void } = {}) {
   return runKernel({
     python: PYTHON,
     module: 'fakekernel',
@@ -190,9 +181,7 @@ describe('findPython', () => {
   });
 
   it('refuses when no candidate imports torch', async () => {
-    await expect(findPython(undefined, ['/nonexistent/python3', 'false'])).rejects.toBeInstanceOf(
-      KernelUnavailableError,
-    );
+    await expect(findPython(undefined, ['/nonexistent/python3', 'false'])).rejects.toBeInstanceOf(KernelUnavailableError);
   });
 
   it('finds the interpreter that imports torch', async () => {

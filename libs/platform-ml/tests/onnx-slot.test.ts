@@ -55,8 +55,7 @@ describe('OnnxModelSlot', () => {
     stop = true;
     await Promise.all(workers);
     expect(seen.length).toBeGreaterThan(50);
-    for (const answer of seen)
-      expect(answer).toEqual(answer.id === 'a' ? { bias: 1, id: 'a' } : { bias: 2, id: 'b' });
+    for (const answer of seen) expect(answer).toEqual(answer.id === 'a' ? { bias: 1, id: 'a' } : { bias: 2, id: 'b' });
     expect(new Set(seen.map((answer) => answer.id))).toEqual(new Set(['a', 'b']));
     await slot.release();
   });

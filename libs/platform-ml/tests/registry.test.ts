@@ -8,8 +8,7 @@ import { manifestFields } from './helpers.js';
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'command');
 const prefix = uniqueName('ml');
 const fileId = (char: string) => char.repeat(64);
-const manifest = (id: string, kind = 'digits') =>
-  ArtifactManifest.parse({ ...manifestFields(id, kind), files: [] });
+const manifest = (id: string, kind = 'digits') => ArtifactManifest.parse({ ...manifestFields(id, kind), files: [] });
 
 afterEach(async () => {
   await deleteKeys(redis, `${prefix}:*`);
@@ -18,8 +17,7 @@ afterAll(async () => {
   await closeRedis(redis);
 });
 
-const appErrorCode = async (work: Promise<unknown>) =>
-  ((await work.catch((error: unknown) => error)) as AppError).code;
+const appErrorCode = async (work: Promise<unknown>) => ((await work.catch((error: unknown) => error)) as AppError).code;
 
 describe('ModelRegistry', () => {
   it('registers, lists newest first, activates, swaps and removes', async () => {
@@ -50,9 +48,7 @@ describe('ModelRegistry', () => {
     const registry = new ModelRegistry(redis, { kind: 'digits', prefix });
     const first = await registry.register({ manifest: manifest('m1'), file_id: fileId('a') });
     expect(await registry.register({ manifest: manifest('m1'), file_id: fileId('a') })).toEqual(first);
-    expect(await appErrorCode(registry.register({ manifest: manifest('m1'), file_id: fileId('c') }))).toBe(
-      'CONFLICT',
-    );
+    expect(await appErrorCode(registry.register({ manifest: manifest('m1'), file_id: fileId('c') }))).toBe('CONFLICT');
   });
 
   it('keeps kinds apart and refuses a manifest of another kind', async () => {
@@ -62,8 +58,6 @@ describe('ModelRegistry', () => {
     await digits.activate('m1');
     expect(await letters.list()).toEqual([]);
     expect(await letters.active()).toBeUndefined();
-    expect(await appErrorCode(letters.register({ manifest: manifest('m2'), file_id: fileId('b') }))).toBe(
-      'INVALID_INPUT',
-    );
+    expect(await appErrorCode(letters.register({ manifest: manifest('m2'), file_id: fileId('b') }))).toBe('INVALID_INPUT');
   });
 });

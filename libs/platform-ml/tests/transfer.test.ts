@@ -2,13 +2,7 @@ import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testin
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  downloadArtifact,
-  packArtifact,
-  unpackArtifact,
-  uploadArtifact,
-  writeManifest,
-} from '../src/index.js';
+import { downloadArtifact, packArtifact, unpackArtifact, uploadArtifact, writeManifest } from '../src/index.js';
 import { manifestFields, tempDir } from './helpers.js';
 
 let bank: DataBankProcess;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CrossSourceDeduper, NotEnoughPlaysError, renderHtml, wrapped, ZoneClock, type PlayRecord, type ServiceName } from '../src/index.js';
+import {
+  CrossSourceDeduper,
+  NotEnoughPlaysError,
+  renderHtml,
+  wrapped,
+  ZoneClock,
+  type PlayRecord,
+  type ServiceName,
+} from '../src/index.js';
 
 const NOW = new Date('2024-01-15T12:00:00Z');
 
@@ -118,7 +126,9 @@ describe('wrapped analytics', () => {
   it('ranks ties the same whatever the input order', async () => {
     const expected = await wrapped(golden, { year: 2023, timeZone: 'Europe/Berlin', now: NOW });
     const reversed = await wrapped([...golden].reverse(), { year: 2023, timeZone: 'Europe/Berlin', now: NOW });
-    const ties = Array.from({ length: 12 }, (_, i) => play(`2023-05-0${(i % 3) + 1}T10:00:00Z`, `T${i % 4}`, ['Zed', 'Abe', 'Mia'][i % 3] ?? '', 60_000));
+    const ties = Array.from({ length: 12 }, (_, i) =>
+      play(`2023-05-0${(i % 3) + 1}T10:00:00Z`, `T${i % 4}`, ['Zed', 'Abe', 'Mia'][i % 3] ?? '', 60_000),
+    );
     const a = await wrapped(ties, { year: 2023, timeZone: 'UTC', now: NOW });
     const b = await wrapped([...ties].reverse(), { year: 2023, timeZone: 'UTC', now: NOW });
     expect(reversed).toEqual(expected);
@@ -154,7 +164,10 @@ describe('wrapped analytics', () => {
     expect(new ZoneClock('Asia/Kolkata').local(Date.parse('2023-06-01T18:29:00Z')).hour).toBe(23);
     expect(new ZoneClock('Asia/Kolkata').local(Date.parse('2023-06-01T18:30:00Z'))).toMatchObject({ hour: 0, month: 6, weekday: 4 });
     expect(new ZoneClock('Australia/Lord_Howe').local(Date.parse('2023-12-31T13:00:00Z'))).toMatchObject({ year: 2024, hour: 0 }); // +11 in summer
-    expect(new ZoneClock('Asia/Tokyo').yearRange(2024)).toEqual({ fromMs: Date.parse('2023-12-31T15:00:00Z'), toMs: Date.parse('2024-12-31T15:00:00Z') });
+    expect(new ZoneClock('Asia/Tokyo').yearRange(2024)).toEqual({
+      fromMs: Date.parse('2023-12-31T15:00:00Z'),
+      toMs: Date.parse('2024-12-31T15:00:00Z'),
+    });
     expect(new ZoneClock('America/New_York').yearRange(2024).fromMs).toBe(Date.parse('2024-01-01T05:00:00Z'));
   });
 
@@ -167,14 +180,24 @@ describe('wrapped analytics', () => {
   });
 
   it('counts plays with an approximate time in totals, rankings and months, not in hours, weekdays or days', async () => {
-    const precise = Array.from({ length: 10 }, (_, i) => play(`2023-06-0${i % 5 + 1}T12:00:00Z`, 'Exact', 'Known', 200_000));
+    const precise = Array.from({ length: 10 }, (_, i) => play(`2023-06-0${(i % 5) + 1}T12:00:00Z`, 'Exact', 'Known', 200_000));
     const approximate = Array.from({ length: 5 }, (_, i) =>
-      play(`2023-11-20T0${i}:00:00Z`, 'Guess', 'Recent', undefined, { service: 'apple_music', duration_ms: 180_000, played_at_approximate: true }),
+      play(`2023-11-20T0${i}:00:00Z`, 'Guess', 'Recent', undefined, {
+        service: 'apple_music',
+        duration_ms: 180_000,
+        played_at_approximate: true,
+      }),
     );
     const report = await wrapped([...precise, ...approximate], { year: 2023, timeZone: 'UTC', now: NOW });
     expect(report.totals).toMatchObject({ plays: 15, minutes: 48.3, plays_with_approximate_time: 5, plays_without_duration: 0 });
-    expect(report.top_artists.map((artist) => [artist.name, artist.plays])).toEqual([['Known', 10], ['Recent', 5]]);
-    expect(report.months.map((month) => [month.month, month.plays])).toEqual([[6, 10], [11, 5]]);
+    expect(report.top_artists.map((artist) => [artist.name, artist.plays])).toEqual([
+      ['Known', 10],
+      ['Recent', 5],
+    ]);
+    expect(report.months.map((month) => [month.month, month.plays])).toEqual([
+      [6, 10],
+      [11, 5],
+    ]);
     expect(report.by_hour.reduce((a, b) => a + b)).toBe(10);
     expect(report.by_hour[12]).toBe(10);
     expect(report.by_weekday.reduce((a, b) => a + b)).toBe(10);

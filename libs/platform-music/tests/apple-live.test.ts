@@ -34,7 +34,13 @@ const tracks: FakeAppleTrack[] = Array.from({ length: 70 }, (_, i) => ({
 describe('Apple Music developer token', () => {
   it('signs an ES256 JWT with kid, iss and exp, and caches it until shortly before it expires', async () => {
     let now = Date.parse('2023-06-01T00:00:00Z');
-    const tokens = new AppleDeveloperToken({ teamId: 'TEAM123456', keyId: 'KEY1234567', privateKey: key.privateKey, lifetimeSeconds: 3600, now: () => now });
+    const tokens = new AppleDeveloperToken({
+      teamId: 'TEAM123456',
+      keyId: 'KEY1234567',
+      privateKey: key.privateKey,
+      lifetimeSeconds: 3600,
+      now: () => now,
+    });
     const [first, concurrent] = await Promise.all([tokens.get(), tokens.get()]);
     expect(concurrent).toBe(first);
     expect(decodeProtectedHeader(first.token)).toEqual({ alg: 'ES256', kid: 'KEY1234567' });
@@ -49,8 +55,14 @@ describe('Apple Music developer token', () => {
   });
 
   it('refuses lifetimes Apple would refuse and keys that are not P-256 PKCS#8', async () => {
-    expect(() => new AppleDeveloperToken({ teamId: 't', keyId: 'k', privateKey: key.privateKey, lifetimeSeconds: 15_777_001 })).toThrow(RangeError);
-    const broken = new AppleDeveloperToken({ teamId: 't', keyId: 'k', privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' });
+    expect(() => new AppleDeveloperToken({ teamId: 't', keyId: 'k', privateKey: key.privateKey, lifetimeSeconds: 15_777_001 })).toThrow(
+      RangeError,
+    );
+    const broken = new AppleDeveloperToken({
+      teamId: 't',
+      keyId: 'k',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----',
+    });
     await expect(broken.get()).rejects.toThrow();
   });
 });
@@ -64,7 +76,14 @@ describe('Apple Music recently played tracks', () => {
   });
 
   it('pages with limit/offset, retries a 429, and places plays back-to-back before the fetch', async () => {
-    const server = await startFakeAppleMusic({ teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: key.publicKey, userTokens: ['mut-1'], tracks, rateLimitOn: [2] });
+    const server = await startFakeAppleMusic({
+      teamId: 'TEAM123456',
+      keyId: 'KEY1234567',
+      publicKey: key.publicKey,
+      userTokens: ['mut-1'],
+      tracks,
+      rateLimitOn: [2],
+    });
     servers.push(server);
     const source = new AppleMusicSource(new AppleMusicApi(options(server.url), 'mut-1'));
     const plays = await all(source.plays({ fromMs: Date.parse('2023-01-01T00:00:00Z'), toMs: Date.parse('2024-01-01T00:00:00Z') }));
@@ -91,7 +110,13 @@ describe('Apple Music recently played tracks', () => {
   });
 
   it('stops at the start of the range and leaves out plays after its end', async () => {
-    const server = await startFakeAppleMusic({ teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: key.publicKey, userTokens: ['mut-1'], tracks });
+    const server = await startFakeAppleMusic({
+      teamId: 'TEAM123456',
+      keyId: 'KEY1234567',
+      publicKey: key.publicKey,
+      userTokens: ['mut-1'],
+      tracks,
+    });
     servers.push(server);
     const api = new AppleMusicApi(options(server.url), 'mut-1');
     // Tracks 0..9 end within the last ~35 minutes; a range ending 20 minutes before the fetch and
@@ -104,7 +129,13 @@ describe('Apple Music recently played tracks', () => {
   });
 
   it('reports refused tokens as bad credentials and finds the storefront with good ones', async () => {
-    const server = await startFakeAppleMusic({ teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: key.publicKey, userTokens: ['mut-1'], tracks });
+    const server = await startFakeAppleMusic({
+      teamId: 'TEAM123456',
+      keyId: 'KEY1234567',
+      publicKey: key.publicKey,
+      userTokens: ['mut-1'],
+      tracks,
+    });
     servers.push(server);
     expect(await new AppleMusicApi(options(server.url), 'mut-1').storefront()).toBe('us');
     const range = { fromMs: 0, toMs: Date.now() };
@@ -112,12 +143,22 @@ describe('Apple Music recently played tracks', () => {
       new CredentialsError('Apple Music refused the music user token: connect the account again'),
     );
     const otherKey = keyPair().privateKey;
-    await expect(new AppleMusicApi(options(server.url, otherKey), 'mut-1').storefront()).rejects.toThrow(new CredentialsError('Apple Music refused the developer token'));
+    await expect(new AppleMusicApi(options(server.url, otherKey), 'mut-1').storefront()).rejects.toThrow(
+      new CredentialsError('Apple Music refused the developer token'),
+    );
     const longAgo = () => Date.now() - 86_400_000; // signed a day ago with a 12-hour lifetime: expired
-    await expect(new AppleMusicApi(options(server.url, key.privateKey, longAgo), 'mut-1').storefront()).rejects.toBeInstanceOf(CredentialsError);
-    const wrongKid = { ...options(server.url), developerToken: new AppleDeveloperToken({ teamId: 'TEAM123456', keyId: 'OTHERKEY00', privateKey: key.privateKey }) };
+    await expect(new AppleMusicApi(options(server.url, key.privateKey, longAgo), 'mut-1').storefront()).rejects.toBeInstanceOf(
+      CredentialsError,
+    );
+    const wrongKid = {
+      ...options(server.url),
+      developerToken: new AppleDeveloperToken({ teamId: 'TEAM123456', keyId: 'OTHERKEY00', privateKey: key.privateKey }),
+    };
     await expect(new AppleMusicApi(wrongKid, 'mut-1').storefront()).rejects.toBeInstanceOf(CredentialsError);
-    const wrongTeam = { ...options(server.url), developerToken: new AppleDeveloperToken({ teamId: 'OTHERTEAM0', keyId: 'KEY1234567', privateKey: key.privateKey }) };
+    const wrongTeam = {
+      ...options(server.url),
+      developerToken: new AppleDeveloperToken({ teamId: 'OTHERTEAM0', keyId: 'KEY1234567', privateKey: key.privateKey }),
+    };
     await expect(new AppleMusicApi(wrongTeam, 'mut-1').storefront()).rejects.toBeInstanceOf(CredentialsError);
   });
 });

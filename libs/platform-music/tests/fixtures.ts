@@ -47,7 +47,19 @@ export const APPLE_HEADER =
 
 export function appleRow(start: string, song: string, artist: string, msPlayed: number, type = 'PLAY_END', offset = 3600): string {
   const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  return ['123', quote('Album, Deluxe'), quote(artist), quote(song), type, start, start, String(msPlayed), '200000', String(offset), 'NATURAL_END_OF_TRACK'].join(',');
+  return [
+    '123',
+    quote('Album, Deluxe'),
+    quote(artist),
+    quote(song),
+    type,
+    start,
+    start,
+    String(msPlayed),
+    '200000',
+    String(offset),
+    'NATURAL_END_OF_TRACK',
+  ].join(',');
 }
 
 /** Pretty-prints like the real exports (two-space indent, one field per line). */

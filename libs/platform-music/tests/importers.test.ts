@@ -51,9 +51,15 @@ describe('Spotify extended streaming history', () => {
   it('reads every audio history file of a zip export and ignores video history', async () => {
     const path = join(dir, 'my_spotify_data.zip');
     await writeZip(path, {
-      'Spotify Extended Streaming History/Streaming_History_Audio_2022-2023_1.json': exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000)]),
-      'Spotify Extended Streaming History/Streaming_History_Audio_2023_2.json': exportJson([spotifyEntry('2023-06-01T00:05:00Z', 'Two', 'Y', 60_000)]),
-      'Spotify Extended Streaming History/Streaming_History_Video_2023.json': exportJson([spotifyEntry('2023-06-01T00:05:00Z', 'Video', 'Z', 60_000)]),
+      'Spotify Extended Streaming History/Streaming_History_Audio_2022-2023_1.json': exportJson([
+        spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000),
+      ]),
+      'Spotify Extended Streaming History/Streaming_History_Audio_2023_2.json': exportJson([
+        spotifyEntry('2023-06-01T00:05:00Z', 'Two', 'Y', 60_000),
+      ]),
+      'Spotify Extended Streaming History/Streaming_History_Video_2023.json': exportJson([
+        spotifyEntry('2023-06-01T00:05:00Z', 'Video', 'Z', 60_000),
+      ]),
       'Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf': 'pdf',
     });
     expect(await inspectExport(path)).toMatchObject({ format: 'spotify', zipped: true });
@@ -62,7 +68,10 @@ describe('Spotify extended streaming history', () => {
 
   it('names the line and entry of malformed JSON', async () => {
     const good = exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000)]);
-    const path = await writeText(join(dir, 'broken.json'), `${good.slice(0, -2)},\n  {"ts": "2023-01-02T00:00:00Z", "ms_played": 12,, "x": 1}\n]`);
+    const path = await writeText(
+      join(dir, 'broken.json'),
+      `${good.slice(0, -2)},\n  {"ts": "2023-01-02T00:00:00Z", "ms_played": 12,, "x": 1}\n]`,
+    );
     const error = await failure(path, 'broken.json');
     expect(error.message).toMatch(/^broken\.json, line 2[0-9], entry 2: invalid JSON/);
     expect(error.status).toBe(400);
@@ -70,15 +79,24 @@ describe('Spotify extended streaming history', () => {
   });
 
   it('rejects a truncated file, a bad timestamp and a non-object entry with their place', async () => {
-    const truncated = exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000), spotifyEntry('2023-01-01T00:09:00Z', 'Two', 'X', 60_000)]);
-    expect((await failure(await writeText(join(dir, 't.json'), truncated.slice(0, 700)), 't.json')).message).toMatch(/ends inside the array/);
-    const badDate = exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000), spotifyEntry('yesterday', 'Two', 'X', 60_000)]);
-    expect((await failure(await writeText(join(dir, 'd.json'), badDate), 'd.json')).message).toMatch(/line 2\d, entry 2: "ts" is not a date-time: "yesterday"/);
-    const badMs = exportJson([{ ...spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000), ms_played: 'lots' }]);
-    expect((await failure(await writeText(join(dir, 'm.json'), badMs), 'm.json')).message).toMatch(/entry 1: "ms_played" must be a non-negative number/);
-    expect((await failure(await writeText(join(dir, 'n.json'), '[{"ts":"2023-01-01T00:00:00Z","ms_played":1},\n 42]'), 'n.json')).message).toMatch(
-      /line 2, entry 2: each entry must be a JSON object/,
+    const truncated = exportJson([
+      spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000),
+      spotifyEntry('2023-01-01T00:09:00Z', 'Two', 'X', 60_000),
+    ]);
+    expect((await failure(await writeText(join(dir, 't.json'), truncated.slice(0, 700)), 't.json')).message).toMatch(
+      /ends inside the array/,
     );
+    const badDate = exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000), spotifyEntry('yesterday', 'Two', 'X', 60_000)]);
+    expect((await failure(await writeText(join(dir, 'd.json'), badDate), 'd.json')).message).toMatch(
+      /line 2\d, entry 2: "ts" is not a date-time: "yesterday"/,
+    );
+    const badMs = exportJson([{ ...spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000), ms_played: 'lots' }]);
+    expect((await failure(await writeText(join(dir, 'm.json'), badMs), 'm.json')).message).toMatch(
+      /entry 1: "ms_played" must be a non-negative number/,
+    );
+    expect(
+      (await failure(await writeText(join(dir, 'n.json'), '[{"ts":"2023-01-01T00:00:00Z","ms_played":1},\n 42]'), 'n.json')).message,
+    ).toMatch(/line 2, entry 2: each entry must be a JSON object/);
   });
 });
 
@@ -164,8 +182,14 @@ describe('unknown input', () => {
     const zip = join(dir, 'other.zip');
     await writeZip(zip, { 'notes.txt': 'hi' });
     expect((await failure(zip, 'other.zip')).message).toMatch(/zip holds no Spotify/);
-    const latin1 = Buffer.concat([Buffer.from('[{"ts":"2023-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":"'), Buffer.from([0xe9]), Buffer.from('"}]')]);
-    expect((await failure(await writeText(join(dir, 'l.json'), latin1), 'l.json')).message).toBe('l.json, line 1: the file is not UTF-8 text');
+    const latin1 = Buffer.concat([
+      Buffer.from('[{"ts":"2023-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":"'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}]'),
+    ]);
+    expect((await failure(await writeText(join(dir, 'l.json'), latin1), 'l.json')).message).toBe(
+      'l.json, line 1: the file is not UTF-8 text',
+    );
   });
 });
 
@@ -175,14 +199,19 @@ describe('zip limits', () => {
 
   it('refuses a zip declaring more entries than allowed before reading its directory', async () => {
     const path = join(dir, 'many.zip');
-    await writeZip(path, { ...emptyEntries(1200), 'Streaming_History_Audio_2023.json': exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000)]) });
+    await writeZip(path, {
+      ...emptyEntries(1200),
+      'Streaming_History_Audio_2023.json': exportJson([spotifyEntry('2023-01-01T00:05:00Z', 'One', 'X', 60_000)]),
+    });
     const limits = { maxEntries: 1000, maxDirectoryBytes: 1 << 20 };
     const heapBefore = process.memoryUsage().heapUsed;
     const started = performance.now();
     const error = await inspectExport(path, 'many.zip', limits).catch((caught: unknown) => caught);
     expect(performance.now() - started).toBeLessThan(200);
     expect(error).toBeInstanceOf(ExportFormatError);
-    expect((error as ExportFormatError).message).toBe('the zip file has too many entries or too large a directory (1201 entries; at most 1000)');
+    expect((error as ExportFormatError).message).toBe(
+      'the zip file has too many entries or too large a directory (1201 entries; at most 1000)',
+    );
     // Nothing of the directory was held: no Entry objects for 1200 entries.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(2 * 1024 * 1024);
     await expect(collect(path)).resolves.toHaveLength(1);
@@ -190,15 +219,31 @@ describe('zip limits', () => {
 
   it('refuses a directory larger than allowed while reading it, whatever the entry count says', async () => {
     const path = join(dir, 'long-names.zip');
-    await writeZip(path, emptyEntries(50, (i) => `${'n'.repeat(1000)}${String(i)}`));
-    const error = await inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 20_000 }).catch((caught: unknown) => caught);
+    await writeZip(
+      path,
+      emptyEntries(50, (i) => `${'n'.repeat(1000)}${String(i)}`),
+    );
+    const error = await inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 20_000 }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as ExportFormatError).message).toMatch(/too large a directory \(a directory over 20000 bytes/);
-    await expect(inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 100_000 })).rejects.toThrow(/zip holds no Spotify/);
+    await expect(inspectExport(path, 'long-names.zip', { maxEntries: 100, maxDirectoryBytes: 100_000 })).rejects.toThrow(
+      /zip holds no Spotify/,
+    );
   });
 
   it('keeps only the entries an export is read from', async () => {
     const path = join(dir, 'mixed.zip');
-    await writeZip(path, { ...emptyEntries(500), 'Takeout/YouTube and YouTube Music/history/watch-history.json': exportJson([takeoutEntry('2023-02-01T00:00:00Z', 'Watched x', 'y - Topic')]) });
-    expect(await inspectExport(path)).toEqual({ format: 'youtube_music', zipped: true, files: ['Takeout/YouTube and YouTube Music/history/watch-history.json'] });
+    await writeZip(path, {
+      ...emptyEntries(500),
+      'Takeout/YouTube and YouTube Music/history/watch-history.json': exportJson([
+        takeoutEntry('2023-02-01T00:00:00Z', 'Watched x', 'y - Topic'),
+      ]),
+    });
+    expect(await inspectExport(path)).toEqual({
+      format: 'youtube_music',
+      zipped: true,
+      files: ['Takeout/YouTube and YouTube Music/history/watch-history.json'],
+    });
   });
 });

@@ -2,7 +2,14 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CARD_SIZES, createCardRenderer, renderCard, renderHtml, wrapped, type PlayRecord, type WrappedReport } from '../src/index.js';
 
-const ARTISTS = ['Beyoncé', 'Sigur Rós', '<script>alert(1)</script>', 'Kendrick Lamar', 'Björk', 'A Very Long Artist Name That Goes On And On'];
+const ARTISTS = [
+  'Beyoncé',
+  'Sigur Rós',
+  '<script>alert(1)</script>',
+  'Kendrick Lamar',
+  'Björk',
+  'A Very Long Artist Name That Goes On And On',
+];
 let report: WrappedReport;
 
 beforeAll(async () => {
@@ -105,7 +112,14 @@ describe('the wording of counts', () => {
   });
 
   it('says "only 1 play" when a year has too few for a report', async () => {
-    const one: PlayRecord = { service: 'spotify', played_at_ms: Date.parse('2023-03-01T12:00:00Z'), track: 'Track', artists: ['Björk'], ms_played: 200_000, ids: {} };
+    const one: PlayRecord = {
+      service: 'spotify',
+      played_at_ms: Date.parse('2023-03-01T12:00:00Z'),
+      track: 'Track',
+      artists: ['Björk'],
+      ms_played: 200_000,
+      ids: {},
+    };
     await expect(wrapped([one], { year: 2023, timeZone: 'UTC' })).rejects.toThrow(/^only 1 play in 2023;/);
   });
 });

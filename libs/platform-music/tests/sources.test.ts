@@ -29,22 +29,19 @@ async function all(plays: AsyncIterable<PlayRecord>): Promise<PlayRecord[]> {
 const YEAR = { fromMs: Date.parse('2023-01-01T00:00:00Z'), toMs: Date.parse('2024-01-01T00:00:00Z') };
 
 describe('Last.fm', () => {
-  const scrobbles: { uts: number; track: string; artist: string; album?: string }[] = Array.from(
-    { length: 450 },
-    (_, i) => ({
-      uts: Date.parse('2023-12-31T00:00:00Z') / 1000 - i * 3600,
-      track: `T${i % 9}`,
-      artist: `A${i % 4}`,
-      album: 'LP',
-    }),
-  );
+  const scrobbles: { uts: number; track: string; artist: string; album?: string }[] = Array.from({ length: 450 }, (_, i) => ({
+    uts: Date.parse('2023-12-31T00:00:00Z') / 1000 - i * 3600,
+    track: `T${i % 9}`,
+    artist: `A${i % 4}`,
+    album: 'LP',
+  }));
   scrobbles.push({ uts: Date.parse('2022-06-01T00:00:00Z') / 1000, track: 'Old', artist: 'Past' });
 
   it('signs like Last.fm: sorted name+value pairs, secret appended, format left out', () => {
     // md5("api_keykmethodauth.getSessiontokent" + "s")
-    expect(
-      lastfmSignature({ method: 'auth.getSession', token: 't', api_key: 'k', format: 'json' }, 's'),
-    ).toBe('4b1fe62eb056c03672443be528ff2633');
+    expect(lastfmSignature({ method: 'auth.getSession', token: 't', api_key: 'k', format: 'json' }, 's')).toBe(
+      '4b1fe62eb056c03672443be528ff2633',
+    );
   });
 
   it('reads every page of the year with retries on 429 and 5xx, skipping now-playing', async () => {
@@ -73,9 +70,7 @@ describe('Last.fm', () => {
       album: 'LP',
       ids: {},
     });
-    const recent = server.requests.filter(
-      (request) => request.url.searchParams.get('method') === 'user.getRecentTracks',
-    );
+    const recent = server.requests.filter((request) => request.url.searchParams.get('method') === 'user.getRecentTracks');
     expect(recent.map((request) => request.url.searchParams.get('page'))).toEqual(['1', '2', '2', '2', '3']); // page 2: 429, then 503, then served
     expect(recent[0]?.url.searchParams.get('limit')).toBe('200');
     expect(recent[0]?.url.searchParams.get('from')).toBe(String(YEAR.fromMs / 1000));
@@ -98,19 +93,13 @@ describe('Last.fm', () => {
       code: 'EXTERNAL_SERVICE_ERROR',
       message: expect.stringContaining('Invalid method signature') as string,
     });
-    await expect(all(new LastfmSource(client, 'alice', 'revoked').plays(YEAR))).rejects.toBeInstanceOf(
-      CredentialsError,
-    );
+    await expect(all(new LastfmSource(client, 'alice', 'revoked').plays(YEAR))).rejects.toBeInstanceOf(CredentialsError);
   });
 
   it('answers 502 for an answer of another shape, naming the method but not the URL', async () => {
     const server = await startFakeServer(({ url }, response) => {
       const method = url.searchParams.get('method');
-      sendJson(
-        response,
-        200,
-        method === 'auth.getSession' ? { session: { key: 7 } } : { recenttracks: { track: [{ name: 3 }] } },
-      );
+      sendJson(response, 200, method === 'auth.getSession' ? { session: { key: 7 } } : { recenttracks: { track: [{ name: 3 }] } });
     });
     servers.push(server);
     const client = new LastfmClient({ apiUrl: `${server.url}/2.0/`, apiKey: 'key', apiSecret: 'secret' });
@@ -150,9 +139,7 @@ describe('Spotify', () => {
       clientId: 'cid',
       retry: { baseDelayMs: 1 },
     };
-    const authorize = new URL(
-      spotifyAuthorizeUrl(options, { redirectUri: 'http://app/cb', state: 'st', challenge }),
-    );
+    const authorize = new URL(spotifyAuthorizeUrl(options, { redirectUri: 'http://app/cb', state: 'st', challenge }));
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
       response_type: 'code',
       code_challenge_method: 'S256',
@@ -160,9 +147,9 @@ describe('Spotify', () => {
       state: 'st',
       scope: 'user-read-recently-played user-top-read',
     });
-    await expect(
-      exchangeSpotifyCode(options, { code: 'code-1', redirectUri: 'http://app/cb', verifier: 'wrong' }),
-    ).rejects.toBeInstanceOf(CredentialsError);
+    await expect(exchangeSpotifyCode(options, { code: 'code-1', redirectUri: 'http://app/cb', verifier: 'wrong' })).rejects.toBeInstanceOf(
+      CredentialsError,
+    );
     const tokens = await exchangeSpotifyCode(options, {
       code: 'code-1',
       redirectUri: 'http://app/cb',
@@ -216,9 +203,7 @@ describe('Spotify', () => {
     });
     servers.push(server);
     const options = { accountsUrl: server.url, apiUrl: server.url, clientId: 'cid' };
-    await expect(
-      exchangeSpotifyCode(options, { code: 'c', redirectUri: 'http://app/cb', verifier: 'v' }),
-    ).rejects.toMatchObject({
+    await expect(exchangeSpotifyCode(options, { code: 'c', redirectUri: 'http://app/cb', verifier: 'v' })).rejects.toMatchObject({
       status: 502,
       message: 'Spotify answered in an unexpected form',
     });

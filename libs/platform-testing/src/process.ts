@@ -63,9 +63,7 @@ export function spawnSource(entry: string, options: SourceProcessOptions): Sourc
  * Starts a service's HTTP entry (default `src/main.ts`) from its sources with PORT set to a free port,
  * and waits until `/healthz` answers. A process that exits or stays silent fails with its output.
  */
-export async function startServiceProcess(
-  options: SourceProcessOptions & { entry?: string; timeoutMs?: number },
-): Promise<ServiceProcess> {
+export async function startServiceProcess(options: SourceProcessOptions & { entry?: string; timeoutMs?: number }): Promise<ServiceProcess> {
   const port = await freePort();
   const started = spawnSource(options.entry ?? 'src/main.ts', { ...options, env: { ...options.env, PORT: String(port) } });
   const url = `http://127.0.0.1:${String(port)}`;

@@ -4,11 +4,7 @@ import type { ChildProcess } from 'node:child_process';
  * Polls until the predicate holds, or throws after `timeoutMs` naming `what`. A predicate that throws
  * counts as "not yet" (a server not accepting connections yet); its last error is in the timeout's message.
  */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'the condition',
-): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'the condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: Error | undefined;
   for (;;) {

@@ -40,7 +40,9 @@ describe('waitForHealthy', () => {
 
     const crashing = spawn(process.execPath, ['-e', 'process.exit(3)'], { stdio: 'ignore' });
     const started = Date.now();
-    await expect(waitForHealthy(`http://127.0.0.1:${await freePort()}/healthz`, crashing, 10_000)).rejects.toThrow(/exited \(3\) before answering/);
+    await expect(waitForHealthy(`http://127.0.0.1:${await freePort()}/healthz`, crashing, 10_000)).rejects.toThrow(
+      /exited \(3\) before answering/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -12,9 +12,19 @@ class RedisDeadlineError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 // ioredis: commandTimeout, a closed connection, no offline queue; Redis itself: not ready to serve.
-const UNAVAILABLE_MESSAGE = /^(Command timed out|Connection is closed|Stream isn't writeable|(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN) )/;
+const UNAVAILABLE_MESSAGE =
+  /^(Command timed out|Connection is closed|Stream isn't writeable|(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN) )/;
 
 function isRedisUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;

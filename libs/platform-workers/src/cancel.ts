@@ -39,7 +39,12 @@ export interface CancelListener {
  * connection can issue no other command; ioredis subscribes again after a reconnect) and aborts the
  * signal of a job it is running.
  */
-export function listenForCancels(worker: Worker, connection: RedisConnection, prefix: string, onError: (error: unknown) => void): CancelListener {
+export function listenForCancels(
+  worker: Worker,
+  connection: RedisConnection,
+  prefix: string,
+  onError: (error: unknown) => void,
+): CancelListener {
   const subscriber = connection.duplicate() as Redis;
   subscriber.on('error', () => undefined); // reconnects are ioredis' job
   const channel = channelOf(prefix, worker.name);

@@ -1,10 +1,4 @@
-import {
-  decodeEvent,
-  encodeEvent,
-  errorMessage,
-  type Logger,
-  type PlatformEvent,
-} from '@platform/core';
+import { decodeEvent, encodeEvent, errorMessage, type Logger, type PlatformEvent } from '@platform/core';
 import type { RedisConnection } from './redis.js';
 
 export interface EventNames {
@@ -150,10 +144,16 @@ export async function consumeEventStream(options: StreamConsumerOptions): Promis
     while (running) {
       try {
         const reply = (await redis.xreadgroup(
-          'GROUP', group, consumer,
-          'COUNT', options.batchSize ?? 100,
-          'BLOCK', options.blockMs ?? 5_000,
-          'STREAMS', stream, cursor,
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          options.batchSize ?? 100,
+          'BLOCK',
+          options.blockMs ?? 5_000,
+          'STREAMS',
+          stream,
+          cursor,
         )) as StreamReply;
         const entries = reply?.[0]?.[1] ?? [];
         if (cursor === '0' && entries.length === 0) cursor = '>';

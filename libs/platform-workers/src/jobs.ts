@@ -56,8 +56,9 @@ export interface JobSpec<S extends z.ZodType<{ user_id: string }>> {
   keepFailedSeconds?: number;
 }
 
-export interface JobDefinition<S extends z.ZodType<{ user_id: string }> = z.ZodType<{ user_id: string }>>
-  extends Required<Omit<JobSpec<S>, 'schema'>> {
+export interface JobDefinition<S extends z.ZodType<{ user_id: string }> = z.ZodType<{ user_id: string }>> extends Required<
+  Omit<JobSpec<S>, 'schema'>
+> {
   schema: S;
   /** BullMQ options every job of this definition is added with (attempts, backoff, retention). */
   jobOptions: JobsOptions;

@@ -63,9 +63,10 @@ function watch<T extends RedisConnection>(redis: T, role: RedisRole, address: st
   redis.on('error', (error: unknown) => {
     lastError = describe(error);
   });
-  if (redis.isCluster) redis.on('node error', (error: unknown, node: string) => {
-    lastError = `${node}: ${describe(error)}`;
-  });
+  if (redis.isCluster)
+    redis.on('node error', (error: unknown, node: string) => {
+      lastError = `${node}: ${describe(error)}`;
+    });
   if (!logger) return redis;
   const log = logger.child({ redis: role, address });
   let attempt = 0;
@@ -84,7 +85,10 @@ function watch<T extends RedisConnection>(redis: T, role: RedisRole, address: st
     if (attempt > LOGGED_ATTEMPTS && lastError === loggedError && now - loggedAt < QUIET_MS) return;
     loggedAt = now;
     loggedError = lastError;
-    log.warn({ attempt, ...(delay !== undefined && { delay_ms: delay }), err: lastError ?? 'connection closed' }, 'Redis connection failed, reconnecting');
+    log.warn(
+      { attempt, ...(delay !== undefined && { delay_ms: delay }), err: lastError ?? 'connection closed' },
+      'Redis connection failed, reconnecting',
+    );
   });
   redis.on('end', () => {
     log.info('Redis connection ended');
@@ -186,7 +190,13 @@ export async function closeRedis(redis: RedisConnection, timeoutMs = QUIT_TIMEOU
     timer = setTimeout(resolve, timeoutMs, false);
   });
   // Redis did not answer the QUIT (or not in time): dropping the connection is the fallback, nothing to report.
-  const quitted = await Promise.race([redis.quit().then(() => true, () => false), timedOut]);
+  const quitted = await Promise.race([
+    redis.quit().then(
+      () => true,
+      () => false,
+    ),
+    timedOut,
+  ]);
   clearTimeout(timer);
   if (!quitted) redis.disconnect();
 }

@@ -1,7 +1,17 @@
 import { createApp, isJobEvent, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANCELLED_BY_USER, EventPublisher, closeRedis, createQueue, createRedis, jobStatus, registerJobRoutes, startWorker, type WorkerHandle } from '../src/index.js';
+import {
+  CANCELLED_BY_USER,
+  EventPublisher,
+  closeRedis,
+  createQueue,
+  createRedis,
+  jobStatus,
+  registerJobRoutes,
+  startWorker,
+  type WorkerHandle,
+} from '../src/index.js';
 import { testJobs } from './fixtures/jobs.js';
 import { deleteKeys, uniqueName, waitFor } from '@platform/testing';
 import { REDIS_URL, collectEvents, silentLogger } from './helpers.js';
@@ -18,7 +28,14 @@ let live: Awaited<ReturnType<typeof collectEvents>>;
 const handles: WorkerHandle[] = [];
 
 function work(): WorkerHandle {
-  const handle = startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: Object.values(jobs), publisher, logger: silentLogger });
+  const handle = startWorker({
+    connection: createRedis(REDIS_URL, 'blocking'),
+    queue: queueName,
+    prefix,
+    handlers: Object.values(jobs),
+    publisher,
+    logger: silentLogger,
+  });
   handles.push(handle);
   return handle;
 }

@@ -2,13 +2,24 @@ import { createApp, type PlatformApp } from '@platform/core';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IdempotencyKeyHeaders, JobBase, closeRedis, createQueue, createRedis, defineJob, handleJob, idempotencyKeyOf } from '../src/index.js';
+import {
+  IdempotencyKeyHeaders,
+  JobBase,
+  closeRedis,
+  createQueue,
+  createRedis,
+  defineJob,
+  handleJob,
+  idempotencyKeyOf,
+} from '../src/index.js';
 import { deleteKeys, uniqueName } from '@platform/testing';
 import { REDIS_URL, silentLogger } from './helpers.js';
 
 const prefix = uniqueName('bull');
 const commands = createRedis(REDIS_URL, 'command');
-const job = handleJob(defineJob({ domain: 'testing', queue: 'testing', name: 'echo', schema: JobBase.extend({ text: z.string() }) }), () => Promise.resolve({}));
+const job = handleJob(defineJob({ domain: 'testing', queue: 'testing', name: 'echo', schema: JobBase.extend({ text: z.string() }) }), () =>
+  Promise.resolve({}),
+);
 let queue: Queue;
 let app: PlatformApp;
 

@@ -36,17 +36,20 @@ export interface Flow {
 }
 
 function flowJob(runs: Map<string, number>, workMs: number) {
-  return handleJob(defineJob({
-    domain: DOMAIN,
-    queue: 'flow',
-    name: 'work',
-    schema: JobBase.extend({ n: z.number().int() }),
-    attempts: 1,
-  }), async (data, context) => {
+  return handleJob(
+    defineJob({
+      domain: DOMAIN,
+      queue: 'flow',
+      name: 'work',
+      schema: JobBase.extend({ n: z.number().int() }),
+      attempts: 1,
+    }),
+    async (data, context) => {
       await new Promise((resolve) => setTimeout(resolve, workMs));
       runs.set(context.jobId, (runs.get(context.jobId) ?? 0) + 1);
       return { result: { n: data.n } };
-    });
+    },
+  );
 }
 
 export async function startFlow(
@@ -112,10 +115,7 @@ export async function startFlow(
 
 /** Every event in the domain's stream, oldest first. */
 export async function streamEvents(redis: RedisConnection, namespace: string): Promise<PlatformEvent[]> {
-  const entries = (await redis.xrange(eventNames(DOMAIN, namespace).stream, '-', '+')) as [
-    string,
-    string[],
-  ][];
+  const entries = (await redis.xrange(eventNames(DOMAIN, namespace).stream, '-', '+')) as [string, string[]][];
   return entries.map(([, fields]) => decodeEvent(fields[fields.indexOf('event') + 1] ?? ''));
 }
 

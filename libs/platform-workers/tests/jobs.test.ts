@@ -93,7 +93,9 @@ describe('job lifecycle', () => {
   });
 
   it('schedules a repeating job from its definition (data checked, attempts and backoff applied) and removes it', async () => {
-    await expect(scheduleJob(queue, jobs.flaky.definition, { everyMs: 60_000, data: { user_id: 'x', failures: 0 } })).rejects.toThrow(/user_id/);
+    await expect(scheduleJob(queue, jobs.flaky.definition, { everyMs: 60_000, data: { user_id: 'x', failures: 0 } })).rejects.toThrow(
+      /user_id/,
+    );
     await scheduleJob(queue, jobs.flaky.definition, { everyMs: 60_000, data: { user_id: '0', failures: 0 } });
     const scheduler = await queue.getJobScheduler('testing:flaky');
     expect(scheduler).toMatchObject({ name: 'flaky', every: 60_000, template: { data: { user_id: '0', failures: 0 } } });
@@ -155,7 +157,11 @@ describe('job lifecycle', () => {
       ['--conditions=source', '--import', 'tsx', 'tests/fixtures/hanging-worker.ts', REDIS_URL, prefix, stalledQueue, namespace],
       { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
+    const started = new Promise<void>((resolve) =>
+      child.stdout.once('data', () => {
+        resolve();
+      }),
+    );
     const hang = handleJob(defineJob({ domain: 'testing', queue: stalledQueue, name: 'hang', schema: JobBase }), () => Promise.resolve({}));
     const id = await hang.definition.enqueue(stalled, { user_id: '9' }, { jobId: uniqueName('stalled') });
     await started;
@@ -187,9 +193,16 @@ describe('job lifecycle', () => {
       ['--conditions=source', '--import', 'tsx', 'tests/fixtures/graceful-worker.ts', REDIS_URL, prefix, gracefulQueue, namespace],
       { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const started = new Promise<void>((resolve) => child.stdout.once('data', () => { resolve(); }));
+    const started = new Promise<void>((resolve) =>
+      child.stdout.once('data', () => {
+        resolve();
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const work = handleJob(defineJob({ domain: 'testing', queue: gracefulQueue, name: 'work', schema: JobBase.extend({ ms: z.number() }) }), () => Promise.resolve({}));
+    const work = handleJob(
+      defineJob({ domain: 'testing', queue: gracefulQueue, name: 'work', schema: JobBase.extend({ ms: z.number() }) }),
+      () => Promise.resolve({}),
+    );
     const id = await work.definition.enqueue(graceful, { user_id: '3', ms: 400 }, { jobId: uniqueName('graceful') });
     await started;
     child.kill('SIGTERM');
@@ -203,18 +216,30 @@ describe('job lifecycle', () => {
 
 describe('status and logs of a job', () => {
   it('shows a job waiting for its retry as queued, retrying and why, not its stale progress', async () => {
-    const retried = handleJob(defineJob({
-      domain: 'testing',
-      queue: queueName,
-      name: 'retried',
-      schema: JobBase,
-      attempts: 3,
-      backoffMs: 60_000,
-    }), async (_data, ctx) => {
+    const retried = handleJob(
+      defineJob({
+        domain: 'testing',
+        queue: queueName,
+        name: 'retried',
+        schema: JobBase,
+        attempts: 3,
+        backoffMs: 60_000,
+      }),
+      async (_data, ctx) => {
         await ctx.progress(40, 'transcribing');
         throw new Error('upstream refused');
-      });
-    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: [retried], publisher, logger: silentLogger }));
+      },
+    );
+    handles.push(
+      startWorker({
+        connection: createRedis(REDIS_URL, 'blocking'),
+        queue: queueName,
+        prefix,
+        handlers: [retried],
+        publisher,
+        logger: silentLogger,
+      }),
+    );
     const id = await retried.definition.enqueue(queue, { user_id: '6' });
     await waitFor(async () => (await queue.getJob(id))?.attemptsMade === 1);
     expect(await jobStatus(queue, id)).toMatchObject({
@@ -229,22 +254,32 @@ describe('status and logs of a job', () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
+        lines.push(
+          ...chunk
+            .toString()
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
         done();
       },
     });
     const logger = createLogger({ service: 'log-test', destination });
-    const logged = handleJob(defineJob({
-      domain: 'testing',
-      queue: queueName,
-      name: 'logged',
-      schema: JobBase,
-      attempts: 1,
-    }), (_data, ctx) => {
+    const logged = handleJob(
+      defineJob({
+        domain: 'testing',
+        queue: queueName,
+        name: 'logged',
+        schema: JobBase,
+        attempts: 1,
+      }),
+      (_data, ctx) => {
         ctx.logger.info('working');
         return Promise.reject(new Error('logged failure'));
-      });
-    handles.push(startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: [logged], publisher, logger }));
+      },
+    );
+    handles.push(
+      startWorker({ connection: createRedis(REDIS_URL, 'blocking'), queue: queueName, prefix, handlers: [logged], publisher, logger }),
+    );
     const id = await logged.definition.enqueue(queue, { user_id: '6' });
     await waitFor(finished(id));
     const jobLines = lines.filter((line) => line.includes(id));

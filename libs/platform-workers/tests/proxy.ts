@@ -15,7 +15,10 @@ export async function startStallableProxy(targetUrl: string): Promise<StallableP
   let stalled = false;
   const server = createServer((client) => {
     const upstream = createConnection({ host: target.hostname, port: Number(target.port || 6379) });
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(from);
       if (stalled) from.pause();
       from.on('data', (chunk) => to.write(chunk));

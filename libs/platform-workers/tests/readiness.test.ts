@@ -47,7 +47,11 @@ describe('readiness and recovery when Redis comes and goes', () => {
       readinessTimeoutMs: 500,
     });
     registerJobStatusRoute(app, queue, 'public');
-    cleanups.push(() => app.close(), () => queue.close(), () => closeRedis(commands));
+    cleanups.push(
+      () => app.close(),
+      () => queue.close(),
+      () => closeRedis(commands),
+    );
 
     const down = await app.inject({ url: '/readyz' });
     expect(down.statusCode).toBe(503);
@@ -73,7 +77,10 @@ describe('readiness and recovery when Redis comes and goes', () => {
       publisher: new EventPublisher(publisherRedis),
       logger: silentLogger,
     });
-    cleanups.push(() => worker.close(100), () => closeRedis(publisherRedis));
+    cleanups.push(
+      () => worker.close(100),
+      () => closeRedis(publisherRedis),
+    );
     await waitFor(async () => (await app.inject({ url: '/readyz' })).statusCode === 200, 10_000);
 
     const missing = await app.inject({ url: '/v1/jobs/nope' });
@@ -86,7 +93,10 @@ describe('readiness and recovery when Redis comes and goes', () => {
     cleanups.push(() => live.stop());
     const commands = createRedis(url, 'command');
     const queue = createQueue({ connection: commands, queue: 'testing' });
-    cleanups.push(() => queue.close(), () => closeRedis(commands));
+    cleanups.push(
+      () => queue.close(),
+      () => closeRedis(commands),
+    );
     const jobs = testJobs('testing');
     const before = await jobs.echo.definition.enqueue(queue, { user_id: '1', text: 'before' });
     await waitFor(() => live.events.some((event) => event.job_id === before && event.type.endsWith('completed.v1')));

@@ -21,12 +21,17 @@ afterAll(async () => {
 }, 30_000);
 
 const echo = (queue: string) =>
-  handleJob(defineJob({ domain: 'testing', queue, name: 'echo', schema: JobBase.extend({ text: z.string() }) }), (data) => Promise.resolve({ result: { echoed: data.text } }));
+  handleJob(defineJob({ domain: 'testing', queue, name: 'echo', schema: JobBase.extend({ text: z.string() }) }), (data) =>
+    Promise.resolve({ result: { echoed: data.text } }),
+  );
 
 function queueOn(url: string, name: string): Queue {
   const connection = createRedis(url, 'command');
   const queue = createQueue({ connection, queue: name, prefix });
-  cleanups.push(() => queue.close(), () => closeRedis(connection));
+  cleanups.push(
+    () => queue.close(),
+    () => closeRedis(connection),
+  );
   return queue;
 }
 
@@ -36,7 +41,10 @@ async function closedPortUrl(): Promise<string> {
 
 async function elapsed<T>(work: Promise<T>): Promise<{ ms: number; error: unknown }> {
   const start = Date.now();
-  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   return { ms: Date.now() - start, error };
 }
 
@@ -114,8 +122,13 @@ describe('Redis unreachable or stalled', () => {
     const live = await collectEvents(['testing'], namespace);
     cleanups.push(() => live.stop());
     let finish: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { finish = resolve; });
-    const work = handleJob(defineJob({ domain: 'testing', queue: name, name: 'work', schema: JobBase }), async () => { await gate; return { result: { done: true } }; });
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const work = handleJob(defineJob({ domain: 'testing', queue: name, name: 'work', schema: JobBase }), async () => {
+      await gate;
+      return { result: { done: true } };
+    });
     const handle = startWorker({
       connection: createRedis(proxy.url, 'blocking'),
       queue: name,
@@ -147,9 +160,18 @@ describe('Redis unreachable or stalled', () => {
     const queue = queueOn(REDIS_URL, name);
     const deadPublisher = createRedis(await closedPortUrl(), 'command');
     cleanups.push(() => closeRedis(deadPublisher));
-    const failing = handleJob(defineJob({ domain: 'testing', queue: name, name: 'fail', schema: JobBase, attempts: 1 }), () => Promise.reject(new Error('boom')));
+    const failing = handleJob(defineJob({ domain: 'testing', queue: name, name: 'fail', schema: JobBase, attempts: 1 }), () =>
+      Promise.reject(new Error('boom')),
+    );
     const connection = createRedis(REDIS_URL, 'blocking');
-    const handle = startWorker({ connection, queue: name, prefix, handlers: [failing], publisher: new EventPublisher(deadPublisher), logger: silentLogger });
+    const handle = startWorker({
+      connection,
+      queue: name,
+      prefix,
+      handlers: [failing],
+      publisher: new EventPublisher(deadPublisher),
+      logger: silentLogger,
+    });
     cleanups.push(() => handle.close(100));
     // The worker's own connection goes away the moment the job has failed, while the handlers run.
     let failed = false;

@@ -90,7 +90,11 @@ describe('connection logging', () => {
     const killer = createRedis(REDIS_URL, 'command');
     await killer.client('KILL', 'ID', String(id));
     await waitFor(() => lines.some((line) => line.msg === 'Redis connection ready again'));
-    expect(lines.map((line) => line.msg)).toEqual(['Redis connection ready', 'Redis connection failed, reconnecting', 'Redis connection ready again']);
+    expect(lines.map((line) => line.msg)).toEqual([
+      'Redis connection ready',
+      'Redis connection failed, reconnecting',
+      'Redis connection ready again',
+    ]);
     await closeRedis(killer);
     await closeRedis(redis);
   });
@@ -128,7 +132,9 @@ describe('standaloneRedis', () => {
     const single = createRedis(REDIS_URL, 'command');
     expect(standaloneRedis(single, 'the registry')).toBe(single);
     const cluster = connectRedis({ url: REDIS_URL, cluster: [{ host: '127.0.0.1', port: 1 }] }, 'command', { lazyConnect: true });
-    expect(() => standaloneRedis(cluster, 'the registry')).toThrow(/^the registry does not run on a Redis Cluster yet: unset REDIS_CLUSTER_NODES/);
+    expect(() => standaloneRedis(cluster, 'the registry')).toThrow(
+      /^the registry does not run on a Redis Cluster yet: unset REDIS_CLUSTER_NODES/,
+    );
     await closeRedis(single);
     await closeRedis(cluster);
   });

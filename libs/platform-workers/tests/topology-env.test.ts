@@ -70,7 +70,14 @@ describe('baseConfig', () => {
       host: '0.0.0.0',
       port: 8000,
       logLevel: 'warn',
-      redis: { url: 'redis://127.0.0.1:6379/0', sentinel: undefined, cluster: [{ host: 'r1', port: 6379 }, { host: 'r2', port: 7000 }] },
+      redis: {
+        url: 'redis://127.0.0.1:6379/0',
+        sentinel: undefined,
+        cluster: [
+          { host: 'r1', port: 6379 },
+          { host: 'r2', port: 7000 },
+        ],
+      },
     });
   });
 });

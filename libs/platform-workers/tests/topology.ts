@@ -60,10 +60,7 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
-async function withCleanup<T extends Topology>(
-  dirs: string[],
-  build: (processes: RedisProcess[]) => Promise<T>,
-): Promise<T> {
+async function withCleanup<T extends Topology>(dirs: string[], build: (processes: RedisProcess[]) => Promise<T>): Promise<T> {
   const processes: RedisProcess[] = [];
   const stop = async () => {
     await Promise.all(processes.map((process) => process.stop()));
@@ -106,27 +103,19 @@ export async function startSentinelTopology(name = 'platform'): Promise<Sentinel
   const dir = await mkdtemp(join(tmpdir(), 'redis-sentinel-'));
   return withCleanup([dir], async (processes) => {
     const [masterPort, replicaPort] = [await freePort(), await freePort()];
-    const master = await startProcess(
-      'redis-server',
-      [...serverArgs(masterPort, dir), '--dbfilename', 'master.rdb'],
-      masterPort,
-    );
+    const master = await startProcess('redis-server', [...serverArgs(masterPort, dir), '--dbfilename', 'master.rdb'], masterPort);
     processes.push(master);
     const replica = await startProcess(
       'redis-server',
-      [
-        ...serverArgs(replicaPort, dir),
-        '--dbfilename',
-        'replica.rdb',
-        '--replicaof',
-        '127.0.0.1',
-        String(masterPort),
-      ],
+      [...serverArgs(replicaPort, dir), '--dbfilename', 'replica.rdb', '--replicaof', '127.0.0.1', String(masterPort)],
       replicaPort,
     );
     processes.push(replica);
-    await waitFor(async () =>
-      (await ask(replicaPort, 'INFO replication')).includes('master_link_status:up'), 20_000, 'the replica in sync');
+    await waitFor(
+      async () => (await ask(replicaPort, 'INFO replication')).includes('master_link_status:up'),
+      20_000,
+      'the replica in sync',
+    );
     const sentinels: HostPort[] = [];
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -153,10 +142,14 @@ export async function startSentinelTopology(name = 'platform'): Promise<Sentinel
     };
     // Every sentinel must know the replica and the other sentinels before a failover can be voted.
     for (const sentinel of sentinels) {
-      await waitFor(async () => {
-        const info = await ask(sentinel.port, 'INFO sentinel');
-        return /slaves=1,sentinels=3/.test(info);
-      }, 20_000, 'sentinels that know each other');
+      await waitFor(
+        async () => {
+          const info = await ask(sentinel.port, 'INFO sentinel');
+          return /slaves=1,sentinels=3/.test(info);
+        },
+        20_000,
+        'sentinels that know each other',
+      );
     }
     return { name, master, replica, sentinels, currentMaster, processes, stop: () => Promise.resolve() };
   });
@@ -168,9 +161,7 @@ export interface ClusterTopology extends Topology {
 
 /** A 3-master Redis Cluster (no replicas), slots spread by `redis-cli --cluster create`. */
 export async function startCluster(size = 3): Promise<ClusterTopology> {
-  const dirs = await Promise.all(
-    Array.from({ length: size }, () => mkdtemp(join(tmpdir(), 'redis-cluster-'))),
-  );
+  const dirs = await Promise.all(Array.from({ length: size }, () => mkdtemp(join(tmpdir(), 'redis-cluster-'))));
   return withCleanup(dirs, async (processes) => {
     const nodes: HostPort[] = [];
     for (const dir of dirs) {
@@ -189,23 +180,12 @@ export async function startCluster(size = 3): Promise<ClusterTopology> {
     }
     const created = await runChild(
       'redis-cli',
-      [
-        '--cluster',
-        'create',
-        ...nodes.map((node) => `${node.host}:${node.port}`),
-        '--cluster-replicas',
-        '0',
-        '--cluster-yes',
-      ],
+      ['--cluster', 'create', ...nodes.map((node) => `${node.host}:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
       { timeoutMs: 30_000 },
     );
-    if (created.code !== 0)
-      throw new Error(
-        `redis-cli --cluster create failed: ${created.stdout.toString()}${created.stderr.toString()}`,
-      );
+    if (created.code !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout.toString()}${created.stderr.toString()}`);
     for (const node of nodes) {
-      await waitFor(async () =>
-        (await ask(node.port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, 'cluster_state:ok');
+      await waitFor(async () => (await ask(node.port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, 'cluster_state:ok');
     }
     return { nodes, processes, stop: () => Promise.resolve() };
   });

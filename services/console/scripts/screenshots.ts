@@ -23,25 +23,83 @@ async function seed(world: World): Promise<{ runId: string; jobId: string }> {
   const { app, namespace, redis } = world.console;
   const { cookie, csrf } = await login(app);
   const upload = (body: string | Buffer, type: string) =>
-    app.inject({ method: 'POST', url: '/api/data-bank/v1/files', headers: { cookie, 'x-csrf-token': csrf, 'content-type': type }, payload: body });
+    app.inject({
+      method: 'POST',
+      url: '/api/data-bank/v1/files',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': type },
+      payload: body,
+    });
   await upload('Сәлем, әлем! A small corpus line.\n'.repeat(20), 'text/plain');
   await upload(JSON.stringify({ report: 'wrapped', year: 2025, top: ['a', 'b'] }), 'application/json');
-  const qr = await app.inject({ method: 'POST', url: '/api/qr/v1/qr', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: { url: 'https://example.com/' } });
+  const qr = await app.inject({
+    method: 'POST',
+    url: '/api/qr/v1/qr',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    payload: { url: 'https://example.com/' },
+  });
   await upload(qr.rawPayload, 'image/png');
   const publisher = new EventPublisher(redis, { namespace });
   const ts = () => new Date().toISOString();
   const jobId = 'corpus-kk-0001';
-  await publisher.publish({ type: jobEventType('turkic', 'started'), domain: 'turkic', job_id: jobId, user_id: USER_ID, ts: ts(), queue: 'turkic' });
-  await publisher.publish({ type: jobEventType('turkic', 'progress'), domain: 'turkic', job_id: jobId, user_id: USER_ID, ts: ts(), progress: 40, message: 'kept 400 of 1000 sentences' });
-  await publisher.publish({ type: jobEventType('qr', 'completed'), domain: 'qr', job_id: 'qr-batch-17', user_id: USER_ID, ts: ts(), result_bytes: 2048 });
-  await publisher.publish({ type: jobEventType('transcript', 'failed'), domain: 'transcript', job_id: 'stt-9', user_id: '77', ts: ts(), error_kind: 'user', message: 'the file holds no audio track' });
-  await publisher.publish({ type: metricsEventType('digits', 'epoch'), domain: 'digits', job_id: 'digits-train-3', user_id: USER_ID, ts: ts(), metrics: { epoch: 2, train_loss: 0.081, val_accuracy: 0.987 } });
+  await publisher.publish({
+    type: jobEventType('turkic', 'started'),
+    domain: 'turkic',
+    job_id: jobId,
+    user_id: USER_ID,
+    ts: ts(),
+    queue: 'turkic',
+  });
+  await publisher.publish({
+    type: jobEventType('turkic', 'progress'),
+    domain: 'turkic',
+    job_id: jobId,
+    user_id: USER_ID,
+    ts: ts(),
+    progress: 40,
+    message: 'kept 400 of 1000 sentences',
+  });
+  await publisher.publish({
+    type: jobEventType('qr', 'completed'),
+    domain: 'qr',
+    job_id: 'qr-batch-17',
+    user_id: USER_ID,
+    ts: ts(),
+    result_bytes: 2048,
+  });
+  await publisher.publish({
+    type: jobEventType('transcript', 'failed'),
+    domain: 'transcript',
+    job_id: 'stt-9',
+    user_id: '77',
+    ts: ts(),
+    error_kind: 'user',
+    message: 'the file holds no audio track',
+  });
+  await publisher.publish({
+    type: metricsEventType('digits', 'epoch'),
+    domain: 'digits',
+    job_id: 'digits-train-3',
+    user_id: USER_ID,
+    ts: ts(),
+    metrics: { epoch: 2, train_loss: 0.081, val_accuracy: 0.987 },
+  });
   const corpus = await world.bank.client.upload({ kind: 'buffer', data: await readFile(CORPUS) }, { contentType: 'text/plain' });
   const run = await app.inject({
     method: 'POST',
     url: '/api/trainer/v1/runs',
     headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    payload: { user_id: USER_ID, family: 'gpt2', size: 'tiny', corpus_file_id: corpus.file_id, context_length: 32, batch_size: 8, time_budget_s: 60, eval_interval_s: 5, device: 'cpu', threads: 1 },
+    payload: {
+      user_id: USER_ID,
+      family: 'gpt2',
+      size: 'tiny',
+      corpus_file_id: corpus.file_id,
+      context_length: 32,
+      batch_size: 8,
+      time_budget_s: 60,
+      eval_interval_s: 5,
+      device: 'cpu',
+      threads: 1,
+    },
   });
   const started = run.json<{ run_id: string; job_id: string }>();
   // The real kernel's first steps and evaluation (best effort: a trainer that did not start shows its page as it is).
@@ -59,7 +117,12 @@ async function drawSeven(page: Page): Promise<void> {
   const at = (x: number, y: number) => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height] as const;
   await page.mouse.move(...at(70, 60));
   await page.mouse.down();
-  for (const [x, y] of [[210, 60], [150, 190], [125, 240]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+  for (const [x, y] of [
+    [210, 60],
+    [150, 190],
+    [125, 240],
+  ] as const)
+    await page.mouse.move(...at(x, y), { steps: 8 });
   await page.mouse.up();
   // No answer (handwriting-ai down): the screenshot then shows the page's error line, which is the point.
   await page.waitForSelector('.answer[data-digit]', { timeout: 10_000 }).catch(() => undefined);
@@ -74,11 +137,21 @@ async function showCaptions(page: Page): Promise<void> {
 
 async function makeWrapped(page: Page): Promise<void> {
   await page.getByLabel('Year').fill('2023');
-  await page.getByLabel('Streaming history export').setInputFiles({ name: 'Streaming_History_Audio_2023.json', mimeType: 'application/json', buffer: Buffer.from(spotifyExport(60, 2023)) });
+  await page
+    .getByLabel('Streaming history export')
+    .setInputFiles({
+      name: 'Streaming_History_Audio_2023.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(spotifyExport(60, 2023)),
+    });
   await page.getByRole('button', { name: 'Make my Wrapped' }).click();
   // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);
-  await page.frameLocator('iframe.report').locator('main').waitFor({ timeout: 15_000 }).catch(() => undefined); // as above
+  await page
+    .frameLocator('iframe.report')
+    .locator('main')
+    .waitFor({ timeout: 15_000 })
+    .catch(() => undefined); // as above
   // A full-page shot leaves the sandboxed (out-of-process) report frame blank, and Chromium paints it
   // only a moment after it comes on screen: it gets a shot of its own, then the page goes back to the top.
   const report = page.locator('iframe.report');
@@ -91,7 +164,10 @@ async function makeWrapped(page: Page): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
 }
 
-const world = await startWorld({ services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'], bestEffort: true });
+const world = await startWorld({
+  services: ['qr-api', 'handwriting-ai', 'model-trainer', 'turkic-api', 'transcript-api', 'music-wrapped-api'],
+  bestEffort: true,
+});
 const browser = await launchBrowser();
 for (const reason of world.missing) console.log(`not started (its page shows it down): ${reason}`);
 try {
@@ -130,7 +206,10 @@ try {
   await dark.waitForTimeout(900);
   await dark.screenshot({ path: `${OUT}overview-dark-1280x800.png`, fullPage: true });
   // The narrowest phone the issue names and a large desktop screen.
-  for (const viewport of [{ width: 320, height: 640 }, { width: 2560, height: 1440 }]) {
+  for (const viewport of [
+    { width: 320, height: 640 },
+    { width: 2560, height: 1440 },
+  ]) {
     const page = await loggedInPage(browser, world.console.url, viewport);
     for (const name of ['overview', 'files']) {
       await page.evaluate(`location.hash = '#/${name}'`);

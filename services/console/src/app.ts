@@ -55,10 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     logger: deps.logger,
     description: 'The web console: every service of the platform in a browser.',
     trustProxy: config.trustProxy,
-    readiness: [
-      redisReadiness(redis),
-      { name: 'web', check: () => access(join(webDir, 'index.html')) },
-    ],
+    readiness: [redisReadiness(redis), { name: 'web', check: () => access(join(webDir, 'index.html')) }],
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret ?? randomBytes(32).toString('hex') });
   registerAccess(app, store);

@@ -1,4 +1,16 @@
-import { boolFlag, csvList, loadConfig, port, positiveInt, serviceUrl, sharedEnv, SERVICES, url, type Env, type ServiceName } from '@platform/core';
+import {
+  boolFlag,
+  csvList,
+  loadConfig,
+  port,
+  positiveInt,
+  serviceUrl,
+  sharedEnv,
+  SERVICES,
+  url,
+  type Env,
+  type ServiceName,
+} from '@platform/core';
 import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
@@ -20,29 +32,34 @@ const serviceUrlEnv = {
   MUSIC_WRAPPED_API_URL: url().optional(),
 } satisfies Record<UrlVariable, unknown>;
 
-const schema = z.object({
-  ...sharedEnv,
-  ...redisTopologyEnv,
-  ...serviceUrlEnv,
-  PORT: port(8080),
-  TRUST_PROXY: boolFlag(false),
-  CONSOLE_ADMIN_KEYS: csvList(),
-  CONSOLE_VIEWER_KEYS: csvList(),
-  CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  CONSOLE_SESSION_TTL_S: positiveInt(12 * 60 * 60),
-  CONSOLE_USER_ID: z.string().regex(/^\d{1,20}$/, 'must be a decimal string').default('0'),
-  CONSOLE_WEB_DIR: z.string().optional(),
-  CONSOLE_QUEUE_PREFIX: z.string().default('bull'),
-  CONSOLE_EVENTS_NAMESPACE: z.string().default(''),
-  // The services' own key lists (the root .env holds them); the console sends the first of each.
-  DATA_BANK_API_KEY: z.string().default(''),
-  TURKIC_API_KEYS: csvList(),
-  TRANSCRIPT_API_KEYS: csvList(),
-  HANDWRITING_API_KEYS: csvList(),
-  HANDWRITING_READ_KEYS: csvList(),
-  TRAINER_API_KEYS: csvList(),
-  MUSIC_API_KEYS: csvList(),
-}).superRefine(checkRedisTopology);
+const schema = z
+  .object({
+    ...sharedEnv,
+    ...redisTopologyEnv,
+    ...serviceUrlEnv,
+    PORT: port(8080),
+    TRUST_PROXY: boolFlag(false),
+    CONSOLE_ADMIN_KEYS: csvList(),
+    CONSOLE_VIEWER_KEYS: csvList(),
+    CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CONSOLE_SESSION_TTL_S: positiveInt(12 * 60 * 60),
+    CONSOLE_USER_ID: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be a decimal string')
+      .default('0'),
+    CONSOLE_WEB_DIR: z.string().optional(),
+    CONSOLE_QUEUE_PREFIX: z.string().default('bull'),
+    CONSOLE_EVENTS_NAMESPACE: z.string().default(''),
+    // The services' own key lists (the root .env holds them); the console sends the first of each.
+    DATA_BANK_API_KEY: z.string().default(''),
+    TURKIC_API_KEYS: csvList(),
+    TRANSCRIPT_API_KEYS: csvList(),
+    HANDWRITING_API_KEYS: csvList(),
+    HANDWRITING_READ_KEYS: csvList(),
+    TRAINER_API_KEYS: csvList(),
+    MUSIC_API_KEYS: csvList(),
+  })
+  .superRefine(checkRedisTopology);
 
 type Raw = z.output<typeof schema>;
 

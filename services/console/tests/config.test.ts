@@ -25,7 +25,12 @@ describe('readConfig', () => {
   });
 
   it("sends the first key of each service's own list, and handwriting-ai's read key for reading", () => {
-    const config = readConfig({ TURKIC_API_KEYS: 'a, b', HANDWRITING_API_KEYS: 'models', HANDWRITING_READ_KEYS: 'reader', DATA_BANK_API_KEY: 'bank' });
+    const config = readConfig({
+      TURKIC_API_KEYS: 'a, b',
+      HANDWRITING_API_KEYS: 'models',
+      HANDWRITING_READ_KEYS: 'reader',
+      DATA_BANK_API_KEY: 'bank',
+    });
     expect(serviceKey(config, 'turkic-api', 'api')).toBe('a');
     expect(serviceKey(config, 'handwriting-ai', 'read')).toBe('reader');
     expect(serviceKey(config, 'handwriting-ai', 'api')).toBe('models');

@@ -13,7 +13,15 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const progress = (domain: string, jobId: string, userId: string, pct: number) =>
-  publisher.publish({ type: jobEventType(domain, 'progress'), domain, job_id: jobId, user_id: userId, ts: new Date().toISOString(), progress: pct, message: `at ${String(pct)}` });
+  publisher.publish({
+    type: jobEventType(domain, 'progress'),
+    domain,
+    job_id: jobId,
+    user_id: userId,
+    ts: new Date().toISOString(),
+    progress: pct,
+    message: `at ${String(pct)}`,
+  });
 
 /** Reads server-sent events until `count` data frames arrived. */
 async function frames(response: Response, count: number): Promise<{ id: string; data: Record<string, unknown> }[]> {
@@ -57,10 +65,20 @@ describe('GET /api/events', () => {
   it('keeps only the last metrics event of each job in the backlog when asked', async () => {
     const { cookie } = await login(world.app, VIEWER_KEY);
     const metrics = (step: number) =>
-      publisher.publish({ type: metricsEventType('trainer', 'step'), domain: 'trainer', job_id: 'run-1', user_id: '9', ts: new Date(Date.now() + step).toISOString(), metrics: { step } });
+      publisher.publish({
+        type: metricsEventType('trainer', 'step'),
+        domain: 'trainer',
+        job_id: 'run-1',
+        user_id: '9',
+        ts: new Date(Date.now() + step).toISOString(),
+        metrics: { step },
+      });
     await progress('trainer', 'run-1', '9', 1);
     for (const step of [1, 2, 3]) await metrics(step);
-    const latest = await frames(await fetch(`${world.url}/api/events?domain=trainer&user=9&metrics=latest&backlog=2`, { headers: { cookie } }), 2);
+    const latest = await frames(
+      await fetch(`${world.url}/api/events?domain=trainer&user=9&metrics=latest&backlog=2`, { headers: { cookie } }),
+      2,
+    );
     expect(latest.map((frame) => frame.data.type)).toEqual(['trainer.job.progress.v1', 'trainer.metrics.step.v1']);
     expect(latest[1]?.data.metrics).toEqual({ step: 3 });
     const all = await frames(await fetch(`${world.url}/api/events?domain=trainer&user=9&backlog=2`, { headers: { cookie } }), 2);

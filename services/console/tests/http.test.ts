@@ -84,9 +84,18 @@ describe('CSRF', () => {
 
   it('refuses another origin even with the token, and a cross-site fetch', async () => {
     const { cookie, csrf } = await login(world.app);
-    const foreign = await world.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example' } });
+    const foreign = await world.app.inject({
+      method: 'POST',
+      url: '/api/logout',
+      headers: { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example' },
+    });
     expect(foreign.statusCode).toBe(403);
-    const site = await world.app.inject({ method: 'POST', url: '/api/login', headers: { 'sec-fetch-site': 'cross-site' }, payload: { key: 'test-admin-key' } });
+    const site = await world.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'sec-fetch-site': 'cross-site' },
+      payload: { key: 'test-admin-key' },
+    });
     expect(site.statusCode).toBe(403);
   });
 
@@ -94,7 +103,11 @@ describe('CSRF', () => {
     const { cookie } = await login(world.app);
     const bare = await world.app.inject({ method: 'PUT', url: '/queues/api/queues/qr/pause', headers: { cookie } });
     expect(bare.statusCode).toBe(403);
-    const same = await world.app.inject({ method: 'PUT', url: '/queues/api/queues/qr/pause', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    const same = await world.app.inject({
+      method: 'PUT',
+      url: '/queues/api/queues/qr/pause',
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+    });
     expect(same.statusCode).toBeLessThan(300);
     await world.app.inject({ method: 'PUT', url: '/queues/api/queues/qr/resume', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
   });
@@ -102,7 +115,9 @@ describe('CSRF', () => {
 
 describe('access by route', () => {
   it('refuses every /api and /queues route without a session', async () => {
-    const routes = routeAuthTable(world.app).filter((route) => /^\/(api|queues)\b/.test(route.url) && route.url !== '/api/login' && route.method !== 'HEAD');
+    const routes = routeAuthTable(world.app).filter(
+      (route) => /^\/(api|queues)\b/.test(route.url) && route.url !== '/api/login' && route.method !== 'HEAD',
+    );
     expect(routes.length).toBeGreaterThan(PROXY_ROUTES.length);
     for (const route of routes) {
       const url = route.url.replace(/:[a-z_]+/g, 'x').replace('*', 'x');
@@ -136,13 +151,18 @@ describe('access by route', () => {
     const { cookie } = await login(world.app, VIEWER_KEY);
     const response = await world.app.inject({ url: '/api/data-bank/v1/files', headers: { cookie } });
     expect(response.statusCode).toBe(502);
-    expect(response.json()).toMatchObject({ code: 'EXTERNAL_SERVICE_ERROR', message: expect.stringContaining('data-bank-api is not reachable') as string });
+    expect(response.json()).toMatchObject({
+      code: 'EXTERNAL_SERVICE_ERROR',
+      message: expect.stringContaining('data-bank-api is not reachable') as string,
+    });
   });
 
   it('reports every service on the overview, down ones with their reason', async () => {
     const { cookie } = await login(world.app, VIEWER_KEY);
     const response = await world.app.inject({ url: '/api/overview', headers: { cookie } });
-    const { services } = response.json<{ services: { name: string; state: string; reason: string; queue: { counts: unknown } | null }[] }>();
+    const { services } = response.json<{
+      services: { name: string; state: string; reason: string; queue: { counts: unknown } | null }[];
+    }>();
     expect(services.map((service) => service.name)).toContain('model-trainer');
     const bank = services.find((service) => service.name === 'data-bank-api');
     expect(bank).toMatchObject({ state: 'down', reason: 'not reachable: is it running?' });

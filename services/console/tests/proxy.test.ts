@@ -30,7 +30,7 @@ describe('the data-bank through the console', () => {
     expect(await sent.json()).toMatchObject({ file_id: id, size: body.length, content_type: 'application/json' });
 
     const list = await fetch(`${world.url}/api/data-bank/v1/files?limit=5`, { headers: { cookie: viewer.cookie } });
-    expect((await list.json())).toMatchObject({ files: [{ file_id: id }] });
+    expect(await list.json()).toMatchObject({ files: [{ file_id: id }] });
 
     const range = await fetch(`${world.url}/api/data-bank/v1/files/${id}`, { headers: { cookie: viewer.cookie, range: 'bytes=0-9' } });
     expect(range.status).toBe(206);
@@ -38,7 +38,10 @@ describe('the data-bank through the console', () => {
     expect(range.headers.get('etag')).toBe(`"${id}"`);
     expect(await range.text()).toBe(body.subarray(0, 10).toString());
 
-    const removed = await fetch(`${world.url}/api/data-bank/v1/files/${id}`, { method: 'DELETE', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const removed = await fetch(`${world.url}/api/data-bank/v1/files/${id}`, {
+      method: 'DELETE',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
     expect(removed.status).toBe(204);
     const gone = await fetch(`${world.url}/api/data-bank/v1/files/${id}/info`, { headers: { cookie: viewer.cookie } });
     expect(gone.status).toBe(404);
@@ -47,7 +50,9 @@ describe('the data-bank through the console', () => {
 
   it("passes the service's own error envelope through and never echoes its key", async () => {
     const viewer = await login(world.app, VIEWER_KEY);
-    const response = await fetch(`${world.url}/api/data-bank/v1/files/not-an-id`, { headers: { cookie: viewer.cookie, 'x-request-id': 'trace-me' } });
+    const response = await fetch(`${world.url}/api/data-bank/v1/files/not-an-id`, {
+      headers: { cookie: viewer.cookie, 'x-request-id': 'trace-me' },
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-request-id')).toBe('trace-me');
     const text = await response.text();

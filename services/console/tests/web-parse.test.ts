@@ -19,7 +19,9 @@ describe('curvePoints', () => {
   });
 
   it('accepts a bare list and skips points without a numeric step', () => {
-    expect(curvePoints([{ step: 1, train_loss: 1 }, { step: 'x' }, null, { train_loss: 2 }])).toEqual([{ step: 1, train_loss: 1, val_loss: null }]);
+    expect(curvePoints([{ step: 1, train_loss: 1 }, { step: 'x' }, null, { train_loss: 2 }])).toEqual([
+      { step: 1, train_loss: 1, val_loss: null },
+    ]);
     expect(curvePoints({ nothing: true })).toEqual([]);
     expect(curvePoints(null)).toEqual([]);
   });

@@ -26,8 +26,7 @@ function readinessChecks(deps: AppDeps): ReadinessCheck[] {
       name: 'free_space',
       check: async () => {
         const free = await backend.freeBytes();
-        if (free < config.minFreeBytes)
-          throw new Error(`low disk: ${free} bytes free, ${config.minFreeBytes} required`);
+        if (free < config.minFreeBytes) throw new Error(`low disk: ${free} bytes free, ${config.minFreeBytes} required`);
       },
     },
   ];

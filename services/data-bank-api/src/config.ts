@@ -45,8 +45,7 @@ function checkStorage(env: StorageEnv, context: z.RefinementCtx): void {
     context.addIssue({
       code: 'custom',
       path: [env.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY'],
-      message:
-        'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the SDK chain)',
+      message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the SDK chain)',
     });
 }
 
@@ -152,10 +151,7 @@ export interface WorkerConfig extends MaintenanceSchedule, StorageConfig {
 
 /** The worker process needs no API keys: it only touches storage and the queue. */
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
-  const parsed = loadConfig(
-    z.object(workerEnv).superRefine(checkStorage).superRefine(checkRedisTopology),
-    env,
-  );
+  const parsed = loadConfig(z.object(workerEnv).superRefine(checkStorage).superRefine(checkRedisTopology), env);
   return {
     logLevel: parsed.LOG_LEVEL,
     redisUrl: parsed.REDIS_URL,

@@ -16,8 +16,7 @@ const swept = config.s3 ? 0 : await backend.sweepTemps(0);
 logger.info({ location: backend.location, swept }, 'storage ready');
 if (config.allowAnonymous) {
   for (const [permission, keys] of Object.entries(config.keys)) {
-    if (keys.length === 0)
-      logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
+    if (keys.length === 0) logger.warn({ permission }, 'DATA_BANK_ALLOW_ANONYMOUS: this permission needs no API key');
   }
 }
 

@@ -16,7 +16,5 @@ const report = await verifyStore(backend, {
   },
 });
 const { checked, bytes, quarantined } = report;
-process.stdout.write(
-  `${JSON.stringify({ root: backend.location, checked, bytes, corrupt: report.corrupt.length, quarantined })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ root: backend.location, checked, bytes, corrupt: report.corrupt.length, quarantined })}\n`);
 process.exitCode = report.corrupt.length > 0 ? 1 : 0;

@@ -1,12 +1,5 @@
 import { createLogger, loadConfigOrExit, packageInfo } from '@platform/core';
-import {
-  closeRedis,
-  connectRedis,
-  createQueue,
-  EventPublisher,
-  runWorkerProcess,
-  startWorker,
-} from '@platform/workers';
+import { closeRedis, connectRedis, createQueue, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readWorkerConfig, sizeIoThreadPool } from './config.js';
 import { openBackend } from './storage/open.js';
 import { QUEUE } from './jobs/queue.js';

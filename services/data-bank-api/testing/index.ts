@@ -21,10 +21,12 @@ export async function startDataBankProcess(options: { apiKey?: string; env?: Rec
   const apiKey = options.apiKey ?? 'test-data-bank-key';
   const root = await mkdtemp(join(tmpdir(), 'data-bank-'));
   const env = { DATA_BANK_ROOT: root, DATA_BANK_UPLOAD_KEYS: apiKey, DATA_BANK_MIN_FREE_BYTES: '0', ...options.env };
-  const service = await startServiceProcess({ cwd: fileURLToPath(new URL('..', import.meta.url)), env, echoStderr: true }).catch(async (error: unknown) => {
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  });
+  const service = await startServiceProcess({ cwd: fileURLToPath(new URL('..', import.meta.url)), env, echoStderr: true }).catch(
+    async (error: unknown) => {
+      await rm(root, { recursive: true, force: true });
+      throw error;
+    },
+  );
   return {
     url: service.url,
     apiKey,

@@ -34,10 +34,7 @@ describe('@platform/core data-bank client against the real service', () => {
       path: await writeFile(path, randomBytes(70_000)).then(() => path),
     });
     expect(fromPath).toMatchObject({ size: 70_000, created: true });
-    const fromBuffer = await client.upload(
-      { kind: 'buffer', data: Buffer.from('buffer') },
-      { contentType: 'text/plain' },
-    );
+    const fromBuffer = await client.upload({ kind: 'buffer', data: Buffer.from('buffer') }, { contentType: 'text/plain' });
     expect(fromBuffer).toMatchObject({
       file_id: sha256('buffer'),
       content_type: 'text/plain',
@@ -83,9 +80,7 @@ describe('@platform/core data-bank client against the real service', () => {
   });
 
   it('raises typed errors for the service answers', async () => {
-    await expect(
-      client.upload({ kind: 'buffer', data: new Uint8Array(9 * 1024 * 1024) }),
-    ).rejects.toBeInstanceOf(DataBankTooLargeError);
+    await expect(client.upload({ kind: 'buffer', data: new Uint8Array(9 * 1024 * 1024) })).rejects.toBeInstanceOf(DataBankTooLargeError);
     await expect(
       client.upload({ kind: 'stream', stream: Readable.from([Buffer.from('x')]) }, { sha256: sha256('y') }),
     ).rejects.toBeInstanceOf(DataBankInvalidError);
@@ -93,9 +88,7 @@ describe('@platform/core data-bank client against the real service', () => {
     await expect(reader.upload({ kind: 'buffer', data: Buffer.from('z') })).rejects.toMatchObject({
       status: 403,
     });
-    await expect(reader.upload({ kind: 'buffer', data: Buffer.from('z') })).rejects.toBeInstanceOf(
-      DataBankAuthError,
-    );
+    await expect(reader.upload({ kind: 'buffer', data: Buffer.from('z') })).rejects.toBeInstanceOf(DataBankAuthError);
     await expect(reader.info(sha256('none'))).rejects.toBeInstanceOf(DataBankNotFoundError);
   });
 });

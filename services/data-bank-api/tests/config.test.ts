@@ -20,9 +20,7 @@ describe('readConfig', () => {
   it('reads the request timeout and refuses one under a second', () => {
     const keys = { DATA_BANK_UPLOAD_KEYS: 'k' };
     expect(readConfig({ ...keys, DATA_BANK_REQUEST_TIMEOUT_MS: '120000' }).requestTimeoutMs).toBe(120_000);
-    expect(() => readConfig({ ...keys, DATA_BANK_REQUEST_TIMEOUT_MS: '10' })).toThrow(
-      /DATA_BANK_REQUEST_TIMEOUT_MS/,
-    );
+    expect(() => readConfig({ ...keys, DATA_BANK_REQUEST_TIMEOUT_MS: '10' })).toThrow(/DATA_BANK_REQUEST_TIMEOUT_MS/);
   });
 
   it('keeps separate key sets and limits', () => {
@@ -76,9 +74,7 @@ describe('worker and storage configuration', () => {
       verifyEverySeconds: 604800,
       ioThreads: 16,
     });
-    expect(
-      readWorkerConfig({ DATA_BANK_VERIFY_EVERY_SECONDS: '0', DATA_BANK_TTL_SECONDS: '86400' }),
-    ).toMatchObject({
+    expect(readWorkerConfig({ DATA_BANK_VERIFY_EVERY_SECONDS: '0', DATA_BANK_TTL_SECONDS: '86400' })).toMatchObject({
       verifyEverySeconds: 0,
       ttlSeconds: 86400,
     });

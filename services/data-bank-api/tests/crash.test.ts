@@ -28,43 +28,39 @@ describe('crash safety (real process, kill -9)', () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  it(
-    'leaves no partial file when killed mid-upload, and the next start sweeps the temp files',
-    { timeout: 120_000 },
-    async () => {
-      const root = await tempDir();
-      cleanups.push(() => rm(root, { recursive: true, force: true }));
-      const first = await startProcess(root);
-      cleanups.push(() => first.stop(0));
+  it('leaves no partial file when killed mid-upload, and the next start sweeps the temp files', { timeout: 120_000 }, async () => {
+    const root = await tempDir();
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const first = await startProcess(root);
+    cleanups.push(() => first.stop(0));
 
-      // A large upload that never finishes: 8 MiB sent, then the server is killed.
-      const upload = request(`${first.url}/v1/files`, { method: 'POST', headers: { 'x-api-key': 'k' } });
-      upload.on('error', () => undefined);
-      const chunk = Buffer.alloc(1024 * 1024, 7);
-      for (let i = 0; i < 8; i++) upload.write(chunk);
-      await waitFor(async () => (await partialBytes(root)) >= 4 * 1024 * 1024, 20_000, '4 MiB of partial upload');
+    // A large upload that never finishes: 8 MiB sent, then the server is killed.
+    const upload = request(`${first.url}/v1/files`, { method: 'POST', headers: { 'x-api-key': 'k' } });
+    upload.on('error', () => undefined);
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    for (let i = 0; i < 8; i++) upload.write(chunk);
+    await waitFor(async () => (await partialBytes(root)) >= 4 * 1024 * 1024, 20_000, '4 MiB of partial upload');
 
-      const exited = once(first.child, 'exit');
-      first.child.kill('SIGKILL');
-      await exited;
-      upload.destroy();
+    const exited = once(first.child, 'exit');
+    first.child.kill('SIGKILL');
+    await exited;
+    upload.destroy();
 
-      expect(await storedIds(root)).toEqual([]);
-      expect(await tempEntries(root)).toHaveLength(1);
+    expect(await storedIds(root)).toEqual([]);
+    expect(await tempEntries(root)).toHaveLength(1);
 
-      const second = await startProcess(root);
-      cleanups.push(() => second.stop());
-      expect(await tempEntries(root)).toEqual([]);
-      expect(await readdir(join(root, '.trash'))).toEqual([]);
+    const second = await startProcess(root);
+    cleanups.push(() => second.stop());
+    expect(await tempEntries(root)).toEqual([]);
+    expect(await readdir(join(root, '.trash'))).toEqual([]);
 
-      const body = 'after the crash';
-      const response = await fetch(`${second.url}/v1/files`, {
-        method: 'POST',
-        body,
-        headers: { 'x-api-key': 'k' },
-      });
-      expect(response.status).toBe(201);
-      expect(await storedIds(root)).toEqual([sha256(body)]);
-    },
-  );
+    const body = 'after the crash';
+    const response = await fetch(`${second.url}/v1/files`, {
+      method: 'POST',
+      body,
+      headers: { 'x-api-key': 'k' },
+    });
+    expect(response.status).toBe(201);
+    expect(await storedIds(root)).toEqual([sha256(body)]);
+  });
 });

@@ -141,8 +141,7 @@ describe('uploads and downloads', () => {
   it('PUT by hash is idempotent and verifies the bytes', async () => {
     const data = randomBytes(3000);
     const id = sha256(data);
-    const put = (body: Uint8Array, target = id) =>
-      server.request(`/v1/files/${target}`, { method: 'PUT', body });
+    const put = (body: Uint8Array, target = id) => server.request(`/v1/files/${target}`, { method: 'PUT', body });
     expect((await put(data)).status).toBe(201);
     expect((await put(data)).status).toBe(200);
     const wrong = await put(randomBytes(3000));
@@ -273,9 +272,7 @@ describe('listing', () => {
 
   it('filters by prefix', async () => {
     const prefix = ids[0]?.slice(0, 1) ?? '';
-    const page = FileList.parse(
-      await (await server.request(`/v1/files?prefix=${prefix.toUpperCase()}`)).json(),
-    );
+    const page = FileList.parse(await (await server.request(`/v1/files?prefix=${prefix.toUpperCase()}`)).json());
     expect(page.files.map((file) => file.file_id)).toEqual(ids.filter((id) => id.startsWith(prefix)));
     const exact = FileList.parse(await (await server.request(`/v1/files?prefix=${ids[3] ?? ''}`)).json());
     expect(exact.files.map((file) => file.file_id)).toEqual([ids[3]]);
@@ -299,13 +296,11 @@ describe('ranges and conditional requests', () => {
     server = await startServer();
     await upload(server, data, { 'content-type': 'text/plain' });
     await upload(server, new Uint8Array(0));
-    lastModified =
-      (await server.request(`/v1/files/${id}`, { method: 'HEAD' })).headers.get('last-modified') ?? '';
+    lastModified = (await server.request(`/v1/files/${id}`, { method: 'HEAD' })).headers.get('last-modified') ?? '';
   });
   afterAll(() => server.close());
 
-  const get = (headers: Record<string, string>, method = 'GET', target = id) =>
-    server.request(`/v1/files/${target}`, { method, headers });
+  const get = (headers: Record<string, string>, method = 'GET', target = id) => server.request(`/v1/files/${target}`, { method, headers });
 
   it.each([
     ['bytes=0-9', 0, 9],
@@ -332,14 +327,11 @@ describe('ranges and conditional requests', () => {
     expect(await response.json()).toMatchObject({ code: 'RANGE_NOT_SATISFIABLE' });
   });
 
-  it.each(['bytes=abc-', 'bytes=5-1', 'items=0-5', 'bytes=', 'bytes=0-1,5-6'])(
-    '%s is ignored (200, whole file)',
-    async (range) => {
-      const response = await get({ range });
-      expect(response.status).toBe(200);
-      expect(Buffer.from(await response.arrayBuffer())).toEqual(data);
-    },
-  );
+  it.each(['bytes=abc-', 'bytes=5-1', 'items=0-5', 'bytes=', 'bytes=0-1,5-6'])('%s is ignored (200, whole file)', async (range) => {
+    const response = await get({ range });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(data);
+  });
 
   it('answers HEAD with the range headers and no body', async () => {
     const response = await get({ range: 'bytes=-10' }, 'HEAD');
@@ -361,16 +353,9 @@ describe('ranges and conditional requests', () => {
 
   it('honours If-Range with the strong ETag or the exact date only', async () => {
     const honoured = [`"${id}"`, lastModified];
-    const ignored = [
-      `W/"${id}"`,
-      `"${sha256('x')}"`,
-      new Date(Date.parse(lastModified) - 5000).toUTCString(),
-      'garbage',
-    ];
-    for (const ifRange of honoured)
-      expect((await get({ range: 'bytes=0-0', 'if-range': ifRange })).status).toBe(206);
-    for (const ifRange of ignored)
-      expect((await get({ range: 'bytes=0-0', 'if-range': ifRange })).status).toBe(200);
+    const ignored = [`W/"${id}"`, `"${sha256('x')}"`, new Date(Date.parse(lastModified) - 5000).toUTCString(), 'garbage'];
+    for (const ifRange of honoured) expect((await get({ range: 'bytes=0-0', 'if-range': ifRange })).status).toBe(206);
+    for (const ifRange of ignored) expect((await get({ range: 'bytes=0-0', 'if-range': ifRange })).status).toBe(200);
   });
 
   it('answers 304 to a matching If-None-Match or an unchanged If-Modified-Since', async () => {
@@ -384,9 +369,7 @@ describe('ranges and conditional requests', () => {
     expect((await get({ 'if-none-match': `"${id}"`, range: 'bytes=0-1' })).status).toBe(304);
     expect((await get({ 'if-none-match': `"${id}"` }, 'HEAD')).status).toBe(304);
     expect((await get({ 'if-modified-since': lastModified })).status).toBe(304);
-    expect(
-      (await get({ 'if-modified-since': new Date(Date.parse(lastModified) - 5000).toUTCString() })).status,
-    ).toBe(200);
+    expect((await get({ 'if-modified-since': new Date(Date.parse(lastModified) - 5000).toUTCString() })).status).toBe(200);
     // If-None-Match wins over If-Modified-Since.
     expect((await get({ 'if-none-match': '"nope"', 'if-modified-since': lastModified })).status).toBe(200);
   });
@@ -416,8 +399,7 @@ describe('API keys', () => {
         headers: key ? { 'x-api-key': key } : {},
       }),
     get: (key) => fetch(`${server.url}/v1/files/${id}`, { headers: key ? { 'x-api-key': key } : {} }),
-    head: (key) =>
-      fetch(`${server.url}/v1/files/${id}`, { method: 'HEAD', headers: key ? { 'x-api-key': key } : {} }),
+    head: (key) => fetch(`${server.url}/v1/files/${id}`, { method: 'HEAD', headers: key ? { 'x-api-key': key } : {} }),
     info: (key) => fetch(`${server.url}/v1/files/${id}/info`, { headers: key ? { 'x-api-key': key } : {} }),
     list: (key) => fetch(`${server.url}/v1/files`, { headers: key ? { 'x-api-key': key } : {} }),
     delete: (key) =>
@@ -514,9 +496,7 @@ describe('limits', () => {
       expect(declared.response.status).toBe(413);
       expect(declared.body.code).toBe('PAYLOAD_TOO_LARGE');
 
-      const streamed = await server
-        .request('/v1/files', { method: 'POST', body: byteStream(50 * MiB) })
-        .catch((error: unknown) => error);
+      const streamed = await server.request('/v1/files', { method: 'POST', body: byteStream(50 * MiB) }).catch((error: unknown) => error);
       if (streamed instanceof Response) expect(streamed.status).toBe(413);
       else expect(streamed).toBeInstanceOf(TypeError); // the server closed the connection mid-body
       const fits = await server.request('/v1/files', { method: 'POST', body: byteStream(999, 100) });
@@ -551,9 +531,7 @@ describe('limits', () => {
       freeSpace: () => Promise.resolve(++probes > 1 ? 0 : 100 * MiB),
     });
     try {
-      const response = await server
-        .request('/v1/files', { method: 'POST', body: byteStream(64 * MiB) })
-        .catch((error: unknown) => error);
+      const response = await server.request('/v1/files', { method: 'POST', body: byteStream(64 * MiB) }).catch((error: unknown) => error);
       if (response instanceof Response) {
         expect(response.status).toBe(507);
         expect(await response.json()).toMatchObject({ code: 'INSUFFICIENT_STORAGE' });
@@ -580,9 +558,7 @@ describe('service endpoints', () => {
       const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
         paths: Record<string, unknown>;
       };
-      expect(Object.keys(openapi.paths)).toEqual(
-        expect.arrayContaining(['/v1/files', '/v1/files/{id}', '/v1/files/{id}/info']),
-      );
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/files', '/v1/files/{id}', '/v1/files/{id}/info']));
       await rm(server.root, { recursive: true, force: true });
       const degraded = await fetch(`${server.url}/readyz`);
       expect(degraded.status).toBe(503);

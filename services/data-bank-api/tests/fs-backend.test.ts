@@ -37,10 +37,7 @@ describe('FsBackend', () => {
     const result = await put(backend, 'hello');
     const id = sha256('hello');
     expect(result.created).toBe(true);
-    expect((await readdir(join(root, id.slice(0, 2), id.slice(2, 4), id))).sort()).toEqual([
-      'blob',
-      'record.json',
-    ]);
+    expect((await readdir(join(root, id.slice(0, 2), id.slice(2, 4), id))).sort()).toEqual(['blob', 'record.json']);
     expect(await backend.stat(id)).toEqual(result.record);
     const stream = await backend.openRange(id, 1, 3);
     expect(stream && (await text(stream))).toBe('ell');
@@ -74,28 +71,16 @@ describe('FsBackend', () => {
       prefix: ids[12]?.slice(0, 1) ?? '',
       after: ids[12] ?? '',
     });
-    expect(after.records.map((r) => r.file_id)).toEqual(
-      ids.filter((id, i) => i > 12 && id.startsWith(ids[12]?.slice(0, 1) ?? '')),
-    );
+    expect(after.records.map((r) => r.file_id)).toEqual(ids.filter((id, i) => i > 12 && id.startsWith(ids[12]?.slice(0, 1) ?? '')));
   });
 
   it('scans every entry and names the broken ones', async () => {
     await put(backend, 'good');
     const short = await put(backend, 'truncated later');
     const mislabelled = await put(backend, 'mislabelled');
-    const shortDir = join(
-      root,
-      short.record.file_id.slice(0, 2),
-      short.record.file_id.slice(2, 4),
-      short.record.file_id,
-    );
+    const shortDir = join(root, short.record.file_id.slice(0, 2), short.record.file_id.slice(2, 4), short.record.file_id);
     await writeFile(join(shortDir, 'blob'), 'trunc');
-    const badDir = join(
-      root,
-      mislabelled.record.file_id.slice(0, 2),
-      mislabelled.record.file_id.slice(2, 4),
-      mislabelled.record.file_id,
-    );
+    const badDir = join(root, mislabelled.record.file_id.slice(0, 2), mislabelled.record.file_id.slice(2, 4), mislabelled.record.file_id);
     await writeFile(join(badDir, 'record.json'), JSON.stringify(recordOf('other')));
     const noRecord = 'e'.repeat(64);
     await mkdir(join(root, 'ee', 'ee', noRecord), { recursive: true });
@@ -103,15 +88,7 @@ describe('FsBackend', () => {
     await mkdir(join(root, 'dd', 'dd', unreadable), { recursive: true });
     await writeFile(join(root, 'dd', 'dd', unreadable, 'record.json'), '{');
     const noBlob = await put(backend, 'no blob');
-    await rm(
-      join(
-        root,
-        noBlob.record.file_id.slice(0, 2),
-        noBlob.record.file_id.slice(2, 4),
-        noBlob.record.file_id,
-        'blob',
-      ),
-    );
+    await rm(join(root, noBlob.record.file_id.slice(0, 2), noBlob.record.file_id.slice(2, 4), noBlob.record.file_id, 'blob'));
 
     const problems = new Map<string, string | undefined>();
     for await (const entry of backend.scan()) problems.set(entry.id, entry.problem);
@@ -129,9 +106,7 @@ describe('FsBackend', () => {
     expect(await backend.stat(record.file_id)).toBeUndefined();
     const [kept] = await readdir(join(root, '.quarantine'));
     expect(kept).toMatch(new RegExp(`^${record.file_id}-\\d+$`));
-    expect(await readFile(join(root, '.quarantine', kept ?? '', 'reason.txt'), 'utf8')).toBe(
-      'hash mismatch\n',
-    );
+    expect(await readFile(join(root, '.quarantine', kept ?? '', 'reason.txt'), 'utf8')).toBe('hash mismatch\n');
   });
 
   it('sweeps temp entries, all or only old ones', async () => {

@@ -1,13 +1,5 @@
 import { createLogger, type FileRecord } from '@platform/core';
-import {
-  closeRedis,
-  createQueue,
-  createRedis,
-  eventNames,
-  EventPublisher,
-  startWorker,
-  type WorkerHandle,
-} from '@platform/workers';
+import { closeRedis, createQueue, createRedis, eventNames, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import { isolatedRedisPrefix } from '@platform/testing';
 import type { Queue } from 'bullmq';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
@@ -77,8 +69,7 @@ describe('data_bank maintenance jobs', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const call = (path: string, key: string, method = 'GET') =>
-    fetch(`${url}${path}`, { method, headers: { 'x-api-key': key } });
+  const call = (path: string, key: string, method = 'GET') => fetch(`${url}${path}`, { method, headers: { 'x-api-key': key } });
 
   async function finished(jobId: string): Promise<Record<string, unknown>> {
     for (let i = 0; i < 400; i++) {
@@ -124,10 +115,7 @@ describe('data_bank maintenance jobs', () => {
   it('verify re-hashes every file and quarantines the corrupt ones, publishing lifecycle events', async () => {
     const good = await put(backend, 'good file');
     const bad = await put(backend, 'bad file');
-    await writeFile(
-      join(root, bad.file_id.slice(0, 2), bad.file_id.slice(2, 4), bad.file_id, 'blob'),
-      'bad fil!',
-    );
+    await writeFile(join(root, bad.file_id.slice(0, 2), bad.file_id.slice(2, 4), bad.file_id, 'blob'), 'bad fil!');
 
     expect((await call('/v1/maintenance/verify', KEYS.reader, 'POST')).status).toBe(403);
     expect((await call('/v1/maintenance/rebuild', KEYS.admin, 'POST')).status).toBe(400);
@@ -197,9 +185,7 @@ describe('data_bank maintenance jobs', () => {
   it('registers the repeating schedules from the job definitions, and removes one set to 0', async () => {
     await scheduleMaintenance(queue, { gcEverySeconds: 3600, verifyEverySeconds: 0 });
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([
-      ['data_bank:gc', 3_600_000],
-    ]);
+    expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([['data_bank:gc', 3_600_000]]);
     // Every run gets the definition's schema defaults, attempts and backoff.
     expect(schedulers[0]?.template).toMatchObject({
       data: { user_id: '0', temp_age_seconds: 3600 },

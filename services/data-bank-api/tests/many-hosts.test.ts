@@ -22,11 +22,7 @@ const tsx = ['--conditions=source', '--import', 'tsx'];
 
 const unavailable = await netnsUnavailable();
 
-async function until(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (
     !(await Promise.resolve()
@@ -76,20 +72,7 @@ describe.skipIf(unavailable !== undefined)(
         await net().start(
           'redis',
           'redis-server',
-          [
-            '--bind',
-            ipOf('redis'),
-            '--port',
-            '6379',
-            '--save',
-            '',
-            '--appendonly',
-            'no',
-            '--protected-mode',
-            'no',
-            '--dir',
-            root,
-          ],
+          ['--bind', ipOf('redis'), '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', root],
           process.env,
         ),
       );
@@ -113,20 +96,15 @@ describe.skipIf(unavailable !== undefined)(
       bank.stderr.resume();
 
       for (const host of ['w1', 'w1', 'w2', 'w2']) {
-        const child = await net().start(
-          host,
-          process.execPath,
-          [...tsx, join(serviceDir, 'tests/fixtures/netns-worker.ts')],
-          {
-            ...process.env,
-            REDIS_URL: redisUrl,
-            DATA_BANK_URL: bankUrl,
-            DATA_BANK_API_KEY: API_KEY,
-            HOST_NAME: host,
-            BULL_PREFIX: prefix,
-            EVENT_NAMESPACE: namespace,
-          },
-        );
+        const child = await net().start(host, process.execPath, [...tsx, join(serviceDir, 'tests/fixtures/netns-worker.ts')], {
+          ...process.env,
+          REDIS_URL: redisUrl,
+          DATA_BANK_URL: bankUrl,
+          DATA_BANK_API_KEY: API_KEY,
+          HOST_NAME: host,
+          BULL_PREFIX: prefix,
+          EVENT_NAMESPACE: namespace,
+        });
         children.push(child);
         child.stderr.resume();
         const worker: Worker = { host, child, started: new Set(), done: new Set(), ready: Promise.resolve() };
@@ -156,74 +134,61 @@ describe.skipIf(unavailable !== undefined)(
       if (root !== undefined) await rm(root, { recursive: true, force: true });
     }, 60_000);
 
-    it(
-      'finishes every job once, after a host is cut off and a worker is killed',
-      { timeout: 120_000 },
-      async () => {
-        const redis = redisClient();
-        const queue = createQueue({ connection: redis, queue: 'hosts', prefix });
-        const ids = Array.from({ length: JOBS }, (_, n) => `job-${n}`);
-        for (let from = 0; from < JOBS; from += 50) {
-          await Promise.all(
-            ids
-              .slice(from, from + 50)
-              .map((id, i) => hostsJob.enqueue(queue, { user_id: '1', n: from + i }, { jobId: id })),
-          );
-        }
-        const finished = async () => {
-          const counts = await queue.getJobCounts('completed', 'failed');
-          return (counts.completed ?? 0) + (counts.failed ?? 0);
-        };
+    it('finishes every job once, after a host is cut off and a worker is killed', { timeout: 120_000 }, async () => {
+      const redis = redisClient();
+      const queue = createQueue({ connection: redis, queue: 'hosts', prefix });
+      const ids = Array.from({ length: JOBS }, (_, n) => `job-${n}`);
+      for (let from = 0; from < JOBS; from += 50) {
+        await Promise.all(ids.slice(from, from + 50).map((id, i) => hostsJob.enqueue(queue, { user_id: '1', n: from + i }, { jobId: id })));
+      }
+      const finished = async () => {
+        const counts = await queue.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0);
+      };
 
-        await until('100 jobs finished', async () => (await finished()) >= 100, 60_000);
-        const cutAt = Date.now();
-        await net().setLink('w2', false);
-        await new Promise((resolve) => setTimeout(resolve, 300)); // the last lines from w2 arrive
-        const cutOff = workers.filter((worker) => worker.host === 'w2');
-        const strandedOnW2 = new Set(
-          cutOff.flatMap((worker) => [...worker.started].filter((id) => !worker.done.has(id))),
-        );
+      await until('100 jobs finished', async () => (await finished()) >= 100, 60_000);
+      const cutAt = Date.now();
+      await net().setLink('w2', false);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the last lines from w2 arrive
+      const cutOff = workers.filter((worker) => worker.host === 'w2');
+      const strandedOnW2 = new Set(cutOff.flatMap((worker) => [...worker.started].filter((id) => !worker.done.has(id))));
 
-        await until('200 jobs finished', async () => (await finished()) >= 200, 60_000);
-        const victim = workers.find((worker) => worker.host === 'w1');
-        if (victim) process.kill(-victim.child.pid, 'SIGKILL');
+      await until('200 jobs finished', async () => (await finished()) >= 200, 60_000);
+      const victim = workers.find((worker) => worker.host === 'w1');
+      if (victim) process.kill(-victim.child.pid, 'SIGKILL');
 
-        await until('every job finished', async () => (await finished()) === JOBS, 90_000);
-        // The cut-off host comes back with its stale jobs: none of them may complete a second time.
-        await net().setLink('w2', true);
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await until('every job finished', async () => (await finished()) === JOBS, 90_000);
+      // The cut-off host comes back with its stale jobs: none of them may complete a second time.
+      await net().setLink('w2', true);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
 
-        const entries = (await redis.xrange(eventNames('hosts_test', namespace).stream, '-', '+')) as [
-          string,
-          string[],
-        ][];
-        const terminal = new Map<string, string[]>();
-        for (const [, fields] of entries) {
-          const event = decodeEvent(fields[fields.indexOf('event') + 1] ?? '');
-          if (!('job_id' in event) || !/\.job\.(completed|failed)\.v1$/.test(event.type)) continue;
-          terminal.set(event.job_id, [...(terminal.get(event.job_id) ?? []), event.type]);
-        }
-        expect(terminal.size).toBe(JOBS);
-        for (const id of ids) expect(terminal.get(id), id).toHaveLength(1);
-        // A job may fail only by stalling twice (cut off on w2, then on the killed worker).
-        const counts = await queue.getJobCounts('completed', 'failed', 'active', 'wait');
-        expect(counts).toMatchObject({ active: 0, wait: 0 });
-        expect((counts.completed ?? 0) + (counts.failed ?? 0)).toBe(JOBS);
-        expect(counts.failed ?? 0).toBeLessThanOrEqual(4);
+      const entries = (await redis.xrange(eventNames('hosts_test', namespace).stream, '-', '+')) as [string, string[]][];
+      const terminal = new Map<string, string[]>();
+      for (const [, fields] of entries) {
+        const event = decodeEvent(fields[fields.indexOf('event') + 1] ?? '');
+        if (!('job_id' in event) || !/\.job\.(completed|failed)\.v1$/.test(event.type)) continue;
+        terminal.set(event.job_id, [...(terminal.get(event.job_id) ?? []), event.type]);
+      }
+      expect(terminal.size).toBe(JOBS);
+      for (const id of ids) expect(terminal.get(id), id).toHaveLength(1);
+      // A job may fail only by stalling twice (cut off on w2, then on the killed worker).
+      const counts = await queue.getJobCounts('completed', 'failed', 'active', 'wait');
+      expect(counts).toMatchObject({ active: 0, wait: 0 });
+      expect((counts.completed ?? 0) + (counts.failed ?? 0)).toBe(JOBS);
+      expect(counts.failed ?? 0).toBeLessThanOrEqual(4);
 
-        // The jobs the cut-off host had in hand were finished by the workers still connected (a job whose
-        // completion reached Redis just before the cut, with its `done` line still in the pipe, is w2's).
-        let pickedUp = 0;
-        for (const id of strandedOnW2) {
-          const stored = await queue.getJob(id);
-          if (!stored || (await stored.getState()) === 'failed') continue;
-          const host = (stored.returnvalue as { result?: { host?: string } } | undefined)?.result?.host;
-          if (host === 'w1') pickedUp++;
-          else expect(stored.finishedOn ?? Infinity, id).toBeLessThanOrEqual(cutAt + 100);
-        }
-        expect(pickedUp).toBeGreaterThan(0);
-        await queue.close();
-      },
-    );
+      // The jobs the cut-off host had in hand were finished by the workers still connected (a job whose
+      // completion reached Redis just before the cut, with its `done` line still in the pipe, is w2's).
+      let pickedUp = 0;
+      for (const id of strandedOnW2) {
+        const stored = await queue.getJob(id);
+        if (!stored || (await stored.getState()) === 'failed') continue;
+        const host = (stored.returnvalue as { result?: { host?: string } } | undefined)?.result?.host;
+        if (host === 'w1') pickedUp++;
+        else expect(stored.finishedOn ?? Infinity, id).toBeLessThanOrEqual(cutAt + 100);
+      }
+      expect(pickedUp).toBeGreaterThan(0);
+      await queue.close();
+    });
   },
 );

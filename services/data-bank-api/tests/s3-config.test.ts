@@ -30,16 +30,14 @@ describe('storage backend selection', () => {
   });
 
   it('leaves credentials and endpoint to the SDK when unset', () => {
-    expect(readStorageConfig({ DATA_BANK_BACKEND: 's3', S3_BUCKET: 'b', S3_REGION: 'eu-west-1' }).s3).toEqual(
-      {
-        endpoint: undefined,
-        bucket: 'b',
-        region: 'eu-west-1',
-        forcePathStyle: false,
-        accessKeyId: undefined,
-        secretAccessKey: undefined,
-      },
-    );
+    expect(readStorageConfig({ DATA_BANK_BACKEND: 's3', S3_BUCKET: 'b', S3_REGION: 'eu-west-1' }).s3).toEqual({
+      endpoint: undefined,
+      bucket: 'b',
+      region: 'eu-west-1',
+      forcePathStyle: false,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    });
   });
 
   it('refuses an S3 backend without a bucket, half a key pair, an unknown backend, a bad endpoint', () => {

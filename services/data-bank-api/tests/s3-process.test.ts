@@ -34,10 +34,7 @@ describe('data-bank-api on S3', () => {
 
   it('stores uploads in the bucket, not on disk, and serves them with ranges and ETags', async () => {
     const big = randomBytes(12 * 1024 * 1024 + 7); // streamed: above the in-memory size, several parts
-    const stored = await bank.client.upload(
-      { kind: 'buffer', data: big },
-      { contentType: 'application/x-test' },
-    );
+    const stored = await bank.client.upload({ kind: 'buffer', data: big }, { contentType: 'application/x-test' });
     expect(stored).toMatchObject({ file_id: sha256(big), size: big.length, created: true });
     expect(await readdir(bank.root)).toEqual([]); // DATA_BANK_ROOT is not used
 

@@ -25,8 +25,7 @@ interface KoaContext {
   body: unknown;
 }
 
-const uploadsDir = (server: S3rver, bucket: string) =>
-  server.store.getResourcePath(bucket, undefined, 'uploads');
+const uploadsDir = (server: S3rver, bucket: string) => server.store.getResourcePath(bucket, undefined, 'uploads');
 
 async function listUploads(server: S3rver, bucket: string) {
   const dir = uploadsDir(server, bucket);

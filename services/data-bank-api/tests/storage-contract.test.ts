@@ -83,10 +83,7 @@ const subjects: [string, () => Promise<Subject>][] = [
         backend,
         leftovers: async () => {
           const temps = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'tmp/' }));
-          return [
-            ...(temps.Contents ?? []).map((object) => object.Key ?? ''),
-            ...(await server.openUploads()),
-          ];
+          return [...(temps.Contents ?? []).map((object) => object.Key ?? ''), ...(await server.openUploads())];
         },
         rot: async (id, bytes) => {
           const head = await backend.stat(id);
@@ -194,9 +191,7 @@ describe.each(subjects)('StorageBackend contract: %s', (_name, open) => {
     expect(seen).toEqual(ids);
     const prefix = ids[12]?.slice(0, 1) ?? '';
     const filtered = await backend.list({ limit: 100, prefix, after: ids[12] ?? '' });
-    expect(filtered.records.map((r) => r.file_id)).toEqual(
-      ids.filter((id, i) => i > 12 && id.startsWith(prefix)),
-    );
+    expect(filtered.records.map((r) => r.file_id)).toEqual(ids.filter((id, i) => i > 12 && id.startsWith(prefix)));
     expect((await backend.list({ limit: 100, after: ids.at(-1) ?? '' })).records).toEqual([]);
   });
 
@@ -206,9 +201,7 @@ describe.each(subjects)('StorageBackend contract: %s', (_name, open) => {
     await subject.rot(rotten.record.file_id, Buffer.from('rotten bytez'));
     const report = await verifyStore(backend, { quarantine: true });
     expect(report.checked).toBe(2);
-    expect(report.corrupt).toEqual([
-      { id: rotten.record.file_id, problem: `content hashes to ${sha256('rotten bytez')}` },
-    ]);
+    expect(report.corrupt).toEqual([{ id: rotten.record.file_id, problem: `content hashes to ${sha256('rotten bytez')}` }]);
     expect(report.quarantined).toBe(1);
     expect(await backend.stat(rotten.record.file_id)).toBeUndefined();
     expect(await backend.stat(good.record.file_id)).toEqual(good.record);
@@ -221,8 +214,7 @@ describe.each(subjects)('StorageBackend contract: %s', (_name, open) => {
       if (!abandoned.sink.write(chunk)) await once(abandoned.sink, 'drain');
     }
     // The first part is on its way; wait until the store shows the unfinished write.
-    for (let i = 0; i < 100 && (await subject.leftovers()).length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await subject.leftovers()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await subject.leftovers()).length).toBeGreaterThan(0);
     expect(await backend.sweepTemps(60 * 60_000)).toBe(0); // fresh: kept
     const old = await backend.put(recordFor('old file'), Buffer.from('old file'));

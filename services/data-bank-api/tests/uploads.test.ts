@@ -31,11 +31,7 @@ function requestHead(headers: Record<string, string | number>): string {
  * Sends `chunks` over a plain socket (`delayMs` apart; `halfClose` then ends the sending side), and
  * waits for the server to answer and close. `status` is 0 when the server closed without answering.
  */
-async function exchange(
-  server: TestServer,
-  chunks: (string | Buffer)[],
-  { delayMs = 0, halfClose = false } = {},
-): Promise<RawAnswer> {
+async function exchange(server: TestServer, chunks: (string | Buffer)[], { delayMs = 0, halfClose = false } = {}): Promise<RawAnswer> {
   const { port } = new URL(server.url);
   const socket = connect(Number(port), '127.0.0.1');
   const received: Buffer[] = [];
@@ -121,13 +117,9 @@ describe('malformed multipart uploads', () => {
 
   it('answers 400 when the client half-closes mid-file', async () => {
     const [head] = post(body);
-    const answer = await exchange(
-      server,
-      [head.replace(/content-length: \d+/, 'content-length: 100000'), body],
-      {
-        halfClose: true,
-      },
-    );
+    const answer = await exchange(server, [head.replace(/content-length: \d+/, 'content-length: 100000'), body], {
+      halfClose: true,
+    });
     // The socket's end tells the server the body is over: an answer, or at least a close, never a hang.
     expect([0, 400]).toContain(answer.status);
     expect(answer.ms).toBeLessThan(5000);
@@ -209,9 +201,7 @@ describe('request timeouts', () => {
   });
 
   it('lets an upload that keeps to the deadline through', async () => {
-    const answer = await exchange(server, [
-      ...post(Buffer.concat([filePart('in time'), Buffer.from(closing)])),
-    ]);
+    const answer = await exchange(server, [...post(Buffer.concat([filePart('in time'), Buffer.from(closing)]))]);
     expect(answer.status).toBe(201);
   });
 });

@@ -28,18 +28,11 @@ async function put(backend: FsBackend, content: string): Promise<string> {
 const blobPath = (root: string, id: string) => join(root, id.slice(0, 2), id.slice(2, 4), id, 'blob');
 
 /** Runs the verify command as a user would (the package script's entry), returning exit code and JSON lines. */
-async function runVerify(
-  root: string,
-  ...args: string[]
-): Promise<{ code: number; lines: Record<string, unknown>[] }> {
-  const run = promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'src/verify.ts', ...args],
-    {
-      cwd: serviceDir,
-      env: { ...process.env, DATA_BANK_ROOT: root },
-    },
-  );
+async function runVerify(root: string, ...args: string[]): Promise<{ code: number; lines: Record<string, unknown>[] }> {
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/verify.ts', ...args], {
+    cwd: serviceDir,
+    env: { ...process.env, DATA_BANK_ROOT: root },
+  });
   const { stdout, code } = await run.then(
     (result) => ({ stdout: result.stdout, code: 0 }),
     (error: unknown) => error as { stdout: string; code: number },

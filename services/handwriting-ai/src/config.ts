@@ -8,38 +8,40 @@ export const SHIPPED_MODELS_DIR = fileURLToPath(
   new URL(import.meta.url.includes('/dist/') ? '../../models/' : '../models/', import.meta.url),
 );
 
-const ConfigSchema = z.object({
-  ...sharedEnv,
-  ...redisTopologyEnv,
-  ...dataBankEnv,
-  PORT: port(8004),
-  /** Keys for model management and training (X-API-Key); empty leaves it open (logged at start). */
-  HANDWRITING_API_KEYS: csvList(),
-  /** Keys for reading digits; empty leaves it open (logged at start). */
-  HANDWRITING_READ_KEYS: csvList(),
-  /** `uncertain` is set below this calibrated confidence. */
-  HANDWRITING_UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.7),
-  /** Local cache of unpacked model artifacts (one folder per data-bank file id) and scratch space. */
-  HANDWRITING_MODELS_DIR: z.string().default('var/handwriting/models'),
-  /** How often an API process looks for a newly activated model in the registry. */
-  HANDWRITING_MODEL_POLL_MS: positiveInt(3000),
-  /** Registry key prefix, BullMQ prefix and event namespace: tests isolate themselves with their own. */
-  HANDWRITING_REGISTRY_PREFIX: z.string().default('ml:models'),
-  HANDWRITING_QUEUE_PREFIX: z.string().default('bull'),
-  HANDWRITING_EVENTS_NAMESPACE: z.string().default(''),
-  /** Wall-clock limit of one training job. */
-  HANDWRITING_TRAIN_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
-  HANDWRITING_MAX_UPLOAD_BYTES: positiveInt(10 * 1024 * 1024),
-  /** Largest model artifact `POST /v1/models` accepts. */
-  HANDWRITING_MAX_ARTIFACT_BYTES: positiveInt(64 * 1024 * 1024),
-  HANDWRITING_MAX_PIXELS: positiveInt(40_000_000),
-  HANDWRITING_MAX_SIDE: positiveInt(8192),
-  /** Preprocessing threads (CPU pool) and ONNX intra-op threads. */
-  HANDWRITING_PREPROCESS_THREADS: positiveInt(1),
-  HANDWRITING_INFERENCE_THREADS: positiveInt(1),
-  /** The Python interpreter of the training kernel (default: the first python3 that imports torch). */
-  PLATFORM_PYTHON: z.string().optional(),
-}).superRefine(checkRedisTopology);
+const ConfigSchema = z
+  .object({
+    ...sharedEnv,
+    ...redisTopologyEnv,
+    ...dataBankEnv,
+    PORT: port(8004),
+    /** Keys for model management and training (X-API-Key); empty leaves it open (logged at start). */
+    HANDWRITING_API_KEYS: csvList(),
+    /** Keys for reading digits; empty leaves it open (logged at start). */
+    HANDWRITING_READ_KEYS: csvList(),
+    /** `uncertain` is set below this calibrated confidence. */
+    HANDWRITING_UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.7),
+    /** Local cache of unpacked model artifacts (one folder per data-bank file id) and scratch space. */
+    HANDWRITING_MODELS_DIR: z.string().default('var/handwriting/models'),
+    /** How often an API process looks for a newly activated model in the registry. */
+    HANDWRITING_MODEL_POLL_MS: positiveInt(3000),
+    /** Registry key prefix, BullMQ prefix and event namespace: tests isolate themselves with their own. */
+    HANDWRITING_REGISTRY_PREFIX: z.string().default('ml:models'),
+    HANDWRITING_QUEUE_PREFIX: z.string().default('bull'),
+    HANDWRITING_EVENTS_NAMESPACE: z.string().default(''),
+    /** Wall-clock limit of one training job. */
+    HANDWRITING_TRAIN_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
+    HANDWRITING_MAX_UPLOAD_BYTES: positiveInt(10 * 1024 * 1024),
+    /** Largest model artifact `POST /v1/models` accepts. */
+    HANDWRITING_MAX_ARTIFACT_BYTES: positiveInt(64 * 1024 * 1024),
+    HANDWRITING_MAX_PIXELS: positiveInt(40_000_000),
+    HANDWRITING_MAX_SIDE: positiveInt(8192),
+    /** Preprocessing threads (CPU pool) and ONNX intra-op threads. */
+    HANDWRITING_PREPROCESS_THREADS: positiveInt(1),
+    HANDWRITING_INFERENCE_THREADS: positiveInt(1),
+    /** The Python interpreter of the training kernel (default: the first python3 that imports torch). */
+    PLATFORM_PYTHON: z.string().optional(),
+  })
+  .superRefine(checkRedisTopology);
 
 export interface Config extends BaseConfig {
   dataBankUrl: string;

@@ -43,6 +43,15 @@ const app = await buildApp({
 
 installGracefulShutdown({
   logger,
-  steps: [() => app.close(), async () => { follower.stop(); await pool.close(); }, () => server.close(), () => queue.close(), () => closeRedis(redis)],
+  steps: [
+    () => app.close(),
+    async () => {
+      follower.stop();
+      await pool.close();
+    },
+    () => server.close(),
+    () => queue.close(),
+    () => closeRedis(redis),
+  ],
 });
 await app.listen({ host: config.host, port: config.port });

@@ -36,7 +36,13 @@ describe('POST /v1/read', () => {
   it('answers the digit, calibrated probabilities, top 3, uncertainty and the model id', async () => {
     const response = await read(seven);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { probabilities: number[]; top3: unknown[]; model_id: string; digit: number; uncertain: boolean };
+    const body = (await response.json()) as {
+      probabilities: number[];
+      top3: unknown[];
+      model_id: string;
+      digit: number;
+      uncertain: boolean;
+    };
     expect(body.probabilities).toHaveLength(10);
     expect(body.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(body.top3).toHaveLength(3);
@@ -80,7 +86,12 @@ describe('POST /v1/read/batch', () => {
   it('reads every image in one model run, with per-image errors for no ink or a bad format', async () => {
     const four = await encode(drawDigit(DIGIT_STROKES.four));
     const blank = await encode(drawDigit(DIGIT_STROKES.seven, { ink: 230, paper: 230 }));
-    const response = await readBatch([['images', seven], ['images', blank], ['images', Buffer.from('not pixels')], ['image', four]]);
+    const response = await readBatch([
+      ['images', seven],
+      ['images', blank],
+      ['images', Buffer.from('not pixels')],
+      ['image', four],
+    ]);
     expect(response.status).toBe(200);
     const body = (await response.json()) as BatchBody;
     expect(body.model_id).toBe('tiny-a');
@@ -106,7 +117,12 @@ describe('POST /v1/read/batch', () => {
 describe('models', () => {
   it('lists models and refuses to delete the served one', async () => {
     const list = (await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> };
-    expect(list.models.map((model) => model.id).filter((id) => !id.startsWith('uploaded-')).sort()).toEqual(['broken', 'tiny-a', 'tiny-b']);
+    expect(
+      list.models
+        .map((model) => model.id)
+        .filter((id) => !id.startsWith('uploaded-'))
+        .sort(),
+    ).toEqual(['broken', 'tiny-a', 'tiny-b']);
     expect((await fetch(`${base}/v1/models/tiny-a`, { method: 'DELETE' })).status).toBe(409);
     expect((await fetch(`${base}/v1/models/nope/activate`, { method: 'POST' })).status).toBe(404);
   });
@@ -120,7 +136,8 @@ describe('models', () => {
     const statuses: number[] = [];
     const state = { swapping: true };
     const load = (async () => {
-      while (state.swapping || statuses.length < 48) statuses.push(...(await Promise.all(Array.from({ length: 8 }, async () => (await read(seven)).status))));
+      while (state.swapping || statuses.length < 48)
+        statuses.push(...(await Promise.all(Array.from({ length: 8 }, async () => (await read(seven)).status))));
     })();
     for (const id of ['tiny-b', 'tiny-a', 'tiny-b', 'tiny-a']) {
       expect((await fetch(`${base}/v1/models/${id}/activate`, { method: 'POST' })).status).toBe(200);
@@ -150,14 +167,19 @@ async function shippedArtifact(id: string): Promise<{ packed: Buffer; tampered: 
 }
 
 describe('POST /v1/models', () => {
-  const post = (body: Uint8Array | string | FormData, headers: Record<string, string> = {}) => fetch(`${base}/v1/models`, { method: 'POST', body, headers });
+  const post = (body: Uint8Array | string | FormData, headers: Record<string, string> = {}) =>
+    fetch(`${base}/v1/models`, { method: 'POST', body, headers });
   const ids = async () => ((await (await fetch(`${base}/v1/models`)).json()) as { models: Array<{ id: string; active: boolean }> }).models;
 
   it('registers an uploaded artifact (raw body or multipart) inactive, once its hashes and graph check out', async () => {
     const raw = await shippedArtifact('uploaded-raw');
     const response = await post(new Uint8Array(raw.packed), { 'content-type': 'application/x-xz' });
     expect(response.status).toBe(201);
-    expect((await response.json()) as { id: string; active: boolean; architecture: string }).toMatchObject({ id: 'uploaded-raw', active: false, architecture: 'resnet-small' });
+    expect((await response.json()) as { id: string; active: boolean; architecture: string }).toMatchObject({
+      id: 'uploaded-raw',
+      active: false,
+      architecture: 'resnet-small',
+    });
     const form = new FormData();
     form.append('artifact', new Blob([new Uint8Array((await shippedArtifact('uploaded-form')).packed)]), 'model.tar.xz');
     expect((await post(form)).status).toBe(201);
@@ -189,7 +211,7 @@ describe('one registry, many processes', () => {
       // a model that fails to load in the first process never becomes the active one
       expect((await first.app.inject({ method: 'POST', url: '/v1/models/broken/activate' })).statusCode).toBe(400);
       const active = await second.app.inject({ method: 'GET', url: '/v1/models/active' });
-      expect((active.json<{ id: string }>()).id).toBe('tiny-b');
+      expect(active.json<{ id: string }>().id).toBe('tiny-b');
     } finally {
       await first.close();
       await second.close();

@@ -71,7 +71,12 @@ describe('preprocessing', () => {
   });
 
   it('removes the slant of a sheared stroke', () => {
-    const slanted = digitOf({}, [[[0.35, 0.9], [0.65, 0.1]]]);
+    const slanted = digitOf({}, [
+      [
+        [0.35, 0.9],
+        [0.65, 0.1],
+      ],
+    ]);
     // an upright 1 after deskew: narrow
     expect(inkBox(slanted).width).toBeLessThan(8);
   });
@@ -84,7 +89,11 @@ describe('preprocessing', () => {
   });
 
   it('answers 400 NO_INK for a blank page, a uniform dark page and pure noise', () => {
-    for (const options of [{ paper: 240, ink: 240 }, { paper: 10, ink: 10 }, { paper: 200, ink: 200, noise: 12 }]) {
+    for (const options of [
+      { paper: 240, ink: 240 },
+      { paper: 10, ink: 10 },
+      { paper: 200, ink: 200, noise: 12 },
+    ]) {
       expect(() => digitOf(options)).toThrow(expect.objectContaining({ code: 'NO_INK', status: 400 }) as Error);
     }
   });

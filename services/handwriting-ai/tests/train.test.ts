@@ -44,17 +44,32 @@ afterAll(async () => {
   await world.close();
 });
 
-const tiny = { user_id: '42', epochs: 1, max_steps: 6, batch_size: 32, limit_train: 1000, limit_test: 100, validation_size: 200, threads: 1 };
+const tiny = {
+  user_id: '42',
+  epochs: 1,
+  max_steps: 6,
+  batch_size: 32,
+  limit_train: 1000,
+  limit_test: 100,
+  validation_size: 200,
+  threads: 1,
+};
 
 describe('POST /v1/models/train', () => {
   it('trains through the real kernel, publishes epoch metrics, registers a model that can be activated and read with', async () => {
-    const post = () => api.app.inject({ method: 'POST', url: '/v1/models/train', payload: tiny, headers: { 'idempotency-key': 'tiny-run' } });
+    const post = () =>
+      api.app.inject({ method: 'POST', url: '/v1/models/train', payload: tiny, headers: { 'idempotency-key': 'tiny-run' } });
     const queued = await post();
     expect(queued.statusCode).toBe(202);
     const { job_id } = queued.json<{ job_id: string }>();
     expect((await post()).json<{ job_id: string }>().job_id).toBe(job_id);
 
-    const status = async () => (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; result: { model_id: string; file_id: string; metrics: Record<string, number> } | null; error: unknown }>();
+    const status = async () =>
+      (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{
+        status: string;
+        result: { model_id: string; file_id: string; metrics: Record<string, number> } | null;
+        error: unknown;
+      }>();
     await expect.poll(async () => (await status()).status, { timeout: 150_000, interval: 500 }).toMatch(/completed|failed/);
     const done = await status();
     expect(done.error).toBeNull();
@@ -81,29 +96,52 @@ describe('POST /v1/models/train', () => {
     const [images, labels] = await Promise.all([idxSubset(mnistFiles().train_images, 600), idxSubset(mnistFiles().train_labels, 600)]);
     const dataset = { train_images_file_id: await upload(gzipSync(images)), train_labels_file_id: await upload(labels) };
     const run = async (payload: object) => {
-      const queued = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, limit_train: undefined, limit_test: undefined, max_steps: 2, validation_size: 100, ...payload } });
+      const queued = await api.app.inject({
+        method: 'POST',
+        url: '/v1/models/train',
+        payload: { ...tiny, limit_train: undefined, limit_test: undefined, max_steps: 2, validation_size: 100, ...payload },
+      });
       expect(queued.statusCode).toBe(202);
       const { job_id } = queued.json<{ job_id: string }>();
-      const status = async () => (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; error: { kind: string; message: string } | null }>();
+      const status = async () =>
+        (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{
+          status: string;
+          error: { kind: string; message: string } | null;
+        }>();
       await expect.poll(async () => (await status()).status, { timeout: 120_000, interval: 500 }).toMatch(/completed|failed/);
       return status();
     };
     expect(await run({ dataset })).toMatchObject({ status: 'completed', error: null });
 
-    const swapped = await run({ dataset: { train_images_file_id: dataset.train_labels_file_id, train_labels_file_id: dataset.train_images_file_id } });
+    const swapped = await run({
+      dataset: { train_images_file_id: dataset.train_labels_file_id, train_labels_file_id: dataset.train_images_file_id },
+    });
     expect(swapped).toMatchObject({ status: 'failed', error: { kind: 'user' } });
     expect(swapped.error?.message).toContain('train_images/train_labels: shapes (600,) and (600, 28, 28) do not pair');
     const missing = await run({ dataset: { ...dataset, train_labels_file_id: 'f'.repeat(64) } });
     expect(missing).toMatchObject({ status: 'failed', error: { kind: 'user' } });
     expect(missing.error?.message).toContain('no file');
-    const halfTest = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, dataset: { ...dataset, test_images_file_id: dataset.train_images_file_id } } });
+    const halfTest = await api.app.inject({
+      method: 'POST',
+      url: '/v1/models/train',
+      payload: { ...tiny, dataset: { ...dataset, test_images_file_id: dataset.train_images_file_id } },
+    });
     expect(halfTest.statusCode).toBe(400);
   }, 180_000);
 
   it('cancels a running training job: DELETE /v1/jobs/{id} stops the kernel, the job fails as cancelled', async () => {
-    const queued = await api.app.inject({ method: 'POST', url: '/v1/models/train', payload: { ...tiny, max_steps: undefined, epochs: 50 } });
+    const queued = await api.app.inject({
+      method: 'POST',
+      url: '/v1/models/train',
+      payload: { ...tiny, max_steps: undefined, epochs: 50 },
+    });
     const { job_id } = queued.json<{ job_id: string }>();
-    const status = async () => (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; progress: number; error: { kind: string; message: string } | null }>();
+    const status = async () =>
+      (await api.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{
+        status: string;
+        progress: number;
+        error: { kind: string; message: string } | null;
+      }>();
     await expect.poll(async () => (await status()).progress, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
     expect((await api.app.inject({ method: 'DELETE', url: `/v1/jobs/${job_id}` })).statusCode).toBe(202);
     await expect.poll(async () => (await status()).status, { timeout: 15_000, interval: 200 }).toBe('failed');

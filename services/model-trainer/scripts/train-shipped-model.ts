@@ -24,17 +24,41 @@ const work = await mkdtemp(join(tmpdir(), 'trainer-shipped-'));
 const logger = createLogger({ service: 'train-shipped-model', level: 'warn' });
 try {
   const corpus = await prepareCorpus(await readFile(corpusPath), work, {
-    format: 'text', field: 'text', fractions: { val: 0.1, test: 0 }, seed: 0, maxBytes: 1 << 30,
+    format: 'text',
+    field: 'text',
+    fractions: { val: 0.1, test: 0 },
+    seed: 0,
+    maxBytes: 1 << 30,
   });
   console.log(JSON.stringify({ corpus: corpus.stats, vocab_size: corpus.tokenizer.vocabSize }));
   const output = join(work, 'out');
   const result = await runKernel({
-    python: await findPython(readConfig().python), module: 'trainer_kernel', cwd: KERNEL_DIR, command: 'train', logger,
+    python: await findPython(readConfig().python),
+    module: 'trainer_kernel',
+    cwd: KERNEL_DIR,
+    command: 'train',
+    logger,
     request: {
-      family: 'char_lstm', size: 'small', vocab_size: corpus.tokenizer.vocabSize, train_tokens: corpus.files.train,
-      val_tokens: corpus.files.val, token_dtype: corpus.dtype, output_dir: output, context_length: 96, batch_size: 32,
-      time_budget_s: seconds, lr: 3e-3, min_lr_ratio: 0.05, warmup_steps: 100, weight_decay: 0.01, dropout: 0.2,
-      threads: 1, device: 'cpu', seed: 0, eval_interval_s: 60, eval_batches: 50,
+      family: 'char_lstm',
+      size: 'small',
+      vocab_size: corpus.tokenizer.vocabSize,
+      train_tokens: corpus.files.train,
+      val_tokens: corpus.files.val,
+      token_dtype: corpus.dtype,
+      output_dir: output,
+      context_length: 96,
+      batch_size: 32,
+      time_budget_s: seconds,
+      lr: 3e-3,
+      min_lr_ratio: 0.05,
+      warmup_steps: 100,
+      weight_decay: 0.01,
+      dropout: 0.2,
+      threads: 1,
+      device: 'cpu',
+      seed: 0,
+      eval_interval_s: 60,
+      eval_batches: 50,
     },
     onEvent: (event) => {
       if (event.event === 'metrics' && (event.kind === 'eval' || event.kind === 'config')) console.log(JSON.stringify(event));

@@ -32,5 +32,16 @@ const app = await buildApp({
   readiness: [redisReadiness(redis), workerReadiness(queue)],
 });
 
-installGracefulShutdown({ logger, steps: [() => { stopRegistering(); return app.close(); }, () => models.close(), () => queue.close(), () => closeRedis(redis)] });
+installGracefulShutdown({
+  logger,
+  steps: [
+    () => {
+      stopRegistering();
+      return app.close();
+    },
+    () => models.close(),
+    () => queue.close(),
+    () => closeRedis(redis),
+  ],
+});
 await app.listen({ host: config.host, port: config.port });

@@ -64,7 +64,13 @@ describe('splitCorpus', () => {
 
 describe('prepareCorpus', () => {
   it('writes uint16 token files of the char tokenizer trained on the train split, with the sizes reported', async () => {
-    const prepared = await prepareCorpus(await readFile(SHAKESPEARE), dir, { format: 'auto', field: 'text', fractions: { val: 0.1, test: 0.05 }, seed: 0, maxBytes: 1 << 26 });
+    const prepared = await prepareCorpus(await readFile(SHAKESPEARE), dir, {
+      format: 'auto',
+      field: 'text',
+      fractions: { val: 0.1, test: 0.05 },
+      seed: 0,
+      maxBytes: 1 << 26,
+    });
     expect(prepared.dtype).toBe('uint16');
     const train = new Uint16Array((await readFile(prepared.files.train)).buffer.slice(0));
     expect(train.length).toBe(prepared.stats.train.tokens);

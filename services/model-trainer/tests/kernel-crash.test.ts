@@ -30,13 +30,25 @@ afterAll(async () => {
 
 it('a kernel that dies mid-run ends the run and its job failed (system), with a failed event', async () => {
   const corpus = await uploadText(world.bank, Buffer.from((await readFile(SHAKESPEARE, 'utf8')).slice(0, 20_000)));
-  const queued = await world.app.inject({ method: 'POST', url: '/v1/runs', payload: { user_id: '5', family: 'char_lstm', size: 'small', corpus_file_id: corpus, max_steps: 5 } });
+  const queued = await world.app.inject({
+    method: 'POST',
+    url: '/v1/runs',
+    payload: { user_id: '5', family: 'char_lstm', size: 'small', corpus_file_id: corpus, max_steps: 5 },
+  });
   const { run_id, job_id } = queued.json<{ run_id: string; job_id: string }>();
-  const run = async () => (await world.app.inject({ method: 'GET', url: `/v1/runs/${run_id}` })).json<{ status: string; metrics: { step: number | null }; error: { kind: string } | null }>();
+  const run = async () =>
+    (await world.app.inject({ method: 'GET', url: `/v1/runs/${run_id}` })).json<{
+      status: string;
+      metrics: { step: number | null };
+      error: { kind: string } | null;
+    }>();
   await expect.poll(async () => (await run()).status, { timeout: 60_000, interval: 300 }).toBe('failed');
   expect((await run()).error?.kind).toBe('system');
   expect((await run()).metrics.step).toBe(1);
-  const job = (await world.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{ status: string; error: { kind: string } | null }>();
+  const job = (await world.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}` })).json<{
+    status: string;
+    error: { kind: string } | null;
+  }>();
   expect(job).toMatchObject({ status: 'failed', error: { kind: 'system' } });
   await expect.poll(() => world.events.some((event) => event.type === 'trainer.job.failed.v1' && event.job_id === job_id)).toBe(true);
 });

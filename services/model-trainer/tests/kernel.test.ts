@@ -18,11 +18,26 @@ afterAll(async () => {
 });
 
 const base = (output: string) => ({
-  vocab_size: corpus.tokenizer.vocabSize, train_tokens: corpus.files.train, val_tokens: corpus.files.val,
-  token_dtype: corpus.dtype, output_dir: join(dir, output), context_length: 32, batch_size: 16, lr: 3e-3, warmup_steps: 5,
-  eval_interval_s: 1000, eval_batches: 2, step_event_interval_s: 0.2, threads: 1, device: 'cpu',
+  vocab_size: corpus.tokenizer.vocabSize,
+  train_tokens: corpus.files.train,
+  val_tokens: corpus.files.val,
+  token_dtype: corpus.dtype,
+  output_dir: join(dir, output),
+  context_length: 32,
+  batch_size: 16,
+  lr: 3e-3,
+  warmup_steps: 5,
+  eval_interval_s: 1000,
+  eval_batches: 2,
+  step_event_interval_s: 0.2,
+  threads: 1,
+  device: 'cpu',
 });
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe.each([
   ['gpt2', 'tiny'],
@@ -63,7 +78,13 @@ describe('cancel and resume', () => {
     expect(exported.result.status).toBe('completed');
     expect(await checkParity(join(dir, 'cancel-export'), 1e-4)).toBeLessThan(1e-4);
 
-    const resumed = await kernel('train', { ...request, output_dir: join(dir, 'resumed'), time_budget_s: undefined, max_steps: stoppedAt + 8, resume_from: checkpoint });
+    const resumed = await kernel('train', {
+      ...request,
+      output_dir: join(dir, 'resumed'),
+      time_budget_s: undefined,
+      max_steps: stoppedAt + 8,
+      resume_from: checkpoint,
+    });
     expect(resumed.result.status).toBe('completed');
     const steps = metricsOf(resumed.events, 'step');
     expect(steps[0]?.step).toBeGreaterThan(stoppedAt);

@@ -21,8 +21,17 @@ const hf = (json: object): HfTokenizer => new Tokenizer(json, {});
 /** Seeded strings over every Unicode plane: ASCII, combining marks, CJK, emoji, astral, controls, lone surrogates. */
 function randomTexts(count: number, seed = 1): string[] {
   let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const ranges: [number, number][] = [[0x20, 0x7e], [0, 0x1f], [0x300, 0x36f], [0x4e00, 0x9fff], [0x1f300, 0x1f6ff], [0x10000, 0x10ffff], [0xd800, 0xdfff], [0xa0, 0x24f]];
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const ranges: [number, number][] = [
+    [0x20, 0x7e],
+    [0, 0x1f],
+    [0x300, 0x36f],
+    [0x4e00, 0x9fff],
+    [0x1f300, 0x1f6ff],
+    [0x10000, 0x10ffff],
+    [0xd800, 0xdfff],
+    [0xa0, 0x24f],
+  ];
   return Array.from({ length: count }, () => {
     let text = '';
     const length = Math.floor(next() * 40);

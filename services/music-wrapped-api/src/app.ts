@@ -1,11 +1,4 @@
-import {
-  createApp,
-  packageInfo,
-  type DataBankClient,
-  type Logger,
-  type PlatformApp,
-  type ScratchArea,
-} from '@platform/core';
+import { createApp, packageInfo, type DataBankClient, type Logger, type PlatformApp, type ScratchArea } from '@platform/core';
 import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Config } from './config.js';
@@ -38,8 +31,7 @@ export async function buildApp(deps: AppDeps): Promise<PlatformApp> {
     service: SERVICE,
     version,
     logger: deps.logger,
-    description:
-      'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
+    description: 'Year-in-music reports (cards, HTML, JSON) from Spotify, Apple Music, YouTube Music and Last.fm history',
     readiness: [redisReadiness(deps.redis), workerReadiness(deps.queue)],
     // Exports of up to MUSIC_MAX_UPLOAD_BYTES: the upload's own deadline decides, not the default 60 s.
     requestTimeoutMs: config.uploadTimeoutMs + 10_000,

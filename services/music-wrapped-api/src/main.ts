@@ -1,10 +1,4 @@
-import {
-  createDataBankClient,
-  createLogger,
-  installGracefulShutdown,
-  loadConfigOrExit,
-  openScratchArea,
-} from '@platform/core';
+import { createDataBankClient, createLogger, installGracefulShutdown, loadConfigOrExit, openScratchArea } from '@platform/core';
 import { join } from 'node:path';
 import { closeRedis, createQueue, connectRedis } from '@platform/workers';
 import { buildApp, SERVICE } from './app.js';

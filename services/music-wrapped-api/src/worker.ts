@@ -16,7 +16,21 @@ const dataBank = createDataBankClient({ baseUrl: config.dataBankUrl, apiKey: con
 const tokens = new TokenStore(redis, config.tokenKey, `${config.keyPrefix}:token:`);
 const scratch = await openScratchArea(join(config.tmpDir, 'worker'), logger);
 const cards = createCardRenderer();
-const handler = wrappedHandler({ imports: new ImportStore(redis, `${config.keyPrefix}:import:`), dataBank, liveSource: liveSources(config, tokens), scratch, cards, zipLimits: config.zipLimits });
+const handler = wrappedHandler({
+  imports: new ImportStore(redis, `${config.keyPrefix}:import:`),
+  dataBank,
+  liveSource: liveSources(config, tokens),
+  scratch,
+  cards,
+  zipLimits: config.zipLimits,
+});
 const publisher = new EventPublisher(redis, { namespace: config.eventsNamespace });
-const handle = startWorker({ connection: connectRedis(config.redis, 'blocking', { logger }), queue: QUEUE, prefix: config.queuePrefix, handlers: [handler], publisher, logger });
+const handle = startWorker({
+  connection: connectRedis(config.redis, 'blocking', { logger }),
+  queue: QUEUE,
+  prefix: config.queuePrefix,
+  handlers: [handler],
+  publisher,
+  logger,
+});
 runWorkerProcess({ logger, workers: [handle], closers: [() => cards.close(), () => closeRedis(redis)] });

@@ -12,7 +12,13 @@ import { headers, startDataBank, startService, type DataBankProcess, type Harnes
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const userTokens = ['mut-good', 'mut-soon-revoked'];
-const tracks = Array.from({ length: 40 }, (_, i) => ({ id: String(500 + i), name: `Song ${i % 6}`, artist: `Artist ${i % 4}`, album: 'LP', duration_ms: 200_000 }));
+const tracks = Array.from({ length: 40 }, (_, i) => ({
+  id: String(500 + i),
+  name: `Song ${i % 6}`,
+  artist: `Artist ${i % 4}`,
+  album: 'LP',
+  duration_ms: 200_000,
+}));
 
 let bank: DataBankProcess;
 let service: Harness;
@@ -41,7 +47,10 @@ const send = (method: string, path: string, body?: unknown, user = '42') =>
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
 
-async function waitFor(jobId: string, user = '42'): Promise<{ status: string; error: { kind: string; message: string } | null; result: { plays: number } | null }> {
+async function waitFor(
+  jobId: string,
+  user = '42',
+): Promise<{ status: string; error: { kind: string; message: string } | null; result: { plays: number } | null }> {
   for (let i = 0; i < 300; i++) {
     const status = (await (await send('GET', `/v1/wrapped/${jobId}`, undefined, user)).json()) as Awaited<ReturnType<typeof waitFor>>;
     if (status.status === 'completed' || status.status === 'failed') return status;
@@ -114,11 +123,13 @@ describe('Apple Music', () => {
     expect(pages.map((request) => request.url.searchParams.get('offset'))).toEqual(['0', '30']);
   });
 
-  it('fails the job as the user\'s error when Apple no longer accepts the stored token', async () => {
+  it("fails the job as the user's error when Apple no longer accepts the stored token", async () => {
     expect((await send('PUT', '/v1/auth/apple_music', { music_user_token: 'mut-soon-revoked' }, '77')).status).toBe(200);
     userTokens.splice(userTokens.indexOf('mut-soon-revoked'), 1);
     const { time_zone, year } = zoneAndYear();
-    const { job_id } = (await (await send('POST', '/v1/wrapped', { year, time_zone, sources: [{ service: 'apple_music', live: true }] }, '77')).json()) as { job_id: string };
+    const { job_id } = (await (
+      await send('POST', '/v1/wrapped', { year, time_zone, sources: [{ service: 'apple_music', live: true }] }, '77')
+    ).json()) as { job_id: string };
     expect(await waitFor(job_id, '77')).toMatchObject({
       status: 'failed',
       error: { kind: 'user', message: 'Apple Music refused the music user token: connect the account again' },
@@ -129,7 +140,18 @@ describe('Apple Music', () => {
     const missing = await send('POST', '/v1/wrapped', { year: 2023, sources: [{ service: 'apple_music', live: true }] }, '5');
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { message: string }).message).toContain('PUT /v1/auth/apple_music');
-    const both = await send('POST', '/v1/wrapped', { year: 2023, sources: [{ service: 'apple_music', live: true }, { service: 'apple_music', import_id: `imp_${'0'.repeat(32)}` }] }, '5');
+    const both = await send(
+      'POST',
+      '/v1/wrapped',
+      {
+        year: 2023,
+        sources: [
+          { service: 'apple_music', live: true },
+          { service: 'apple_music', import_id: `imp_${'0'.repeat(32)}` },
+        ],
+      },
+      '5',
+    );
     expect(both.status).toBe(400);
     expect(((await both.json()) as { message: string }).message).toContain('not both');
     expect((await send('PUT', '/v1/auth/apple_music', { music_user_token: 'mut-good' }, '6')).status).toBe(200);
@@ -141,7 +163,11 @@ describe('Apple Music', () => {
     const bare = await startService(bank.client);
     try {
       expect((await fetch(`${bare.url}/v1/auth/apple_music/developer-token`, { headers: headers() })).status).toBe(503);
-      const put = await fetch(`${bare.url}/v1/auth/apple_music`, { method: 'PUT', headers: { ...headers(), 'content-type': 'application/json' }, body: JSON.stringify({ music_user_token: 'mut-good' }) });
+      const put = await fetch(`${bare.url}/v1/auth/apple_music`, {
+        method: 'PUT',
+        headers: { ...headers(), 'content-type': 'application/json' },
+        body: JSON.stringify({ music_user_token: 'mut-good' }),
+      });
       expect(put.status).toBe(503);
     } finally {
       await bare.close();
@@ -158,7 +184,11 @@ describe('Apple Music configuration', () => {
       const path = join(dir, 'AuthKey_K.p8');
       await writeFile(path, PEM);
       const fromFile = readConfig({ ...base, APPLE_MUSIC_PRIVATE_KEY_PATH: path, APPLE_MUSIC_TOKEN_TTL_SECONDS: '3600' });
-      expect(fromFile.apple).toEqual({ credentials: { teamId: 'T', keyId: 'K', privateKey: PEM }, apiUrl: 'https://api.music.apple.com', tokenTtlSeconds: 3600 });
+      expect(fromFile.apple).toEqual({
+        credentials: { teamId: 'T', keyId: 'K', privateKey: PEM },
+        apiUrl: 'https://api.music.apple.com',
+        tokenTtlSeconds: 3600,
+      });
       expect(readConfig({ ...base, APPLE_MUSIC_PRIVATE_KEY: PEM }).apple.credentials?.privateKey).toBe(PEM);
       expect(readConfig({}).apple.credentials).toBeUndefined();
       expect(() => readConfig({ ...base, APPLE_MUSIC_PRIVATE_KEY: PEM, APPLE_MUSIC_PRIVATE_KEY_PATH: path })).toThrow(ConfigError);

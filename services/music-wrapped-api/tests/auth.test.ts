@@ -1,7 +1,17 @@
 import { startFakeLastfm, startFakeServer, startFakeSpotify, type FakeServer } from '@platform/music/testing';
 import { TokenStore } from '../src/services/token-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, headers, lastfmEnv, SPOTIFY_REDIRECT, spotifyEnv, startDataBank, startService, type DataBankProcess, type Harness } from './helpers.js';
+import {
+  API_KEY,
+  headers,
+  lastfmEnv,
+  SPOTIFY_REDIRECT,
+  spotifyEnv,
+  startDataBank,
+  startService,
+  type DataBankProcess,
+  type Harness,
+} from './helpers.js';
 
 let bank: DataBankProcess;
 let service: Harness;
@@ -11,8 +21,18 @@ const codes: Record<string, { challenge: string; redirectUri: string }> = {};
 const REDIRECT = SPOTIFY_REDIRECT;
 
 beforeAll(async () => {
-  const scrobbles = Array.from({ length: 250 }, (_, i) => ({ uts: Date.parse('2023-06-01T00:00:00Z') / 1000 + i * 7200, track: `T${i % 5}`, artist: `A${i % 3}` }));
-  lastfm = await startFakeLastfm({ apiKey: 'lf-key', apiSecret: 'lf-secret', scrobbles, tokens: { 'lf-token': { name: 'alice', key: 'lf-session' } }, sessionKeys: ['lf-session'] });
+  const scrobbles = Array.from({ length: 250 }, (_, i) => ({
+    uts: Date.parse('2023-06-01T00:00:00Z') / 1000 + i * 7200,
+    track: `T${i % 5}`,
+    artist: `A${i % 3}`,
+  }));
+  lastfm = await startFakeLastfm({
+    apiKey: 'lf-key',
+    apiSecret: 'lf-secret',
+    scrobbles,
+    tokens: { 'lf-token': { name: 'alice', key: 'lf-session' } },
+    sessionKeys: ['lf-session'],
+  });
   spotify = await startFakeSpotify({ clientId: 'sp-client', codes, plays: [] });
   bank = await startDataBank();
   service = await startService(bank.client, { ...spotifyEnv(spotify.url), ...lastfmEnv(lastfm.url) });
@@ -103,7 +123,10 @@ describe('login CSRF: an attacker sends the authorize link of their own flow to 
     const attack = await startLastfm(ATTACKER);
     // The victim signs in at Last.fm; their browser lands on the callback and goes on to the trusted caller.
     const victimBrowser = (await (await get(attack.callback)).json()) as Authorized;
-    const confirmed = await post('/v1/auth/lastfm/confirm', VICTIM, { state: victimBrowser.state, confirmation: victimBrowser.confirmation });
+    const confirmed = await post('/v1/auth/lastfm/confirm', VICTIM, {
+      state: victimBrowser.state,
+      confirmation: victimBrowser.confirmation,
+    });
     expect(confirmed.status).toBe(403);
     expect(await confirmed.json()).toMatchObject({ code: 'FORBIDDEN' });
     // The flow is spent: the attacker cannot finish it afterwards, even with the victim's confirmation.
@@ -167,7 +190,10 @@ describe('stored tokens', () => {
     const wrapped = { year: 2023, sources: [{ service: 'lastfm', live: true }] };
     const foreign = await post('/v1/wrapped', '44', wrapped);
     expect(foreign.status).toBe(409);
-    expect(await foreign.json()).toMatchObject({ code: 'RECONNECT_REQUIRED', message: expect.stringContaining('POST /v1/auth/lastfm/start') as string });
+    expect(await foreign.json()).toMatchObject({
+      code: 'RECONNECT_REQUIRED',
+      message: expect.stringContaining('POST /v1/auth/lastfm/start') as string,
+    });
     for (const blob of ['garbage', Buffer.alloc(40, 1).toString('base64'), '']) {
       await service.redis.set(tokenKey('lastfm', '44'), blob);
       expect((await post('/v1/wrapped', '44', wrapped)).status).toBe(409);
@@ -187,11 +213,19 @@ describe('an unexpected answer from Spotify', () => {
       const [status, type, body] = answers[new URLSearchParams(request.body).get('code') ?? ''] ?? [404, 'text/plain', ''];
       response.writeHead(status, { 'content-type': type }).end(body);
     });
-    const odd = await startService(bank.client, { SPOTIFY_CLIENT_ID: 'sp-client', SPOTIFY_REDIRECT_URI: REDIRECT, SPOTIFY_ACCOUNTS_URL: accounts.url });
+    const odd = await startService(bank.client, {
+      SPOTIFY_CLIENT_ID: 'sp-client',
+      SPOTIFY_REDIRECT_URI: REDIRECT,
+      SPOTIFY_ACCOUNTS_URL: accounts.url,
+    });
     try {
       for (const code of Object.keys(answers)) {
-        const started = (await (await fetch(`${odd.url}/v1/auth/spotify/start`, { method: 'POST', headers: headers() })).json()) as { state: string };
-        const authorized = (await (await fetch(`${odd.url}/v1/auth/spotify/callback?state=${started.state}&code=${code}`)).json()) as Authorized;
+        const started = (await (await fetch(`${odd.url}/v1/auth/spotify/start`, { method: 'POST', headers: headers() })).json()) as {
+          state: string;
+        };
+        const authorized = (await (
+          await fetch(`${odd.url}/v1/auth/spotify/callback?state=${started.state}&code=${code}`)
+        ).json()) as Authorized;
         const confirmed = await fetch(`${odd.url}/v1/auth/spotify/confirm`, {
           method: 'POST',
           headers: { ...headers(), 'content-type': 'application/json' },
@@ -211,9 +245,14 @@ describe('an unexpected answer from Spotify', () => {
 
 describe('MUSIC_AUTH_RETURN_URL', () => {
   it("sends the browser back to the trusted caller's page with the state and confirmation", async () => {
-    const returning = await startService(bank.client, { ...lastfmEnv(lastfm.url), MUSIC_AUTH_RETURN_URL: 'https://console.example/music/connected' });
+    const returning = await startService(bank.client, {
+      ...lastfmEnv(lastfm.url),
+      MUSIC_AUTH_RETURN_URL: 'https://console.example/music/connected',
+    });
     try {
-      const start = (await (await fetch(`${returning.url}/v1/auth/lastfm/start`, { method: 'POST', headers: headers() })).json()) as { state: string };
+      const start = (await (await fetch(`${returning.url}/v1/auth/lastfm/start`, { method: 'POST', headers: headers() })).json()) as {
+        state: string;
+      };
       const back = await fetch(`${returning.url}/v1/auth/lastfm/callback?state=${start.state}&token=lf-token`, { redirect: 'manual' });
       expect(back.status).toBe(303);
       const location = new URL(back.headers.get('location') ?? '');
@@ -235,7 +274,12 @@ describe('MUSIC_AUTH_RETURN_URL', () => {
 
 describe('without MUSIC_TOKEN_KEY', () => {
   it('answers 503 instead of starting a flow whose tokens could not be stored', async () => {
-    const bare = await startService(bank.client, { MUSIC_TOKEN_KEY: '', LASTFM_API_KEY: 'k', LASTFM_API_SECRET: 's', LASTFM_CALLBACK_URL: 'http://x/cb' });
+    const bare = await startService(bank.client, {
+      MUSIC_TOKEN_KEY: '',
+      LASTFM_API_KEY: 'k',
+      LASTFM_API_SECRET: 's',
+      LASTFM_CALLBACK_URL: 'http://x/cb',
+    });
     try {
       const response = await fetch(`${bare.url}/v1/auth/lastfm/start`, { method: 'POST', headers: headers() });
       expect(response.status).toBe(503);

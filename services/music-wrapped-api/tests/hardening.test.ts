@@ -26,7 +26,14 @@ afterAll(async () => {
 });
 
 const spotifyExport = (count: number) =>
-  JSON.stringify(Array.from({ length: count }, (_, i) => ({ ts: `2023-03-${String((i % 27) + 1).padStart(2, '0')}T20:00:00Z`, ms_played: 200_000, master_metadata_track_name: `Song ${i % 7}`, master_metadata_album_artist_name: 'Björk' })));
+  JSON.stringify(
+    Array.from({ length: count }, (_, i) => ({
+      ts: `2023-03-${String((i % 27) + 1).padStart(2, '0')}T20:00:00Z`,
+      ms_played: 200_000,
+      master_metadata_track_name: `Song ${i % 7}`,
+      master_metadata_album_artist_name: 'Björk',
+    })),
+  );
 
 async function upload(body: Blob | string, filename: string): Promise<Response> {
   const form = new FormData();
@@ -67,7 +74,11 @@ describe('import uploads', () => {
     expect(truncated.status).toBe(400);
     expect(truncated.ms).toBeLessThan(3000);
 
-    const boundaryless = await fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { ...headers(), 'content-type': 'multipart/form-data' }, body: part });
+    const boundaryless = await fetch(`${service.url}/v1/imports`, {
+      method: 'POST',
+      headers: { ...headers(), 'content-type': 'multipart/form-data' },
+      body: part,
+    });
     expect(boundaryless.status).toBe(400);
 
     const form = new FormData();
@@ -94,7 +105,10 @@ describe('import uploads', () => {
     const refused = await upload(new Blob([await readFile(path)], { type: 'application/zip' }), 'my_spotify_data.zip');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ code: 'INVALID_EXPORT', message: expect.stringContaining('151 entries; at most 100') as string });
+    expect(await refused.json()).toMatchObject({
+      code: 'INVALID_EXPORT',
+      message: expect.stringContaining('151 entries; at most 100') as string,
+    });
     expect(await apiScratch()).toEqual([]);
   });
 });
@@ -104,12 +118,19 @@ describe('wrapped requests', () => {
     const first = (await (await upload(spotifyExport(30), 'Streaming_History_Audio_2023.json')).json()) as { import_id: string };
     const second = (await (await upload(spotifyExport(30), 'Streaming_History_Audio_2023.json')).json()) as { import_id: string };
     const start = (sources: unknown[]) =>
-      fetch(`${service.url}/v1/wrapped`, { method: 'POST', headers: { ...headers(), 'content-type': 'application/json' }, body: JSON.stringify({ year: 2023, sources }) });
+      fetch(`${service.url}/v1/wrapped`, {
+        method: 'POST',
+        headers: { ...headers(), 'content-type': 'application/json' },
+        body: JSON.stringify({ year: 2023, sources }),
+      });
     const spec = (importId: string) => ({ service: 'spotify', import_id: importId });
     const listedTwice = await start([spec(first.import_id), spec(first.import_id), spec(first.import_id)]);
     expect(listedTwice.status).toBe(400);
     expect(await listedTwice.json()).toMatchObject({ details: [{ path: 'body.sources.1' }, { path: 'body.sources.2' }] });
-    const liveTwice = await start([{ service: 'lastfm', live: true }, { service: 'lastfm', live: true }]);
+    const liveTwice = await start([
+      { service: 'lastfm', live: true },
+      { service: 'lastfm', live: true },
+    ]);
     expect(liveTwice.status).toBe(400);
     const sameFile = await start([spec(first.import_id), spec(second.import_id)]);
     expect(sameFile.status).toBe(400);
@@ -138,7 +159,11 @@ describe('unreachable dependencies', () => {
     const deadRedis = createRedis('redis://127.0.0.1:1', 'command');
     const queue = createQueue({ connection: deadRedis, queue: QUEUE, prefix: 'music-dead' });
     const tokens = new TokenStore(deadRedis, service.config.tokenKey);
-    const config = { ...service.config, maxUploadBytes: 1024 * 1024, lastfm: { ...service.config.lastfm, apiKey: 'k', apiSecret: 's', callbackUrl: 'http://127.0.0.1:9/cb' } };
+    const config = {
+      ...service.config,
+      maxUploadBytes: 1024 * 1024,
+      lastfm: { ...service.config.lastfm, apiKey: 'k', apiSecret: 's', callbackUrl: 'http://127.0.0.1:9/cb' },
+    };
     const app = await buildApp({
       logger: createLogger({ service: 'music-dead', level: 'silent' }),
       redis: deadRedis,
@@ -152,7 +177,12 @@ describe('unreachable dependencies', () => {
     try {
       const json = { ...headers(), 'content-type': 'application/json' };
       const answers = await Promise.all([
-        app.inject({ method: 'POST', url: '/v1/wrapped', headers: json, payload: { year: 2023, sources: [{ service: 'lastfm', live: true }] } }),
+        app.inject({
+          method: 'POST',
+          url: '/v1/wrapped',
+          headers: json,
+          payload: { year: 2023, sources: [{ service: 'lastfm', live: true }] },
+        }),
         app.inject({ method: 'GET', url: '/v1/wrapped/abc', headers: headers() }),
         app.inject({ method: 'POST', url: '/v1/auth/lastfm/start', headers: headers() }),
         app.inject({ method: 'GET', url: '/v1/auth/lastfm/callback?state=s&token=t' }),

@@ -59,8 +59,22 @@ export async function startService(dataBank: DataBankClient, env: Record<string,
   const imports = new ImportStore(redis, `${config.keyPrefix}:import:`);
   const tokens = new TokenStore(redis, config.tokenKey, `${config.keyPrefix}:token:`);
   const cards = createCardRenderer();
-  const handler = wrappedHandler({ imports, dataBank, liveSource: liveSources(config, tokens), scratch: createScratchArea(join(tmpDir, 'worker')), cards, zipLimits: config.zipLimits });
-  const worker: WorkerHandle = startWorker({ connection: blocking, queue: QUEUE, prefix: config.queuePrefix, handlers: [handler], publisher: new EventPublisher(redis, { namespace: config.eventsNamespace }), logger });
+  const handler = wrappedHandler({
+    imports,
+    dataBank,
+    liveSource: liveSources(config, tokens),
+    scratch: createScratchArea(join(tmpDir, 'worker')),
+    cards,
+    zipLimits: config.zipLimits,
+  });
+  const worker: WorkerHandle = startWorker({
+    connection: blocking,
+    queue: QUEUE,
+    prefix: config.queuePrefix,
+    handlers: [handler],
+    publisher: new EventPublisher(redis, { namespace: config.eventsNamespace }),
+    logger,
+  });
   const app = await buildApp({ config, logger, redis, queue, imports, tokens, dataBank, scratch: createScratchArea(join(tmpDir, 'api')) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -108,7 +122,12 @@ export function headers(user = '42'): Record<string, string> {
 export const SPOTIFY_REDIRECT = 'http://127.0.0.1:9/v1/auth/spotify/callback';
 
 /** Spotify settings pointing at a local fake (`@platform/music/testing`). */
-export const spotifyEnv = (url: string) => ({ SPOTIFY_CLIENT_ID: 'sp-client', SPOTIFY_REDIRECT_URI: SPOTIFY_REDIRECT, SPOTIFY_ACCOUNTS_URL: url, SPOTIFY_API_URL: url });
+export const spotifyEnv = (url: string) => ({
+  SPOTIFY_CLIENT_ID: 'sp-client',
+  SPOTIFY_REDIRECT_URI: SPOTIFY_REDIRECT,
+  SPOTIFY_ACCOUNTS_URL: url,
+  SPOTIFY_API_URL: url,
+});
 
 /** Last.fm settings pointing at a local fake. */
 export const lastfmEnv = (url: string) => ({

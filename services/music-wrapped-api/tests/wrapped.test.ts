@@ -21,12 +21,20 @@ async function upload(content: string, filename: string, user = '42'): Promise<R
 }
 
 async function startJob(body: unknown, user = '42'): Promise<Response> {
-  return fetch(`${service.url}/v1/wrapped`, { method: 'POST', headers: { ...headers(user), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${service.url}/v1/wrapped`, {
+    method: 'POST',
+    headers: { ...headers(user), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 async function waitFor(jobId: string): Promise<{ status: string; error: { kind: string; message: string } | null; result: unknown }> {
   for (let i = 0; i < 300; i++) {
-    const status = (await (await fetch(`${service.url}/v1/wrapped/${jobId}`, { headers: headers() })).json()) as { status: string; error: { kind: string; message: string } | null; result: unknown };
+    const status = (await (await fetch(`${service.url}/v1/wrapped/${jobId}`, { headers: headers() })).json()) as {
+      status: string;
+      error: { kind: string; message: string } | null;
+      result: unknown;
+    };
     if (status.status === 'completed' || status.status === 'failed') return status;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -48,8 +56,12 @@ describe('imports', () => {
     expect(await bad.json()).toMatchObject({ code: 'INVALID_EXPORT', message: expect.stringContaining('unrecognised export') as string });
     const form = new FormData();
     form.append('file', new Blob(['[]']), 'x.json');
-    expect((await fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'x-api-key': 'music-test-key' }, body: form })).status).toBe(401);
-    expect((await fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'x-api-key': 'nope', 'x-user-id': '1' }, body: form })).status).toBe(401);
+    expect(
+      (await fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'x-api-key': 'music-test-key' }, body: form })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${service.url}/v1/imports`, { method: 'POST', headers: { 'x-api-key': 'nope', 'x-user-id': '1' }, body: form })).status,
+    ).toBe(401);
   });
 });
 
@@ -62,12 +74,19 @@ describe('wrapped jobs', () => {
     const status = await waitFor(job_id);
     expect(status).toMatchObject({ status: 'completed', error: null });
 
-    const report = (await (await fetch(`${service.url}/v1/wrapped/${job_id}/result`, { headers: headers() })).json()) as { totals: { plays: number }; top_artists: { name: string }[]; time_zone: string };
+    const report = (await (await fetch(`${service.url}/v1/wrapped/${job_id}/result`, { headers: headers() })).json()) as {
+      totals: { plays: number };
+      top_artists: { name: string }[];
+      time_zone: string;
+    };
     expect(report.totals.plays).toBe(60);
     expect(report.time_zone).toBe('Europe/Berlin');
     expect(report.top_artists.map((artist) => artist.name).sort()).toEqual(['Björk', 'Daft Punk', 'Sigur Rós']);
 
-    for (const [layout, width, height] of [['story', 1080, 1920], ['landscape', 1200, 630]] as const) {
+    for (const [layout, width, height] of [
+      ['story', 1080, 1920],
+      ['landscape', 1200, 630],
+    ] as const) {
       const card = await fetch(`${service.url}/v1/wrapped/${job_id}/card.png?layout=${layout}`, { headers: headers() });
       expect(card.headers.get('content-type')).toBe('image/png');
       const png = PNG.sync.read(Buffer.from(await card.arrayBuffer()));
@@ -83,26 +102,33 @@ describe('wrapped jobs', () => {
       expect(await other.json()).toMatchObject({ code: 'JOB_NOT_FOUND' });
     }
     const events = await service.redis.xrange(`${service.namespace}events:music_wrapped`, '-', '+');
-    const types = events.map(([, fields]) => (JSON.parse(fields[fields.indexOf('event') + 1] ?? fields[1] ?? '{}') as { type?: string; job_id?: string }));
-    expect(types.filter((event) => event.job_id === job_id).map((event) => event.type)).toEqual(expect.arrayContaining(['music_wrapped.job.started.v1', 'music_wrapped.job.completed.v1']));
+    const types = events.map(
+      ([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? fields[1] ?? '{}') as { type?: string; job_id?: string },
+    );
+    expect(types.filter((event) => event.job_id === job_id).map((event) => event.type)).toEqual(
+      expect.arrayContaining(['music_wrapped.job.started.v1', 'music_wrapped.job.completed.v1']),
+    );
   });
 
-  it('fails as the user\'s error with fewer than ten plays, and answers 410 for its result', async () => {
+  it("fails as the user's error with fewer than ten plays, and answers 410 for its result", async () => {
     const { import_id } = (await (await upload(spotifyExport(5), 'small.json')).json()) as { import_id: string };
     const { job_id } = (await (await startJob({ year: 2023, sources: [{ service: 'spotify', import_id }] })).json()) as { job_id: string };
     const status = await waitFor(job_id);
-    expect(status).toMatchObject({ status: 'failed', error: { kind: 'user', message: 'only 5 plays in 2023; a report needs at least 10' } });
+    expect(status).toMatchObject({
+      status: 'failed',
+      error: { kind: 'user', message: 'only 5 plays in 2023; a report needs at least 10' },
+    });
     const result = await fetch(`${service.url}/v1/wrapped/${job_id}/result`, { headers: headers() });
     expect(result.status).toBe(410);
   });
 
-  it('fails a year without plays as the user\'s error', async () => {
+  it("fails a year without plays as the user's error", async () => {
     const { import_id } = (await (await upload(spotifyExport(20, 2022), 'old.json')).json()) as { import_id: string };
     const { job_id } = (await (await startJob({ year: 2023, sources: [{ service: 'spotify', import_id }] })).json()) as { job_id: string };
     expect(await waitFor(job_id)).toMatchObject({ status: 'failed', error: { kind: 'user', message: 'no plays in 2023' } });
   });
 
-  it('validates the request: other users\' imports, mismatched services, unknown zones, missing accounts', async () => {
+  it("validates the request: other users' imports, mismatched services, unknown zones, missing accounts", async () => {
     const { import_id } = (await (await upload(spotifyExport(20), 'h.json')).json()) as { import_id: string };
     expect((await startJob({ year: 2023, sources: [{ service: 'spotify', import_id }] }, '99')).status).toBe(404);
     expect((await startJob({ year: 2023, sources: [{ service: 'apple_music', import_id }] })).status).toBe(400);
@@ -119,7 +145,9 @@ describe('wrapped jobs', () => {
     await service.queue.pause();
     try {
       const { import_id } = (await (await upload(spotifyExport(20), 'q.json')).json()) as { import_id: string };
-      const { job_id } = (await (await startJob({ year: 2023, sources: [{ service: 'spotify', import_id }] })).json()) as { job_id: string };
+      const { job_id } = (await (await startJob({ year: 2023, sources: [{ service: 'spotify', import_id }] })).json()) as {
+        job_id: string;
+      };
       const early = await fetch(`${service.url}/v1/wrapped/${job_id}/card.png`, { headers: headers() });
       expect(early.status).toBe(425);
     } finally {

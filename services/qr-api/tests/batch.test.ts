@@ -76,9 +76,22 @@ describe('POST /v1/qr/batch', () => {
     ['a bad url', [{ url: 'example.com' }, { url: 'example.com' }, { url: 'ftp://x' }], 'body.items.2.url', 'http or https'],
     ['a payload too large', [{ data: { type: 'text', text: 'é'.repeat(1500) }, ecc: 'H' }], 'body.items.0.data', 'at most 1273 bytes'],
     ['low contrast', [{ url: 'x.org', light: '#000' }], 'body.items.0.light', 'contrast'],
-    ['a duplicate name', [{ url: 'a.org', name: 'a' }, { url: 'b.org', name: 'a' }], 'body.items.1.name', 'duplicate file name a.png'],
+    [
+      'a duplicate name',
+      [
+        { url: 'a.org', name: 'a' },
+        { url: 'b.org', name: 'a' },
+      ],
+      'body.items.1.name',
+      'duplicate file name a.png',
+    ],
     ['a path as name', [{ url: 'a.org', name: '../etc/passwd' }], 'body.items.0.name', 'letters, digits'],
-    ['a lone surrogate', [{ url: 'a.org' }, { data: { type: 'wifi', ssid: 'n\uDBFF', security: 'nopass' } }], 'body.items.1.data.ssid', 'lone surrogate'],
+    [
+      'a lone surrogate',
+      [{ url: 'a.org' }, { data: { type: 'wifi', ssid: 'n\uDBFF', security: 'nopass' } }],
+      'body.items.1.data.ssid',
+      'lone surrogate',
+    ],
   ])('400 naming the item at fault: %s', async (_case, items, path, rule) => {
     const response = await batch(items);
     expect(response.statusCode).toBe(400);

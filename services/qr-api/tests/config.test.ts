@@ -17,7 +17,13 @@ describe('readConfig', () => {
   });
 
   it('lists every problem at once', () => {
-    const env = { QR_DEFAULT_ECC: 'X', QR_DEFAULT_SCALE: '0', QR_DEFAULT_MARGIN: '1.5', QR_DEFAULT_LIGHT: 'white', RATE_LIMIT_STORE: 'disk' };
+    const env = {
+      QR_DEFAULT_ECC: 'X',
+      QR_DEFAULT_SCALE: '0',
+      QR_DEFAULT_MARGIN: '1.5',
+      QR_DEFAULT_LIGHT: 'white',
+      RATE_LIMIT_STORE: 'disk',
+    };
     let problems: string[] = [];
     try {
       readConfig(env);

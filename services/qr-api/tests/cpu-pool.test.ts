@@ -35,8 +35,7 @@ function listeningApp(env: Record<string, string>): { readonly base: string } {
   };
 }
 
-const decodeBig = (base: string) =>
-  fetch(`${base}/v1/qr/decode`, { method: 'POST', body: big, headers: { 'content-type': 'image/png' } });
+const decodeBig = (base: string) => fetch(`${base}/v1/qr/decode`, { method: 'POST', body: big, headers: { 'content-type': 'image/png' } });
 
 async function timedHealth(base: string): Promise<number> {
   const started = performance.now();
@@ -82,11 +81,7 @@ describe('a full pool', () => {
   const server = listeningApp({ QR_CPU_THREADS: '1', QR_CPU_QUEUE: '1' });
 
   it('answers 503 with Retry-After once the thread and the queue are taken, and serves again after', async () => {
-    const answers = await Promise.all([
-      decodeBig(server.base),
-      decodeBig(server.base),
-      decodeBig(server.base),
-    ]);
+    const answers = await Promise.all([decodeBig(server.base), decodeBig(server.base), decodeBig(server.base)]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 503]);
     const busy = answers.find((answer) => answer.status === 503);
     expect(busy?.headers.get('retry-after')).toBe('1');

@@ -9,10 +9,7 @@ let png: Buffer;
 beforeAll(async () => {
   app = await makeApp();
   small = await makeApp({ QR_MAX_DECODE_BYTES: '2000', QR_MAX_DECODE_PIXELS: '250000' });
-  await Promise.all([
-    app.listen({ port: 0, host: '127.0.0.1' }),
-    small.listen({ port: 0, host: '127.0.0.1' }),
-  ]);
+  await Promise.all([app.listen({ port: 0, host: '127.0.0.1' }), small.listen({ port: 0, host: '127.0.0.1' })]);
   png = (await postQr(app, { url: 'https://example.com/decode', scale: 4 })).rawPayload;
 });
 afterAll(async () => {
@@ -45,9 +42,7 @@ const BOUNDARY = 'qr-test-boundary';
 
 function multipartBody(field: string, file: Buffer, type = 'image/png'): Buffer {
   return Buffer.concat([
-    Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="code.png"\r\nContent-Type: `,
-    ),
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="code.png"\r\nContent-Type: `),
     Buffer.from(type, 'latin1'),
     Buffer.from('\r\n\r\n'),
     file,

@@ -53,7 +53,10 @@ it('honours a minimum version and still reads back', async () => {
 });
 
 it('fills a code to the brim at each level (the byte capacity of version 40)', async () => {
-  for (const [ecc, bytes] of [['L', 2953], ['H', 1273]] as const) {
+  for (const [ecc, bytes] of [
+    ['L', 2953],
+    ['H', 1273],
+  ] as const) {
     const text = 'x'.repeat(bytes);
     const response = await postQr(app, { data: { type: 'text', text }, ecc, scale: 2 });
     expect(response.statusCode).toBe(200);

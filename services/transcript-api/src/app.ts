@@ -1,12 +1,5 @@
 import multipart from '@fastify/multipart';
-import {
-  createApp,
-  packageInfo,
-  type Logger,
-  type PlatformApp,
-  type ReadinessCheck,
-  type ScratchArea,
-} from '@platform/core';
+import { createApp, packageInfo, type Logger, type PlatformApp, type ReadinessCheck, type ScratchArea } from '@platform/core';
 import { redisReadiness, workerReadiness, type RedisConnection } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import type { Config } from './config.js';

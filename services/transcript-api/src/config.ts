@@ -1,14 +1,4 @@
-import {
-  csvList,
-  serviceUrl,
-  dataBankEnv,
-  loadConfig,
-  port,
-  positiveInt,
-  sharedEnv,
-  url,
-  type Env,
-} from '@platform/core';
+import { csvList, serviceUrl, dataBankEnv, loadConfig, port, positiveInt, sharedEnv, url, type Env } from '@platform/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseConfig, checkRedisTopology, redisTopologyEnv, type BaseConfig } from '@platform/workers';
@@ -27,9 +17,7 @@ const EnvSchema = z
     /** Origin that replaces https://www.youtube.com and youtubei.googleapis.com in every YouTube request. */
     YOUTUBE_BASE_URL: url().default('https://www.youtube.com'),
     /** InnerTube client used for the player request (WEB, MWEB, ANDROID, IOS, TV...). */
-    YOUTUBE_CLIENT: z
-      .enum(['WEB', 'MWEB', 'ANDROID', 'IOS', 'TV', 'TV_EMBEDDED', 'WEB_EMBEDDED', 'ANDROID_VR'])
-      .default('WEB'),
+    YOUTUBE_CLIENT: z.enum(['WEB', 'MWEB', 'ANDROID', 'IOS', 'TV', 'TV_EMBEDDED', 'WEB_EMBEDDED', 'ANDROID_VR']).default('WEB'),
     YOUTUBE_TIMEOUT_MS: positiveInt(15_000),
     TRANSCRIPT_DEFAULT_LANGUAGES: csvList('en,en-US,en-GB'),
     YTDLP_PATH: z.string().default('yt-dlp'),

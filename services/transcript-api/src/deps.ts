@@ -1,9 +1,4 @@
-import {
-  createDataBankClient,
-  toolReadiness,
-  type DataBankClient,
-  type ReadinessCheck,
-} from '@platform/core';
+import { createDataBankClient, toolReadiness, type DataBankClient, type ReadinessCheck } from '@platform/core';
 import type { Config } from './config.js';
 import { YouTube } from './services/captions/youtube.js';
 import { LocalProvider } from './services/stt/local.js';
@@ -51,10 +46,7 @@ export function toolChecksFrom(config: Config): ReadinessCheck[] {
 }
 
 /** What the worker's pipeline runs with (worker only: it builds the provider). */
-export const pipelineFrom = (
-  config: Config,
-  provider: SttProvider = providerFrom(config),
-): PipelineOptions => ({
+export const pipelineFrom = (config: Config, provider: SttProvider = providerFrom(config)): PipelineOptions => ({
   ...config.pipeline,
   tools: { ffmpeg: config.tools.ffmpeg, ffprobe: config.tools.ffprobe },
   provider,

@@ -1,10 +1,4 @@
-import {
-  createLogger,
-  loadConfigOrExit,
-  openScratchArea,
-  packageInfo,
-  stopAllChildren,
-} from '@platform/core';
+import { createLogger, loadConfigOrExit, openScratchArea, packageInfo, stopAllChildren } from '@platform/core';
 import { closeRedis, connectRedis, EventPublisher, runWorkerProcess, startWorker } from '@platform/workers';
 import { readConfig } from './config.js';
 import { pipelineFrom, storeFrom } from './deps.js';

@@ -95,18 +95,14 @@ export async function fakeYouTube(videos: Record<string, FakeVideo>): Promise<Fa
     if (url.pathname === '/api/timedtext' && request.method === 'GET') {
       const video = videos[url.searchParams.get('v') ?? ''];
       const asr = url.searchParams.get('kind') === 'asr';
-      const track = video?.tracks.find(
-        (t) => t.language === url.searchParams.get('lang') && Boolean(t.asr) === asr,
-      );
+      const track = video?.tracks.find((t) => t.language === url.searchParams.get('lang') && Boolean(t.asr) === asr);
       if (!track) {
         sendJson(response, 404, {});
         return;
       }
       const tlang = url.searchParams.get('tlang');
       response.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' });
-      response.end(
-        tlang === null ? track.body : (state.translations.get(`${track.language}>${tlang}`) ?? ''),
-      );
+      response.end(tlang === null ? track.body : (state.translations.get(`${track.language}>${tlang}`) ?? ''));
       return;
     }
     sendJson(response, 404, {});

@@ -6,9 +6,7 @@ import { captionFixture } from '../testing/index.js';
 
 describe('caption parsers on real-world files', () => {
   it('merges the rolling duplicates of YouTube auto-caption WebVTT', async () => {
-    const segments = tidySegments(
-      mergeRollingDuplicates(parseCaptions(await captionFixture('auto-rolling.en.vtt'))),
-    );
+    const segments = tidySegments(mergeRollingDuplicates(parseCaptions(await captionFixture('auto-rolling.en.vtt'))));
     expect(segments.map((s) => s.text)).toEqual([
       "so today we're going to talk",
       'about the weather & climate',
@@ -78,9 +76,7 @@ describe('subtitle output', () => {
     { start: 3661.001, end: 3662, text: 'second' },
   ];
   it('writes SRT', () => {
-    expect(toSrt(segments)).toBe(
-      '1\n00:00:00,500 --> 00:00:02,250\nfirst\n\n2\n01:01:01,001 --> 01:01:02,000\nsecond\n',
-    );
+    expect(toSrt(segments)).toBe('1\n00:00:00,500 --> 00:00:02,250\nfirst\n\n2\n01:01:01,001 --> 01:01:02,000\nsecond\n');
   });
   it('writes WebVTT that our parser reads back', () => {
     const vtt = toVtt(segments);

@@ -97,14 +97,8 @@ describe('POST /v1/captions', () => {
       text: 'Hello & welcome to the show',
     });
     // The player request went to InnerTube's path and the track was asked for as json3.
-    expect(
-      youtube.requests.some(
-        (r) => r.path.startsWith('/youtubei/v1/player') && r.body.includes('"videoId":"aaaaaaaaaaa"'),
-      ),
-    ).toBe(true);
-    expect(youtube.requests.some((r) => r.path.includes('lang=en-GB') && r.path.includes('fmt=json3'))).toBe(
-      true,
-    );
+    expect(youtube.requests.some((r) => r.path.startsWith('/youtubei/v1/player') && r.body.includes('"videoId":"aaaaaaaaaaa"'))).toBe(true);
+    expect(youtube.requests.some((r) => r.path.includes('lang=en-GB') && r.path.includes('fmt=json3'))).toBe(true);
   });
 
   it('takes the first language that has a manual track', async () => {
@@ -167,9 +161,7 @@ describe('POST /v1/captions', () => {
       translated_from: 'de',
       text: 'Bonjour chers spectateurs',
     });
-    expect(youtube.requests.some((r) => r.path.includes('lang=de') && r.path.includes('tlang=fr'))).toBe(
-      true,
-    );
+    expect(youtube.requests.some((r) => r.path.includes('lang=de') && r.path.includes('tlang=fr'))).toBe(true);
   });
 
   it('refuses to translate an untranslatable track', async () => {
@@ -179,16 +171,8 @@ describe('POST /v1/captions', () => {
   });
 
   it.each([
-    [
-      'srt',
-      'application/x-subrip',
-      '1\n00:00:00,000 --> 00:00:01,500\nHello & welcome\n\n2\n00:00:01,500 --> 00:00:03,500\nto the show\n',
-    ],
-    [
-      'vtt',
-      'text/vtt',
-      'WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nHello & welcome\n\n00:00:01.500 --> 00:00:03.500\nto the show\n',
-    ],
+    ['srt', 'application/x-subrip', '1\n00:00:00,000 --> 00:00:01,500\nHello & welcome\n\n2\n00:00:01,500 --> 00:00:03,500\nto the show\n'],
+    ['vtt', 'text/vtt', 'WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nHello & welcome\n\n00:00:01.500 --> 00:00:03.500\nto the show\n'],
     ['txt', 'text/plain', 'Hello & welcome to the show\n'],
   ])('answers format %s', async (format, type, body) => {
     const response = await post({ url: 'https://youtu.be/aaaaaaaaaaa', languages: ['en-GB'], format });
@@ -246,9 +230,7 @@ describe('POST /v1/captions', () => {
     expect((await post({ url: 'https://youtube.com/watch?v=nope' })).statusCode).toBe(400);
     expect((await post({ languages: ['en'] })).json()).toMatchObject({ code: 'INVALID_INPUT' });
     expect((await post({ url: 'https://youtu.be/aaaaaaaaaaa', format: 'docx' })).statusCode).toBe(400);
-    expect((await post({ url: 'https://youtu.be/aaaaaaaaaaa', languages: ['english!'] })).statusCode).toBe(
-      400,
-    );
+    expect((await post({ url: 'https://youtu.be/aaaaaaaaaaa', languages: ['english!'] })).statusCode).toBe(400);
     const unauthorised = await post({ url: 'https://youtu.be/aaaaaaaaaaa' }, 'wrong');
     expect(unauthorised.statusCode).toBe(401);
     expect(unauthorised.json()).toMatchObject({ code: 'UNAUTHORIZED' });
@@ -277,10 +259,7 @@ describe('GET /v1/captions/{video_id}/tracks', () => {
 
   it('accepts an encoded URL and rejects junk', async () => {
     const url = encodeURIComponent('https://youtu.be/aaaaaaaaaaa');
-    expect(
-      (await service.app.inject({ url: `/v1/captions/${url}/tracks`, headers: { 'x-api-key': 'k1' } }))
-        .statusCode,
-    ).toBe(200);
+    expect((await service.app.inject({ url: `/v1/captions/${url}/tracks`, headers: { 'x-api-key': 'k1' } })).statusCode).toBe(200);
     const junk = await service.app.inject({
       url: '/v1/captions/nope/tracks',
       headers: { 'x-api-key': 'k1' },

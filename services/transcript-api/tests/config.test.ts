@@ -18,9 +18,9 @@ describe('config', () => {
   });
 
   it('lists every bad value at once', () => {
-    expect(() =>
-      readConfig({ STT_PROVIDER: 'whisper.cpp', TRANSCRIPT_MAX_DURATION_S: '-1', YOUTUBE_BASE_URL: 'nope' }),
-    ).toThrow(ConfigError);
+    expect(() => readConfig({ STT_PROVIDER: 'whisper.cpp', TRANSCRIPT_MAX_DURATION_S: '-1', YOUTUBE_BASE_URL: 'nope' })).toThrow(
+      ConfigError,
+    );
     try {
       readConfig({ STT_PROVIDER: 'whisper.cpp', TRANSCRIPT_MAX_DURATION_S: '-1', YOUTUBE_BASE_URL: 'nope' });
     } catch (error) {

@@ -103,11 +103,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
         format: 'json',
       });
       let found: Awaited<ReturnType<typeof recordedFfmpeg>>;
-      await waitFor(
-        async () => (found = await recordedFfmpeg()) !== undefined,
-        30_000,
-        'the job to start ffmpeg',
-      );
+      await waitFor(async () => (found = await recordedFfmpeg()) !== undefined, 30_000, 'the job to start ffmpeg');
       const running = found as NonNullable<typeof found>;
       orphan = running.pid;
 
@@ -121,11 +117,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
       workers.push(second);
       await waitFor(() => !isRunning(running.pid), 30_000, 'the sweep to end ffmpeg');
       const jobName = basename(running.jobDir);
-      await waitFor(
-        async () => !(await readdir(scratchRoot)).includes(jobName),
-        30_000,
-        'the sweep to remove the job dir',
-      );
+      await waitFor(async () => !(await readdir(scratchRoot)).includes(jobName), 30_000, 'the sweep to remove the job dir');
     } finally {
       await Promise.all(workers.map((worker) => worker.stop(0)));
       if (orphan !== undefined && isRunning(orphan)) process.kill(-orphan, 'SIGKILL');

@@ -38,11 +38,7 @@ const options = (overrides: Partial<PipelineOptions> = {}): PipelineOptions => (
   ...overrides,
 });
 
-const run = async (
-  input: string,
-  pipeline: PipelineOptions,
-  extra: { language?: string; signal?: AbortSignal } = {},
-) => {
+const run = async (input: string, pipeline: PipelineOptions, extra: { language?: string; signal?: AbortSignal } = {}) => {
   const scratch = await scratchArea.createJob();
   const progress: [number, number][] = [];
   try {
@@ -200,9 +196,7 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
   });
 
   it('rejects media without audio, corrupt media and media over the duration limit as user errors', async () => {
-    await expect(run(await silentVideo(dir), options())).rejects.toThrow(
-      new UserError('The file has no audio stream'),
-    );
+    await expect(run(await silentVideo(dir), options())).rejects.toThrow(new UserError('The file has no audio stream'));
     const corrupt = join(dir, 'corrupt.mp3');
     await writeFile(corrupt, Buffer.from('ID3 this is not really an mp3 file at all'));
     await expect(run(corrupt, options())).rejects.toBeInstanceOf(UserError);
@@ -212,27 +206,15 @@ describe('transcribeFile with an OpenAI-compatible endpoint', () => {
     await expect(unreadable).rejects.toThrow(/not a readable audio or video file/);
     // The tool's complaint is passed on without the job's paths.
     await expect(unreadable).rejects.not.toThrow(dir);
-    await expect(run(longFile, options({ maxDurationS: 600 }))).rejects.toThrow(
-      'The media lasts 1200 s; the limit is 600 s',
-    );
+    await expect(run(longFile, options({ maxDurationS: 600 }))).rejects.toThrow('The media lasts 1200 s; the limit is 600 s');
   });
 
   it('limits the decode of a file whose header claims 1 s but holds 5 min, and refuses it', async () => {
     const liar = await lyingMatroska(dir, 'liar.mka', 300, 1);
-    const probed = execFileSync('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'format=duration',
-      '-of',
-      'csv=p=0',
-      liar,
-    ]);
+    const probed = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', liar]);
     expect(Number(probed.toString())).toBe(1);
     stt.calls.length = 0;
-    await expect(run(liar, options({ maxDurationS: 20 }))).rejects.toThrow(
-      new UserError('The media lasts longer than the limit of 20 s'),
-    );
+    await expect(run(liar, options({ maxDurationS: 20 }))).rejects.toThrow(new UserError('The media lasts longer than the limit of 20 s'));
     expect(stt.calls).toEqual([]);
     // The decode itself stops at the limit (+1 s), so a 25-minute liar never fills the disk.
     const scratch = await scratchArea.createJob();
@@ -303,9 +285,9 @@ describe('local provider (pocketsphinx)', () => {
 
   it('reports a missing pocketsphinx clearly', async () => {
     const file = await steadyTone(dir, 'short4.wav', 2);
-    await expect(
-      run(file, options({ provider: new LocalProvider('/nonexistent/pocketsphinx') })),
-    ).rejects.toThrow(/not installed.*install pocketsphinx/);
+    await expect(run(file, options({ provider: new LocalProvider('/nonexistent/pocketsphinx') }))).rejects.toThrow(
+      /not installed.*install pocketsphinx/,
+    );
   });
 });
 

@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { toolChecksFrom } from '../src/deps.js';
 
-const run = (checks: ReturnType<typeof toolChecksFrom>) =>
-  Promise.allSettled(checks.map((check) => check.check()));
+const run = (checks: ReturnType<typeof toolChecksFrom>) => Promise.allSettled(checks.map((check) => check.check()));
 
 describe('tool readiness', () => {
   it('checks ffmpeg, ffprobe and, for the local provider, pocketsphinx with its model', async () => {
     const checks = toolChecksFrom(readConfig({}));
     expect(checks.map((check) => check.name)).toEqual(['ffmpeg', 'ffprobe', 'pocketsphinx']);
-    expect((await run(checks)).map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'fulfilled',
-    ]);
+    expect((await run(checks)).map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
   });
 
   it('leaves pocketsphinx out when a remote provider does the speech-to-text', () => {
@@ -29,9 +24,7 @@ describe('tool readiness', () => {
         POCKETSPHINX_PATH: '/nonexistent/pocketsphinx_continuous',
       }),
     );
-    const reasons = (await run(checks)).map((outcome) =>
-      outcome.status === 'rejected' ? (outcome.reason as Error).message : 'ok',
-    );
+    const reasons = (await run(checks)).map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as Error).message : 'ok'));
     expect(reasons).toEqual([
       'ffmpeg is not installed (apt-get install ffmpeg)',
       'ffprobe is not installed (apt-get install ffmpeg)',

@@ -93,12 +93,7 @@ function multipart(file: Buffer, type: string, fields: Record<string, string> = 
 }
 
 /** POSTs a multipart upload over real HTTP; answers like inject's response (status and parsed JSON). */
-async function postUpload(
-  file: Buffer,
-  type: string,
-  fields: Record<string, string> = {},
-  headers: Record<string, string> = {},
-) {
+async function postUpload(file: Buffer, type: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const body = multipart(file, type, fields);
   const response = await fetch(`${baseUrl}/v1/transcriptions`, {
     method: 'POST',
@@ -137,8 +132,7 @@ describe('speech-to-text jobs', () => {
     };
     expect(result).toMatchObject({ language: 'en', provider: 'openai', format: 'srt' });
     expect(result.duration_s).toBeCloseTo(40, 0);
-    for (const id of Object.values(result.files))
-      expect(await bank.client.head(id)).toMatchObject({ file_id: id });
+    for (const id of Object.values(result.files)) expect(await bank.client.head(id)).toMatchObject({ file_id: id });
 
     const srt = await service.app.inject({ url: `/v1/transcriptions/${jobId}/result` });
     expect(srt.headers['content-type']).toContain('application/x-subrip');
@@ -297,9 +291,7 @@ describe('speech-to-text jobs', () => {
       expect(again.json()).toMatchObject({ code: 'CONFLICT' });
       const result = await service.app.inject({ url: `/v1/transcriptions/${running}/result` });
       expect(result.statusCode).toBe(410);
-      expect((await service.app.inject({ method: 'DELETE', url: '/v1/jobs/no-such-job' })).statusCode).toBe(
-        404,
-      );
+      expect((await service.app.inject({ method: 'DELETE', url: '/v1/jobs/no-such-job' })).statusCode).toBe(404);
       expect(await readdir(workDir)).toEqual([]);
     } finally {
       stt.latencyMs = 0;
@@ -307,13 +299,9 @@ describe('speech-to-text jobs', () => {
   });
 
   it('rejects bad requests', async () => {
-    const post = (payload: Record<string, unknown>) =>
-      service.app.inject({ method: 'POST', url: '/v1/transcriptions', payload });
+    const post = (payload: Record<string, unknown>) => service.app.inject({ method: 'POST', url: '/v1/transcriptions', payload });
     expect((await post({})).json()).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(
-      (await post({ youtube_url: 'https://youtu.be/dQw4w9WgXcQ', data_bank_file_id: 'a'.repeat(64) }))
-        .statusCode,
-    ).toBe(400);
+    expect((await post({ youtube_url: 'https://youtu.be/dQw4w9WgXcQ', data_bank_file_id: 'a'.repeat(64) })).statusCode).toBe(400);
     expect((await post({ youtube_url: 'https://example.com/video' })).json()).toMatchObject({
       code: 'YOUTUBE_URL_UNSUPPORTED',
     });
@@ -332,9 +320,7 @@ describe('speech-to-text jobs', () => {
       code: 'JOB_NOT_FOUND',
     });
     expect((await service.app.inject({ url: '/v1/transcriptions/nope/result' })).statusCode).toBe(404);
-    expect((await service.app.inject({ method: 'DELETE', url: '/v1/transcriptions/nope' })).statusCode).toBe(
-      404,
-    );
+    expect((await service.app.inject({ method: 'DELETE', url: '/v1/transcriptions/nope' })).statusCode).toBe(404);
   });
 
   it('answers 425 for a result that is not ready', async () => {
@@ -463,9 +449,7 @@ describe('idempotent POST', () => {
     const again = await post('retry-me-1');
     expect(first.statusCode).toBe(202);
     expect(again.json()).toEqual(first.json());
-    expect((await post('another-key')).json<{ job_id: string }>().job_id).not.toBe(
-      first.json<{ job_id: string }>().job_id,
-    );
+    expect((await post('another-key')).json<{ job_id: string }>().job_id).not.toBe(first.json<{ job_id: string }>().job_id);
     expect((await post('bad key with spaces')).statusCode).toBe(400);
     await waitFor(first.json<{ job_id: string }>().job_id);
   });
@@ -514,8 +498,7 @@ describe('data-bank unreachable', () => {
       user_id: '1',
       source: { kind: 'data_bank', file_id: 'd'.repeat(64) },
     });
-    for (let i = 0; i < 100 && ((await offline.queue.getJob(jobId))?.attemptsMade ?? 0) < 1; i++)
-      await sleep(100);
+    for (let i = 0; i < 100 && ((await offline.queue.getJob(jobId))?.attemptsMade ?? 0) < 1; i++) await sleep(100);
     const job = await offline.queue.getJob(jobId);
     expect(job?.failedReason).toBe('[system] data-bank is unavailable; try again later');
     const status = await offline.app.inject({ url: `/v1/transcriptions/${jobId}` });

@@ -2,34 +2,36 @@ import { csvList, dataBankEnv, guardedFetchEnv, loadConfig, port, positiveInt, s
 import { checkRedisTopology, baseConfig, type BaseConfig, redisTopologyEnv } from '@platform/workers';
 import { z } from 'zod';
 
-const schema = z.object({
-  ...sharedEnv,
-  ...redisTopologyEnv,
-  ...dataBankEnv,
-  /** CIDRs, addresses and hostnames a url source may reach although not public (default: none). */
-  ...guardedFetchEnv,
-  PORT: port(8000),
-  /** Keys accepted in X-API-Key on /v1 routes; empty disables auth (logged at start). */
-  TURKIC_API_KEYS: csvList(),
-  TURKIC_MAX_TEXT_CHARS: positiveInt(100_000),
-  TURKIC_LID_MODEL_PATH: z.string().optional(),
-  TURKIC_WIKIPEDIA_DUMPS_URL: url().default('https://dumps.wikimedia.org'),
-  HF_ENDPOINT: url().default('https://huggingface.co'),
-  HF_TOKEN: z.string().optional(),
-  TURKIC_WORK_DIR: z.string().optional(),
-  /** Bounds on a url source's download: bytes as sent (compressed) and the whole transfer's time. */
-  TURKIC_URL_MAX_BYTES: positiveInt(1024 ** 3),
-  TURKIC_URL_TIMEOUT_MS: positiveInt(60 * 60 * 1000),
-  /** Bytes a url or data_bank source may decompress to; a longer line or document fails the job. */
-  TURKIC_MAX_INFLATED_BYTES: positiveInt(4 * 1024 ** 3),
-  TURKIC_MAX_LINE_CHARS: positiveInt(1_000_000),
-  TURKIC_MAX_DOCUMENT_CHARS: positiveInt(4_000_000),
-  TURKIC_JOB_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
-  TURKIC_WORKER_CONCURRENCY: positiveInt(1),
-  /** BullMQ key prefix and event namespace: tests isolate themselves with their own. */
-  TURKIC_QUEUE_PREFIX: z.string().default('bull'),
-  TURKIC_EVENTS_NAMESPACE: z.string().default(''),
-}).superRefine(checkRedisTopology);
+const schema = z
+  .object({
+    ...sharedEnv,
+    ...redisTopologyEnv,
+    ...dataBankEnv,
+    /** CIDRs, addresses and hostnames a url source may reach although not public (default: none). */
+    ...guardedFetchEnv,
+    PORT: port(8000),
+    /** Keys accepted in X-API-Key on /v1 routes; empty disables auth (logged at start). */
+    TURKIC_API_KEYS: csvList(),
+    TURKIC_MAX_TEXT_CHARS: positiveInt(100_000),
+    TURKIC_LID_MODEL_PATH: z.string().optional(),
+    TURKIC_WIKIPEDIA_DUMPS_URL: url().default('https://dumps.wikimedia.org'),
+    HF_ENDPOINT: url().default('https://huggingface.co'),
+    HF_TOKEN: z.string().optional(),
+    TURKIC_WORK_DIR: z.string().optional(),
+    /** Bounds on a url source's download: bytes as sent (compressed) and the whole transfer's time. */
+    TURKIC_URL_MAX_BYTES: positiveInt(1024 ** 3),
+    TURKIC_URL_TIMEOUT_MS: positiveInt(60 * 60 * 1000),
+    /** Bytes a url or data_bank source may decompress to; a longer line or document fails the job. */
+    TURKIC_MAX_INFLATED_BYTES: positiveInt(4 * 1024 ** 3),
+    TURKIC_MAX_LINE_CHARS: positiveInt(1_000_000),
+    TURKIC_MAX_DOCUMENT_CHARS: positiveInt(4_000_000),
+    TURKIC_JOB_TIMEOUT_MS: positiveInt(4 * 60 * 60 * 1000),
+    TURKIC_WORKER_CONCURRENCY: positiveInt(1),
+    /** BullMQ key prefix and event namespace: tests isolate themselves with their own. */
+    TURKIC_QUEUE_PREFIX: z.string().default('bull'),
+    TURKIC_EVENTS_NAMESPACE: z.string().default(''),
+  })
+  .superRefine(checkRedisTopology);
 
 /** What a corpus job's sources may fetch and how much, and where the worker writes. */
 interface CorpusConfig {

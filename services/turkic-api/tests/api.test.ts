@@ -64,7 +64,12 @@ describe('POST /v1/transliterate', () => {
   });
 
   it('answers 400 in the envelope for a malformed body', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/transliterate', payload: '{"text": ', headers: { 'content-type': 'application/json' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/transliterate',
+      payload: '{"text": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'INVALID_INPUT', request_id: expect.any(String) as string });
     const missing = await post('/v1/transliterate', { language: 'kk' });
@@ -105,7 +110,9 @@ describe('POST /v1/detect', () => {
 describe('GET /v1/languages', () => {
   it('lists every language with its scripts, targets and standards', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/languages' });
-    const { languages } = response.json<{ languages: { code: string; scripts: string[]; targets: Record<string, { standard: string }> }[] }>();
+    const { languages } = response.json<{
+      languages: { code: string; scripts: string[]; targets: Record<string, { standard: string }> }[];
+    }>();
     expect(languages.map((language) => language.code)).toEqual(['kk', 'ky', 'uz', 'tr', 'az', 'ug', 'tt', 'tk', 'fi', 'en']);
     const uz = languages.find((language) => language.code === 'uz');
     expect(uz?.scripts.sort()).toEqual(['Cyrl', 'Latn']);

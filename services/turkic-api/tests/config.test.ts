@@ -6,7 +6,11 @@ describe('configuration', () => {
   it('bounds url sources and source documents by default, with nothing allow-listed', () => {
     const config = readConfig({});
     expect(config.fetchAllowList).toEqual([]);
-    expect(corpusSettings(config).limits).toEqual({ maxInflatedBytes: 4 * 1024 ** 3, maxLineChars: 1_000_000, maxDocumentChars: 4_000_000 });
+    expect(corpusSettings(config).limits).toEqual({
+      maxInflatedBytes: 4 * 1024 ** 3,
+      maxLineChars: 1_000_000,
+      maxDocumentChars: 4_000_000,
+    });
     expect(config.corpus).toMatchObject({ urlMaxBytes: 1024 ** 3, urlTimeoutMs: 3_600_000, jobTimeoutMs: 4 * 3_600_000 });
   });
 

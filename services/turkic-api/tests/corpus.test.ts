@@ -54,7 +54,10 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([`${base}/shards/kk-0000.parquet`]));
     },
     '/shards/kk-0000.parquet': serveBytes(shard, 'application/octet-stream'),
-    '/corpus.jsonl': serveBytes(Buffer.from([...KAZAKH, ENGLISH].map((text) => JSON.stringify({ content: text })).join('\n')), 'application/jsonl'),
+    '/corpus.jsonl': serveBytes(
+      Buffer.from([...KAZAKH, ENGLISH].map((text) => JSON.stringify({ content: text })).join('\n')),
+      'application/jsonl',
+    ),
     '/broken.txt': (_request, response) => response.writeHead(503).end('down'),
     '/to-loopback.jsonl': (_request, response, base) => response.writeHead(302, { location: `${base}/corpus.jsonl` }).end(),
     // 50 MB of one letter and no newline: about 50 KB compressed.
@@ -74,15 +77,21 @@ beforeAll(async () => {
   redis = createRedis(REDIS_URL, 'command');
   queue = createQueue({ connection: redis, queue: CORPUS_QUEUE, prefix });
   const job = corpusJob({ attempts: 1 });
-  const handler = corpusHandler({
-    catalog, detector, dataBank: client, logger,
-    urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
-    limits: LIMITS,
-    wikipediaDumpsUrl: `${sources.url}/dumps`,
-    hfEndpoint: `${sources.url}/hub`,
-    workDir: root,
-    progressIntervalMs: 0,
-  }, job);
+  const handler = corpusHandler(
+    {
+      catalog,
+      detector,
+      dataBank: client,
+      logger,
+      urlFetcher: createGuardedFetcher({ allowList: ALLOW_LIST, lookup, timeoutMs: 20_000 }),
+      limits: LIMITS,
+      wikipediaDumpsUrl: `${sources.url}/dumps`,
+      hfEndpoint: `${sources.url}/hub`,
+      workDir: root,
+      progressIntervalMs: 0,
+    },
+    job,
+  );
   worker = startWorker({
     connection: createRedis(REDIS_URL, 'blocking'),
     queue: CORPUS_QUEUE,
@@ -128,9 +137,7 @@ async function finished(jobId: string): Promise<Status> {
 
 async function events(jobId: string): Promise<Record<string, unknown>[]> {
   const entries = await redis.xrange(`${namespace}events:turkic`, '-', '+');
-  return entries
-    .map(([, fields]) => JSON.parse(fields[1] ?? '{}') as Record<string, unknown>)
-    .filter((event) => event.job_id === jobId);
+  return entries.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as Record<string, unknown>).filter((event) => event.job_id === jobId);
 }
 
 /** The job's last event once it is of the given type: the failed/completed event follows the state change. */
@@ -152,7 +159,14 @@ async function resultText(jobId: string): Promise<string[]> {
 
 describe('corpus jobs end to end', () => {
   it('builds an IPA corpus from a bz2 Wikipedia dump, without markup, other languages, talk pages or duplicates', async () => {
-    const jobId = await start({ source: 'wikipedia', language: 'kk', script: 'Cyrl', max_sentences: 100, min_confidence: 0.5, transform: 'ipa' });
+    const jobId = await start({
+      source: 'wikipedia',
+      language: 'kk',
+      script: 'Cyrl',
+      max_sentences: 100,
+      min_confidence: 0.5,
+      transform: 'ipa',
+    });
     const done = await finished(jobId);
     expect(done.error).toBeNull();
     expect(done).toMatchObject({ status: 'completed', progress: 100 });
@@ -175,7 +189,14 @@ describe('corpus jobs end to end', () => {
   });
 
   it('reads a Hugging Face dataset from parquet shards and stops at max_sentences', async () => {
-    const jobId = await start({ source: 'huggingface', dataset: 'test/oscar', language: 'kk', max_sentences: 3, min_confidence: 0.5, transform: 'latin' });
+    const jobId = await start({
+      source: 'huggingface',
+      dataset: 'test/oscar',
+      language: 'kk',
+      max_sentences: 3,
+      min_confidence: 0.5,
+      transform: 'latin',
+    });
     const done = await finished(jobId);
     expect(done.error).toBeNull();
     expect(done.result).toMatchObject({ kept: 3, report: { complete: true } });
@@ -196,7 +217,14 @@ describe('corpus jobs end to end', () => {
     expect(urlDone.result).toMatchObject({ kept: 5, rejected: { language: 1 } });
 
     const fileId = urlDone.result_id ?? '';
-    const fromBank = await start({ source: 'data_bank', file_id: fileId, language: 'kk', min_confidence: 0.5, transform: 'ipa', max_sentences: 2 });
+    const fromBank = await start({
+      source: 'data_bank',
+      file_id: fileId,
+      language: 'kk',
+      min_confidence: 0.5,
+      transform: 'ipa',
+      max_sentences: 2,
+    });
     const bankDone = await finished(fromBank);
     expect(bankDone.result?.kept).toBe(2);
     expect((await resultText(fromBank))[1]).toBe('qɑzɑq tɪlɪ tʏrkɪ tɪlderɪnɪŋ qəpʃɑq tobənɑ ʒɑtɑdə.');
@@ -226,7 +254,11 @@ describe('corpus jobs end to end', () => {
     expect(cancelled.json()).toEqual({ job_id: jobId, user_id: '123456789012345678', status: 'cancelling' });
     const done = await finished(jobId);
     expect(done.error).toEqual({ kind: 'user', message: 'cancelled by the user' });
-    expect(await lastEvent(jobId, 'turkic.job.failed.v1')).toMatchObject({ type: 'turkic.job.failed.v1', error_kind: 'user', message: 'cancelled by the user' });
+    expect(await lastEvent(jobId, 'turkic.job.failed.v1')).toMatchObject({
+      type: 'turkic.job.failed.v1',
+      error_kind: 'user',
+      message: 'cancelled by the user',
+    });
     const gone = await app.inject({ method: 'GET', url: `/v1/corpus-jobs/${jobId}/result` });
     expect(gone.statusCode).toBe(410);
     // The corpus-job alias is the same route: the finished job is a 409 there too.
@@ -241,7 +273,9 @@ describe('corpus jobs end to end', () => {
     expect(noDataset.statusCode).toBe(400);
     expect(noDataset.json<{ message: string }>().message).toContain('dataset is required');
     expect((await post({ source: 'wikipedia', language: 'xx' })).json<{ message: string }>().message).toContain('supported: kk');
-    expect((await post({ source: 'wikipedia', language: 'tr', transform: 'latin' })).json<{ message: string }>().message).toContain('none, ipa');
+    expect((await post({ source: 'wikipedia', language: 'tr', transform: 'latin' })).json<{ message: string }>().message).toContain(
+      'none, ipa',
+    );
     expect((await post({ source: 'wikipedia', language: 'kk', max_sentences: 1_000_001 })).statusCode).toBe(400);
     expect((await post({ source: 'wikipedia', language: 'kk', min_confidence: 1.5 })).statusCode).toBe(400);
     expect((await post({ source: 'ftp', language: 'kk' })).statusCode).toBe(400);
@@ -310,7 +344,10 @@ describe('source limits', () => {
     const started = Date.now();
     const done = await finished(await start({ source: 'url', url: `${allowed}/bomb.txt.gz`, language: 'kk' }));
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(done.error).toEqual({ kind: 'user', message: expect.stringContaining('longer than 1000000 characters (TURKIC_MAX_LINE_CHARS)') as string });
+    expect(done.error).toEqual({
+      kind: 'user',
+      message: expect.stringContaining('longer than 1000000 characters (TURKIC_MAX_LINE_CHARS)') as string,
+    });
   });
 
   it('fails a source that decompresses past the inflated-size bound', async () => {

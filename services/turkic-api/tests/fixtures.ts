@@ -18,7 +18,11 @@ export function wikipediaDump(): Buffer {
     `<page><title>${title}</title><ns>${ns}</ns><id>1</id><revision><id>2</id><text xml:space="preserve">${text}</text></revision></page>`;
   const xml = [
     '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" xml:lang="kk"><siteinfo><sitename>Уикипедия</sitename></siteinfo>',
-    article('Қазақстан', 0, `{{Мемлекет|атауы=Қазақстан}}\n'''Қазақстан''' — [[Орталық Азия]]дағы мемлекет, астанасы [[Астана]] қаласы. ${KAZAKH[1] ?? ''}\n\n== Тарихы ==\n${ENGLISH} ${KAZAKH[1] ?? ''}`),
+    article(
+      'Қазақстан',
+      0,
+      `{{Мемлекет|атауы=Қазақстан}}\n'''Қазақстан''' — [[Орталық Азия]]дағы мемлекет, астанасы [[Астана]] қаласы. ${KAZAKH[1] ?? ''}\n\n== Тарихы ==\n${ENGLISH} ${KAZAKH[1] ?? ''}`,
+    ),
     article('Талқылау:Қазақстан', 1, 'Бұл талқылау беті, оны алып тастау керек. Бұл сөйлем корпусқа кірмеуі керек.'),
     article('ҚР', 0, '#REDIRECT [[Қазақстан]]'),
     article('Алматы', 0, `${KAZAKH[2] ?? ''} ${KAZAKH[3] ?? ''}\n\n${KAZAKH[4] ?? ''} &lt;ref&gt;дереккөз&lt;/ref&gt;`),

@@ -64,7 +64,9 @@ const corpusBody = fc.record(
   },
   { requiredKeys: ['source', 'language'] },
 );
-const idempotencyKey = fc.option(fc.oneof(fc.string({ minLength: 1, maxLength: 210 }), fc.stringMatching(/^[!-~]{1,200}$/)), { nil: undefined });
+const idempotencyKey = fc.option(fc.oneof(fc.string({ minLength: 1, maxLength: 210 }), fc.stringMatching(/^[!-~]{1,200}$/)), {
+  nil: undefined,
+});
 
 describe('fuzzing corpus job requests that reach the route', () => {
   it('answers 202 or a 4xx envelope, never a 500', async () => {
@@ -77,7 +79,9 @@ describe('fuzzing corpus job requests that reach the route', () => {
           payload: body,
           headers: key === undefined ? {} : { 'idempotency-key': key },
         });
-        const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, typeof value === 'number' ? String(value) : value]));
+        const headers = Object.fromEntries(
+          Object.entries(response.headers).map(([name, value]) => [name, typeof value === 'number' ? String(value) : value]),
+        );
         assertPlatformResponse({ method: 'POST', status: response.statusCode, headers, body: response.rawPayload });
         if (response.statusCode === 202) accepted += 1;
       }),

@@ -31,7 +31,7 @@ describe('splitLines', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it('fails as the user\'s error once a line passes the limit, without reading on', async () => {
+  it("fails as the user's error once a line passes the limit, without reading on", async () => {
     let read = 0;
     const endless = function* () {
       for (;;) {
@@ -39,9 +39,11 @@ describe('splitLines', () => {
         yield 'a'.repeat(1000);
       }
     };
-    await expect(collect(splitLines(streamOf(endless()), 10_000))).rejects.toThrow(new UserError(
-      'a line of the source is longer than 10000 characters (TURKIC_MAX_LINE_CHARS); text sources need one document per line',
-    ));
+    await expect(collect(splitLines(streamOf(endless()), 10_000))).rejects.toThrow(
+      new UserError(
+        'a line of the source is longer than 10000 characters (TURKIC_MAX_LINE_CHARS); text sources need one document per line',
+      ),
+    );
     expect(read).toBeLessThanOrEqual(12);
   });
 });

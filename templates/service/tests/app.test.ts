@@ -21,11 +21,7 @@ describe('probes', () => {
 
   it('is ready with Redis and a live worker on the queue', async () => {
     // The worker's first heartbeat can take a moment after start.
-    await waitFor(
-      async () => (await service.app.inject({ url: '/readyz' })).statusCode === 200,
-      10_000,
-      'readiness',
-    );
+    await waitFor(async () => (await service.app.inject({ url: '/readyz' })).statusCode === 200, 10_000, 'readiness');
     const response = await service.app.inject({ url: '/readyz' });
     expect(response.json()).toEqual({ status: 'ready', checks: { redis: 'ok', worker: 'ok' } });
   });
@@ -77,8 +73,7 @@ describe('POST /v1/word-counts', () => {
   it("fails a text of only spaces as the user's error, without a retry", async () => {
     const queued = await count({ text: '   ' });
     const { job_id: jobId } = queued.json<{ job_id: string }>();
-    const status = async () =>
-      (await service.app.inject({ url: `/v1/jobs/${jobId}`, headers: headers() })).json<{ status: string }>();
+    const status = async () => (await service.app.inject({ url: `/v1/jobs/${jobId}`, headers: headers() })).json<{ status: string }>();
     await waitFor(async () => (await status()).status === 'failed', 10_000, 'the job to fail');
     expect(await status()).toMatchObject({
       status: 'failed',

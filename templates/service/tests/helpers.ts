@@ -1,13 +1,6 @@
 import { createLogger, type PlatformApp } from '@platform/core';
 import { isolatedRedisPrefix } from '@platform/testing';
-import {
-  closeRedis,
-  createQueue,
-  createRedis,
-  EventPublisher,
-  startWorker,
-  type WorkerHandle,
-} from '@platform/workers';
+import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { buildApp } from '../src/app.js';
 import { readConfig, type Config } from '../src/config.js';

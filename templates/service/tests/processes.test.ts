@@ -1,10 +1,4 @@
-import {
-  spawnSource,
-  startServiceProcess,
-  waitFor,
-  type ServiceProcess,
-  type SourceProcess,
-} from '@platform/testing';
+import { spawnSource, startServiceProcess, waitFor, type ServiceProcess, type SourceProcess } from '@platform/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, REDIS_URL } from './helpers.js';

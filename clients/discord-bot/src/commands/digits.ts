@@ -29,12 +29,18 @@ export const digits: BotCommand = {
     .setName('digits')
     .setDescription('Handwritten digits')
     .addSubcommand((s) =>
-      s.setName('read').setDescription('Read the digit in an image')
-        .addAttachmentOption((o) => o.setName('image').setDescription('A photo or drawing of one digit').setRequired(true)))
+      s
+        .setName('read')
+        .setDescription('Read the digit in an image')
+        .addAttachmentOption((o) => o.setName('image').setDescription('A photo or drawing of one digit').setRequired(true)),
+    )
     .addSubcommand((s) =>
-      s.setName('train').setDescription('Train a new digit model (admins)')
-        .addIntegerOption((o) => o.setName('epochs').setDescription('Epochs (default the service\'s)').setMinValue(1).setMaxValue(50))
-        .addBooleanOption((o) => o.setName('activate').setDescription('Serve the new model when done')))
+      s
+        .setName('train')
+        .setDescription('Train a new digit model (admins)')
+        .addIntegerOption((o) => o.setName('epochs').setDescription("Epochs (default the service's)").setMinValue(1).setMaxValue(50))
+        .addBooleanOption((o) => o.setName('activate').setDescription('Serve the new model when done')),
+    )
     .toJSON(),
   requires: ['digits'],
   admin: ['train'],
@@ -46,7 +52,9 @@ export const digits: BotCommand = {
       const activate = i.boolean('activate');
       if (activate !== undefined) body['activate'] = activate;
       const job = await service(env.services, 'digitsAdmin').json('/v1/models/train', Queued, {
-        method: 'POST', json: body, headers: { 'idempotency-key': `discord-${i.raw.id}` },
+        method: 'POST',
+        json: body,
+        headers: { 'idempotency-key': `discord-${i.raw.id}` },
       });
       const where = await env.jobs.track(i, 'digits', job.job_id, 'Digit model training');
       await i.reply({ content: `Training job \`${job.job_id}\` queued; updates ${where.dm ? 'in your DMs' : 'below'}.` });
@@ -65,7 +73,10 @@ export const digits: BotCommand = {
       `**${read.digit}** (confidence ${percent(read.confidence)}${read.uncertain === true ? ', uncertain' : ''})`,
       `Top 3: ${topThree(read.probabilities)}`,
     ];
-    const files = read.visual_png_b64 === undefined ? [] : [{ name: 'input-28x28.png', data: Buffer.from(read.visual_png_b64, 'base64'), contentType: 'image/png' }];
+    const files =
+      read.visual_png_b64 === undefined
+        ? []
+        : [{ name: 'input-28x28.png', data: Buffer.from(read.visual_png_b64, 'base64'), contentType: 'image/png' }];
     await i.reply({ content: lines.join('\n'), ...(files.length > 0 ? { files } : {}) });
   },
 };

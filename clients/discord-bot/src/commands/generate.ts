@@ -43,7 +43,10 @@ export const generate: BotCommand = {
     const body = { prompt, max_tokens: i.number('max_tokens') ?? 200, temperature: i.number('temperature') ?? 0.8 };
     await i.defer();
     const response = await service(env.services, 'trainer').request(`/v1/runs/${encodeURIComponent(i.requiredString('run'))}/generate`, {
-      method: 'POST', json: body, headers: { accept: 'text/event-stream' }, timeoutMs: 300_000,
+      method: 'POST',
+      json: body,
+      headers: { accept: 'text/event-stream' },
+      timeoutMs: 300_000,
     });
     if (!response.body) throw new UserFacingError('model-trainer sent no text.');
     let text = prompt;

@@ -15,7 +15,8 @@ export const help: BotCommand = {
 };
 
 /** Send messages, embed links and attach files: what job updates need. */
-const PERMISSIONS = PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.ViewChannel;
+const PERMISSIONS =
+  PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.ViewChannel;
 
 export const invite: BotCommand = {
   definition: new SlashCommandBuilder().setName('invite').setDescription('Add this bot to a server').toJSON(),

@@ -10,4 +10,17 @@ import { transcript } from './transcript.js';
 import { turkic } from './turkic.js';
 import { wrapped } from './wrapped.js';
 
-export const COMMANDS: readonly BotCommand[] = [qr, qrdecode, transcript, turkic, digits, train, runs, generate, wrapped, files, help, invite];
+export const COMMANDS: readonly BotCommand[] = [
+  qr,
+  qrdecode,
+  transcript,
+  turkic,
+  digits,
+  train,
+  runs,
+  generate,
+  wrapped,
+  files,
+  help,
+  invite,
+];

@@ -40,13 +40,27 @@ export const train: BotCommand = {
   definition: new SlashCommandBuilder()
     .setName('train')
     .setDescription('Train a language model on a corpus')
-    .addStringOption((o) => o.setName('family').setDescription('Model family').setRequired(true).addChoices(
-      { name: 'GPT-2', value: 'gpt2' }, { name: 'Char-LSTM', value: 'char_lstm' },
-    ))
-    .addStringOption((o) => o.setName('size').setDescription('Model size').setRequired(true).addChoices(...SIZES.map((size) => ({ name: size, value: size }))))
-    .addStringOption((o) => o.setName('corpus_file_id').setDescription('A data-bank file id (e.g. a /turkic corpus result)').setMaxLength(64))
+    .addStringOption((o) =>
+      o
+        .setName('family')
+        .setDescription('Model family')
+        .setRequired(true)
+        .addChoices({ name: 'GPT-2', value: 'gpt2' }, { name: 'Char-LSTM', value: 'char_lstm' }),
+    )
+    .addStringOption((o) =>
+      o
+        .setName('size')
+        .setDescription('Model size')
+        .setRequired(true)
+        .addChoices(...SIZES.map((size) => ({ name: size, value: size }))),
+    )
+    .addStringOption((o) =>
+      o.setName('corpus_file_id').setDescription('A data-bank file id (e.g. a /turkic corpus result)').setMaxLength(64),
+    )
     .addAttachmentOption((o) => o.setName('corpus').setDescription('Or a text file to train on'))
-    .addIntegerOption((o) => o.setName('budget_s').setDescription('Time budget in seconds (default 600)').setMinValue(10).setMaxValue(86_400))
+    .addIntegerOption((o) =>
+      o.setName('budget_s').setDescription('Time budget in seconds (default 600)').setMinValue(10).setMaxValue(86_400),
+    )
     .toJSON(),
   requires: ['trainer'],
   rateLimit: { max: 3, windowS: 3600 },
@@ -75,8 +89,18 @@ export const runs: BotCommand = {
     .setName('runs')
     .setDescription('Your training runs')
     .addSubcommand((s) => s.setName('list').setDescription('Runs you started'))
-    .addSubcommand((s) => s.setName('status').setDescription('One run').addStringOption((o) => o.setName('run').setDescription('Run id').setRequired(true).setAutocomplete(true)))
-    .addSubcommand((s) => s.setName('cancel').setDescription('Stop a run (its last checkpoint is kept)').addStringOption((o) => o.setName('run').setDescription('Run id').setRequired(true).setAutocomplete(true)))
+    .addSubcommand((s) =>
+      s
+        .setName('status')
+        .setDescription('One run')
+        .addStringOption((o) => o.setName('run').setDescription('Run id').setRequired(true).setAutocomplete(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('cancel')
+        .setDescription('Stop a run (its last checkpoint is kept)')
+        .addStringOption((o) => o.setName('run').setDescription('Run id').setRequired(true).setAutocomplete(true)),
+    )
     .toJSON(),
   requires: ['trainer'],
   ephemeral: true,
@@ -89,7 +113,9 @@ export const runs: BotCommand = {
         await i.reply({ content: 'You have not started any runs; `/train` starts one.' });
         return;
       }
-      const found = await Promise.all(ids.map((id) => trainer.json(`/v1/runs/${encodeURIComponent(id)}`, Run).then(describeRun, () => `\`${id}\` (not found)`)));
+      const found = await Promise.all(
+        ids.map((id) => trainer.json(`/v1/runs/${encodeURIComponent(id)}`, Run).then(describeRun, () => `\`${id}\` (not found)`)),
+      );
       await i.reply({ content: found.join('\n') });
       return;
     }

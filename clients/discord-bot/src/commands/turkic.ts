@@ -2,9 +2,16 @@ import { SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { service, textOrFile, type BotCommand, type Invocation } from './common.js';
 
-const Languages = z.object({ languages: z.array(z.union([z.string(), z.object({ code: z.string(), name: z.string().optional() })])) }).loose();
+const Languages = z
+  .object({ languages: z.array(z.union([z.string(), z.object({ code: z.string(), name: z.string().optional() })])) })
+  .loose();
 const Transliterated = z.object({ text: z.string(), standard: z.string().optional() });
-const Detected = z.object({ language: z.string(), script: z.string().optional(), confidence: z.number(), candidates: z.array(z.object({ language: z.string(), confidence: z.number() })) });
+const Detected = z.object({
+  language: z.string(),
+  script: z.string().optional(),
+  confidence: z.number(),
+  candidates: z.array(z.object({ language: z.string(), confidence: z.number() })),
+});
 const Queued = z.object({ job_id: z.string() });
 
 async function languageList({ env }: Invocation): Promise<{ code: string; name: string }[]> {
@@ -21,26 +28,50 @@ export const turkic: BotCommand = {
     .setName('turkic')
     .setDescription('Turkic languages: transliterate, detect, corpora')
     .addSubcommand((s) =>
-      s.setName('transliterate').setDescription('Write text in IPA or Latin')
+      s
+        .setName('transliterate')
+        .setDescription('Write text in IPA or Latin')
         .addStringOption((o) => o.setName('text').setDescription('The text').setRequired(true).setMaxLength(4000))
         .addStringOption((o) => o.setName('language').setDescription('Its language').setRequired(true).setAutocomplete(true))
-        .addStringOption((o) => o.setName('target').setDescription('Output (default latin)').addChoices({ name: 'Latin', value: 'latin' }, { name: 'IPA', value: 'ipa' })))
+        .addStringOption((o) =>
+          o
+            .setName('target')
+            .setDescription('Output (default latin)')
+            .addChoices({ name: 'Latin', value: 'latin' }, { name: 'IPA', value: 'ipa' }),
+        ),
+    )
     .addSubcommand((s) =>
-      s.setName('detect').setDescription('Which language is this?')
-        .addStringOption((o) => o.setName('text').setDescription('The text').setRequired(true).setMaxLength(4000)))
+      s
+        .setName('detect')
+        .setDescription('Which language is this?')
+        .addStringOption((o) => o.setName('text').setDescription('The text').setRequired(true).setMaxLength(4000)),
+    )
     .addSubcommand((s) => s.setName('languages').setDescription('The supported languages'))
     .addSubcommand((s) =>
-      s.setName('corpus').setDescription('Build a text corpus (a job)')
+      s
+        .setName('corpus')
+        .setDescription('Build a text corpus (a job)')
         .addStringOption((o) => o.setName('language').setDescription('Language').setRequired(true).setAutocomplete(true))
-        .addStringOption((o) => o.setName('source').setDescription('Where from (default wikipedia)').addChoices(
-          { name: 'Wikipedia', value: 'wikipedia' }, { name: 'A URL', value: 'url' }, { name: 'A data-bank file', value: 'data_bank' },
-        ))
+        .addStringOption((o) =>
+          o
+            .setName('source')
+            .setDescription('Where from (default wikipedia)')
+            .addChoices(
+              { name: 'Wikipedia', value: 'wikipedia' },
+              { name: 'A URL', value: 'url' },
+              { name: 'A data-bank file', value: 'data_bank' },
+            ),
+        )
         .addStringOption((o) => o.setName('url').setDescription('For source URL: a .txt/.jsonl/.xml(.bz2) link').setMaxLength(4096))
         .addStringOption((o) => o.setName('file_id').setDescription('For source data-bank: the file id').setMaxLength(64))
         .addIntegerOption((o) => o.setName('max_sentences').setDescription('At most (default 1000)').setMinValue(1).setMaxValue(1_000_000))
-        .addStringOption((o) => o.setName('transform').setDescription('Transliterate sentences').addChoices(
-          { name: 'None', value: 'none' }, { name: 'IPA', value: 'ipa' }, { name: 'Latin', value: 'latin' },
-        )))
+        .addStringOption((o) =>
+          o
+            .setName('transform')
+            .setDescription('Transliterate sentences')
+            .addChoices({ name: 'None', value: 'none' }, { name: 'IPA', value: 'ipa' }, { name: 'Latin', value: 'latin' }),
+        ),
+    )
     .toJSON(),
   requires: ['turkic'],
   async autocomplete(invocation) {
@@ -48,7 +79,10 @@ export const turkic: BotCommand = {
     const languages = await languageList(invocation);
     return languages
       .filter((language) => language.code.startsWith(typed) || language.name.toLowerCase().includes(typed))
-      .map((language) => ({ name: language.name === language.code ? language.code : `${language.name} (${language.code})`, value: language.code }));
+      .map((language) => ({
+        name: language.name === language.code ? language.code : `${language.name} (${language.code})`,
+        value: language.code,
+      }));
   },
   async execute(invocation) {
     const { i, env } = invocation;
@@ -62,8 +96,13 @@ export const turkic: BotCommand = {
       }
       case 'detect': {
         const answer = await turkicApi.json('/v1/detect', Detected, { method: 'POST', json: { text: i.requiredString('text'), top_k: 3 } });
-        const others = answer.candidates.slice(1).map((c) => `${c.language} ${percent(c.confidence)}`).join(', ');
-        await i.reply({ content: `**${answer.language}**${answer.script ? ` (${answer.script})` : ''}, ${percent(answer.confidence)}${others ? `\nAlso: ${others}` : ''}` });
+        const others = answer.candidates
+          .slice(1)
+          .map((c) => `${c.language} ${percent(c.confidence)}`)
+          .join(', ');
+        await i.reply({
+          content: `**${answer.language}**${answer.script ? ` (${answer.script})` : ''}, ${percent(answer.confidence)}${others ? `\nAlso: ${others}` : ''}`,
+        });
         return;
       }
       case 'languages': {
@@ -80,7 +119,11 @@ export const turkic: BotCommand = {
         if (max !== undefined) body['max_sentences'] = max;
         const transform = i.string('transform');
         if (transform !== undefined) body['transform'] = transform;
-        const job = await turkicApi.json('/v1/corpus-jobs', Queued, { method: 'POST', json: body, headers: { 'idempotency-key': `discord-${i.raw.id}` } });
+        const job = await turkicApi.json('/v1/corpus-jobs', Queued, {
+          method: 'POST',
+          json: body,
+          headers: { 'idempotency-key': `discord-${i.raw.id}` },
+        });
         const where = await env.jobs.track(i, 'turkic', job.job_id, `Corpus ${String(body['language'])}`);
         await i.reply({ content: `Corpus job \`${job.job_id}\` queued; updates ${where.dm ? 'in your DMs' : 'below'}.` });
       }

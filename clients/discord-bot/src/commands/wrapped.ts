@@ -7,26 +7,55 @@ const Imported = z.object({ import_id: z.string(), service: z.string() });
 const Started = z.object({ authorize_url: z.string(), state: z.string(), expires_in: z.number().optional() });
 const Confirmed = z.object({ connected: z.union([z.string(), z.boolean()]), account: z.unknown().optional() });
 
-const PROVIDERS = [{ name: 'Spotify', value: 'spotify' }, { name: 'Last.fm', value: 'lastfm' }];
+const PROVIDERS = [
+  { name: 'Spotify', value: 'spotify' },
+  { name: 'Last.fm', value: 'lastfm' },
+];
 
 export const wrapped: BotCommand = {
   definition: new SlashCommandBuilder()
     .setName('wrapped')
     .setDescription('Your year in music')
     .addSubcommand((s) =>
-      s.setName('year').setDescription('Make the card for a year')
+      s
+        .setName('year')
+        .setDescription('Make the card for a year')
         .addIntegerOption((o) => o.setName('year').setDescription('The year').setRequired(true).setMinValue(2005).setMaxValue(2100))
         .addAttachmentOption((o) => o.setName('export').setDescription('A Spotify, YouTube (Takeout) or Apple Music export'))
-        .addStringOption((o) => o.setName('source').setDescription('Or a connected account').addChoices(...PROVIDERS, { name: 'Apple Music', value: 'apple_music' }))
-        .addStringOption((o) => o.setName('time_zone').setDescription('IANA time zone, e.g. Europe/Berlin (default UTC)').setMaxLength(64)))
+        .addStringOption((o) =>
+          o
+            .setName('source')
+            .setDescription('Or a connected account')
+            .addChoices(...PROVIDERS, { name: 'Apple Music', value: 'apple_music' }),
+        )
+        .addStringOption((o) => o.setName('time_zone').setDescription('IANA time zone, e.g. Europe/Berlin (default UTC)').setMaxLength(64)),
+    )
     .addSubcommand((s) =>
-      s.setName('connect').setDescription('Connect Spotify or Last.fm')
-        .addStringOption((o) => o.setName('provider').setDescription('Service').setRequired(true).addChoices(...PROVIDERS)))
+      s
+        .setName('connect')
+        .setDescription('Connect Spotify or Last.fm')
+        .addStringOption((o) =>
+          o
+            .setName('provider')
+            .setDescription('Service')
+            .setRequired(true)
+            .addChoices(...PROVIDERS),
+        ),
+    )
     .addSubcommand((s) =>
-      s.setName('confirm').setDescription('Finish connecting with the code the sign-in page showed')
-        .addStringOption((o) => o.setName('provider').setDescription('Service').setRequired(true).addChoices(...PROVIDERS))
+      s
+        .setName('confirm')
+        .setDescription('Finish connecting with the code the sign-in page showed')
+        .addStringOption((o) =>
+          o
+            .setName('provider')
+            .setDescription('Service')
+            .setRequired(true)
+            .addChoices(...PROVIDERS),
+        )
         .addStringOption((o) => o.setName('state').setDescription('state').setRequired(true).setMaxLength(200))
-        .addStringOption((o) => o.setName('confirmation').setDescription('confirmation').setRequired(true).setMaxLength(200)))
+        .addStringOption((o) => o.setName('confirmation').setDescription('confirmation').setRequired(true).setMaxLength(200)),
+    )
     .toJSON(),
   requires: ['music'],
   ephemeral: true,
@@ -44,7 +73,9 @@ export const wrapped: BotCommand = {
     if (i.subcommand === 'confirm') {
       const provider = i.requiredString('provider');
       await music.json(`/v1/auth/${provider}/confirm`, Confirmed, {
-        method: 'POST', headers: user, json: { state: i.requiredString('state'), confirmation: i.requiredString('confirmation') },
+        method: 'POST',
+        headers: user,
+        json: { state: i.requiredString('state'), confirmation: i.requiredString('confirmation') },
       });
       await i.reply({ content: `Connected ${provider}. \`/wrapped year source:${provider}\` makes your card.` });
       return;
@@ -65,7 +96,11 @@ export const wrapped: BotCommand = {
       return;
     }
     const body = { year: i.number('year'), time_zone: i.string('time_zone') ?? 'UTC', sources };
-    const job = await music.json('/v1/wrapped', Queued, { method: 'POST', headers: { ...user, 'idempotency-key': `discord-${i.raw.id}` }, json: body });
+    const job = await music.json('/v1/wrapped', Queued, {
+      method: 'POST',
+      headers: { ...user, 'idempotency-key': `discord-${i.raw.id}` },
+      json: body,
+    });
     await env.jobs.track(i, 'music_wrapped', job.job_id, `Wrapped ${String(body.year)}`);
     await i.reply({ content: `Making your ${String(body.year)} card; it arrives in your DMs.` });
   },

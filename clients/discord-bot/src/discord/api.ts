@@ -71,7 +71,12 @@ export class DiscordApi {
     return new DiscordApi(rest, options.applicationId);
   }
 
-  async callback(interactionId: string, token: string, response: { type: InteractionResponseType; data?: Record<string, unknown> }, files?: OutgoingFile[]): Promise<void> {
+  async callback(
+    interactionId: string,
+    token: string,
+    response: { type: InteractionResponseType; data?: Record<string, unknown> },
+    files?: OutgoingFile[],
+  ): Promise<void> {
     await this.rest.post(Routes.interactionCallback(interactionId, token), {
       auth: false,
       body: response,
@@ -94,7 +99,11 @@ export class DiscordApi {
 
   async followUp(token: string, message: OutgoingMessage): Promise<void> {
     const files = rawFiles(message);
-    await this.rest.post(Routes.webhook(this.applicationId, token), { auth: false, body: messageBody(message), ...(files ? { files } : {}) });
+    await this.rest.post(Routes.webhook(this.applicationId, token), {
+      auth: false,
+      body: messageBody(message),
+      ...(files ? { files } : {}),
+    });
   }
 
   /** `nonce` with `enforce_nonce`: Discord answers the first message again for a repeated nonce. */
@@ -115,7 +124,8 @@ export class DiscordApi {
   }
 
   async registerCommands(commands: RESTPostAPIChatInputApplicationCommandsJSONBody[], guildId?: string): Promise<unknown[]> {
-    const route = guildId === undefined ? Routes.applicationCommands(this.applicationId) : Routes.applicationGuildCommands(this.applicationId, guildId);
+    const route =
+      guildId === undefined ? Routes.applicationCommands(this.applicationId) : Routes.applicationGuildCommands(this.applicationId, guildId);
     return (await this.rest.put(route, { body: commands })) as unknown[];
   }
 }

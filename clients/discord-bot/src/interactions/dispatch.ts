@@ -30,7 +30,7 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
   }
   i.ephemeral = module.ephemeral === true;
   if (registry.isAdminOnly(i.command, i.subcommand) && !isAdmin(env, i)) {
-    await i.reply({ content: 'Only the bot\'s admins may use this.', ephemeral: true });
+    await i.reply({ content: "Only the bot's admins may use this.", ephemeral: true });
     return;
   }
   const rule = module.rateLimit ?? env.config.rateLimit;
@@ -44,7 +44,9 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
     return;
   }
   const timer = setTimeout(() => {
-    i.defer().catch((error: unknown) => { logger.warn({ command: i.command, err: errorMessage(error) }, 'defer failed'); });
+    i.defer().catch((error: unknown) => {
+      logger.warn({ command: i.command, err: errorMessage(error) }, 'defer failed');
+    });
   }, deps.deferAfterMs ?? 2_000);
   try {
     await module.execute({ i, env });
@@ -52,7 +54,7 @@ async function runCommand(deps: DispatchDeps, i: InteractionContext): Promise<vo
   } catch (error) {
     const known = error instanceof UserFacingError;
     if (!known) logger.error({ command: i.command, err: error }, 'command failed');
-    const text = known ? error.message : 'Something went wrong on the bot\'s side; it has been logged.';
+    const text = known ? error.message : "Something went wrong on the bot's side; it has been logged.";
     await i.reply({ content: `❌ ${text}`, ephemeral: true }).catch((replyError: unknown) => {
       logger.error({ command: i.command, err: errorMessage(replyError) }, 'could not send the failure message');
     });

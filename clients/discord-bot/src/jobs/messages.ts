@@ -52,12 +52,18 @@ export class JobMessages {
     } catch (error) {
       if (!isPermanentDiscordError(error)) throw error;
       // The job runs anyway; say where its updates cannot go instead of a generic failure.
-      const where = dm ? 'your DMs (allow direct messages from this server\'s members)' : 'this channel (the bot may not post here)';
+      const where = dm ? "your DMs (allow direct messages from this server's members)" : 'this channel (the bot may not post here)';
       throw new UserFacingError(`Job \`${jobId}\` started, but its updates cannot be posted in ${where}.`);
     }
   }
 
-  private async post(i: InteractionContext, domain: string, jobId: string, title: string, dm: boolean): Promise<{ channelId: string; dm: boolean }> {
+  private async post(
+    i: InteractionContext,
+    domain: string,
+    jobId: string,
+    title: string,
+    dm: boolean,
+  ): Promise<{ channelId: string; dm: boolean }> {
     const channelId = i.channelId === undefined || dm ? await this.api.dmChannel(i.userId) : i.channelId;
     const record = { domain, job_id: jobId, channel_id: channelId, title, user_id: i.userId };
     await this.store.register(record);

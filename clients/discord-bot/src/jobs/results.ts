@@ -19,7 +19,9 @@ export function resultFiles(services: Services, maxBytes: number) {
       return [{ name: 'wrapped.png', data: card.data, contentType: 'image/png' }];
     }
     if (record.domain === 'transcript' && services.transcript) {
-      const srt = await services.transcript.bytes(`/v1/transcriptions/${encodeURIComponent(record.job_id)}/result`, { query: { format: 'srt' } });
+      const srt = await services.transcript.bytes(`/v1/transcriptions/${encodeURIComponent(record.job_id)}/result`, {
+        query: { format: 'srt' },
+      });
       return [{ name: 'transcript.srt', data: srt.data, contentType: 'application/x-subrip' }];
     }
     if (view.result_id !== undefined && record.domain !== 'trainer' && services.dataBank) {

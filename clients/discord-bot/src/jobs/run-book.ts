@@ -14,7 +14,12 @@ export class RunBook {
 
   async add(userId: string, runId: string): Promise<void> {
     const key = this.key(userId);
-    await this.redis.multi().lrem(key, 0, runId).lpush(key, runId).ltrim(key, 0, this.keep - 1).exec();
+    await this.redis
+      .multi()
+      .lrem(key, 0, runId)
+      .lpush(key, runId)
+      .ltrim(key, 0, this.keep - 1)
+      .exec();
   }
 
   async list(userId: string): Promise<string[]> {

@@ -58,7 +58,10 @@ export class ServiceClient {
 
   async bytes(path: string, options: RequestOptions = {}): Promise<{ data: Buffer; contentType: string }> {
     const response = await this.request(path, options);
-    return { data: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      data: Buffer.from(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   private userFacing(error: unknown): Error {
@@ -111,7 +114,10 @@ export function createServices(config: Config): Services {
   const make = (name: ServiceName, key: string): ServiceClient | undefined => {
     const explicit = config.serviceUrls[name];
     if (explicit === 'off') return undefined;
-    const options = { ...(explicit === undefined ? {} : { explicit }), ...(config.apiGatewayUrl === undefined ? {} : { gateway: config.apiGatewayUrl }) };
+    const options = {
+      ...(explicit === undefined ? {} : { explicit }),
+      ...(config.apiGatewayUrl === undefined ? {} : { gateway: config.apiGatewayUrl }),
+    };
     return new ServiceClient(name, serviceUrl(name, options), key, config.serviceTimeoutMs);
   };
   const services: Services = {};

@@ -14,8 +14,10 @@ export function createGatewayClient(apiBaseUrl: string, globalRequestsPerSecond:
 
 export function listenForInteractions(client: Client, api: DiscordApi, logger: Logger, handle: InteractionHandler): void {
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: APIInteraction) => {
-    void handle(interaction, (response, files) => api.callback(interaction.id, interaction.token, response, files)).catch((error: unknown) => {
-      logger.error({ err: errorMessage(error), interaction: interaction.id }, 'interaction failed');
-    });
+    void handle(interaction, (response, files) => api.callback(interaction.id, interaction.token, response, files)).catch(
+      (error: unknown) => {
+        logger.error({ err: errorMessage(error), interaction: interaction.id }, 'interaction failed');
+      },
+    );
   });
 }

@@ -6,7 +6,10 @@ import type { OutgoingFile } from '../discord/api.js';
 import type { InteractionResponse } from '../interactions/context.js';
 import type { ReadinessCheck } from '@platform/core';
 
-export type InteractionHandler = (interaction: APIInteraction, initial: (response: InteractionResponse, files?: OutgoingFile[]) => Promise<void>) => Promise<void>;
+export type InteractionHandler = (
+  interaction: APIInteraction,
+  initial: (response: InteractionResponse, files?: OutgoingFile[]) => Promise<void>,
+) => Promise<void>;
 
 /** A response with files is multipart: `payload_json` plus `files[n]` (Discord's upload format). */
 async function encodeResponse(response: InteractionResponse, files: OutgoingFile[] | undefined): Promise<{ body: Buffer; type: string }> {
@@ -23,7 +26,10 @@ async function encodeResponse(response: InteractionResponse, files: OutgoingFile
 const finished = (raw: ServerResponse) =>
   new Promise<void>((resolve) => {
     if (raw.writableFinished) resolve();
-    else raw.once('close', () => { resolve(); });
+    else
+      raw.once('close', () => {
+        resolve();
+      });
   });
 
 /**
@@ -49,7 +55,14 @@ export async function buildInteractionsApp(options: {
     if (!Buffer.isBuffer(body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the interaction as application/json.');
     const signature = request.headers['x-signature-ed25519'];
     const timestamp = request.headers['x-signature-timestamp'];
-    if (!verifyInteractionSignature(key, typeof signature === 'string' ? signature : undefined, typeof timestamp === 'string' ? timestamp : undefined, body)) {
+    if (
+      !verifyInteractionSignature(
+        key,
+        typeof signature === 'string' ? signature : undefined,
+        typeof timestamp === 'string' ? timestamp : undefined,
+        body,
+      )
+    ) {
       throw new AppError('UNAUTHORIZED', 'invalid request signature');
     }
     let interaction: APIInteraction;
@@ -65,7 +78,9 @@ export async function buildInteractionsApp(options: {
           resolve(await encodeResponse(response, files));
           await finished(reply.raw);
         })
-        .then(() => { resolve(undefined); }, reject);
+        .then(() => {
+          resolve(undefined);
+        }, reject);
     });
     const encoded = await answered;
     if (!encoded) throw new AppError('INVALID_INPUT', `Interaction type ${String(interaction.type)} is not handled.`);

@@ -91,7 +91,9 @@ export class FakeDiscord {
       }),
     );
     fake.wss = new WebSocketServer({ server: fake.http.server, path: '/gateway' });
-    fake.wss.on('connection', (socket) => { fake.gateway(socket); });
+    fake.wss.on('connection', (socket) => {
+      fake.gateway(socket);
+    });
     return fake;
   }
 
@@ -108,15 +110,33 @@ export class FakeDiscord {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
     const wss = this.wss;
-    if (wss) await new Promise<void>((resolve) => { wss.close(() => { resolve(); }); });
+    if (wss)
+      await new Promise<void>((resolve) => {
+        wss.close(() => {
+          resolve();
+        });
+      });
     await this.http?.close();
   }
 
   /** Answers the next `count` matching requests with `status` (a 429 carries Discord's headers). */
   fail(method: string, path: RegExp, status: number, count = 1, body?: unknown): void {
     const headers: Record<string, string> =
-      status === 429 ? { 'retry-after': '0.2', 'x-ratelimit-global': 'false', 'x-ratelimit-scope': 'user', 'x-ratelimit-bucket': 'fake' } : {};
-    this.faults.push({ method, path, status, remaining: count, headers, body: body ?? (status === 429 ? { message: 'You are being rate limited.', retry_after: 0.2, global: false } : { message: 'fake failure', code: 0 }) });
+      status === 429
+        ? { 'retry-after': '0.2', 'x-ratelimit-global': 'false', 'x-ratelimit-scope': 'user', 'x-ratelimit-bucket': 'fake' }
+        : {};
+    this.faults.push({
+      method,
+      path,
+      status,
+      remaining: count,
+      headers,
+      body:
+        body ??
+        (status === 429
+          ? { message: 'You are being rate limited.', retry_after: 0.2, global: false }
+          : { message: 'fake failure', code: 0 }),
+    });
   }
 
   /** Serves a file as Discord's CDN would and returns the attachment object of an interaction. */
@@ -138,7 +158,8 @@ export class FakeDiscord {
   async waitFor(predicate: () => boolean, timeoutMs = 20_000, what = 'the expected Discord request'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; requests: ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; requests: ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         this.listeners.push(() => {
@@ -214,7 +235,19 @@ export class FakeDiscord {
       },
       ...(guildId === null
         ? { user }
-        : { guild_id: guildId, guild_locale: 'en-US', member: { user, roles: options.roles ?? [], permissions: '0', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }),
+        : {
+            guild_id: guildId,
+            guild_locale: 'en-US',
+            member: {
+              user,
+              roles: options.roles ?? [],
+              permissions: '0',
+              joined_at: new Date().toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+            },
+          }),
     };
   }
 
@@ -239,18 +272,22 @@ export class FakeDiscord {
         }
         this.identified += 1;
         this.sequence += 1;
-        socket.send(JSON.stringify({
-          op: 0, t: 'READY', s: this.sequence,
-          d: {
-            v: 10,
-            user: { id: this.botUserId, username: 'platform-bot', discriminator: '0', bot: true, avatar: null, global_name: null },
-            guilds: [],
-            session_id: randomBytes(16).toString('hex'),
-            resume_gateway_url: `${this.origin.replace('http:', 'ws:')}/gateway`,
-            shard: [0, 1],
-            application: { id: this.applicationId, flags: 0 },
-          },
-        }));
+        socket.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: this.sequence,
+            d: {
+              v: 10,
+              user: { id: this.botUserId, username: 'platform-bot', discriminator: '0', bot: true, avatar: null, global_name: null },
+              guilds: [],
+              session_id: randomBytes(16).toString('hex'),
+              resume_gateway_url: `${this.origin.replace('http:', 'ws:')}/gateway`,
+              shard: [0, 1],
+              application: { id: this.applicationId, flags: 0 },
+            },
+          }),
+        );
       }
     });
   }
@@ -305,47 +342,78 @@ export class FakeDiscord {
     const botAuth = request.headers.authorization === `Bot ${this.token}`;
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
-      if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
+      if (!botAuth) {
+        send(401, { message: '401: Unauthorized', code: 0 });
+        return;
+      }
       send(200, {
         url: `${this.origin.replace('http:', 'ws:')}/gateway`,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
-      }); return;
+      });
+      return;
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) { send(204); return; }
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      send(204);
+      return;
+    }
     if ((match = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path))) {
-      if (match[1] !== this.applicationId) { send(404, { message: 'Unknown Webhook', code: 10015 }); return; }
-      if (method === 'DELETE') { send(204); return; }
-      send(200, this.messageFrom(snowflake(), 'webhook', body, files)); return;
+      if (match[1] !== this.applicationId) {
+        send(404, { message: 'Unknown Webhook', code: 10015 });
+        return;
+      }
+      if (method === 'DELETE') {
+        send(204);
+        return;
+      }
+      send(200, this.messageFrom(snowflake(), 'webhook', body, files));
+      return;
     }
-    if (!botAuth) { send(401, { message: '401: Unauthorized', code: 0 }); return; }
+    if (!botAuth) {
+      send(401, { message: '401: Unauthorized', code: 0 });
+      return;
+    }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = (body as { recipient_id: string }).recipient_id;
       const id = this.dmChannels.get(recipient) ?? snowflake();
       this.dmChannels.set(recipient, id);
-      send(200, { id, type: 1, recipients: [{ id: recipient }] }); return;
+      send(200, { id, type: 1, recipients: [{ id: recipient }] });
+      return;
     }
     if ((match = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       const nonce = (body as { nonce?: string; enforce_nonce?: boolean }).nonce;
-      const existing = nonce === undefined ? undefined : [...this.messages.values()].find((m) => m.nonce === nonce && m.channel_id === match?.[1]);
-      if (existing && (body as { enforce_nonce?: boolean }).enforce_nonce === true) { send(200, existing); return; }
+      const existing =
+        nonce === undefined ? undefined : [...this.messages.values()].find((m) => m.nonce === nonce && m.channel_id === match?.[1]);
+      if (existing && (body as { enforce_nonce?: boolean }).enforce_nonce === true) {
+        send(200, existing);
+        return;
+      }
       const message = this.messageFrom(snowflake(), match[1] ?? '', body, files);
       if (nonce !== undefined) message.nonce = nonce;
       this.messages.set(message.id, message);
-      send(200, message); return;
+      send(200, message);
+      return;
     }
     if ((match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
       const message = this.messages.get(match[2] ?? '');
-      if (!message || message.channel_id !== match[1]) { send(404, { message: 'Unknown Message', code: 10008 }); return; }
+      if (!message || message.channel_id !== match[1]) {
+        send(404, { message: 'Unknown Message', code: 10008 });
+        return;
+      }
       const update = body as Partial<Message>;
       if (update.content !== undefined) message.content = update.content;
       if (update.embeds !== undefined) message.embeds = update.embeds;
       if (files.length > 0) message.attachments = files.map((file) => ({ id: snowflake(), filename: file.name, size: file.data.length }));
       message.edits += 1;
-      send(200, message); return;
+      send(200, message);
+      return;
     }
     if ((match = /^\/applications\/(\d+)(\/guilds\/\d+)?\/commands$/.exec(path)) && method === 'PUT') {
-      send(200, (body as object[]).map((command) => ({ id: snowflake(), application_id: this.applicationId, version: snowflake(), ...command }))); return;
+      send(
+        200,
+        (body as object[]).map((command) => ({ id: snowflake(), application_id: this.applicationId, version: snowflake(), ...command })),
+      );
+      return;
     }
     send(404, { message: '404: Not Found', code: 0 });
   }

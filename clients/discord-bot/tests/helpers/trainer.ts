@@ -11,7 +11,9 @@ import { startService, startWorkerProcess } from './processes.js';
 export const SHIPPED_RUN = 'char-lstm-shakespeare-v1';
 
 /** A corpus for a few seconds of training: 40 short documents (blank lines between them), so some are kept for validation. */
-export const TOY_CORPUS = Buffer.from(Array.from({ length: 40 }, (_, n) => `${String(n)}. To be, or not to be, that is the question.\n`.repeat(8)).join('\n'));
+export const TOY_CORPUS = Buffer.from(
+  Array.from({ length: 40 }, (_, n) => `${String(n)}. To be, or not to be, that is the question.\n`.repeat(8)).join('\n'),
+);
 
 export interface Trainer {
   url: string;
@@ -53,7 +55,8 @@ export async function startTrainer(dataBank: { url: string; apiKey: string }, na
   });
   const checkWorker = () => {
     const { exitCode, signalCode } = worker.child;
-    if (exitCode !== null || signalCode !== null) throw new Error(`model-trainer's worker exited (${String(exitCode ?? signalCode)}):\n${worker.output()}`);
+    if (exitCode !== null || signalCode !== null)
+      throw new Error(`model-trainer's worker exited (${String(exitCode ?? signalCode)}):\n${worker.output()}`);
   };
   return { url: api.url, apiKey, checkWorker, stop };
 }

@@ -93,7 +93,8 @@ function decodeSegments(file: BinaryFile, offset: number): number[] {
 
 function fidTrace(file: BinaryFile, version: string): ChTrace {
   const dataStart = 0x1800;
-  if (file.bytes.length < dataStart) throw new InstrumentFileError(file.path, file.bytes.length, `a ${version} header of ${String(dataStart)} bytes`);
+  if (file.bytes.length < dataStart)
+    throw new InstrumentFileError(file.path, file.bytes.length, `a ${version} header of ${String(dataStart)} bytes`);
   const raw = version === '181' ? doubleDelta(file, dataStart) : doubles(file, dataStart);
   const scale = file.f64be(0x127c, 'the scaling factor');
   const start = file.f32be(0x11a, 'the start time') / 60000;

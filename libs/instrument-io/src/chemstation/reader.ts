@@ -49,7 +49,11 @@ export class ChemstationReader implements InstrumentReader {
       const meta = f.kind === 'ch' ? f.trace.params : f.data.metadata;
       if (typeof meta.date === 'string') dates.set(meta.date, (dates.get(meta.date) ?? 0) + 1);
       // The first file that names them wins.
-      for (const [from, to] of [['method', 'method'], ['vialpos', 'vialpos'], ['notebook', 'sample']] as const) {
+      for (const [from, to] of [
+        ['method', 'method'],
+        ['vialpos', 'vialpos'],
+        ['notebook', 'sample'],
+      ] as const) {
         const value = meta[from];
         if (typeof value === 'string' && !(to in metadata)) metadata[to] = value;
       }

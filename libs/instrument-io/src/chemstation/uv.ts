@@ -29,7 +29,8 @@ export function parseUv(file: BinaryFile): UvData {
   const wlStart = Math.floor(file.u16le(first, 'the wavelength range') / 20);
   const wlEnd = Math.floor(file.u16le(first + 2, 'the wavelength range') / 20);
   const wlStep = Math.floor(file.u16le(first + 4, 'the wavelength range') / 20);
-  if (wlStep <= 0 || wlEnd < wlStart) throw new InstrumentFileError(file.path, first, `a wavelength range, found ${String(wlStart)}-${String(wlEnd)} step ${String(wlStep)}`);
+  if (wlStep <= 0 || wlEnd < wlStart)
+    throw new InstrumentFileError(file.path, first, `a wavelength range, found ${String(wlStart)}-${String(wlEnd)} step ${String(wlStep)}`);
   const wavelengths: number[] = [];
   for (let w = wlStart; w <= wlEnd; w += wlStep) wavelengths.push(w);
   const scale = file.f64be(layout.scale, 'the scaling factor');

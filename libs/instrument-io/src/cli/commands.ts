@@ -31,11 +31,7 @@ function spectrumLine(s: Spectrum): Record<string, unknown> {
   return line;
 }
 
-export async function spectra(
-  reader: InstrumentReader,
-  out: Writable,
-  options: { msLevel?: number; limit?: number },
-): Promise<void> {
+export async function spectra(reader: InstrumentReader, out: Writable, options: { msLevel?: number; limit?: number }): Promise<void> {
   let written = 0;
   if (options.limit === 0) return;
   for await (const s of reader.spectra()) {

@@ -4,8 +4,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { Chromatogram, Run, Spectrum } from '../types.js';
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const cv = (accession: string, name: string, value = '', unit?: [string, string]): string =>
   `<cvParam cvRef="${accession.slice(0, 2)}" accession="${accession}" name="${name}" value="${esc(value)}"${
@@ -94,7 +93,9 @@ export class MzmlWriter {
                 String(p.mz),
                 ['MS:1000040', 'm/z'],
               )}${p.charges.map((c) => cv('MS:1000041', 'charge state', String(c))).join('')}${
-                p.intensity === undefined ? '' : cv('MS:1000042', 'peak intensity', String(p.intensity), ['MS:1000131', 'number of detector counts'])
+                p.intensity === undefined
+                  ? ''
+                  : cv('MS:1000042', 'peak intensity', String(p.intensity), ['MS:1000131', 'number of detector counts'])
               }</selectedIon></selectedIonList><activation>${cv('MS:1000044', 'dissociation method')}</activation></precursor>`,
           )
           .join('')}</precursorList>`

@@ -14,8 +14,7 @@ export interface CvParam {
 }
 
 export type MzmlItem =
-  | { kind: 'spectrum'; spectrum: Spectrum; external: ExternalArray[] }
-  | { kind: 'chromatogram'; chromatogram: Chromatogram };
+  { kind: 'spectrum'; spectrum: Spectrum; external: ExternalArray[] } | { kind: 'chromatogram'; chromatogram: Chromatogram };
 
 export interface MzmlHeader {
   groups: Map<string, CvParam[]>;
@@ -355,12 +354,9 @@ export class MzmlHandler implements XmlHandler<MzmlItem> {
       const bytes = decodeBase64(arr.payload?.toString('latin1') ?? '');
       values = length === 0 && bytes.length === 0 ? EMPTY : decodeArray(bytes, arr.encoding, length);
     } catch (cause) {
-      throw new InstrumentFileError(
-        this.file,
-        arr.offset,
-        `${arr.kind} array of ${cur.kind} "${cur.id}": ${(cause as Error).message}`,
-        { cause },
-      );
+      throw new InstrumentFileError(this.file, arr.offset, `${arr.kind} array of ${cur.kind} "${cur.id}": ${(cause as Error).message}`, {
+        cause,
+      });
     }
     if (arr.kind === 'mz') cur.spectrum.mz = values;
     else if (arr.kind === 'intensity') cur.spectrum.intensity = values;

@@ -91,7 +91,11 @@ export class AndiReader implements InstrumentReader {
     const interval = scalar(cdf, 'actual_sampling_interval', this.path);
     const delay = scalar(cdf, 'actual_delay_time', this.path) ?? 0;
     if (interval === undefined) throw new InstrumentFileError(this.path, undefined, 'an actual_sampling_interval variable');
-    const unit = String(cdf.getAttribute('retention_unit') ?? 'seconds').toLowerCase().startsWith('min') ? 'minute' : 'second';
+    const unit = String(cdf.getAttribute('retention_unit') ?? 'seconds')
+      .toLowerCase()
+      .startsWith('min')
+      ? 'minute'
+      : 'second';
     const params: Params = {};
     for (const key of ['detector_name', 'detector_unit', 'sample_name', 'detection_method_name']) {
       const v = cdf.getAttribute(key);

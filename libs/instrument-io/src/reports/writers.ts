@@ -36,7 +36,11 @@ export async function writeExcelReport(path: string, report: Report): Promise<vo
 
 /** Excel sheet names: at most 31 characters, none of []:*?/\, unique. */
 function sheetName(heading: string, used: Set<string>): string {
-  const base = heading.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'table';
+  const base =
+    heading
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 31) || 'table';
   let name = base;
   for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base.slice(0, 28)} ${String(n)}`;
   used.add(name.toLowerCase());
@@ -99,7 +103,11 @@ function pdfTable(pdf: PDFKit.PDFDocument, table: ReportTable): void {
     if (pdf.y + height > pdf.page.height - pdf.page.margins.bottom) pdf.addPage();
     const top = pdf.y;
     cells.forEach((c, i) => pdf.text(c, left + i * columnWidth + 2, top + 2, { width: columnWidth - 4 }));
-    pdf.moveTo(left, top + height).lineTo(left + width, top + height).lineWidth(0.5).stroke();
+    pdf
+      .moveTo(left, top + height)
+      .lineTo(left + width, top + height)
+      .lineWidth(0.5)
+      .stroke();
     pdf.x = left;
     pdf.y = top + height;
   };

@@ -42,7 +42,10 @@ export async function readPdfText(path: string): Promise<string[]> {
 export async function readDocxText(path: string): Promise<string[]> {
   try {
     const { value } = await mammoth.extractRawText({ path });
-    return value.split(/\n+/).map((p) => p.trim()).filter((p) => p !== '');
+    return value
+      .split(/\n+/)
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
   } catch (cause) {
     throw new InstrumentFileError(path, undefined, `a .docx document (${(cause as Error).message})`, { cause });
   }

@@ -12,7 +12,11 @@ export async function readExcel(path: string, sheet?: string): Promise<Table> {
   const book = await load(path);
   const ws = sheet === undefined ? book.worksheets[0] : book.getWorksheet(sheet);
   if (!ws) {
-    throw new InstrumentFileError(path, undefined, `a sheet ${sheet === undefined ? '' : `"${sheet}" `}(sheets: ${book.worksheets.map((w) => w.name).join(', ')})`);
+    throw new InstrumentFileError(
+      path,
+      undefined,
+      `a sheet ${sheet === undefined ? '' : `"${sheet}" `}(sheets: ${book.worksheets.map((w) => w.name).join(', ')})`,
+    );
   }
   const grid: CellValue[][] = [];
   ws.eachRow({ includeEmpty: true }, (row, number) => {

@@ -53,7 +53,11 @@ export class OffsetIndex {
    * The bytes of one element, from its start tag up to `stop`, by id or 0-based position. When the
    * file's index points elsewhere than at that element, the offsets are rebuilt by a scan, once.
    */
-  async element(kind: string, idOrIndex: string | number, stop: string): Promise<{ bytes: Buffer; offset: number; position: number } | undefined> {
+  async element(
+    kind: string,
+    idOrIndex: string | number,
+    stop: string,
+  ): Promise<{ bytes: Buffer; offset: number; position: number } | undefined> {
     const found = await this.readAt(await this.load(), kind, idOrIndex, stop);
     if (found || this.offsets?.source !== 'index') return found;
     this.offsets = await this.scan();

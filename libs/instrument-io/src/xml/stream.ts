@@ -56,9 +56,7 @@ function feeder<T>(parser: SaxesParser, handler: XmlHandler<T>, encoding: string
     pieceChars = parser.position;
     parser.write(decoder.decode(bytes, { stream: true }));
   };
-  const splitter = handler.payloadTag
-    ? new PayloadSplitter(handler.payloadTag, xml, (bytes) => handler.payload?.(bytes))
-    : undefined;
+  const splitter = handler.payloadTag ? new PayloadSplitter(handler.payloadTag, xml, (bytes) => handler.payload?.(bytes)) : undefined;
   return {
     write: (bytes: Buffer, offset: number) => {
       if (splitter) splitter.write(bytes, offset);
@@ -73,11 +71,7 @@ function feeder<T>(parser: SaxesParser, handler: XmlHandler<T>, encoding: string
 }
 
 /** Streams an XML file through a handler in 1 MiB chunks, yielding items as they complete. */
-export async function* streamXml<T>(
-  file: string,
-  handler: XmlHandler<T>,
-  options: StreamOptions = {},
-): AsyncGenerator<T> {
+export async function* streamXml<T>(file: string, handler: XmlHandler<T>, options: StreamOptions = {}): AsyncGenerator<T> {
   const parser = makeParser(handler);
   const feed = feeder(parser, handler, await detectEncoding(file));
   let bytes = options.start ?? 0;

@@ -6,7 +6,11 @@ const MOCK_METHODS = new Set(['mock', 'doMock']);
 
 function mockedPath(node: TSESTree.CallExpressionArgument | undefined): string | undefined {
   if (node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
-  if (node?.type === AST_NODE_TYPES.ImportExpression && node.source.type === AST_NODE_TYPES.Literal && typeof node.source.value === 'string') {
+  if (
+    node?.type === AST_NODE_TYPES.ImportExpression &&
+    node.source.type === AST_NODE_TYPES.Literal &&
+    typeof node.source.value === 'string'
+  ) {
     return node.source.value;
   }
   return undefined;
@@ -31,7 +35,12 @@ export const noMockOwnModules = createRule({
       CallExpression(node) {
         const callee = node.callee;
         if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return;
-        if (!MOCKERS.has(callee.object.name) || callee.property.type !== AST_NODE_TYPES.Identifier || !MOCK_METHODS.has(callee.property.name)) return;
+        if (
+          !MOCKERS.has(callee.object.name) ||
+          callee.property.type !== AST_NODE_TYPES.Identifier ||
+          !MOCK_METHODS.has(callee.property.name)
+        )
+          return;
         const source = mockedPath(node.arguments[0]);
         if (source !== undefined && isOwnModule(source)) context.report({ node, messageId: 'ownModule', data: { source } });
       },

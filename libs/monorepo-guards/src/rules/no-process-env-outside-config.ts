@@ -31,7 +31,11 @@ export const noProcessEnvOutsideConfig = createRule({
       ImportDeclaration(node) {
         if (node.source.value !== 'process' && node.source.value !== 'node:process') return;
         for (const specifier of node.specifiers) {
-          if (specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.imported.type === AST_NODE_TYPES.Identifier && specifier.imported.name === 'env') {
+          if (
+            specifier.type === AST_NODE_TYPES.ImportSpecifier &&
+            specifier.imported.type === AST_NODE_TYPES.Identifier &&
+            specifier.imported.name === 'env'
+          ) {
             context.report({ node: specifier, messageId: 'processEnv' });
           }
         }

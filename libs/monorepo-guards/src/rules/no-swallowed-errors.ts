@@ -11,7 +11,12 @@ function rethrows(root: TSESTree.Node, keys: TSESLint.SourceCode.VisitorKeys): b
     for (const child of Array.isArray(value) ? value : [value]) {
       if (child === null || typeof child !== 'object' || !('type' in child)) continue;
       const node = child as TSESTree.Node;
-      if (node.type === AST_NODE_TYPES.FunctionDeclaration || node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+      if (
+        node.type === AST_NODE_TYPES.FunctionDeclaration ||
+        node.type === AST_NODE_TYPES.FunctionExpression ||
+        node.type === AST_NODE_TYPES.ArrowFunctionExpression
+      )
+        continue;
       if (rethrows(node, keys)) return true;
     }
   }
@@ -35,8 +40,7 @@ export const noSwallowedErrors = createRule({
   create(context) {
     const source = context.sourceCode;
     // The variables a catch clause or a callback declares are its parameters.
-    const isUsed = (declarer: TSESTree.Node) =>
-      source.getDeclaredVariables(declarer).some((variable) => variable.references.length > 0);
+    const isUsed = (declarer: TSESTree.Node) => source.getDeclaredVariables(declarer).some((variable) => variable.references.length > 0);
     const hasCommentNear = (line: number, lastLine: number) =>
       source.getAllComments().some((comment) => comment.loc.end.line >= line - 1 && comment.loc.start.line <= lastLine);
 

@@ -9,10 +9,15 @@ const WEAK_NEGATED = new Set(['toThrow', 'toThrowError', 'toBeUndefined']);
 type Strength = 'strong' | 'weak' | 'none';
 
 /** `assert(...)`, and helpers named `expect*`/`assert*` (e.g. `expectProblem`, fast-check's `fc.assert`). */
-const isAssertionHelper = (name: string) => name === 'assert' || (name !== 'expect' && (name.startsWith('expect') || name.startsWith('assert')));
+const isAssertionHelper = (name: string) =>
+  name === 'assert' || (name !== 'expect' && (name.startsWith('expect') || name.startsWith('assert')));
 
 const nameOf = (node: TSESTree.Node): string | undefined =>
-  node.type === AST_NODE_TYPES.Identifier ? node.name : node.type === AST_NODE_TYPES.MemberExpression && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
+  node.type === AST_NODE_TYPES.Identifier
+    ? node.name
+    : node.type === AST_NODE_TYPES.MemberExpression && node.property.type === AST_NODE_TYPES.Identifier
+      ? node.property.name
+      : undefined;
 
 /** `it(...)`, `test.only(...)`, `it.each(table)(...)`. */
 function isTestCall(node: TSESTree.CallExpression): boolean {
@@ -48,7 +53,8 @@ function strengthOf(call: TSESTree.CallExpression, helpers: ReadonlySet<string>)
   }
   if (object.type !== AST_NODE_TYPES.CallExpression) return 'none';
   const root = object.callee;
-  const isExpect = (root.type === AST_NODE_TYPES.Identifier && root.name === 'expect') ||
+  const isExpect =
+    (root.type === AST_NODE_TYPES.Identifier && root.name === 'expect') ||
     (root.type === AST_NODE_TYPES.MemberExpression && root.object.type === AST_NODE_TYPES.Identifier && root.object.name === 'expect');
   if (!isExpect) return 'none';
   if (root.type === AST_NODE_TYPES.MemberExpression && nameOf(root) === 'poll') return 'strong';
@@ -85,8 +91,7 @@ export const noWeakAssertions = createRule<Options, 'noAssertion' | 'weakOnly'>(
     type: 'problem',
     docs: { description: 'Every test asserts something specific' },
     messages: {
-      noAssertion:
-        'This test asserts nothing: add an expect()/assert on the result, or name the helper that asserts expect*/assert*.',
+      noAssertion: 'This test asserts nothing: add an expect()/assert on the result, or name the helper that asserts expect*/assert*.',
       weakOnly:
         'This test only checks toBeDefined/toBeTruthy/not.toThrow: assert the actual value (toBe, toEqual, toMatchObject, toThrow(message) ...).',
     },

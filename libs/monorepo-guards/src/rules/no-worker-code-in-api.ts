@@ -15,7 +15,9 @@ export const noWorkerCodeInApi = createRule({
   name: 'no-worker-code-in-api',
   meta: {
     type: 'problem',
-    docs: { description: "Only a service's worker side (src/worker.ts, src/workers/) imports job handlers; API code imports job definitions" },
+    docs: {
+      description: "Only a service's worker side (src/worker.ts, src/workers/) imports job handlers; API code imports job definitions",
+    },
     messages: {
       workerImport:
         '{{file}} imports the worker module "{{source}}": API code enqueues with the job\'s definition (src/jobs/, defineJob) and never builds its handler; only src/worker.ts and src/workers/ import src/workers/ (type-only imports are fine).',
@@ -31,14 +33,18 @@ export const noWorkerCodeInApi = createRule({
     const check = (node: TSESTree.Node, source: string, typeOnly: boolean) => {
       if (typeOnly || !source.startsWith('.')) return;
       const target = serviceSource(repoPath(path.resolve(path.dirname(context.filename), source), context.cwd));
-      if (target?.[0] === own[0] && isWorkerSide(target[1])) context.report({ node, messageId: 'workerImport', data: { file: `src/${own[1]}`, source } });
+      if (target?.[0] === own[0] && isWorkerSide(target[1]))
+        context.report({ node, messageId: 'workerImport', data: { file: `src/${own[1]}`, source } });
     };
     const sourceOf = (node: { source: TSESTree.Node | null }) =>
       node.source?.type === AST_NODE_TYPES.Literal && typeof node.source.value === 'string' ? node.source.value : undefined;
     return {
       ImportDeclaration(node) {
         const source = sourceOf(node);
-        const typeOnly = node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type'));
+        const typeOnly =
+          node.importKind === 'type' ||
+          (node.specifiers.length > 0 &&
+            node.specifiers.every((s) => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type'));
         if (source !== undefined) check(node.source, source, typeOnly);
       },
       ExportNamedDeclaration(node) {

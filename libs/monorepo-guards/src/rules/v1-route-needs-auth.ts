@@ -16,7 +16,8 @@ function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Obj
     (p) =>
       p.type === AST_NODE_TYPES.Property &&
       !p.computed &&
-      ((p.key.type === AST_NODE_TYPES.Identifier && p.key.name === name) || (p.key.type === AST_NODE_TYPES.Literal && p.key.value === name)),
+      ((p.key.type === AST_NODE_TYPES.Identifier && p.key.name === name) ||
+        (p.key.type === AST_NODE_TYPES.Literal && p.key.value === name)),
   );
 }
 
@@ -39,7 +40,7 @@ export const v1RouteNeedsAuth = createRule({
       missingAuth:
         "The /v1 route {{url}} declares no auth: add `config: { auth: 'read' | 'upload' | 'admin' | 'public' | ... }` to its options; the auth plugin of @platform/core decides from it.",
       missingOptions:
-        "The /v1 route {{url}} has no options object: register it as `app.{{method}}(url, { config: { auth: ... } }, handler)`.",
+        'The /v1 route {{url}} has no options object: register it as `app.{{method}}(url, { config: { auth: ... } }, handler)`.',
       opaqueOptions:
         'The /v1 route {{url}} takes its options from an expression the linter cannot read: pass an object literal with `config: { auth }`, or a variable holding one.',
     },
@@ -58,7 +59,8 @@ export const v1RouteNeedsAuth = createRule({
     return {
       CallExpression(node) {
         const callee = node.callee;
-        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return;
+        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier)
+          return;
         const method = callee.property.name;
         if (method === 'route') {
           const [options] = node.arguments;

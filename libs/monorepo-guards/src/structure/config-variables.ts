@@ -57,7 +57,8 @@ export class ExportIndex {
         for (const statement of source.statements) {
           if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
           for (const declaration of statement.declarationList.declarations) {
-            if (ts.isIdentifier(declaration.name) && declaration.initializer) exports.set(declaration.name.text, { expression: declaration.initializer, scope });
+            if (ts.isIdentifier(declaration.name) && declaration.initializer)
+              exports.set(declaration.name.text, { expression: declaration.initializer, scope });
           }
         }
       }
@@ -75,7 +76,9 @@ function keyName(name: ts.PropertyName): string | undefined {
 function schemaKeys(expression: ts.Expression, scope: ModuleScope, index: ExportIndex, seen: Set<ts.Node>, out: Set<string>): void {
   if (seen.has(expression)) return;
   seen.add(expression);
-  const recurse = (next: ts.Expression, nextScope = scope) => { schemaKeys(next, nextScope, index, seen, out); };
+  const recurse = (next: ts.Expression, nextScope = scope) => {
+    schemaKeys(next, nextScope, index, seen, out);
+  };
   if (ts.isParenthesizedExpression(expression) || ts.isAsExpression(expression) || ts.isSatisfiesExpression(expression)) {
     recurse(expression.expression);
   } else if (ts.isObjectLiteralExpression(expression)) {
@@ -119,7 +122,12 @@ export function configVariables(configFile: string, index: ExportIndex): Set<str
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'loadConfig' && node.arguments[0]) {
       schemaKeys(node.arguments[0], scope, index, seen, names);
-    } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'env' && ENV_NAME.test(node.name.text)) {
+    } else if (
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'env' &&
+      ENV_NAME.test(node.name.text)
+    ) {
       names.add(node.name.text);
     }
     ts.forEachChild(node, visit);

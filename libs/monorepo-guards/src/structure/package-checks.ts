@@ -13,7 +13,11 @@ const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 export function checkPackageBasics(root: string, pkg: WorkspacePackage): Violation[] {
   const violations: Violation[] = [];
   if (!existsSync(path.join(root, pkg.dir, 'README.md'))) {
-    violations.push({ path: pkg.dir, rule: 'package-readme', message: 'no README.md: describe what the package does, its API, configuration and how to run it' });
+    violations.push({
+      path: pkg.dir,
+      rule: 'package-readme',
+      message: 'no README.md: describe what the package does, its API, configuration and how to run it',
+    });
   }
   if (!walkFiles(path.join(root, pkg.dir, 'tests')).some((file) => TEST_FILE.test(file))) {
     violations.push({ path: pkg.dir, rule: 'package-tests', message: 'no tests: add tests/*.test.ts' });
@@ -26,7 +30,8 @@ export function checkService(root: string, pkg: WorkspacePackage, index: ExportI
   const dir = path.join(root, pkg.dir);
   const violations: Violation[] = [];
   for (const file of SERVICE_FILES) {
-    if (!existsSync(path.join(dir, file))) violations.push({ path: `${pkg.dir}/${file}`, rule: 'service-files', message: `missing: every service has ${file}` });
+    if (!existsSync(path.join(dir, file)))
+      violations.push({ path: `${pkg.dir}/${file}`, rule: 'service-files', message: `missing: every service has ${file}` });
   }
   if (!COMPOSE_FILES.some((file) => existsSync(path.join(dir, file)))) {
     violations.push({ path: `${pkg.dir}/docker-compose.yml`, rule: 'service-files', message: 'missing: every service has a compose file' });
@@ -38,16 +43,30 @@ export function checkService(root: string, pkg: WorkspacePackage, index: ExportI
     const listed = envExampleNames(exampleFile);
     const at = `${pkg.dir}/.env.example`;
     for (const name of [...read].filter((n) => !listed.has(n)).sort()) {
-      violations.push({ path: at, rule: 'env-example', message: `${name} is read by src/config.ts but not listed: add it with its default` });
+      violations.push({
+        path: at,
+        rule: 'env-example',
+        message: `${name} is read by src/config.ts but not listed: add it with its default`,
+      });
     }
     for (const name of [...listed].filter((n) => !read.has(n)).sort()) {
-      violations.push({ path: at, rule: 'env-example', message: `${name} is listed but src/config.ts does not read it: remove it or add it to the schema` });
+      violations.push({
+        path: at,
+        rule: 'env-example',
+        message: `${name} is listed but src/config.ts does not read it: remove it or add it to the schema`,
+      });
     }
   }
-  const testSources = walkFiles(path.join(dir, 'tests')).filter((f) => /\.[cm]?[jt]sx?$/.test(f)).map((f) => readFileSync(f, 'utf8'));
+  const testSources = walkFiles(path.join(dir, 'tests'))
+    .filter((f) => /\.[cm]?[jt]sx?$/.test(f))
+    .map((f) => readFileSync(f, 'utf8'));
   for (const probe of ['/healthz', '/readyz']) {
     if (!testSources.some((text) => text.includes(probe))) {
-      violations.push({ path: `${pkg.dir}/tests`, rule: 'service-probe-tests', message: `no test requests ${probe}: add one (createApp from @platform/core serves it)` });
+      violations.push({
+        path: `${pkg.dir}/tests`,
+        rule: 'service-probe-tests',
+        message: `no test requests ${probe}: add one (createApp from @platform/core serves it)`,
+      });
     }
   }
   return violations;
@@ -64,7 +83,11 @@ export function checkFileLengths(root: string, dirs: string[]): Violation[] {
     const text = readFileSync(file, 'utf8');
     const lines = text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
     if (lines > MAX_LINES) {
-      violations.push({ path: relativePath(root, file), rule: 'file-length', message: `${lines} lines (at most ${MAX_LINES} outside tests): split it into modules with one job each` });
+      violations.push({
+        path: relativePath(root, file),
+        rule: 'file-length',
+        message: `${lines} lines (at most ${MAX_LINES} outside tests): split it into modules with one job each`,
+      });
     }
   }
   return violations;

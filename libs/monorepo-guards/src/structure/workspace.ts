@@ -28,13 +28,16 @@ export function listPackages(root: string): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const pattern of patterns) {
     const parent = pattern.replace(/\/\*$/, '');
-    const dirs = pattern.endsWith('/*') && existsSync(path.join(root, parent)) ? readdirSync(path.join(root, parent)).map((d) => `${parent}/${d}`) : [pattern];
+    const dirs =
+      pattern.endsWith('/*') && existsSync(path.join(root, parent))
+        ? readdirSync(path.join(root, parent)).map((d) => `${parent}/${d}`)
+        : [pattern];
     for (const dir of dirs.sort()) {
       const manifestFile = path.join(root, dir, 'package.json');
       if (!existsSync(manifestFile)) continue;
       const manifest = readManifest(manifestFile);
-      const dependsOn = [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies, manifest.optionalDependencies].flatMap((deps) =>
-        Object.keys(deps ?? {}),
+      const dependsOn = [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies, manifest.optionalDependencies].flatMap(
+        (deps) => Object.keys(deps ?? {}),
       );
       packages.push({ dir, kind: dir.split('/')[0] ?? dir, name: manifest.name ?? dir, dependsOn: [...new Set(dependsOn)] });
     }

@@ -28,10 +28,30 @@ run('no-cross-service-import', noCrossServiceImport, {
       filename: at('services/qr-api/src/app.ts'),
       errors: [{ messageId: 'crossService', data: { from: 'qr-api', to: 'data-bank-api', source: 'data-bank-api' } }],
     },
-    { code: "import { x } from 'data-bank-api/testing';", filename: at('services/qr-api/src/app.ts'), errors: [{ messageId: 'crossService' }] },
-    { code: "import { x } from '../../data-bank-api/src/storage.js';", filename: at('services/qr-api/src/app.ts'), errors: [{ messageId: 'crossService' }] },
-    { code: "export * from 'data-bank-api/src/x.js';", filename: at('services/qr-api/tests/a.test.ts'), errors: [{ messageId: 'crossService' }] },
-    { code: "export const m = import('data-bank-api');", filename: at('services/qr-api/src/main.ts'), errors: [{ messageId: 'crossService' }] },
-    { code: "export type T = import('data-bank-api').Config;", filename: at('services/qr-api/src/main.ts'), errors: [{ messageId: 'crossService' }] },
+    {
+      code: "import { x } from 'data-bank-api/testing';",
+      filename: at('services/qr-api/src/app.ts'),
+      errors: [{ messageId: 'crossService' }],
+    },
+    {
+      code: "import { x } from '../../data-bank-api/src/storage.js';",
+      filename: at('services/qr-api/src/app.ts'),
+      errors: [{ messageId: 'crossService' }],
+    },
+    {
+      code: "export * from 'data-bank-api/src/x.js';",
+      filename: at('services/qr-api/tests/a.test.ts'),
+      errors: [{ messageId: 'crossService' }],
+    },
+    {
+      code: "export const m = import('data-bank-api');",
+      filename: at('services/qr-api/src/main.ts'),
+      errors: [{ messageId: 'crossService' }],
+    },
+    {
+      code: "export type T = import('data-bank-api').Config;",
+      filename: at('services/qr-api/src/main.ts'),
+      errors: [{ messageId: 'crossService' }],
+    },
   ],
 });

@@ -17,6 +17,10 @@ run('no-process-env-outside-config', noProcessEnvOutsideConfig, {
   invalid: [
     { code: read, filename: 'services/qr-api/src/app.ts', errors: [{ messageId: 'processEnv' }] },
     { code: "export const x = process['env'];", filename: 'libs/platform-core/src/log.ts', errors: [{ messageId: 'processEnv' }] },
-    { code: "import { env } from 'node:process';\nexport const e = env;", filename: 'services/qr-api/src/main.ts', errors: [{ messageId: 'processEnv' }] },
+    {
+      code: "import { env } from 'node:process';\nexport const e = env;",
+      filename: 'services/qr-api/src/main.ts',
+      errors: [{ messageId: 'processEnv' }],
+    },
   ],
 });

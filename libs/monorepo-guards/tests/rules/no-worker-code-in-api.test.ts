@@ -15,14 +15,30 @@ run('no-worker-code-in-api', noWorkerCodeInApi, {
     { code: "import { x } from '../workers/y.js';", filename: at('libs/platform-core/src/a/b.ts') },
   ],
   invalid: [
-    { code: "import { wordCountHandler } from '../workers/word-count.js';", filename: at('templates/service/src/routes/word-counts.ts'), errors: [{ messageId: 'workerImport' }] },
+    {
+      code: "import { wordCountHandler } from '../workers/word-count.js';",
+      filename: at('templates/service/src/routes/word-counts.ts'),
+      errors: [{ messageId: 'workerImport' }],
+    },
     {
       code: "import { corpusHandler } from '../workers/corpus.js';",
       filename: at('services/turkic-api/src/routes/corpus.ts'),
       errors: [{ messageId: 'workerImport', data: { file: 'src/routes/corpus.ts', source: '../workers/corpus.js' } }],
     },
-    { code: "import { trainJob } from './workers/train.js';", filename: at('services/model-trainer/src/app.ts'), errors: [{ messageId: 'workerImport' }] },
-    { code: "export * from './workers/train.js';", filename: at('services/model-trainer/src/main.ts'), errors: [{ messageId: 'workerImport' }] },
-    { code: "export const load = () => import('./worker.js');", filename: at('services/model-trainer/src/main.ts'), errors: [{ messageId: 'workerImport' }] },
+    {
+      code: "import { trainJob } from './workers/train.js';",
+      filename: at('services/model-trainer/src/app.ts'),
+      errors: [{ messageId: 'workerImport' }],
+    },
+    {
+      code: "export * from './workers/train.js';",
+      filename: at('services/model-trainer/src/main.ts'),
+      errors: [{ messageId: 'workerImport' }],
+    },
+    {
+      code: "export const load = () => import('./worker.js');",
+      filename: at('services/model-trainer/src/main.ts'),
+      errors: [{ messageId: 'workerImport' }],
+    },
   ],
 });

@@ -15,13 +15,18 @@ describe('checkDependencyCycles', () => {
 
   it('reports each cycle once, with its path', () => {
     const violations = checkDependencyCycles([pkg('a', ['b']), pkg('b', ['c']), pkg('c', ['a']), pkg('d', ['d'])]);
-    expect(violations.map((v) => `${v.path}: ${v.message.split(':')[0] ?? ''}`)).toEqual(['libs/a/package.json: a -> b -> c -> a', 'libs/d/package.json: d -> d']);
+    expect(violations.map((v) => `${v.path}: ${v.message.split(':')[0] ?? ''}`)).toEqual([
+      'libs/a/package.json: a -> b -> c -> a',
+      'libs/d/package.json: d -> d',
+    ]);
   });
 });
 
 describe('file checks on a temporary directory', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'guards-files-'));
-  afterAll(() => { rmSync(root, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
   const write = (file: string, text: string) => {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);
@@ -36,10 +41,9 @@ describe('file checks on a temporary directory', () => {
     write('libs/a/src/data.json', lines(900));
     write('libs/a/src/types.d.ts', lines(900));
     write('scripts/run.mjs', lines(450));
-    expect(checkFileLengths(root, ['libs/a/src', 'libs/a/scripts', 'scripts']).map((v) => `${v.path}: ${v.message.split(' (')[0] ?? ''}`)).toEqual([
-      'libs/a/src/long.ts: 401 lines',
-      'scripts/run.mjs: 450 lines',
-    ]);
+    expect(
+      checkFileLengths(root, ['libs/a/src', 'libs/a/scripts', 'scripts']).map((v) => `${v.path}: ${v.message.split(' (')[0] ?? ''}`),
+    ).toEqual(['libs/a/src/long.ts: 401 lines', 'scripts/run.mjs: 450 lines']);
   });
 
   it('wants a README and a test file in every package', () => {

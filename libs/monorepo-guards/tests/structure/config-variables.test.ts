@@ -6,7 +6,9 @@ import { configVariables, envExampleNames, ExportIndex } from '../../src/structu
 import { listPackages } from '../../src/structure/workspace.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'guards-config-'));
-afterAll(() => { rmSync(root, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
 
 function write(file: string, text: string) {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -16,7 +18,10 @@ function write(file: string, text: string) {
 
 write('package.json', JSON.stringify({ workspaces: ['libs/*', 'services/*'] }));
 write('libs/core/package.json', JSON.stringify({ name: '@platform/core' }));
-write('libs/core/src/config.ts', "export const sharedEnv = { REDIS_URL: url(), HOST: z.string() };\nexport const SERVICES = { 'qr-api': { port: 1 } };\n");
+write(
+  'libs/core/src/config.ts',
+  "export const sharedEnv = { REDIS_URL: url(), HOST: z.string() };\nexport const SERVICES = { 'qr-api': { port: 1 } };\n",
+);
 write('libs/core/src/net/allow.ts', 'export const guardedFetchEnv = { FETCH_ALLOW_LIST: list() };\n');
 
 describe('configVariables', () => {
@@ -32,7 +37,15 @@ const schema = z.object({ ...sharedEnv, ...fetchEnv, ...storageEnv, PORT: port(1
 export const load = (env = process.env) => ({ ...loadConfig(schema, env), limit: LIMITS.NOT_ENV, mode: env.MODE_OVERRIDE });
 `,
     );
-    expect([...configVariables(file, index())].sort()).toEqual(['DATA_ROOT', 'FETCH_ALLOW_LIST', 'HOST', 'MODE_OVERRIDE', 'PORT', 'REDIS_URL', 'S3_BUCKET']);
+    expect([...configVariables(file, index())].sort()).toEqual([
+      'DATA_ROOT',
+      'FETCH_ALLOW_LIST',
+      'HOST',
+      'MODE_OVERRIDE',
+      'PORT',
+      'REDIS_URL',
+      'S3_BUCKET',
+    ]);
   });
 
   it('follows every loadConfig call, .extend() and inline z.object() schemas', () => {
@@ -49,7 +62,10 @@ export const worker = () => loadConfig(z.object({ W_ONE: z.string() }).superRefi
 
 describe('envExampleNames', () => {
   it('lists assignments, exported and commented-out ones, not prose that mentions a variable', () => {
-    const file = write('services/a/.env.example', '# Only used when STORE=redis.\nPORT=8000\nexport HOST=0.0.0.0\n# S3_BUCKET=\n\nLOG_LEVEL=\n');
+    const file = write(
+      'services/a/.env.example',
+      '# Only used when STORE=redis.\nPORT=8000\nexport HOST=0.0.0.0\n# S3_BUCKET=\n\nLOG_LEVEL=\n',
+    );
     expect([...envExampleNames(file)].sort()).toEqual(['HOST', 'LOG_LEVEL', 'PORT', 'S3_BUCKET']);
   });
 });

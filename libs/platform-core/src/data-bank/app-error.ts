@@ -1,10 +1,5 @@
 import { AppError } from '../errors.js';
-import {
-  DataBankError,
-  DataBankStorageFullError,
-  DataBankTooLargeError,
-  DataBankUnavailableError,
-} from './client.js';
+import { DataBankError, DataBankStorageFullError, DataBankTooLargeError, DataBankUnavailableError } from './client.js';
 
 /**
  * A data-bank failure as an answer a service can give its own caller (or record as a job's system

@@ -13,14 +13,7 @@ import {
   type RequestOptions,
   type RetryPolicy,
 } from '../client.js';
-import {
-  FileList,
-  FileRecord,
-  type ByteRange,
-  type DataBankClient,
-  type UploadOptions,
-  type UploadSource,
-} from './types.js';
+import { FileList, FileRecord, type ByteRange, type DataBankClient, type UploadOptions, type UploadSource } from './types.js';
 
 /** A data-bank call failed; subclasses name the common causes. `status` is 0 when no answer came. */
 export class DataBankError extends Error {
@@ -63,8 +56,7 @@ const ERROR_BY_STATUS = new Map<number, typeof DataBankError>([
 
 function translate(error: unknown): unknown {
   if (error instanceof HttpError) {
-    const ErrorClass =
-      ERROR_BY_STATUS.get(error.status) ?? (error.status >= 500 ? DataBankUnavailableError : DataBankError);
+    const ErrorClass = ERROR_BY_STATUS.get(error.status) ?? (error.status >= 500 ? DataBankUnavailableError : DataBankError);
     return new ErrorClass(error.message, {
       status: error.status,
       ...(error.code && { code: error.code }),
@@ -106,8 +98,7 @@ async function sha256OfFile(path: string): Promise<string> {
 /** Failures of a response body in flight: the download resumes from what it has. */
 const isTransferFailure = (error: unknown): boolean =>
   error instanceof TypeError ||
-  (error instanceof Error &&
-    ['ECONNRESET', 'UND_ERR_SOCKET', 'ABORT_ERR'].includes((error as NodeJS.ErrnoException).code ?? ''));
+  (error instanceof Error && ['ECONNRESET', 'UND_ERR_SOCKET', 'ABORT_ERR'].includes((error as NodeJS.ErrnoException).code ?? ''));
 
 /**
  * The data-bank-api client. Uploads stream from a file, a buffer or a stream; with a known SHA-256 they
@@ -139,10 +130,7 @@ export class HttpDataBankClient implements DataBankClient {
     }
   }
 
-  async upload(
-    source: UploadSource,
-    options: UploadOptions = {},
-  ): Promise<FileRecord & { created: boolean }> {
+  async upload(source: UploadSource, options: UploadOptions = {}): Promise<FileRecord & { created: boolean }> {
     const headers: Record<string, string> = {
       'content-type': options.contentType ?? 'application/octet-stream',
     };
@@ -157,10 +145,7 @@ export class HttpDataBankClient implements DataBankClient {
         sha256 ??= createHash('sha256').update(source.data).digest('hex');
         break;
       case 'stream':
-        body =
-          source.stream instanceof ReadableStream
-            ? source.stream
-            : (Readable.toWeb(source.stream) as ReadableStream<Uint8Array>);
+        body = source.stream instanceof ReadableStream ? source.stream : (Readable.toWeb(source.stream) as ReadableStream<Uint8Array>);
         if (source.size !== undefined) headers['content-length'] = String(source.size);
         break;
     }
@@ -177,9 +162,7 @@ export class HttpDataBankClient implements DataBankClient {
   /** The record from the HEAD headers (created_at has the second precision of Last-Modified), or undefined. */
   async head(fileId: string): Promise<FileRecord | undefined> {
     const id = checkId(fileId);
-    const response = await this.call(() =>
-      this.http.request(`/v1/files/${id}`, { method: 'HEAD', acceptStatus: [404] }),
-    );
+    const response = await this.call(() => this.http.request(`/v1/files/${id}`, { method: 'HEAD', acceptStatus: [404] }));
     if (response.status === 404) return undefined;
     const header = (name: string) => response.headers.get(name) ?? '';
     const sha256 = header('etag').replaceAll('"', '');
@@ -209,9 +192,7 @@ export class HttpDataBankClient implements DataBankClient {
   async stream(fileId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
     const id = checkId(fileId);
     const headers: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end ?? ''}` } : {};
-    const response = await this.call(() =>
-      this.http.request(`/v1/files/${id}`, { headers, timeoutMs: this.transferTimeoutMs }),
-    );
+    const response = await this.call(() => this.http.request(`/v1/files/${id}`, { headers, timeoutMs: this.transferTimeoutMs }));
     return (
       response.body ??
       new ReadableStream<Uint8Array>({
@@ -256,8 +237,7 @@ export class HttpDataBankClient implements DataBankClient {
       await (await open(part, offset === 0 ? 'w' : 'a')).close();
       return;
     }
-    const headers: Record<string, string> =
-      offset > 0 ? { range: `bytes=${offset}-`, 'if-range': `"${record.sha256}"` } : {};
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-`, 'if-range': `"${record.sha256}"` } : {};
     const response = await this.call(() =>
       this.http.request(`/v1/files/${record.file_id}`, { headers, timeoutMs: this.transferTimeoutMs }),
     );

@@ -2,12 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { runWithContext } from '../context.js';
@@ -19,13 +14,7 @@ import { registerHttpMetrics } from './metrics.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 import { requestIdFrom } from './request-id.js';
 
-export type PlatformApp = FastifyInstance<
-  Server,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+export type PlatformApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface CreateAppOptions {
   service: string;
@@ -76,7 +65,6 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
     clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
-
   registerAuth(app, options.auth ?? {}, options.logger);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -112,19 +100,11 @@ export async function createApp(options: CreateAppOptions): Promise<PlatformApp>
   app.setNotFoundHandler((request, reply) => {
     const allowed = otherMethods(request.method, request.url);
     if (allowed.length === 0) {
-      return sendError(
-        new AppError('NOT_FOUND', `No route for ${request.method} ${quoted(request.url)}`),
-        request,
-        reply,
-      );
+      return sendError(new AppError('NOT_FOUND', `No route for ${request.method} ${quoted(request.url)}`), request, reply);
     }
-    const error = new AppError(
-      'METHOD_NOT_ALLOWED',
-      `Method ${request.method} is not allowed on ${quoted(request.url)}`,
-      {
-        headers: { allow: allowed.join(', ') },
-      },
-    );
+    const error = new AppError('METHOD_NOT_ALLOWED', `Method ${request.method} is not allowed on ${quoted(request.url)}`, {
+      headers: { allow: allowed.join(', ') },
+    });
     return sendError(error, request, reply);
   });
 

@@ -48,8 +48,7 @@ export function routeAuthTable(app: FastifyInstance): readonly RouteAuth[] {
 
 /** The user of a route declared with `user: true`. */
 export function requestUser(request: FastifyRequest): string {
-  if (request.userId === undefined)
-    throw new Error(`${request.routeOptions.url ?? request.url} does not declare user: true`);
+  if (request.userId === undefined) throw new Error(`${request.routeOptions.url ?? request.url} does not declare user: true`);
   return request.userId;
 }
 
@@ -61,12 +60,10 @@ function declaredAuth(route: RouteOptions, permissions: ReadonlySet<string>): st
   const auth = route.config?.auth;
   const where = `${String(route.method)} ${route.url}`;
   if (auth === undefined) {
-    if (isProtected(route.url))
-      throw new Error(`${where} declares no config.auth: every ${PROTECTED_PREFIX} route must`);
+    if (isProtected(route.url)) throw new Error(`${where} declares no config.auth: every ${PROTECTED_PREFIX} route must`);
     return PUBLIC;
   }
-  if (auth !== PUBLIC && !permissions.has(auth))
-    throw new Error(`${where} needs the unknown permission "${auth}"`);
+  if (auth !== PUBLIC && !permissions.has(auth)) throw new Error(`${where} needs the unknown permission "${auth}"`);
   return auth;
 }
 
@@ -76,9 +73,7 @@ function declaredAuth(route: RouteOptions, permissions: ReadonlySet<string>): st
  * no spelling of a path can reach a route without its check).
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions, logger: Logger): void {
-  const permissions = new Map(
-    Object.entries(options.permissions ?? {}).map(([name, keys]) => [name, new ApiKeySet(keys)]),
-  );
+  const permissions = new Map(Object.entries(options.permissions ?? {}).map(([name, keys]) => [name, new ApiKeySet(keys)]));
   const names = new Set(permissions.keys());
   const open = options.openWhenNoKeys ?? false;
   for (const [name, keys] of permissions) {
@@ -93,8 +88,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions, logger:
   app.addHook('onRoute', (route) => {
     const auth = declaredAuth(route, names);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods)
-      table.push({ method, url: route.url, auth, user: route.config?.user === true });
+    for (const method of methods) table.push({ method, url: route.url, auth, user: route.config?.user === true });
   });
 
   const deny = (code: 'UNAUTHORIZED' | 'FORBIDDEN', message: string) => new AppError(code, message);

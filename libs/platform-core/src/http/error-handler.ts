@@ -29,12 +29,10 @@ function validationError(context: string | undefined, issues: ValidationIssue[])
 /** Turns anything thrown in a request into an AppError whose message is safe to return. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (hasZodFastifySchemaValidationErrors(error))
-    return validationError(error.validationContext, error.validation);
+  if (hasZodFastifySchemaValidationErrors(error)) return validationError(error.validationContext, error.validation);
   if (isResponseSerializationError(error)) return new AppError('INTERNAL_ERROR', 'Internal server error');
   const fastifyError = error as Partial<FastifyError>;
-  if (fastifyError.validation)
-    return validationError(fastifyError.validationContext, fastifyError.validation);
+  if (fastifyError.validation) return validationError(fastifyError.validationContext, fastifyError.validation);
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     const code = CODE_BY_STATUS.get(status) ?? 'INVALID_INPUT';
@@ -57,8 +55,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
 
 /** Fastify's own pre-routing errors, with messages that do not echo the request. */
 export function frameworkError(error: FastifyError): AppError {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
-    return new AppError('URI_TOO_LONG', 'a path parameter is too long', { status: 414 });
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('URI_TOO_LONG', 'a path parameter is too long', { status: 414 });
   if (error.code === 'FST_ERR_BAD_URL') return new AppError('INVALID_INPUT', 'the URL is not valid');
   return toAppError(error);
 }

@@ -19,18 +19,13 @@ function probeTool(tool: string, probe: ToolProbe): Promise<void> {
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         new Error(
-          error.code === 'ENOENT'
-            ? `${tool} is not installed (${install})`
-            : `${tool} cannot be run (${error.code ?? error.message})`,
+          error.code === 'ENOENT' ? `${tool} is not installed (${install})` : `${tool} cannot be run (${error.code ?? error.message})`,
         ),
       );
     });
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
-      else
-        reject(
-          new Error(`${tool} does not work: \`${commandLine}\` ended with ${code ?? signal} (${install})`),
-        );
+      else reject(new Error(`${tool} does not work: \`${commandLine}\` ended with ${code ?? signal} (${install})`));
     });
   });
 }

@@ -192,7 +192,8 @@ export async function withMultipartFiles<T>(
           fields[part.fieldname] = fieldValue(part, allowed);
           continue;
         }
-        if (!fileFields.includes(part.fieldname)) throw new AppError('INVALID_INPUT', `The file must be in a multipart field named ${field}`);
+        if (!fileFields.includes(part.fieldname))
+          throw new AppError('INVALID_INPUT', `The file must be in a multipart field named ${field}`);
         current.part = part;
         const stream = part.file;
         const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `The file exceeds ${String(options.maxBytes)} bytes`);
@@ -242,10 +243,7 @@ export async function withMultipartFiles<T>(
  * Saves the multipart file part into a new directory under `dir` (a configured path) and returns
  * where; the directory is removed on any failure. The caller removes `dirname(path)` when done.
  */
-export async function saveMultipartFile(
-  request: FastifyRequest,
-  options: MultipartUploadOptions & { dir: string },
-): Promise<UploadedFile> {
+export async function saveMultipartFile(request: FastifyRequest, options: MultipartUploadOptions & { dir: string }): Promise<UploadedFile> {
   await mkdir(options.dir, { recursive: true });
   const target = await mkdtemp(join(options.dir, 'upload-'));
   const path = join(target, 'file');

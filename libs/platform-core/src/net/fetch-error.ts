@@ -34,8 +34,7 @@ export class UrlNotFetchableError extends AppError {
 }
 
 /** A failure found by our own checks, with a description of it for the logs. */
-export const refuse = (reason: FetchFailureReason, description: string) =>
-  new UrlNotFetchableError(reason, new Error(description));
+export const refuse = (reason: FetchFailureReason, description: string) => new UrlNotFetchableError(reason, new Error(description));
 
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];

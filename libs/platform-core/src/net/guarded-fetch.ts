@@ -138,7 +138,8 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Guard
 
   function checkFinal(hop: Hop, init: GuardedFetchInit, maxBytes: number): void {
     const { statusCode, headers } = hop.response;
-    if (init.requireOk === true && (statusCode < 200 || statusCode > 299)) throw refuse('status', `upstream answered ${String(statusCode)}`);
+    if (init.requireOk === true && (statusCode < 200 || statusCode > 299))
+      throw refuse('status', `upstream answered ${String(statusCode)}`);
     const declared = Number(headers['content-length']);
     if (declared > maxBytes) throw refuse('too_large', `declared body of ${String(declared)} bytes exceeds ${String(maxBytes)}`);
   }

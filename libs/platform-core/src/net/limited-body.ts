@@ -6,12 +6,7 @@ import { refuse } from './fetch-error.js';
  * read there, and whose errors pass through `toFailure` (so a reader only ever sees the generic error).
  * `onClose` runs when the stream closes for any reason: end, error, or the reader destroying it.
  */
-export function limitedBody(
-  source: Readable,
-  maxBytes: number,
-  toFailure: (error: unknown) => Error,
-  onClose: () => void,
-): Readable {
+export function limitedBody(source: Readable, maxBytes: number, toFailure: (error: unknown) => Error, onClose: () => void): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     let received = 0;
     try {

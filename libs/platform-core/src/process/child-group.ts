@@ -58,11 +58,7 @@ export async function stopAllChildren(): Promise<void> {
  * started. The group ends when the signal aborts, on timeout, on `stopAllChildren`, and when the
  * leader exits (leftover members are killed: they belong to a finished job).
  */
-export async function startChild(
-  command: string,
-  args: readonly string[],
-  options: ChildOptions = {},
-): Promise<RunningChild> {
+export async function startChild(command: string, args: readonly string[], options: ChildOptions = {}): Promise<RunningChild> {
   options.signal?.throwIfAborted();
   const child = spawn(command, args, {
     detached: true,

@@ -28,9 +28,7 @@ function assertEnvelope(response: ObservedResponse, requestId: string): void {
   const envelope = (body ?? {}) as Record<string, unknown>;
   const fields = ['code', 'message', 'request_id'] as const;
   if (fields.some((field) => typeof envelope[field] !== 'string')) {
-    throw new ContractViolation(
-      `${response.status} body is not the {code, message, request_id} envelope: ${snippet(response.body)}`,
-    );
+    throw new ContractViolation(`${response.status} body is not the {code, message, request_id} envelope: ${snippet(response.body)}`);
   }
   if (envelope.request_id !== requestId) {
     throw new ContractViolation(
@@ -43,10 +41,7 @@ function assertEnvelope(response: ObservedResponse, requestId: string): void {
  * The platform's promises for any answer: never a 500, no other 5xx unless allowed, an x-request-id
  * header, and every 4xx/5xx in the error envelope carrying that request id.
  */
-export function assertPlatformResponse(
-  response: ObservedResponse,
-  allowStatuses: ReadonlySet<number> = new Set(),
-): void {
+export function assertPlatformResponse(response: ObservedResponse, allowStatuses: ReadonlySet<number> = new Set()): void {
   if (response.status === 500 || (response.status > 500 && !allowStatuses.has(response.status))) {
     throw new ContractViolation(`answered ${response.status}: ${snippet(response.body)}`);
   }
@@ -63,9 +58,7 @@ export async function assertHealthy(baseUrl: string, withinMs = 1_000): Promise<
   try {
     status = (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(withinMs) })).status;
   } catch (error) {
-    throw new ContractViolation(
-      `GET /healthz did not answer within ${withinMs} ms (${(error as Error).message})`,
-    );
+    throw new ContractViolation(`GET /healthz did not answer within ${withinMs} ms (${(error as Error).message})`);
   }
   if (status !== 200) throw new ContractViolation(`GET /healthz answered ${status}, not 200`);
 }
@@ -84,9 +77,7 @@ export function assertDenied(response: ObservedResponse): void {
 /** The canonical spelling without a key is a 401 envelope. */
 export function assertUnauthorized(response: ObservedResponse): void {
   if (response.status !== 401) {
-    throw new ContractViolation(
-      `answered ${response.status} without a key, not 401: ${snippet(response.body)}`,
-    );
+    throw new ContractViolation(`answered ${response.status} without a key, not 401: ${snippet(response.body)}`);
   }
   assertPlatformResponse(response);
 }

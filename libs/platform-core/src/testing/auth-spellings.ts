@@ -43,12 +43,7 @@ export async function authSpellings(app: FastifyInstance, options: AuthSpellings
   const failures: string[] = [];
   const client = rawClient(baseUrl);
 
-  async function probe(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    check: typeof assertDenied,
-  ) {
+  async function probe(method: string, path: string, headers: Record<string, string>, check: typeof assertDenied) {
     try {
       check(await send(client, { method, path, headers }));
     } catch (error) {

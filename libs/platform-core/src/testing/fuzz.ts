@@ -22,17 +22,13 @@ const HEALTH: Operation = { method: 'GET', path: '/healthz', pathParams: [], que
 function chosenSeed(options: FuzzOptions): number {
   if (options.seed !== undefined) return options.seed;
   const fromEnvironment = Number(process.env.FUZZ_SEED);
-  return Number.isInteger(fromEnvironment) && process.env.FUZZ_SEED !== ''
-    ? fromEnvironment
-    : Date.now() % 2 ** 31;
+  return Number.isInteger(fromEnvironment) && process.env.FUZZ_SEED !== '' ? fromEnvironment : Date.now() % 2 ** 31;
 }
 
 function describeRequest(request: FuzzRequest): string {
   const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text);
   const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${cut(value)}`);
-  const body = request.body
-    ? `${request.body.length} bytes: ${cut(Buffer.from(request.body).toString('latin1'))}`
-    : 'none';
+  const body = request.body ? `${request.body.length} bytes: ${cut(Buffer.from(request.body).toString('latin1'))}` : 'none';
   return [`${request.method} ${cut(request.path)}`, ...headers, `body ${body}`].join('\n  ');
 }
 
@@ -57,8 +53,7 @@ export async function fuzzService(app: FastifyInstance, options: FuzzOptions = {
       const run = await fc.check(property, { numRuns: options.runs ?? 100, seed, endOnFailure: true });
       if (!run.failed) continue;
       const [request] = run.counterexample ?? [];
-      const reason =
-        run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance);
+      const reason = run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance);
       throw new Error(
         `fuzzService: ${operation.method} ${operation.path}: ${reason}\n` +
           `seed ${seed} (replay with { seed: ${seed} } or FUZZ_SEED=${seed})\n` +

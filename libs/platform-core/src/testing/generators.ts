@@ -37,8 +37,7 @@ function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
   const fromPattern = schema.pattern === undefined ? undefined : regexString(schema.pattern);
   if (fromPattern) return fromPattern;
   if (schema.format === 'uuid') return fc.uuid();
-  if (schema.format === 'date-time')
-    return fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
+  if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
   if (schema.format === 'email') return fc.emailAddress();
   if (schema.format === 'uri') return fc.webUrl();
   const minLength = schema.minLength ?? 0;
@@ -56,10 +55,7 @@ function numberFor(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
  * A value of the schema's shape, each child drawn by `child` (so the same walk yields valid values,
  * or values whose every node may be replaced by a wrong one).
  */
-function shaped(
-  schema: JsonSchema,
-  child: (schema: JsonSchema) => fc.Arbitrary<unknown>,
-): fc.Arbitrary<unknown> {
+function shaped(schema: JsonSchema, child: (schema: JsonSchema) => fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   if ('const' in schema) return fc.constant(schema.const);
   if (schema.enum && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
   const alternatives = schema.anyOf ?? schema.oneOf;
@@ -69,9 +65,7 @@ function shaped(
   if (types.length > 1) return fc.oneof(...types.map((type) => shaped({ ...schema, type }, child)));
   switch (types[0]) {
     case 'object': {
-      const properties = Object.fromEntries(
-        Object.entries(schema.properties ?? {}).map(([name, property]) => [name, child(property)]),
-      );
+      const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, child(property)]));
       return fc.record(properties, {
         requiredKeys: (schema.required ?? []).filter((name) => name in properties),
       });
@@ -104,20 +98,7 @@ export function validValue(schema: JsonSchema): fc.Arbitrary<unknown> {
 const hugeString = fc.integer({ min: 10_000, max: 200_000 }).map((length) => 'é'.repeat(length));
 
 const oddStrings = fc.oneof(
-  fc.constantFrom(
-    '\uD800',
-    '\uDFFF',
-    'a\uDBFFb',
-    '',
-    ' ',
-    '\u0000',
-    '\u202Eevil',
-    '💥🇹🇷',
-    'İı',
-    '../../etc/passwd',
-    '%00',
-    '%zz',
-  ),
+  fc.constantFrom('\uD800', '\uDFFF', 'a\uDBFFb', '', ' ', '\u0000', '\u202Eevil', '💥🇹🇷', 'İı', '../../etc/passwd', '%00', '%zz'),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
 );
@@ -190,8 +171,7 @@ const multipart: fc.Arbitrary<{ type: string; body: Uint8Array }> = fc
     cutAt: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
   })
   .map(({ boundary, header, partType, content, fields, cutAt }) => {
-    const field = (name: string) =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\nv\r\n`;
+    const field = (name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\nv\r\n`;
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.bin"\r\nContent-Type: ${partType}\r\n\r\n`;
     const whole = Buffer.concat([
       Buffer.from(Array.from({ length: fields }, (_, index) => field(`f${index}`)).join(''), 'latin1'),
@@ -235,18 +215,7 @@ function pathParam(schema: JsonSchema): fc.Arbitrary<string> {
     { arbitrary: fuzzValue(schema).map((value) => percentEncode(asText(value))), weight: 2 },
     { arbitrary: fc.integer({ min: 100, max: 10_000 }).map((length) => 'a'.repeat(length)), weight: 1 },
     {
-      arbitrary: fc.constantFrom(
-        '%zz',
-        '%',
-        '%00',
-        '%ff',
-        '%2F',
-        '%2e%2e',
-        '..',
-        '.',
-        '%E6%97%A5%ED%A0%80',
-        '%F0%9F%92%A5',
-      ),
+      arbitrary: fc.constantFrom('%zz', '%', '%00', '%ff', '%2F', '%2e%2e', '..', '.', '%E6%97%A5%ED%A0%80', '%F0%9F%92%A5'),
       weight: 1,
     },
   );
@@ -261,9 +230,7 @@ function pathFor(operation: Operation): fc.Arbitrary<string> {
     { arbitrary: filled, weight: 8 },
     { arbitrary: fc.constant(`/${'a'.repeat(10_000)}`), weight: 1 },
     {
-      arbitrary: fc
-        .string({ unit: fc.constantFrom(...Array.from("/.%aZ09-_~!$&'()*+,;=:@")), maxLength: 200 })
-        .map((path) => `/${path}`),
+      arbitrary: fc.string({ unit: fc.constantFrom(...Array.from("/.%aZ09-_~!$&'()*+,;=:@")), maxLength: 200 }).map((path) => `/${path}`),
       weight: 1,
     },
   );
@@ -273,18 +240,8 @@ function queryFor(operation: Operation): fc.Arbitrary<string> {
   const known = operation.queryParams.map((parameter) =>
     fuzzValue(parameter.schema ?? {}).map((value) => `${parameter.name}=${percentEncode(asText(value))}`),
   );
-  const random = fc
-    .tuple(fc.string({ maxLength: 20 }), oddStrings)
-    .map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`);
-  const raw = fc.constantFrom(
-    '%zz',
-    '&&&',
-    '==',
-    '__proto__[x]=1',
-    'a[]=1&a[]=2',
-    'constructor=x',
-    'x'.repeat(5000),
-  );
+  const random = fc.tuple(fc.string({ maxLength: 20 }), oddStrings).map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`);
+  const raw = fc.constantFrom('%zz', '&&&', '==', '__proto__[x]=1', 'a[]=1&a[]=2', 'constructor=x', 'x'.repeat(5000));
   const pair = known.length > 0 ? fc.oneof(...known, random, raw) : fc.oneof(random, raw);
   return fc.oneof(
     fc.constant(''),
@@ -317,10 +274,7 @@ const method = (declared: string) =>
 const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
   {
     'x-request-id': fc.oneof(fc.uuid(), fc.constant('r'.repeat(500)), headerValue(200)),
-    'x-user-id': fc.oneof(
-      fc.constantFrom('1', '0', '-1', '1e5', ' 7', '12345678901234567890123'),
-      headerValue(300),
-    ),
+    'x-user-id': fc.oneof(fc.constantFrom('1', '0', '-1', '1e5', ' 7', '12345678901234567890123'), headerValue(300)),
     'idempotency-key': fc.oneof(headerValue(300), fc.constant('k'.repeat(2000))),
     accept: fc.oneof(fc.constantFrom('*/*', 'application/json', 'text/html'), headerValue(100)),
     'x-fuzz': headerValue(1000),
@@ -329,10 +283,7 @@ const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
 );
 
 /** Random requests aimed at one operation, with `keys` (the service's valid headers) on about half. */
-export function fuzzRequest(
-  operation: Operation,
-  keys: Readonly<Record<string, string>>,
-): fc.Arbitrary<FuzzRequest> {
+export function fuzzRequest(operation: Operation, keys: Readonly<Record<string, string>>): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
       method: method(operation.method),

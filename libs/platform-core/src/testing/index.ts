@@ -1,10 +1,4 @@
-export {
-  assertDenied,
-  assertHealthy,
-  assertPlatformResponse,
-  assertUnauthorized,
-  ContractViolation,
-} from './assertions.js';
+export { assertDenied, assertHealthy, assertPlatformResponse, assertUnauthorized, ContractViolation } from './assertions.js';
 export { authSpellings, type AuthSpellingsOptions } from './auth-spellings.js';
 export { fuzzService, type FuzzOptions } from './fuzz.js';
 export { fuzzRequest, fuzzValue, percentEncode, validValue, type FuzzRequest } from './generators.js';

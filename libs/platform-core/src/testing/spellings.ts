@@ -1,7 +1,6 @@
 /** Other spellings of a concrete path, the ways a check on the raw URL and the router can disagree. */
 
-const hex = (char: string) =>
-  [...Buffer.from(char, 'utf8')].map((byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
+const hex = (char: string) => [...Buffer.from(char, 'utf8')].map((byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
 
 /** `path` with the character at each position (slashes kept) replaced by `spell(char)`, one at a time. */
 function eachCharacter(path: string, spell: (char: string) => string): string[] {
@@ -13,20 +12,13 @@ function eachCharacter(path: string, spell: (char: string) => string): string[] 
 /** `path` with the slash before each segment (after the first one) replaced by `spell`. */
 function eachInnerSlash(path: string, spell: string): string[] {
   const segments = path.split('/').slice(1);
-  return segments
-    .slice(1)
-    .map(
-      (_, index) =>
-        `/${segments.slice(0, index + 1).join('/')}${spell}${segments.slice(index + 1).join('/')}`,
-    );
+  return segments.slice(1).map((_, index) => `/${segments.slice(0, index + 1).join('/')}${spell}${segments.slice(index + 1).join('/')}`);
 }
 
 /** `path` with `insert` put before each segment. */
 function beforeEachSegment(path: string, insert: string): string[] {
   const segments = path.split('/').slice(1);
-  return segments.map(
-    (_, index) => `/${[...segments.slice(0, index), insert, ...segments.slice(index)].join('/')}`,
-  );
+  return segments.map((_, index) => `/${[...segments.slice(0, index), insert, ...segments.slice(index)].join('/')}`);
 }
 
 const swapCase = (text: string) =>

@@ -7,7 +7,11 @@ import { packArtifact } from './pack.js';
 import { downloadArtifact, uploadArtifact } from './transfer.js';
 import { unpackArtifact, type UnpackLimits } from './unpack.js';
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Artifacts in data-bank, unpacked (every hash verified) into a local cache, one folder per data-bank

@@ -28,9 +28,7 @@ export const ArtifactManifest = z.object({
   hyperparameters: z.record(z.string(), z.unknown()),
   metrics: z.record(z.string(), z.number()),
   extra: z.record(z.string(), z.unknown()).default({}),
-  files: z
-    .array(ArtifactFile)
-    .refine((files) => new Set(files.map((file) => file.path)).size === files.length, 'each path once'),
+  files: z.array(ArtifactFile).refine((files) => new Set(files.map((file) => file.path)).size === files.length, 'each path once'),
 });
 export type ArtifactManifest = z.infer<typeof ArtifactManifest>;
 

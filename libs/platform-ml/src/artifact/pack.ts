@@ -15,8 +15,7 @@ async function readManifest(dir: string): Promise<ArtifactManifest> {
     });
   }
   const parsed = ArtifactManifest.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new ArtifactError('manifest-invalid', `${MANIFEST_FILE}: ${parsed.error.message}`);
+  if (!parsed.success) throw new ArtifactError('manifest-invalid', `${MANIFEST_FILE}: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -27,11 +26,9 @@ async function checkUnchanged(dir: string, manifest: ArtifactManifest): Promise<
   for (const file of present) {
     const expected = listed.get(file.path);
     if (!expected) throw new ArtifactError('unlisted-file', `${file.path} is not in the manifest`);
-    if (expected.sha256 !== file.sha256)
-      throw new ArtifactError('hash-mismatch', `${file.path} changed since the manifest was written`);
+    if (expected.sha256 !== file.sha256) throw new ArtifactError('hash-mismatch', `${file.path} changed since the manifest was written`);
   }
-  if (present.length !== listed.size)
-    throw new ArtifactError('missing-file', 'a file in the manifest is missing');
+  if (present.length !== listed.size) throw new ArtifactError('missing-file', 'a file in the manifest is missing');
 }
 
 async function tarBytes(dir: string, paths: string[]): Promise<Buffer> {
@@ -45,15 +42,10 @@ async function tarBytes(dir: string, paths: string[]): Promise<Buffer> {
  * Packs `dir` (with its manifest.json) into `outFile` as .tar.xz, manifest.json first so a reader
  * checks it before anything else. The dir must match its manifest exactly.
  */
-export async function packArtifact(
-  dir: string,
-  outFile: string,
-): Promise<{ manifest: ArtifactManifest; bytes: number }> {
+export async function packArtifact(dir: string, outFile: string): Promise<{ manifest: ArtifactManifest; bytes: number }> {
   const manifest = await readManifest(dir);
   await checkUnchanged(dir, manifest);
-  const compressed = await compress(
-    await tarBytes(dir, [MANIFEST_FILE, ...manifest.files.map((file) => file.path)]),
-  );
+  const compressed = await compress(await tarBytes(dir, [MANIFEST_FILE, ...manifest.files.map((file) => file.path)]));
   await writeFile(`${outFile}.part`, compressed);
   await rename(`${outFile}.part`, outFile);
   return { manifest, bytes: compressed.length };

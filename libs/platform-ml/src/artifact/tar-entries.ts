@@ -42,37 +42,26 @@ class EntryChecker {
   /** The entry's path when its data is wanted, undefined for a directory. */
   admit(entry: ReadEntry): string | undefined {
     this.entries += 1;
-    if (this.entries > this.limits.maxEntries)
-      throw new ArtifactError('too-many-entries', `more than ${this.limits.maxEntries} entries`);
+    if (this.entries > this.limits.maxEntries) throw new ArtifactError('too-many-entries', `more than ${this.limits.maxEntries} entries`);
     const path = entry.type === 'Directory' ? entry.path.replace(/\/$/, '') : entry.path;
-    if (!isSafeRelativePath(path))
-      throw new ArtifactError('unsafe-path', `unsafe path ${JSON.stringify(entry.path.slice(0, 200))}`);
+    if (!isSafeRelativePath(path)) throw new ArtifactError('unsafe-path', `unsafe path ${JSON.stringify(entry.path.slice(0, 200))}`);
     if (entry.type === 'Directory') return undefined;
     if (!FILE_TYPES.has(entry.type))
-      throw new ArtifactError(
-        'unsupported-entry',
-        `${path} is a ${entry.type}, only regular files are allowed`,
-      );
-    if (entry.size > this.limits.maxEntryBytes)
-      throw new ArtifactError('too-large', `${path} is over ${this.limits.maxEntryBytes} bytes`);
+      throw new ArtifactError('unsupported-entry', `${path} is a ${entry.type}, only regular files are allowed`);
+    if (entry.size > this.limits.maxEntryBytes) throw new ArtifactError('too-large', `${path} is over ${this.limits.maxEntryBytes} bytes`);
     this.totalBytes += entry.size;
     if (this.totalBytes > this.limits.maxTotalBytes)
       throw new ArtifactError('too-large', `the files are over ${this.limits.maxTotalBytes} bytes`);
     if (!this.manifest) {
-      if (path !== MANIFEST_FILE)
-        throw new ArtifactError('manifest-missing', `the first entry is ${path}, not ${MANIFEST_FILE}`);
-      if (entry.size > MAX_MANIFEST_BYTES)
-        throw new ArtifactError('too-large', `${MANIFEST_FILE} is over ${MAX_MANIFEST_BYTES} bytes`);
+      if (path !== MANIFEST_FILE) throw new ArtifactError('manifest-missing', `the first entry is ${path}, not ${MANIFEST_FILE}`);
+      if (entry.size > MAX_MANIFEST_BYTES) throw new ArtifactError('too-large', `${MANIFEST_FILE} is over ${MAX_MANIFEST_BYTES} bytes`);
       return path;
     }
     const listed = this.manifest.files.find((file) => file.path === path);
     if (!listed) throw new ArtifactError('unlisted-file', `${path} is not in the manifest`);
     if (this.files.has(path)) throw new ArtifactError('duplicate-file', `${path} appears twice`);
     if (entry.size !== listed.size)
-      throw new ArtifactError(
-        'size-mismatch',
-        `${path} has ${entry.size} bytes, the manifest says ${listed.size}`,
-      );
+      throw new ArtifactError('size-mismatch', `${path} has ${entry.size} bytes, the manifest says ${listed.size}`);
     return path;
   }
 
@@ -86,8 +75,7 @@ class EntryChecker {
         throw new ArtifactError('manifest-invalid', `${MANIFEST_FILE} is not JSON`, { cause: error });
       }
       const parsed = ArtifactManifest.safeParse(json);
-      if (!parsed.success)
-        throw new ArtifactError('manifest-invalid', `${MANIFEST_FILE}: ${parsed.error.message}`);
+      if (!parsed.success) throw new ArtifactError('manifest-invalid', `${MANIFEST_FILE}: ${parsed.error.message}`);
       this.manifest = parsed.data;
       return;
     }
@@ -103,8 +91,7 @@ class EntryChecker {
     if (!manifest) throw new ArtifactError('manifest-missing', `no ${MANIFEST_FILE}`);
     const files = manifest.files.map((file) => {
       const data = this.files.get(file.path);
-      if (!data)
-        throw new ArtifactError('missing-file', `${file.path} is in the manifest but not in the archive`);
+      if (!data) throw new ArtifactError('missing-file', `${file.path} is in the manifest but not in the archive`);
       return { path: file.path, data };
     });
     return { manifest, manifestBytes: this.manifestBytes, files };
@@ -116,8 +103,7 @@ class EntryChecker {
  * ustar is accepted: the tar parser would otherwise gunzip a nested archive on its own.
  */
 export async function verifyTar(tar: Buffer, limits: EntryLimits): Promise<VerifiedArtifact> {
-  if (tar.subarray(257, 262).toString('latin1') !== 'ustar')
-    throw new ArtifactError('not-tar', 'the archive is not a ustar tar');
+  if (tar.subarray(257, 262).toString('latin1') !== 'ustar') throw new ArtifactError('not-tar', 'the archive is not a ustar tar');
   const checker = new EntryChecker(limits);
   let refusal: Error | undefined;
   const refuse = (work: () => void) => {

@@ -22,15 +22,10 @@ const tarOverhead = (limits: EntryLimits) => (limits.maxEntries + 1) * 3 * 512 +
 async function boundedTar(file: string, limits: EntryLimits): Promise<Buffer> {
   const maxTar = limits.maxTotalBytes + tarOverhead(limits);
   // Stored (uncompressed) LZMA2 chunks add 3 bytes per 64 KiB: a compressed file is never much larger.
-  if ((await stat(file)).size > maxTar * 1.01 + 65536)
-    throw new ArtifactError('too-large', `${file} is larger than the limits allow`);
+  if ((await stat(file)).size > maxTar * 1.01 + 65536) throw new ArtifactError('too-large', `${file} is larger than the limits allow`);
   const compressed = await readFile(file);
   const size = xzDecompressedSize(compressed);
-  if (size > maxTar)
-    throw new ArtifactError(
-      'too-large',
-      `the archive decompresses to ${size} bytes, over the limit of ${maxTar}`,
-    );
+  if (size > maxTar) throw new ArtifactError('too-large', `the archive decompresses to ${size} bytes, over the limit of ${maxTar}`);
   try {
     return await decompress(compressed);
   } catch (error) {
@@ -40,8 +35,7 @@ async function boundedTar(file: string, limits: EntryLimits): Promise<Buffer> {
 
 async function checkDestination(destDir: string): Promise<boolean> {
   try {
-    if ((await readdir(destDir)).length > 0)
-      throw new ArtifactError('destination-not-empty', `${destDir} is not empty`);
+    if ((await readdir(destDir)).length > 0) throw new ArtifactError('destination-not-empty', `${destDir} is not empty`);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -64,11 +58,7 @@ async function writeAll(dir: string, artifact: VerifiedArtifact): Promise<void> 
  * decompressed size is bounded before decompressing, then every entry is checked (see tar-entries).
  * Files go to a sibling staging dir renamed into place, so a failure leaves nothing in `destDir`.
  */
-export async function unpackArtifact(
-  file: string,
-  destDir: string,
-  limits: UnpackLimits = {},
-): Promise<ArtifactManifest> {
+export async function unpackArtifact(file: string, destDir: string, limits: UnpackLimits = {}): Promise<ArtifactManifest> {
   const bounds = { ...DEFAULT_UNPACK_LIMITS, ...limits };
   const destExists = await checkDestination(destDir);
   const artifact = await verifyTar(await boundedTar(file, bounds), bounds);

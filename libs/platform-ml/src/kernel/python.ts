@@ -28,15 +28,10 @@ function importsTorch(python: string): Promise<boolean> {
  * config) when set, else the first of `candidates` that imports torch. Throws KernelUnavailableError
  * saying what to install or fix.
  */
-export async function findPython(
-  explicit?: string,
-  candidates: readonly string[] = DEFAULT_PYTHON_CANDIDATES,
-): Promise<string> {
+export async function findPython(explicit?: string, candidates: readonly string[] = DEFAULT_PYTHON_CANDIDATES): Promise<string> {
   if (explicit !== undefined && explicit !== '') {
     if (await importsTorch(explicit)) return explicit;
-    throw new KernelUnavailableError(
-      `PLATFORM_PYTHON=${explicit} cannot be started or cannot import torch: ${INSTALL_HINT}`,
-    );
+    throw new KernelUnavailableError(`PLATFORM_PYTHON=${explicit} cannot be started or cannot import torch: ${INSTALL_HINT}`);
   }
   for (const python of candidates) {
     if (await importsTorch(python)) return python;

@@ -28,7 +28,12 @@ function bump(map: Map<string, Tally>, id: string, name: string, artist: string,
 
 /** Most plays first, then most time, then by name and artist: the same input always ranks the same. */
 function byRank(a: Tally, b: Tally): number {
-  return b.plays - a.plays || b.ms - a.ms || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.artist < b.artist ? -1 : a.artist > b.artist ? 1 : 0);
+  return (
+    b.plays - a.plays ||
+    b.ms - a.ms ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+    (a.artist < b.artist ? -1 : a.artist > b.artist ? 1 : 0)
+  );
 }
 
 function top(map: Map<string, Tally>, count: number): Tally[] {
@@ -206,7 +211,10 @@ export class WrappedAccumulator {
 }
 
 /** Runs plays through a fresh accumulator: the whole analysis in one call. */
-export async function wrapped(plays: AsyncIterable<PlayRecord> | Iterable<PlayRecord>, options: { year: number; timeZone: string; now?: Date }): Promise<WrappedReport> {
+export async function wrapped(
+  plays: AsyncIterable<PlayRecord> | Iterable<PlayRecord>,
+  options: { year: number; timeZone: string; now?: Date },
+): Promise<WrappedReport> {
   const accumulator = new WrappedAccumulator(options);
   for await (const play of plays) accumulator.add(play);
   return accumulator.report(options.now);

@@ -53,7 +53,10 @@ export async function* appleCsvPlays(chunks: AsyncIterable<Uint8Array>, file?: s
       if (!checked) {
         const columns = Object.keys(item.record);
         if (!TRACK.some((name) => columns.includes(name)) || !START.some((name) => columns.includes(name))) {
-          throw new ExportFormatError(`not an Apple Music play activity file: needs "${TRACK[0] ?? ''}" and "${START[0] ?? ''}" columns`, { ...base, line: 1 });
+          throw new ExportFormatError(`not an Apple Music play activity file: needs "${TRACK[0] ?? ''}" and "${START[0] ?? ''}" columns`, {
+            ...base,
+            line: 1,
+          });
         }
         checked = true;
       }

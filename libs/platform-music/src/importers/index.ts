@@ -36,7 +36,10 @@ async function head(path: string, bytes: number): Promise<Buffer> {
 /** Tells a plain (unzipped) export's format from its first bytes. */
 export function sniffFormat(start: Buffer): ExportFormat | 'zip' | undefined {
   if (start.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'zip';
-  const text = start.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = start
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (text.startsWith('[')) {
     if (/"(ms_played|msPlayed)"/.test(text)) return 'spotify';
     if (/"(titleUrl|header|products)"/.test(text)) return 'youtube_music';

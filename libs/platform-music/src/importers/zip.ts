@@ -41,7 +41,11 @@ function tooLarge(what: string, limit: number): ExportFormatError {
  * declared entry count is checked before any entry is read, and the directory's bytes as they are
  * read, so a zip of a million empty entries is refused at once in bounded memory.
  */
-export async function openArchive(path: string, keep: (name: string) => boolean, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipArchive> {
+export async function openArchive(
+  path: string,
+  keep: (name: string) => boolean,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<ZipArchive> {
   let zip: ZipFile;
   try {
     zip = await openZip(path, { lazyEntries: true, autoClose: false, strictFileNames: false });

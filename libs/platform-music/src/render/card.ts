@@ -46,7 +46,13 @@ function ranked(title: string, rows: { label: string; sub: string; value: number
           text(fit(row.label, max), { fontSize: 34 * scale, fontWeight: 700, color: COLORS.ink }),
           text(row.sub, { fontSize: 24 * scale, color: COLORS.dim }),
         ),
-        box({ marginLeft: 52 * scale, height: 8 * scale, width: `${Math.max(4, (row.value / top) * 85)}%`, backgroundColor: COLORS.bar, borderRadius: 4 }),
+        box({
+          marginLeft: 52 * scale,
+          height: 8 * scale,
+          width: `${Math.max(4, (row.value / top) * 85)}%`,
+          backgroundColor: COLORS.bar,
+          borderRadius: 4,
+        }),
       ),
     ),
   );
@@ -60,10 +66,21 @@ function columns(title: string, values: number[], labels: string[], height: numb
     box(
       { alignItems: 'flex-end', height, gap: 6 * scale },
       ...values.map((value) =>
-        box({ flexGrow: 1, flexBasis: 0, height: Math.max(3, (value / top) * height), backgroundColor: value === top ? COLORS.accent : COLORS.bar, borderRadius: 4 }),
+        box({
+          flexGrow: 1,
+          flexBasis: 0,
+          height: Math.max(3, (value / top) * height),
+          backgroundColor: value === top ? COLORS.accent : COLORS.bar,
+          borderRadius: 4,
+        }),
       ),
     ),
-    box({ gap: 6 * scale }, ...labels.map((label) => text(label, { flexGrow: 1, flexBasis: 0, justifyContent: 'center', fontSize: 18 * scale, color: COLORS.dim }))),
+    box(
+      { gap: 6 * scale },
+      ...labels.map((label) =>
+        text(label, { flexGrow: 1, flexBasis: 0, justifyContent: 'center', fontSize: 18 * scale, color: COLORS.dim }),
+      ),
+    ),
   );
 }
 
@@ -113,11 +130,25 @@ function story(report: WrappedReport): Node {
           { flexDirection: 'column', padding: 36, borderRadius: 28, backgroundColor: 'rgba(0,0,0,0.25)' },
           text('Top artist', { fontSize: 28, color: COLORS.dim }),
           text(fit(topArtist.name, 28), { fontSize: 72, fontWeight: 800, color: COLORS.ink }),
-          text(`${counted(topArtist.plays, 'play')} · ${Math.round(report.top_artist_share * 100)}% of your year`, { fontSize: 28, color: COLORS.dim }),
+          text(`${counted(topArtist.plays, 'play')} · ${Math.round(report.top_artist_share * 100)}% of your year`, {
+            fontSize: 28,
+            color: COLORS.dim,
+          }),
         )
       : box({}),
-    ranked('More top artists', report.top_artists.slice(1, 5).map((a) => ({ label: a.name, sub: counted(a.plays, 'play'), value: a.plays })), 1, 26, 2),
-    ranked('Top tracks', report.top_tracks.slice(0, 5).map((t) => ({ label: t.name, sub: fit(t.artist, 20), value: t.plays })), 1, 24),
+    ranked(
+      'More top artists',
+      report.top_artists.slice(1, 5).map((a) => ({ label: a.name, sub: counted(a.plays, 'play'), value: a.plays })),
+      1,
+      26,
+      2,
+    ),
+    ranked(
+      'Top tracks',
+      report.top_tracks.slice(0, 5).map((t) => ({ label: t.name, sub: fit(t.artist, 20), value: t.plays })),
+      1,
+      24,
+    ),
     columns('Plays by month', monthPlays(report), MONTHS, 120, 1),
     box({ justifyContent: 'space-between', marginTop: 'auto' }, ...stats),
   );
@@ -136,7 +167,9 @@ function landscape(report: WrappedReport): Node {
       text(`${report.year} WRAPPED`, { fontSize: 28, fontWeight: 800, color: COLORS.accent, letterSpacing: 4 }),
       text(formatNumber(report.totals.minutes), { fontSize: 96, fontWeight: 800, color: COLORS.ink, lineHeight: 1 }),
       text('minutes listened', { fontSize: 26, color: COLORS.dim }),
-      topArtist ? text(`Top artist: ${fit(topArtist.name, 24)}`, { fontSize: 30, fontWeight: 700, color: COLORS.ink, marginTop: 12 }) : box({}),
+      topArtist
+        ? text(`Top artist: ${fit(topArtist.name, 24)}`, { fontSize: 30, fontWeight: 700, color: COLORS.ink, marginTop: 12 })
+        : box({}),
       box(
         { marginTop: 'auto', justifyContent: 'space-between' },
         stat(formatNumber(report.totals.plays), 'plays', 0.6),
@@ -146,8 +179,18 @@ function landscape(report: WrappedReport): Node {
     ),
     box(
       { flexDirection: 'column', flexGrow: 1, gap: 28 },
-      ranked('Top artists', report.top_artists.slice(0, 3).map((a) => ({ label: a.name, sub: formatNumber(a.plays), value: a.plays })), 0.75, 24),
-      ranked('Top tracks', report.top_tracks.slice(0, 3).map((t) => ({ label: t.name, sub: fit(t.artist, 18), value: t.plays })), 0.75, 24),
+      ranked(
+        'Top artists',
+        report.top_artists.slice(0, 3).map((a) => ({ label: a.name, sub: formatNumber(a.plays), value: a.plays })),
+        0.75,
+        24,
+      ),
+      ranked(
+        'Top tracks',
+        report.top_tracks.slice(0, 3).map((t) => ({ label: t.name, sub: fit(t.artist, 18), value: t.plays })),
+        0.75,
+        24,
+      ),
     ),
   );
 }

@@ -16,7 +16,10 @@ function table(title: string, headers: string[], rows: (string | number)[][]): s
 function bars(title: string, labels: string[], values: number[]): string {
   const top = Math.max(1, ...values);
   const items = values
-    .map((value, i) => `<div class="bar" title="${esc(labels[i] ?? '')}: ${num(value)}"><span style="height:${((value / top) * 100).toFixed(1)}%"></span><small>${esc(labels[i] ?? '')}</small></div>`)
+    .map(
+      (value, i) =>
+        `<div class="bar" title="${esc(labels[i] ?? '')}: ${num(value)}"><span style="height:${((value / top) * 100).toFixed(1)}%"></span><small>${esc(labels[i] ?? '')}</small></div>`,
+    )
     .join('');
   return `<section><h2>${esc(title)}</h2><div class="bars">${items}</div></section>`;
 }
@@ -53,14 +56,48 @@ footer{color:#c4b5fd;font-size:13px;margin-top:32px}
 <h1>${esc(report.year)} in music</h1>
 <p>${esc(counted(report.totals.minutes, 'minute'))}, ${esc(counted(report.totals.plays, 'play'))} from ${esc(report.services.join(', '))}.</p>
 <section class="facts">${facts.map(([label, value]) => `<div class="fact">${esc(label ?? '')}<b>${value ?? ''}</b></div>`).join('')}</section>
-${table('Top artists', ['#', 'Artist', 'Plays', 'Minutes'], report.top_artists.map((a, i) => [i + 1, a.name, a.plays, a.minutes]))}
-${table('Top tracks', ['#', 'Track', 'Artist', 'Plays', 'Minutes'], report.top_tracks.map((t, i) => [i + 1, t.name, t.artist, t.plays, t.minutes]))}
-${table('Top albums', ['#', 'Album', 'Artist', 'Plays', 'Minutes'], report.top_albums.map((t, i) => [i + 1, t.name, t.artist, t.plays, t.minutes]))}
-${table('Month by month', ['Month', 'Plays', 'Minutes', 'Top artist', 'Top track'], report.months.map((m) => [MONTHS[m.month - 1] ?? '', m.plays, m.minutes, m.top_artist?.name ?? '', m.top_track ? `${m.top_track.name} – ${m.top_track.artist}` : '']))}
+${table(
+  'Top artists',
+  ['#', 'Artist', 'Plays', 'Minutes'],
+  report.top_artists.map((a, i) => [i + 1, a.name, a.plays, a.minutes]),
+)}
+${table(
+  'Top tracks',
+  ['#', 'Track', 'Artist', 'Plays', 'Minutes'],
+  report.top_tracks.map((t, i) => [i + 1, t.name, t.artist, t.plays, t.minutes]),
+)}
+${table(
+  'Top albums',
+  ['#', 'Album', 'Artist', 'Plays', 'Minutes'],
+  report.top_albums.map((t, i) => [i + 1, t.name, t.artist, t.plays, t.minutes]),
+)}
+${table(
+  'Month by month',
+  ['Month', 'Plays', 'Minutes', 'Top artist', 'Top track'],
+  report.months.map((m) => [
+    MONTHS[m.month - 1] ?? '',
+    m.plays,
+    m.minutes,
+    m.top_artist?.name ?? '',
+    m.top_track ? `${m.top_track.name} – ${m.top_track.artist}` : '',
+  ]),
+)}
 ${bars('Plays by month', MONTHS, months)}
-${bars('Plays by hour of day', Array.from({ length: 24 }, (_, h) => String(h)), report.by_hour)}
+${bars(
+  'Plays by hour of day',
+  Array.from({ length: 24 }, (_, h) => String(h)),
+  report.by_hour,
+)}
 ${bars('Plays by weekday', WEEKDAYS, report.by_weekday)}
-${report.new_artists ? table('New this year', ['Artist', 'Plays'], report.new_artists.top.map((a) => [a.name, a.plays])) : ''}
+${
+  report.new_artists
+    ? table(
+        'New this year',
+        ['Artist', 'Plays'],
+        report.new_artists.top.map((a) => [a.name, a.plays]),
+      )
+    : ''
+}
 <footer>Times in ${esc(report.time_zone)}. Plays under 30 seconds are not counted${report.totals.plays_without_duration > 0 ? `; no minutes are counted for ${esc(counted(report.totals.plays_without_duration, 'play'))} of unknown length` : ''}${report.totals.plays_with_approximate_time > 0 ? `; hours, weekdays, streaks and the busiest day leave out ${esc(counted(report.totals.plays_with_approximate_time, 'play'))} with only an approximate time (Apple Music recent plays)` : ''}. Generated ${esc(report.generated_at)}.</footer>
 </main></body></html>
 `;

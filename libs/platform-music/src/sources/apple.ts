@@ -111,14 +111,22 @@ export class AppleMusicApi {
     const { token } = await this.options.developerToken.get();
     const response = await callUpstream(
       'Apple Music',
-      () => this.http.request(path, { query, headers: { authorization: `Bearer ${token}`, 'music-user-token': this.musicUserToken }, acceptStatus: [401, 403], ...(signal && { signal }) }),
+      () =>
+        this.http.request(path, {
+          query,
+          headers: { authorization: `Bearer ${token}`, 'music-user-token': this.musicUserToken },
+          acceptStatus: [401, 403],
+          ...(signal && { signal }),
+        }),
       signal,
     );
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       // 401: the developer token was refused; 403: the user's token is invalid, expired or revoked.
       throw new CredentialsError(
-        response.status === 401 ? 'Apple Music refused the developer token' : 'Apple Music refused the music user token: connect the account again',
+        response.status === 401
+          ? 'Apple Music refused the developer token'
+          : 'Apple Music refused the music user token: connect the account again',
       );
     }
     const parsed = schema.safeParse(await callUpstream('Apple Music', () => response.json(), signal));
@@ -141,7 +149,7 @@ export class AppleMusicApi {
    */
   async *recentTracks(range: { fromMs: number; toMs: number }, signal?: AbortSignal): AsyncGenerator<PlayRecord> {
     let end = (this.options.now ?? Date.now)();
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await this.get('/v1/me/recent/played/tracks', Page, { limit: String(PAGE_SIZE), offset: String(offset) }, signal);
       for (const resource of page.data) {
         const play = decodeResource(resource, end);

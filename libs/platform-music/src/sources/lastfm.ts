@@ -109,8 +109,7 @@ export class LastfmClient {
       throw new AppError('EXTERNAL_SERVICE_ERROR', message);
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success)
-      throw new AppError('EXTERNAL_SERVICE_ERROR', `Last.fm ${method} answered in an unexpected form`);
+    if (!parsed.success) throw new AppError('EXTERNAL_SERVICE_ERROR', `Last.fm ${method} answered in an unexpected form`);
     return parsed.data;
   }
 
@@ -141,8 +140,7 @@ export class LastfmClient {
         ...(options.signal && { signal: options.signal }),
       });
       totalPages = Number(recent['@attr']?.totalPages ?? '1') || 1;
-      const tracks =
-        recent.track === undefined ? [] : Array.isArray(recent.track) ? recent.track : [recent.track];
+      const tracks = recent.track === undefined ? [] : Array.isArray(recent.track) ? recent.track : [recent.track];
       for (const track of tracks) {
         const play = decodeScrobble(track);
         if (play) yield play;

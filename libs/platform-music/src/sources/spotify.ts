@@ -34,10 +34,7 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export function spotifyAuthorizeUrl(
-  options: SpotifyOptions,
-  params: { redirectUri: string; state: string; challenge: string },
-): string {
+export function spotifyAuthorizeUrl(options: SpotifyOptions, params: { redirectUri: string; state: string; challenge: string }): string {
   const url = new URL('/authorize', options.accountsUrl);
   url.search = new URLSearchParams({
     client_id: options.clientId,
@@ -51,11 +48,7 @@ export function spotifyAuthorizeUrl(
   return url.toString();
 }
 
-async function tokenRequest(
-  options: SpotifyOptions,
-  form: Record<string, string>,
-  previousRefresh?: string,
-): Promise<SpotifyTokens> {
+async function tokenRequest(options: SpotifyOptions, form: Record<string, string>, previousRefresh?: string): Promise<SpotifyTokens> {
   const http = new HttpClient({ baseUrl: options.accountsUrl, timeoutMs: 15_000, retry: { retries: 0 } });
   const answer = await callUpstream('Spotify', async () => {
     try {
@@ -71,8 +64,7 @@ async function tokenRequest(
     }
   });
   const refresh = answer.refresh_token ?? previousRefresh;
-  if (refresh === undefined)
-    throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
+  if (refresh === undefined) throw new AppError('EXTERNAL_SERVICE_ERROR', 'Spotify answered without a refresh token');
   return {
     access_token: answer.access_token,
     refresh_token: refresh,
@@ -131,12 +123,7 @@ export class SpotifyApi {
     await this.onRefresh(this.tokens);
   }
 
-  async get<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    query: Record<string, string>,
-    signal?: AbortSignal,
-  ): Promise<z.output<S>> {
+  async get<S extends z.ZodType>(path: string, schema: S, query: Record<string, string>, signal?: AbortSignal): Promise<z.output<S>> {
     if (this.tokens.expires_at < Date.now() + 30_000) await this.refresh();
     for (let attempt = 0; ; attempt++) {
       const { access_token: token } = this.tokens;
@@ -160,8 +147,7 @@ export class SpotifyApi {
       );
       if (answer !== undefined) {
         const parsed = schema.safeParse(answer.body);
-        if (!parsed.success)
-          throw new AppError('EXTERNAL_SERVICE_ERROR', `Spotify ${path} answered in an unexpected form`);
+        if (!parsed.success) throw new AppError('EXTERNAL_SERVICE_ERROR', `Spotify ${path} answered in an unexpected form`);
         return parsed.data;
       }
       if (attempt > 0) throw new CredentialsError('Spotify refused the access token');
@@ -170,18 +156,10 @@ export class SpotifyApi {
   }
 
   /** The most recent plays (Spotify keeps about the last 50), newest first, paged with `before`. */
-  async *recentlyPlayed(
-    range: { fromMs: number; toMs: number },
-    signal?: AbortSignal,
-  ): AsyncGenerator<PlayRecord> {
+  async *recentlyPlayed(range: { fromMs: number; toMs: number }, signal?: AbortSignal): AsyncGenerator<PlayRecord> {
     let before = String(range.toMs);
     for (;;) {
-      const page = await this.get(
-        '/v1/me/player/recently-played',
-        RecentlyPlayed,
-        { limit: '50', before },
-        signal,
-      );
+      const page = await this.get('/v1/me/player/recently-played', RecentlyPlayed, { limit: '50', before }, signal);
       for (const item of page.items) {
         const playedAt = Date.parse(item.played_at);
         if (playedAt < range.fromMs) return;

@@ -77,13 +77,7 @@ export function startFakeAppleMusic(options: FakeAppleMusicOptions): Promise<Fak
       }
       const limit = Number(url.searchParams.get('limit') ?? 10);
       const offset = Number(url.searchParams.get('offset') ?? 0);
-      if (
-        !Number.isInteger(limit) ||
-        limit < 1 ||
-        limit > MAX_LIMIT ||
-        !Number.isInteger(offset) ||
-        offset < 0
-      ) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0) {
         sendJson(response, 400, errors(400, 'Invalid Parameter Value', `limit must be 1..${MAX_LIMIT}`));
         return;
       }

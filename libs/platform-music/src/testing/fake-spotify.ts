@@ -18,9 +18,7 @@ export interface FakeSpotifyOptions {
  * Speaks the Spotify accounts service (`POST /api/token`: authorization_code with PKCE, refresh_token)
  * and the Web API's `GET /v1/me/player/recently-played` (cursor paging with `before`) and `/v1/me/top`.
  */
-export function startFakeSpotify(
-  options: FakeSpotifyOptions,
-): Promise<FakeServer & { refreshes: () => number }> {
+export function startFakeSpotify(options: FakeSpotifyOptions): Promise<FakeServer & { refreshes: () => number }> {
   let refreshes = 0;
   let issued = 0;
   let recentCalls = 0;

@@ -13,7 +13,10 @@ const domainList = z
 
 const EventsQuery = z.object({
   domain: domainList,
-  user: z.string().regex(/^\d{1,20}$/, 'user must be a decimal user id').optional(),
+  user: z
+    .string()
+    .regex(/^\d{1,20}$/, 'user must be a decimal user id')
+    .optional(),
   job: z.string().min(1).max(200).optional(),
   backlog: z.coerce.number().int().min(0).max(500).default(100),
   /** `latest`: the backlog keeps only the last metrics event of each job and kind. */
@@ -22,7 +25,8 @@ const EventsQuery = z.object({
 
 const HEARTBEAT_MS = 15_000;
 
-const frame = ({ id, event }: StreamedEvent) => `id: ${id}\nevent: ${event.type.includes('.metrics.') ? 'metrics' : 'job'}\ndata: ${JSON.stringify(event)}\n\n`;
+const frame = ({ id, event }: StreamedEvent) =>
+  `id: ${id}\nevent: ${event.type.includes('.metrics.') ? 'metrics' : 'job'}\ndata: ${JSON.stringify(event)}\n\n`;
 
 export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap<string, Queue>): void {
   // Open streams never end by themselves: closing the app ends them, so close() does not wait on them.
@@ -40,7 +44,11 @@ export function eventRoutes(app: PlatformApp, hub: EventHub, queues: ReadonlyMap
     },
     async (request, reply) => {
       const { domain, user, job, backlog, metrics } = request.query;
-      const filter: EventFilter = { domains: domain, ...(user !== undefined && { userId: user }), ...(job !== undefined && { jobId: job }) };
+      const filter: EventFilter = {
+        domains: domain,
+        ...(user !== undefined && { userId: user }),
+        ...(job !== undefined && { jobId: job }),
+      };
       // Listening starts before the backlog is read, so nothing published in between is lost; what the
       // backlog already holds is not sent again.
       let early: StreamedEvent[] | null = [];

@@ -17,7 +17,12 @@ function cookieOptions(request: FastifyRequest, maxAge: number) {
 }
 
 export function sessionRoutes(app: PlatformApp, store: SessionStore, userId: string): void {
-  const view = (session: Session) => ({ role: session.role, csrf_token: session.csrf_token, user_id: userId, expires_at: session.expires_at });
+  const view = (session: Session) => ({
+    role: session.role,
+    csrf_token: session.csrf_token,
+    user_id: userId,
+    expires_at: session.expires_at,
+  });
 
   app.post(
     '/api/login',

@@ -86,25 +86,25 @@ export function registerAccess(app: FastifyInstance, store: SessionStore): void 
 }
 
 async function decide(store: SessionStore, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (request.routeOptions.url === undefined) return; // 404/405: nothing to protect
-    const access = accessOf(request);
-    const changing = !SAFE_METHODS.has(request.method);
-    if (changing) checkOrigin(request);
-    if (access === 'public') return;
-    await sessionOf(store, request);
-    const session = request.session;
-    if (session === undefined) {
-      if (wantsPage(request)) {
-        await reply.redirect(`/#/login?next=${encodeURIComponent(request.url)}`, 303);
-        return;
-      }
-      throw new AppError('UNAUTHORIZED', 'log in to the console first');
+  if (request.routeOptions.url === undefined) return; // 404/405: nothing to protect
+  const access = accessOf(request);
+  const changing = !SAFE_METHODS.has(request.method);
+  if (changing) checkOrigin(request);
+  if (access === 'public') return;
+  await sessionOf(store, request);
+  const session = request.session;
+  if (session === undefined) {
+    if (wantsPage(request)) {
+      await reply.redirect(`/#/login?next=${encodeURIComponent(request.url)}`, 303);
+      return;
     }
-    if (access === 'admin' && session.role !== 'admin') throw new AppError('FORBIDDEN', 'this needs an admin session');
-    if (changing && request.routeOptions.config.csrf !== 'origin') {
-      const presented = request.headers[CSRF_HEADER];
-      if (typeof presented !== 'string' || !sameToken(presented, session.csrf_token)) {
-        throw new AppError('FORBIDDEN', 'the CSRF token is missing or wrong; reload the page');
-      }
+    throw new AppError('UNAUTHORIZED', 'log in to the console first');
+  }
+  if (access === 'admin' && session.role !== 'admin') throw new AppError('FORBIDDEN', 'this needs an admin session');
+  if (changing && request.routeOptions.config.csrf !== 'origin') {
+    const presented = request.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !sameToken(presented, session.csrf_token)) {
+      throw new AppError('FORBIDDEN', 'the CSRF token is missing or wrong; reload the page');
     }
+  }
 }

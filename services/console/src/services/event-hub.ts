@@ -109,8 +109,13 @@ export class EventHub {
       try {
         cursors ??= await this.cursors();
         const reply = await this.options.blocking.xread(
-          'COUNT', 200, 'BLOCK', this.options.blockMs ?? 5_000,
-          'STREAMS', ...cursors.keys(), ...cursors.values(),
+          'COUNT',
+          200,
+          'BLOCK',
+          this.options.blockMs ?? 5_000,
+          'STREAMS',
+          ...cursors.keys(),
+          ...cursors.values(),
         );
         for (const [stream, entries] of reply ?? []) {
           const domain = this.streams.get(stream) ?? '';

@@ -38,7 +38,9 @@ export class Overview {
     private readonly upstreams: Record<ServiceName, string>,
     private readonly queues: ReadonlyMap<string, Queue>,
   ) {
-    this.clients = new Map(CATALOG.map((entry) => [entry.name, new HttpClient({ baseUrl: upstreams[entry.name], timeoutMs: PROBE_MS, retry: { retries: 0 } })]));
+    this.clients = new Map(
+      CATALOG.map((entry) => [entry.name, new HttpClient({ baseUrl: upstreams[entry.name], timeoutMs: PROBE_MS, retry: { retries: 0 } })]),
+    );
   }
 
   async read(): Promise<ServiceStatus[]> {

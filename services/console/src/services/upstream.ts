@@ -7,8 +7,16 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 const FORWARDED_REQUEST = ['accept', 'content-type', 'content-length', 'range', 'if-none-match', 'if-range', 'idempotency-key'];
 /** Response headers passed back to the browser. */
 const FORWARDED_RESPONSE = [
-  'content-type', 'content-length', 'content-range', 'accept-ranges', 'etag', 'content-disposition', 'cache-control',
-  'retry-after', 'last-modified', 'x-qr-version',
+  'content-type',
+  'content-length',
+  'content-range',
+  'accept-ranges',
+  'etag',
+  'content-disposition',
+  'cache-control',
+  'retry-after',
+  'last-modified',
+  'x-qr-version',
 ];
 /** Every status is answered as it is: the service's error envelope is the console's. */
 const ALL_STATUSES = Array.from({ length: 300 }, (_, index) => 300 + index);
@@ -35,7 +43,12 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /** Streams the browser's request to the service and the service's answer back, headers filtered both ways. */
-export async function forward(clients: Map<ServiceName, HttpClient>, request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): Promise<FastifyReply> {
+export async function forward(
+  clients: Map<ServiceName, HttpClient>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: ForwardOptions,
+): Promise<FastifyReply> {
   const client = clients.get(options.service);
   if (!client) throw new Error(`no client for ${options.service}`);
   const headers: Record<string, string> = { 'x-request-id': request.id, 'x-user-id': options.userId };

@@ -88,7 +88,14 @@ describe('the console in Chromium', () => {
     // A seven: the bar, then the stem down to the lower left.
     await page.mouse.move(...at(70, 60));
     await page.mouse.down();
-    for (const [x, y] of [[140, 60], [210, 60], [180, 130], [150, 190], [125, 240]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+    for (const [x, y] of [
+      [140, 60],
+      [210, 60],
+      [180, 130],
+      [150, 190],
+      [125, 240],
+    ] as const)
+      await page.mouse.move(...at(x, y), { steps: 8 });
     await page.mouse.up();
     await expect.poll(() => page.locator('.answer').getAttribute('data-digit'), { timeout: 15_000 }).toBe('7');
     expect(await page.locator('.bars li').count()).toBe(10);
@@ -99,7 +106,15 @@ describe('the console in Chromium', () => {
     await open('#/live');
     await expect.poll(() => page.locator('.status').textContent()).toContain('connected');
     const publisher = new EventPublisher(world.console.redis, { namespace: world.console.namespace });
-    await publisher.publish({ type: jobEventType('qr', 'progress'), domain: 'qr', job_id: 'e2e-live-job', user_id: USER_ID, ts: new Date().toISOString(), progress: 42, message: 'half way' });
+    await publisher.publish({
+      type: jobEventType('qr', 'progress'),
+      domain: 'qr',
+      job_id: 'e2e-live-job',
+      user_id: USER_ID,
+      ts: new Date().toISOString(),
+      progress: 42,
+      message: 'half way',
+    });
     const row = page.locator('tr.event', { hasText: 'e2e-live-job' });
     await row.waitFor();
     expect(await row.textContent()).toContain('42% · half way');

@@ -36,7 +36,10 @@ async function stepEvents(runId: string): Promise<number> {
 
 describe('the Training page with the real model-trainer', () => {
   it('starts a tiny run from the page whose curve gets points from the metrics events, and cancels it', async () => {
-    const { file_id: corpus } = await world.bank.client.upload({ kind: 'buffer', data: await readFile(CORPUS) }, { contentType: 'text/plain' });
+    const { file_id: corpus } = await world.bank.client.upload(
+      { kind: 'buffer', data: await readFile(CORPUS) },
+      { contentType: 'text/plain' },
+    );
     await go(page, '#/training');
     await page.getByLabel('Family').selectOption('gpt2');
     await page.getByLabel('Size').selectOption('tiny');
@@ -51,7 +54,9 @@ describe('the Training page with the real model-trainer', () => {
     const runId = decodeURIComponent(page.url().split('#/training/')[1] ?? '');
     // The kernel writes a step at most every 2 s; the worker publishes each as trainer.metrics.step.v1.
     await expect.poll(() => stepEvents(runId), { timeout: 90_000, interval: 500 }).toBeGreaterThanOrEqual(1);
-    await expect.poll(async () => Number(await page.locator('.chart').getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => Number(await page.locator('.chart').getAttribute('data-points')), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
     await expect.poll(async () => Number(await page.locator('dd.step').textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.locator('.facts .badge').textContent()).toBe('processing');
 

@@ -24,7 +24,10 @@ afterAll(async () => {
 
 /** Clicks a download button of the transcript and answers the file's text. */
 async function download(format: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('.transcript').getByRole('button', { name: format, exact: true }).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.transcript').getByRole('button', { name: format, exact: true }).click(),
+  ]);
   expect(file.suggestedFilename()).toBe(`transcript.${format.toLowerCase()}`);
   return readFile(await file.path(), 'utf8');
 }
@@ -64,11 +67,19 @@ describe('the Wrapped page with the real music-wrapped-api', () => {
   it('uploads an export, follows the job and shows the card and the report', async () => {
     await go(page, '#/wrapped');
     await page.getByLabel('Year').fill('2023');
-    await page.getByLabel('Streaming history export').setInputFiles({ name: 'Streaming_History_Audio_2023.json', mimeType: 'application/json', buffer: Buffer.from(spotifyExport(60, 2023)) });
+    await page
+      .getByLabel('Streaming history export')
+      .setInputFiles({
+        name: 'Streaming_History_Audio_2023.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(spotifyExport(60, 2023)),
+      });
     await page.getByRole('button', { name: 'Make my Wrapped' }).click();
     await expect.poll(() => page.locator('.wrapped-result h2').textContent(), { timeout: 60_000 }).toBe('Wrapped 2023');
     // The card is a PNG the browser decoded (read through the console's proxy).
-    await expect.poll(() => page.evaluate(`document.querySelector('img.wrapped-card').naturalWidth`), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(`document.querySelector('img.wrapped-card').naturalWidth`), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const report = page.frameLocator('iframe.report').locator('body');
     await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('Björk');
   });

@@ -24,7 +24,11 @@ export interface TestConsole {
 }
 
 const newest = (dir: string): number =>
-  Math.max(...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs)));
+  Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+    ),
+  );
 
 /** Builds the web app with Vite when its sources are newer than the last build. */
 export async function buildWeb(): Promise<string> {
@@ -80,5 +84,5 @@ export async function login(app: PlatformApp, key = ADMIN_KEY): Promise<{ cookie
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const cookie = response.cookies.find((entry) => entry.name === 'console_session');
   if (!cookie) throw new Error('no session cookie');
-  return { cookie: `console_session=${cookie.value}`, csrf: (response.json<{ csrf_token: string }>()).csrf_token };
+  return { cookie: `console_session=${cookie.value}`, csrf: response.json<{ csrf_token: string }>().csrf_token };
 }

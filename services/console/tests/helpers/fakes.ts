@@ -9,7 +9,11 @@ export const VIDEO = { id: 'dQw4w9WgXcQ', title: 'A video with captions' } as co
 export async function startFakeYouTube(): Promise<FakeYouTube> {
   const body = await captionFixture('auto.en.json3');
   return fakeYouTube({
-    [VIDEO.id]: { title: VIDEO.title, lengthSeconds: 30, tracks: [{ language: 'en', name: 'English (auto-generated)', asr: true, body, translatable: false }] },
+    [VIDEO.id]: {
+      title: VIDEO.title,
+      lengthSeconds: 30,
+      tracks: [{ language: 'en', name: 'English (auto-generated)', asr: true, body, translatable: false }],
+    },
   });
 }
 

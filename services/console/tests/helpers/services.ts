@@ -24,10 +24,22 @@ export interface StartedService {
   consoleEnv: Record<string, string>;
 }
 
-const KEYS = { handwritingRead: 'e2e-hw-read', handwriting: 'e2e-hw-api', trainer: 'e2e-trainer', turkic: 'e2e-turkic', transcript: 'e2e-transcript', music: 'e2e-music' };
+const KEYS = {
+  handwritingRead: 'e2e-hw-read',
+  handwriting: 'e2e-hw-api',
+  trainer: 'e2e-trainer',
+  turkic: 'e2e-turkic',
+  transcript: 'e2e-transcript',
+  music: 'e2e-music',
+};
 
 /** The API, then the worker once the API answers (a worker that fails to start shows in the test that uses it). */
-async function apiAndWorker(name: WorldService, env: Record<string, string>, consoleEnv: Record<string, string>, fakes: FakeHttpServer[] = []): Promise<StartedService> {
+async function apiAndWorker(
+  name: WorldService,
+  env: Record<string, string>,
+  consoleEnv: Record<string, string>,
+  fakes: FakeHttpServer[] = [],
+): Promise<StartedService> {
   const api = await startService(name, env);
   return { processes: [api, startWorkerProcess(name, env)], fakes, consoleEnv: { [SERVICES[name].urlVariable]: api.url, ...consoleEnv } };
 }
@@ -48,7 +60,11 @@ const starters: Record<WorldService, (context: WorldContext) => Promise<StartedS
       HANDWRITING_QUEUE_PREFIX: `${namespace}bull`,
       HANDWRITING_EVENTS_NAMESPACE: namespace,
     });
-    return { processes: [api], fakes: [], consoleEnv: { HANDWRITING_AI_URL: api.url, HANDWRITING_READ_KEYS: KEYS.handwritingRead, HANDWRITING_API_KEYS: KEYS.handwriting } };
+    return {
+      processes: [api],
+      fakes: [],
+      consoleEnv: { HANDWRITING_AI_URL: api.url, HANDWRITING_READ_KEYS: KEYS.handwritingRead, HANDWRITING_API_KEYS: KEYS.handwriting },
+    };
   },
   // The PyTorch kernel under /usr/bin/python3 (CPU); step events as often as the kernel writes them.
   'model-trainer': ({ shared, namespace, scratch }) =>
@@ -71,7 +87,13 @@ const starters: Record<WorldService, (context: WorldContext) => Promise<StartedS
   'turkic-api': ({ shared, namespace }) =>
     apiAndWorker(
       'turkic-api',
-      { ...shared, TURKIC_API_KEYS: KEYS.turkic, TURKIC_QUEUE_PREFIX: `${namespace}bull`, TURKIC_EVENTS_NAMESPACE: namespace, FETCH_ALLOW_LIST: '127.0.0.1' },
+      {
+        ...shared,
+        TURKIC_API_KEYS: KEYS.turkic,
+        TURKIC_QUEUE_PREFIX: `${namespace}bull`,
+        TURKIC_EVENTS_NAMESPACE: namespace,
+        FETCH_ALLOW_LIST: '127.0.0.1',
+      },
       { TURKIC_API_KEYS: KEYS.turkic },
     ),
   'transcript-api': async ({ shared, namespace, scratch }) => {

@@ -38,7 +38,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   let console: TestConsole | undefined;
   const stop = async () => {
     await console?.close();
-    await Promise.all(started.flatMap((service) => [...service.processes.map((process) => process.stop()), ...service.fakes.map((fake) => fake.close())]));
+    await Promise.all(
+      started.flatMap((service) => [...service.processes.map((process) => process.stop()), ...service.fakes.map((fake) => fake.close())]),
+    );
     await bank.stop();
     const redis = createRedis(REDIS_URL, 'command');
     await keys.cleanup(redis);
@@ -54,7 +56,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const failed = results.find((result) => result.status === 'rejected');
     if (failed && options.bestEffort !== true) throw failed.reason;
     console = await startConsole(
-      { REDIS_URL, DATA_BANK_URL: bank.url, DATA_BANK_API_KEY: BANK_KEY, CONSOLE_USER_ID: USER_ID, ...Object.fromEntries(started.flatMap((service) => Object.entries(service.consoleEnv))) },
+      {
+        REDIS_URL,
+        DATA_BANK_URL: bank.url,
+        DATA_BANK_API_KEY: BANK_KEY,
+        CONSOLE_USER_ID: USER_ID,
+        ...Object.fromEntries(started.flatMap((service) => Object.entries(service.consoleEnv))),
+      },
       namespace,
     );
     return { console, bank, missing, stop };

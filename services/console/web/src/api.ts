@@ -90,7 +90,9 @@ export function upload<T>(path: string, body: Blob | FormData, onProgress: (frac
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
-    request.onerror = () => { reject(new ApiError('the upload was interrupted', 0, 'NETWORK')); };
+    request.onerror = () => {
+      reject(new ApiError('the upload was interrupted', 0, 'NETWORK'));
+    };
     request.onload = () => {
       const response = new Response(request.responseText, { status: request.status, statusText: request.statusText });
       if (request.status >= 200 && request.status < 300) {

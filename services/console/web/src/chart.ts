@@ -40,7 +40,9 @@ export function createCurve(slot: HTMLElement, xLabel: string, names: string[]):
     [xs, ...ys] as uPlot.AlignedData,
     slot,
   );
-  const resize = new ResizeObserver(() => { plot.setSize({ width: Math.max(slot.clientWidth, 200), height: HEIGHT }); });
+  const resize = new ResizeObserver(() => {
+    plot.setSize({ width: Math.max(slot.clientWidth, 200), height: HEIGHT });
+  });
   resize.observe(slot);
   return {
     add(x, values) {

@@ -39,7 +39,9 @@ export function debounce<A extends unknown[]>(wait: number, run: (...args: A) =>
   let timer: ReturnType<typeof setTimeout> | undefined;
   return (...args: A) => {
     clearTimeout(timer);
-    timer = setTimeout(() => { run(...args); }, wait);
+    timer = setTimeout(() => {
+      run(...args);
+    }, wait);
   };
 }
 
@@ -90,5 +92,7 @@ export function saveBlob(blob: Blob, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
 }

@@ -28,7 +28,11 @@ export const DOMAINS = ['data_bank', 'qr', 'digits', 'trainer', 'turkic', 'trans
  * Follows /api/events; EventSource reconnects by itself and the server then sends the recent events
  * again, so each id is delivered once. Returns the function that stops following.
  */
-export function followEvents(query: EventQuery, onEvent: (event: PlatformEvent, id: string) => void, onState?: (open: boolean) => void): () => void {
+export function followEvents(
+  query: EventQuery,
+  onEvent: (event: PlatformEvent, id: string) => void,
+  onState?: (open: boolean) => void,
+): () => void {
   const params = new URLSearchParams();
   if (query.domains && query.domains.length > 0) params.set('domain', query.domains.join(','));
   if (query.user) params.set('user', query.user);
@@ -46,7 +50,9 @@ export function followEvents(query: EventQuery, onEvent: (event: PlatformEvent, 
   source.addEventListener('metrics', handle);
   source.onopen = () => onState?.(true);
   source.onerror = () => onState?.(false);
-  return () => { source.close(); };
+  return () => {
+    source.close();
+  };
 }
 
 export const phaseOf = (type: string): string => type.split('.')[2] ?? type;

@@ -17,7 +17,9 @@ function cancelButton(cancelPath: string, text: HTMLElement): HTMLButtonElement 
   button.addEventListener('click', () => {
     button.disabled = true;
     call(cancelPath, { method: 'DELETE' })
-      .then(() => { text.textContent = 'cancelling…'; })
+      .then(() => {
+        text.textContent = 'cancelling…';
+      })
       .catch((error: unknown) => {
         text.textContent = error instanceof ApiError ? error.full : 'cancel failed';
         button.disabled = false;
@@ -31,18 +33,32 @@ function cancelButton(cancelPath: string, text: HTMLElement): HTMLButtonElement 
  * cancel button while it runs, when `cancelPath` is given); resolves with the last document.
  * `stopped` ends the polling when the page is left.
  */
-export async function watchJob(domain: string, jobId: string, slot: HTMLElement, stopped: () => boolean, cancelPath?: string): Promise<JobDoc | undefined> {
+export async function watchJob(
+  domain: string,
+  jobId: string,
+  slot: HTMLElement,
+  stopped: () => boolean,
+  cancelPath?: string,
+): Promise<JobDoc | undefined> {
   const bar = h('progress', { max: 100, value: 0 });
   const text = h('span', { class: 'muted' }, 'queued');
   const cancel = cancelPath === undefined ? null : cancelButton(cancelPath, text);
-  slot.replaceChildren(h('a', { href: `#/job/${domain}/${encodeURIComponent(jobId)}`, class: 'mono' }, jobId), ' ', bar, ' ', text, ...(cancel ? [' ', cancel] : []));
+  slot.replaceChildren(
+    h('a', { href: `#/job/${domain}/${encodeURIComponent(jobId)}`, class: 'mono' }, jobId),
+    ' ',
+    bar,
+    ' ',
+    text,
+    ...(cancel ? [' ', cancel] : []),
+  );
   for (;;) {
     if (stopped()) return undefined;
     const job = await getJson<JobDoc>(`/api/jobs/${domain}/${encodeURIComponent(jobId)}`);
     bar.value = job.progress;
     const running = job.status === 'queued' || job.status === 'processing';
     // The last progress message ("storing") is stale once the job has ended.
-    if (!cancel?.disabled) text.textContent = `${job.status} ${String(Math.round(job.progress))}%${running && job.message ? ` · ${job.message}` : ''}`;
+    if (!cancel?.disabled)
+      text.textContent = `${job.status} ${String(Math.round(job.progress))}%${running && job.message ? ` · ${job.message}` : ''}`;
     if (job.status === 'failed') text.textContent = `failed: ${job.error?.message ?? 'unknown error'}`;
     if (!running) {
       cancel?.remove();

@@ -93,7 +93,9 @@ logout.addEventListener('click', () => {
   });
 });
 window.addEventListener('hashchange', () => {
-  void render().then(() => { view.focus({ preventScroll: true }); });
+  void render().then(() => {
+    view.focus({ preventScroll: true });
+  });
 });
 initTheme(document.getElementById('theme') as HTMLButtonElement);
 void loadSession().then(render);

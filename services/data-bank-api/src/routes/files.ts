@@ -1,12 +1,5 @@
 import multipart from '@fastify/multipart';
-import {
-  AppError,
-  invalidInput,
-  notFound,
-  withMultipartFile,
-  type FileRecord,
-  type PlatformApp,
-} from '@platform/core';
+import { AppError, invalidInput, notFound, withMultipartFile, type FileRecord, type PlatformApp } from '@platform/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   checkContentType,
@@ -44,27 +37,16 @@ function receiveRaw(request: FastifyRequest, store: FileStore, options: { expect
  * The `file` part of a multipart body, hashed and written while it streams, published only once the
  * rest of the body proved sound: a malformed, truncated or late body is a 4xx with nothing kept.
  */
-function receiveMultipart(
-  request: FastifyRequest,
-  deps: FilesRouteDeps,
-  options: { expectedSha256?: string },
-): Promise<SaveOutcome> {
+function receiveMultipart(request: FastifyRequest, deps: FilesRouteDeps, options: { expectedSha256?: string }): Promise<SaveOutcome> {
   const { maxFileBytes, timeoutMs } = deps.uploads;
   const limits = { maxBytes: maxFileBytes || Number.MAX_SAFE_INTEGER, timeoutMs };
   return deps.store.saveWhenComplete(options, async (stage) => {
-    const { result } = await withMultipartFile(request, limits, (part) =>
-      stage(part.stream, checkContentType(part.mimetype)),
-    );
+    const { result } = await withMultipartFile(request, limits, (part) => stage(part.stream, checkContentType(part.mimetype)));
     return result;
   });
 }
 
-async function receive(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  deps: FilesRouteDeps,
-  expectedSha256: string | undefined,
-) {
+async function receive(request: FastifyRequest, reply: FastifyReply, deps: FilesRouteDeps, expectedSha256: string | undefined) {
   const options = expectedSha256 === undefined ? {} : { expectedSha256 };
   const { record, created } = request.isMultipart()
     ? await receiveMultipart(request, deps, options)
@@ -75,33 +57,19 @@ async function receive(
     .send(record);
 }
 
-async function serve(
-  store: FileStore,
-  id: string,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  withBody: boolean,
-) {
+async function serve(store: FileStore, id: string, request: FastifyRequest, reply: FastifyReply, withBody: boolean) {
   const record = await store.stat(id);
   if (!record) throw notFound('file not found');
   const etag = `"${record.sha256}"`;
   const lastModified = new Date(record.created_at);
   const validators = { etag, 'last-modified': lastModified.toUTCString(), 'cache-control': IMMUTABLE };
   const { headers } = request;
-  if (
-    notModified(
-      { ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] },
-      etag,
-      lastModified,
-    )
-  ) {
+  if (notModified({ ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] }, etag, lastModified)) {
     return reply.status(304).headers(validators).send();
   }
   const ifRange = headers['if-range'];
   const range = evaluateRange(
-    rangeStillValid(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified)
-      ? headers.range
-      : undefined,
+    rangeStillValid(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, lastModified) ? headers.range : undefined,
     record.size,
   );
   if (range.kind === 'unsatisfiable') {
@@ -116,8 +84,7 @@ async function serve(
     'content-type': record.content_type,
     'content-length': end - start + 1,
   });
-  if (range.kind === 'partial')
-    void reply.status(206).header('content-range', `bytes ${start}-${end}/${record.size}`);
+  if (range.kind === 'partial') void reply.status(206).header('content-range', `bytes ${start}-${end}/${record.size}`);
   if (!withBody || record.size === 0) return reply.send();
   const body = await store.openRange(id, start, end);
   if (!body) throw notFound('file not found');
@@ -167,8 +134,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
     },
     (request, reply) => {
       const declared = declaredSha256(request.headers['x-content-sha256']);
-      if (declared !== undefined && declared !== request.params.id)
-        throw invalidInput('X-Content-SHA256 differs from the file id');
+      if (declared !== undefined && declared !== request.params.id) throw invalidInput('X-Content-SHA256 differs from the file id');
       return receive(request, reply, deps, request.params.id);
     },
   );
@@ -177,9 +143,7 @@ export async function filesRoutes(app: PlatformApp, deps: FilesRouteDeps): Promi
   app.get('/v1/files/:id', { ...download, exposeHeadRoute: false }, (request, reply) =>
     serve(store, request.params.id, request, reply, true),
   );
-  app.head('/v1/files/:id', download, (request, reply) =>
-    serve(store, request.params.id, request, reply, false),
-  );
+  app.head('/v1/files/:id', download, (request, reply) => serve(store, request.params.id, request, reply, false));
 
   app.get(
     '/v1/files/:id/info',

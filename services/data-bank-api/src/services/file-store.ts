@@ -71,15 +71,11 @@ export class FileStore {
    */
   async saveWhenComplete(
     options: Omit<SaveOptions, 'contentType'>,
-    receive: (
-      stage: (source: Readable, contentType: string) => Promise<PreparedFile>,
-    ) => Promise<PreparedFile>,
+    receive: (stage: (source: Readable, contentType: string) => Promise<PreparedFile>) => Promise<PreparedFile>,
   ): Promise<SaveOutcome> {
     let staged: PreparedFile | undefined;
     try {
-      const file = await receive(
-        async (source, contentType) => (staged = await this.prepare(source, { ...options, contentType })),
-      );
+      const file = await receive(async (source, contentType) => (staged = await this.prepare(source, { ...options, contentType })));
       return await file.publish();
     } catch (error) {
       await staged?.discard();
@@ -109,8 +105,7 @@ export class FileStore {
     let sinceProbe = 0;
     try {
       for await (const chunk of source.iterator({ destroyOnReturn: false })) {
-        if (!Buffer.isBuffer(chunk))
-          throw new TypeError('a file body must be a byte stream, not a text or object stream');
+        if (!Buffer.isBuffer(chunk)) throw new TypeError('a file body must be a byte stream, not a text or object stream');
         size += chunk.length;
         if (maxFileBytes > 0 && size > maxFileBytes) throw tooLarge(maxFileBytes);
         hash.update(chunk);
@@ -147,8 +142,7 @@ export class FileStore {
       };
       await space;
       const written = pending;
-      if (!written)
-        return { record, publish: () => this.backend.put(record, Buffer.concat(held, size)), discard: noop };
+      if (!written) return { record, publish: () => this.backend.put(record, Buffer.concat(held, size)), discard: noop };
       return { record, publish: () => written.commit(record), discard: () => written.abort() };
     } catch (error) {
       await pending?.abort();

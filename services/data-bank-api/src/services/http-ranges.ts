@@ -3,8 +3,7 @@
  * Pure functions of header values, so every rule is unit tested without HTTP.
  */
 
-export type RangeDecision =
-  { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeDecision = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const RANGE_SPEC = /^(?:(\d+)-(\d*)|-(\d+))$/;
 const MAX_RANGES = 100;

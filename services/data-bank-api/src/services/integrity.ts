@@ -33,11 +33,7 @@ async function hashOf(backend: StorageBackend, id: string, size: number): Promis
 }
 
 /** What is wrong with a committed entry's bytes, or undefined when they hash to its id. */
-async function contentProblem(
-  backend: StorageBackend,
-  id: string,
-  size: number,
-): Promise<string | undefined> {
+async function contentProblem(backend: StorageBackend, id: string, size: number): Promise<string | undefined> {
   let actual: string;
   try {
     actual = await hashOf(backend, id, size);

@@ -1,18 +1,7 @@
 import { FileRecord } from '@platform/core';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import {
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  statfs,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -172,9 +161,7 @@ export class FsBackend implements StorageBackend {
     let ready = this.shards.get(shard);
     if (!ready) {
       ready = mkdir(shard, { recursive: true }).then(() =>
-        Promise.all([this.dirSync.sync(join(shard, '..')), this.dirSync.sync(this.root)]).then(
-          () => undefined,
-        ),
+        Promise.all([this.dirSync.sync(join(shard, '..')), this.dirSync.sync(this.root)]).then(() => undefined),
       );
       this.shards.set(shard, ready);
       // The failure reaches the awaiting writers through `ready`; here it only forgets the shard.
@@ -196,10 +183,7 @@ export class FsBackend implements StorageBackend {
     const shard = join(target, '..');
     const sealed = async () => {
       const handles = await createAll(files.map(([name]) => join(dir, name)));
-      await Promise.all([
-        ...handles.map((handle, index) => fillDurably(handle, files[index]?.[1] ?? '')),
-        this.dirSync.sync(dir),
-      ]);
+      await Promise.all([...handles.map((handle, index) => fillDurably(handle, files[index]?.[1] ?? '')), this.dirSync.sync(dir)]);
     };
     await Promise.all([sealed(), this.shardReady(shard)]);
     // A concurrent delete can remove the existing copy between rename and stat: try again then.
@@ -268,8 +252,7 @@ export class FsBackend implements StorageBackend {
     for (const top of await sortedNames(this.root, SHARD)) {
       if (!top.startsWith(prefix.slice(0, 2)) || top < after.slice(0, 2)) continue;
       for (const sub of await sortedNames(join(this.root, top), SHARD)) {
-        if (!sub.startsWith(prefix.slice(2, 4)) || (top === after.slice(0, 2) && sub < after.slice(2, 4)))
-          continue;
+        if (!sub.startsWith(prefix.slice(2, 4)) || (top === after.slice(0, 2) && sub < after.slice(2, 4))) continue;
         for (const id of await sortedNames(join(this.root, top, sub), FILE_ID)) {
           if (id > after && id.startsWith(prefix) && id.startsWith(top + sub)) yield id;
         }
@@ -309,8 +292,7 @@ export class FsBackend implements StorageBackend {
       // A missing blob is reported as the entry's problem just below.
       const blob = await stat(join(dir, BLOB)).catch(() => undefined);
       if (!blob) yield { id, record, problem: 'blob missing' };
-      else if (blob.size !== record.size)
-        yield { id, record, problem: `blob has ${blob.size} bytes, record says ${record.size}` };
+      else if (blob.size !== record.size) yield { id, record, problem: `blob has ${blob.size} bytes, record says ${record.size}` };
       else yield { id, record };
     }
   }

@@ -150,9 +150,7 @@ export class S3Backend implements StorageBackend {
 
   async openRange(id: string, start: number, end: number): Promise<Readable | undefined> {
     try {
-      const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: BLOBS + id, Range: `bytes=${start}-${end}` }),
-      );
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: BLOBS + id, Range: `bytes=${start}-${end}` }));
       // In Node the SDK's body is the HTTP response stream.
       if (!(object.Body instanceof Readable)) throw new Error(`S3 GetObject ${id} returned no readable body`);
       return object.Body;
@@ -185,9 +183,7 @@ export class S3Backend implements StorageBackend {
         }),
       );
       const objects = (page.Contents ?? []).flatMap((object) =>
-        object.Key === undefined
-          ? []
-          : [{ key: object.Key, lastModified: object.LastModified?.getTime() ?? 0 }],
+        object.Key === undefined ? [] : [{ key: object.Key, lastModified: object.LastModified?.getTime() ?? 0 }],
       );
       yield objects;
       marker = page.NextMarker ?? objects.at(-1)?.key;
@@ -230,8 +226,7 @@ export class S3Backend implements StorageBackend {
   async *scan(): AsyncIterable<ScanEntry> {
     for await (const batch of this.entries()) {
       for (const entry of batch) {
-        if (entry.record && entry.record.sha256 !== entry.id)
-          yield { ...entry, problem: `record names ${entry.record.sha256}` };
+        if (entry.record && entry.record.sha256 !== entry.id) yield { ...entry, problem: `record names ${entry.record.sha256}` };
         else yield entry;
       }
     }
@@ -305,9 +300,7 @@ export class S3Backend implements StorageBackend {
 
   async checkWritable(): Promise<void> {
     const key = `${TMP}probe-${randomUUID()}`;
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: '', ContentLength: 0 }),
-    );
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: '', ContentLength: 0 }));
     await this.deleteKey(key);
   }
 }

@@ -3,11 +3,7 @@ import { gcJob } from '../jobs/gc.js';
 import type { StorageBackend } from '../storage/backend.js';
 
 /** Runs `gc` on the worker's storage; `ttlSeconds` unset keeps every committed file. */
-export function gcHandler(
-  backend: StorageBackend,
-  ttlSeconds: number | undefined,
-  now: () => Date = () => new Date(),
-) {
+export function gcHandler(backend: StorageBackend, ttlSeconds: number | undefined, now: () => Date = () => new Date()) {
   return handleJob(gcJob, async (data, context) => {
     const tempsRemoved = await backend.sweepTemps(data.temp_age_seconds * 1000);
     let expired = 0;

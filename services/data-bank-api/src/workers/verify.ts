@@ -25,8 +25,7 @@ export function verifyHandler(backend: StorageBackend) {
         await context.progress(pct, `checked ${checked} of ${total}`, { checked, corrupt: corrupt.length });
       },
     });
-    if (report.corrupt.length > 0)
-      context.logger.warn({ corrupt: report.corrupt }, 'verify found corrupt files');
+    if (report.corrupt.length > 0) context.logger.warn({ corrupt: report.corrupt }, 'verify found corrupt files');
     return {
       result: {
         checked: report.checked,

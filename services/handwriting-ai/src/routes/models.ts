@@ -40,7 +40,10 @@ export function modelRoutes(app: PlatformApp, registry: ModelRegistry, server: D
   };
   app.get(
     '/v1/models',
-    { config: { auth: 'models' }, schema: { summary: 'Every registered digits model, newest first', response: { 200: z.object({ models: z.array(ModelView) }) } } },
+    {
+      config: { auth: 'models' },
+      schema: { summary: 'Every registered digits model, newest first', response: { 200: z.object({ models: z.array(ModelView) }) } },
+    },
     async () => ({ models: (await registry.list()).map(modelView) }),
   );
   app.get(
@@ -56,7 +59,11 @@ export function modelRoutes(app: PlatformApp, registry: ModelRegistry, server: D
     '/v1/models/:id/activate',
     {
       config: { auth: 'models' },
-      schema: { summary: 'Serve this model from now on, in every process (hot swap, no restart)', params: IdParams, response: { 200: ModelView } },
+      schema: {
+        summary: 'Serve this model from now on, in every process (hot swap, no restart)',
+        params: IdParams,
+        response: { 200: ModelView },
+      },
     },
     async (request) => {
       // Loaded here first: a model that does not load is a 400 and never becomes the registry's active one.

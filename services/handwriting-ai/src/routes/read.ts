@@ -17,7 +17,10 @@ export interface ReadRouteOptions {
   uncertainBelow: number;
 }
 
-const flag = z.enum(['0', '1', 'true', 'false']).optional().transform((value) => value === '1' || value === 'true');
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
 const ReadQuery = z.object({ visualize: flag, tta: flag });
 
 const BatchQuery = z.object({ tta: flag });
@@ -38,7 +41,11 @@ const ReadResponse = z.object({
 
 const BatchEntryView = z.union([
   z.object({ index: z.number().int(), filename: z.string(), ...ReadingFields }),
-  z.object({ index: z.number().int(), filename: z.string(), error: z.object({ code: z.string(), message: z.string(), status: z.number().int() }) }),
+  z.object({
+    index: z.number().int(),
+    filename: z.string(),
+    error: z.object({ code: z.string(), message: z.string(), status: z.number().int() }),
+  }),
 ]);
 const BatchResponse = z.object({ results: z.array(BatchEntryView), model_id: z.string().nullable(), latency_ms: z.number() });
 

@@ -18,7 +18,12 @@ export function trainRoutes(app: PlatformApp, deps: TrainRouteDeps): void {
     '/v1/models/train',
     {
       config: { auth: 'models' },
-      schema: { summary: 'Train a digits model (a job on queue digits)', headers: IdempotencyKeyHeaders, body: TrainRequest, response: { 202: Accepted } },
+      schema: {
+        summary: 'Train a digits model (a job on queue digits)',
+        headers: IdempotencyKeyHeaders,
+        body: TrainRequest,
+        response: { 202: Accepted },
+      },
     },
     async (request, reply) => {
       const jobId = await deps.job.enqueue(deps.queue, request.body, { idempotencyKey: idempotencyKeyOf(request.headers) });

@@ -32,7 +32,8 @@ export async function readBatch(
   const imageFault = (reason: unknown) => reason instanceof AppError && reason.status < 500;
   for (const outcome of outcomes) if (outcome.status === 'rejected' && !imageFault(outcome.reason)) throw outcome.reason;
   const inputs = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.input] : []));
-  const { readings, modelId } = inputs.length > 0 ? await readDigits(server, inputs, options) : { readings: [], modelId: server.active?.id ?? null };
+  const { readings, modelId } =
+    inputs.length > 0 ? await readDigits(server, inputs, options) : { readings: [], modelId: server.active?.id ?? null };
   const pending = readings.values();
   const results = outcomes.map((outcome, index): BatchEntry => {
     const filename = images[index]?.filename ?? '';

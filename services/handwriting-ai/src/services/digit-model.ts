@@ -16,7 +16,8 @@ export function digitFeeds(inputs: Float32Array, count: number): { input: Tensor
 export function logitsOf(outputs: Record<string, { data: unknown } | undefined>, count: number): Float32Array {
   const logits = outputs.logits?.data;
   if (!(logits instanceof Float32Array)) throw new Error('the model has no float output named logits');
-  if (logits.length !== count * CLASSES) throw new Error(`the model answers ${logits.length / count} values per image; expected ${CLASSES}`);
+  if (logits.length !== count * CLASSES)
+    throw new Error(`the model answers ${logits.length / count} values per image; expected ${CLASSES}`);
   return logits;
 }
 
@@ -29,7 +30,12 @@ export type ParitySample = z.infer<typeof ParitySample>;
  * logits must agree within `tolerance`), so a corrupt or wrong graph fails here, never in a request.
  * Answers the largest logit difference.
  */
-export async function checkDigitModel(onnx: Uint8Array, manifest: ArtifactManifest, parity?: ParitySample, tolerance = 1e-4): Promise<number> {
+export async function checkDigitModel(
+  onnx: Uint8Array,
+  manifest: ArtifactManifest,
+  parity?: ParitySample,
+  tolerance = 1e-4,
+): Promise<number> {
   const probe = new OnnxModelSlot();
   try {
     await probe.load(onnx, manifest);
@@ -38,7 +44,8 @@ export async function checkDigitModel(onnx: Uint8Array, manifest: ArtifactManife
     const logits = logitsOf(await probe.run(digitFeeds(inputs, count)), count);
     if (!parity) return 0;
     const worst = parity.logits.reduce((max, expected, i) => Math.max(max, Math.abs(expected - (logits[i] ?? Number.NaN))), 0);
-    if (!(worst <= tolerance)) throw new Error(`ONNX and PyTorch logits differ by ${worst.toExponential(2)} (limit ${tolerance.toExponential(0)})`);
+    if (!(worst <= tolerance))
+      throw new Error(`ONNX and PyTorch logits differ by ${worst.toExponential(2)} (limit ${tolerance.toExponential(0)})`);
     return worst;
   } finally {
     await probe.release();

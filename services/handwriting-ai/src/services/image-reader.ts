@@ -12,7 +12,11 @@ export interface ImageReading extends Reading {
 }
 
 const visualPng = async (pixels: Uint8Array) =>
-  (await sharp(Buffer.from(pixels), { raw: { width: INPUT_SIDE, height: INPUT_SIDE, channels: 1 } }).png().toBuffer()).toString('base64');
+  (
+    await sharp(Buffer.from(pixels), { raw: { width: INPUT_SIDE, height: INPUT_SIDE, channels: 1 } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
 
 /** Preprocesses one uploaded image on the CPU pool and reads its digit (with the model input when `visualize`). */
 export async function readImage(

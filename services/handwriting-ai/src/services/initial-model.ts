@@ -8,7 +8,11 @@ import type { ModelFiles } from './model-files.js';
 async function newestShipped(shippedDir: string): Promise<string | undefined> {
   // No models/ folder (a build that ships none): the service starts without one and /readyz says so.
   const entries = await readdir(shippedDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort().at(-1);
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .at(-1);
 }
 
 /**

@@ -3,7 +3,8 @@ import { ArtifactCache, ModelRegistry, type RegisteredModel } from '@platform/ml
 import type { Redis } from 'ioredis';
 import { digitManifestFields, DIGITS_KIND, readDigitConfig } from './digit-config.js';
 
-export const digitsRegistry = (redis: Redis, prefix?: string) => new ModelRegistry(redis, { kind: DIGITS_KIND, ...(prefix !== undefined && { prefix }) });
+export const digitsRegistry = (redis: Redis, prefix?: string) =>
+  new ModelRegistry(redis, { kind: DIGITS_KIND, ...(prefix !== undefined && { prefix }) });
 
 export const createDataBank = (baseUrl: string, apiKey: string): DataBankClient => createDataBankClient({ baseUrl, apiKey });
 

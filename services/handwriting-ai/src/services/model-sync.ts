@@ -25,15 +25,26 @@ export function followActiveModel(server: DigitServer, registry: ModelRegistry, 
       logger.info({ model_id: active.id }, 'serving the registry active model');
     } catch (error) {
       failedFileId = active.file_id;
-      logger.error({ model_id: active.id, err: errorMessage(error instanceof Error && error.cause !== undefined ? error.cause : error) }, 'the active model could not be loaded');
+      logger.error(
+        { model_id: active.id, err: errorMessage(error instanceof Error && error.cause !== undefined ? error.cause : error) },
+        'the active model could not be loaded',
+      );
     }
   };
-  const sync = () => (running ??= syncOnce().finally(() => { running = undefined; }));
+  const sync = () =>
+    (running ??= syncOnce().finally(() => {
+      running = undefined;
+    }));
   const timer = setInterval(() => {
     sync().catch((error: unknown) => {
       logger.warn({ err: errorMessage(error) }, 'could not read the active model');
     });
   }, intervalMs);
   timer.unref();
-  return { sync, stop: () => { clearInterval(timer); } };
+  return {
+    sync,
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
 }

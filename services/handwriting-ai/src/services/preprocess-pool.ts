@@ -15,9 +15,7 @@ interface Preprocessed {
 }
 
 /** The worker's answer: the input, or the AppError it threw as plain data (cloning keeps only messages). */
-export type PreprocessOutcome =
-  | { ok: true; value: Preprocessed }
-  | { ok: false; error: { code: string; message: string; status: number } };
+export type PreprocessOutcome = { ok: true; value: Preprocessed } | { ok: false; error: { code: string; message: string; status: number } };
 
 export interface PreprocessPool {
   /** `image` is moved to the thread, which checks its header before decoding a pixel. */

@@ -19,8 +19,7 @@ export const WORKING_SIDE = 96;
 /** Below this much contrast between ink and paper there is no ink, only paper texture or noise. */
 const MIN_INK_CONTRAST = 0.2;
 
-const noInk = () =>
-  new AppError('NO_INK', 'No ink found in the image: send a photo or scan of one written digit', { status: 400 });
+const noInk = () => new AppError('NO_INK', 'No ink found in the image: send a photo or scan of one written digit', { status: 400 });
 
 function workingCopy(image: Raster): Raster {
   const scale = Math.min(1, WORKING_SIDE / Math.max(image.width, image.height));
@@ -48,7 +47,8 @@ function dilate3x3(mask: Uint8Array, width: number, height: number): Uint8Array 
       rows[i] = mask[i] || (x > 0 && mask[i - 1]) || (x + 1 < width && mask[i + 1]) ? 1 : 0;
     }
   const out = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i += 1) out[i] = rows[i] || (i >= width && rows[i - width]) || (i + width < mask.length && rows[i + width]) ? 1 : 0;
+  for (let i = 0; i < mask.length; i += 1)
+    out[i] = rows[i] || (i >= width && rows[i - width]) || (i + width < mask.length && rows[i + width]) ? 1 : 0;
   return out;
 }
 

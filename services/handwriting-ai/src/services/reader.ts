@@ -12,7 +12,13 @@ export interface Reading {
 
 const BACKGROUND = -MNIST_MEAN / MNIST_STD;
 /** Test-time augmentation: the input and its one-pixel shifts, probabilities averaged. */
-const TTA_SHIFTS: Array<[number, number]> = [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]];
+const TTA_SHIFTS: Array<[number, number]> = [
+  [0, 0],
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+];
 
 function shifted(input: Float32Array, [dx, dy]: [number, number], out: Float32Array, offset: number): void {
   for (let y = 0; y < INPUT_SIDE; y += 1)
@@ -27,7 +33,13 @@ function shifted(input: Float32Array, [dx, dy]: [number, number], out: Float32Ar
 function reading(probabilities: number[], uncertainBelow: number): Reading {
   const ranked = probabilities.map((probability, digit) => ({ digit, probability })).sort((a, b) => b.probability - a.probability);
   const best = ranked[0] ?? { digit: 0, probability: 0 };
-  return { digit: best.digit, confidence: best.probability, probabilities, top3: ranked.slice(0, 3), uncertain: best.probability < uncertainBelow };
+  return {
+    digit: best.digit,
+    confidence: best.probability,
+    probabilities,
+    top3: ranked.slice(0, 3),
+    uncertain: best.probability < uncertainBelow,
+  };
 }
 
 export interface ReadOptions {
@@ -36,7 +48,11 @@ export interface ReadOptions {
 }
 
 /** Classifies preprocessed inputs (784 values each) in one batch, all by the same model. */
-export async function readDigits(server: DigitServer, inputs: Float32Array[], options: ReadOptions): Promise<{ readings: Reading[]; modelId: string }> {
+export async function readDigits(
+  server: DigitServer,
+  inputs: Float32Array[],
+  options: ReadOptions,
+): Promise<{ readings: Reading[]; modelId: string }> {
   const variants = options.tta ? TTA_SHIFTS : TTA_SHIFTS.slice(0, 1);
   const pixels = INPUT_SIDE * INPUT_SIDE;
   const batch = new Float32Array(inputs.length * variants.length * pixels);

@@ -92,8 +92,14 @@ export function trainHandler(deps: TrainHandlerDeps, definition: TrainJob = trai
       const data = request.dataset ? await downloadDataset(deps.files.dataBank, request.dataset, work) : mnist();
       // The job's signal (timeout, shutdown) sends SIGTERM: the kernel checkpoints and answers cancelled.
       const result = await runKernel({
-        python, module: 'digits_kernel', cwd: KERNEL_DIR, command: 'train',
-        request: kernelRequest(request, data, output), signal: context.signal, onEvent: relay.onEvent, logger: context.logger,
+        python,
+        module: 'digits_kernel',
+        cwd: KERNEL_DIR,
+        command: 'train',
+        request: kernelRequest(request, data, output),
+        signal: context.signal,
+        onEvent: relay.onEvent,
+        logger: context.logger,
       }).catch((error: unknown) => {
         // A dataset the kernel refused (not IDX, wrong shapes) is the request's fault, not a crash; the
         // message names the dataset fields, not this worker's scratch paths.
@@ -109,7 +115,9 @@ export function trainHandler(deps: TrainHandlerDeps, definition: TrainJob = trai
       const entry = await deps.files.publishModel(output, modelId, deps.registry);
       await context.progress(95, 'registered');
       if (request.activate) await deps.registry.activate(modelId);
-      return { result: { model_id: modelId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } } };
+      return {
+        result: { model_id: modelId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } },
+      };
     } finally {
       await rm(work, { recursive: true, force: true });
     }

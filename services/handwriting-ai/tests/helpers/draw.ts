@@ -4,9 +4,28 @@ import sharp from 'sharp';
 export type Stroke = Array<[number, number]>;
 
 export const DIGIT_STROKES: Record<'one' | 'seven' | 'four', Stroke[]> = {
-  one: [[[0.45, 0.2], [0.55, 0.1], [0.55, 0.9]]],
-  seven: [[[0.25, 0.15], [0.75, 0.15], [0.45, 0.9]]],
-  four: [[[0.6, 0.9], [0.6, 0.1], [0.2, 0.65], [0.8, 0.65]]],
+  one: [
+    [
+      [0.45, 0.2],
+      [0.55, 0.1],
+      [0.55, 0.9],
+    ],
+  ],
+  seven: [
+    [
+      [0.25, 0.15],
+      [0.75, 0.15],
+      [0.45, 0.9],
+    ],
+  ],
+  four: [
+    [
+      [0.6, 0.9],
+      [0.6, 0.1],
+      [0.2, 0.65],
+      [0.8, 0.65],
+    ],
+  ],
 };
 
 export interface DrawOptions {
@@ -59,9 +78,9 @@ export function drawDigit(strokes: Stroke[], options: DrawOptions = {}): { pixel
   const next = random(options.seed ?? 7);
   const centreX = box.x * width + side / 2;
   const centreY = box.y * height + side / 2;
-  const segments = strokes.flatMap((stroke) =>
-    stroke.slice(1).map((point, i) => [stroke[i] ?? point, point] as const),
-  ).map(([a, b]) => [toImage(a), toImage(b)] as const);
+  const segments = strokes
+    .flatMap((stroke) => stroke.slice(1).map((point, i) => [stroke[i] ?? point, point] as const))
+    .map(([a, b]) => [toImage(a), toImage(b)] as const);
   function toImage([u, v]: [number, number]): [number, number] {
     const x = (u - 0.5) * side;
     const y = (v - 0.5) * side;
@@ -74,7 +93,7 @@ export function drawDigit(strokes: Stroke[], options: DrawOptions = {}): { pixel
       const coverage = Math.max(0, Math.min(1, half + 0.5 - distance));
       const light = paper * (1 - (options.gradient ?? 0) * (x / width));
       let value = light + (ink - light) * coverage;
-      value += ((next() - 0.5) * 2 * (options.noise ?? 0));
+      value += (next() - 0.5) * 2 * (options.noise ?? 0);
       pixels[y * width + x] = Math.max(0, Math.min(255, Math.round(value)));
     }
   for (let i = 0; i < (options.specks ?? 0); i += 1) pixels[Math.floor(next() * width * height)] = ink;

@@ -48,5 +48,9 @@ export function runTrainKernel(
     stderr += chunk;
   });
   child.stdin.end(JSON.stringify(request));
-  return new Promise((resolve) => child.on('close', (code) => { resolve({ events, code, stderr }); }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      resolve({ events, code, stderr });
+    }),
+  );
 }

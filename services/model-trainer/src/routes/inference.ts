@@ -17,19 +17,35 @@ const SamplesQuery = z.object({
   prompt: z.string().max(1000).default(''),
   n: z.coerce.number().int().min(1).max(5).default(3),
   max_tokens: z.coerce.number().int().min(1).max(200).default(100),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
 });
 
 const wantsEvents = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/event-stream');
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /** Server-sent events: one `token` event per token, then `done` (the JSON answer) or `error`. */
-async function streamGeneration(request: FastifyRequest, reply: FastifyReply, runId: string, model: LanguageModel, prompt: string, options: SamplingOptions) {
+async function streamGeneration(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  runId: string,
+  model: LanguageModel,
+  prompt: string,
+  options: SamplingOptions,
+) {
   // The response's close (not the request's, which fires once the body is read): the client has gone.
   const client = { gone: false };
   reply.raw.on('close', () => (client.gone = true));
   reply.hijack();
-  const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+  const headers: Record<string, string> = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  };
   for (const [name, value] of Object.entries(reply.getHeaders())) if (typeof value === 'string') headers[name] ??= value;
   reply.raw.writeHead(200, headers);
   try {
@@ -56,8 +72,10 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
     {
       config: { auth: 'trainer' },
       schema: {
-        summary: 'Generate text from a run\'s model (JSON, or server-sent events with Accept: text/event-stream)',
-        params: RunParams, body: GenerateBody(deps.maxGenerateTokens), response: { 200: Generated },
+        summary: "Generate text from a run's model (JSON, or server-sent events with Accept: text/event-stream)",
+        params: RunParams,
+        body: GenerateBody(deps.maxGenerateTokens),
+        response: { 200: Generated },
       },
     },
     async (request, reply) => {
@@ -76,7 +94,9 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
       config: { auth: 'trainer' },
       schema: {
         summary: 'One chat turn: the session (kept in Redis with a TTL) is the prompt; the answer stops at a blank line',
-        params: RunParams, body: ChatBody(deps.maxGenerateTokens), response: { 200: ChatView },
+        params: RunParams,
+        body: ChatBody(deps.maxGenerateTokens),
+        response: { 200: ChatView },
       },
     },
     async (request) => {
@@ -89,7 +109,12 @@ export function inferenceRoutes(app: PlatformApp, deps: InferenceRouteDeps): voi
     '/v1/runs/:id/score',
     {
       config: { auth: 'trainer' },
-      schema: { summary: 'Loss, perplexity, per-token surprisal and top-k alternatives of a text', params: RunParams, body: ScoreBody(deps.maxScoreChars), response: { 200: ScoreView } },
+      schema: {
+        summary: 'Loss, perplexity, per-token surprisal and top-k alternatives of a text',
+        params: RunParams,
+        body: ScoreBody(deps.maxScoreChars),
+        response: { 200: ScoreView },
+      },
     },
     async (request) => {
       const model = await servedModel(deps, request.params.id);

@@ -31,9 +31,20 @@ const CURVE_COLUMNS = ['kind', 'step', 'tokens', 'elapsed_s', 'train_loss', 'val
 /** The record, with BullMQ's job state where the record has no final word yet (a crashed worker cannot update it). */
 async function runView(queue: Queue, record: RunRecord): Promise<z.output<typeof RunView>> {
   const view = {
-    run_id: record.run_id, job_id: record.job_id, status: record.status, progress: record.progress, family: record.family, size: record.size,
-    public: record.public, tokenizer_id: record.tokenizer_id, metrics: record.metrics, corpus: record.corpus, artifact: record.artifact,
-    created_at: record.created_at, updated_at: record.updated_at, error: record.error,
+    run_id: record.run_id,
+    job_id: record.job_id,
+    status: record.status,
+    progress: record.progress,
+    family: record.family,
+    size: record.size,
+    public: record.public,
+    tokenizer_id: record.tokenizer_id,
+    metrics: record.metrics,
+    corpus: record.corpus,
+    artifact: record.artifact,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+    error: record.error,
   };
   const final = record.status === 'completed' || record.status === 'failed' || record.status === 'cancelled';
   const job = final || record.job_id === null ? undefined : await jobStatus(queue, record.job_id);
@@ -48,7 +59,12 @@ export function runRoutes(app: PlatformApp, deps: RunRouteDeps): void {
     '/v1/runs',
     {
       config: { auth: 'trainer' },
-      schema: { summary: 'Train a GPT-2 or char-LSTM (a job on queue trainer)', headers: IdempotencyKeyHeaders, body: RunRequest, response: { 202: Accepted } },
+      schema: {
+        summary: 'Train a GPT-2 or char-LSTM (a job on queue trainer)',
+        headers: IdempotencyKeyHeaders,
+        body: RunRequest,
+        response: { 202: Accepted },
+      },
     },
     async (request, reply) => {
       const jobId = await startRun(deps, request.body, idempotencyKeyOf(request.headers));
@@ -69,7 +85,11 @@ export function runRoutes(app: PlatformApp, deps: RunRouteDeps): void {
     '/v1/runs/:id/metrics',
     {
       config: { auth: 'trainer' },
-      schema: { summary: 'The loss curve (step and eval points) as JSON, or CSV with ?format=csv', params: RunParams, querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }) },
+      schema: {
+        summary: 'The loss curve (step and eval points) as JSON, or CSV with ?format=csv',
+        params: RunParams,
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+      },
     },
     async (request, reply) => {
       await findRun(deps.store, request.params.id);

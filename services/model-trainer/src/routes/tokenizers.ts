@@ -19,7 +19,12 @@ export function tokenizerRoutes(app: PlatformApp, deps: TokenizerRouteDeps): voi
     '/v1/tokenizers',
     {
       config: { auth: 'trainer' },
-      schema: { summary: 'Train a byte-level BPE or char tokenizer on a corpus (a job)', headers: IdempotencyKeyHeaders, body: TokenizerRequest, response: { 202: Accepted } },
+      schema: {
+        summary: 'Train a byte-level BPE or char tokenizer on a corpus (a job)',
+        headers: IdempotencyKeyHeaders,
+        body: TokenizerRequest,
+        response: { 202: Accepted },
+      },
     },
     async (request, reply) => {
       const jobId = await startTokenizer(deps, request.body, idempotencyKeyOf(request.headers));
@@ -28,7 +33,13 @@ export function tokenizerRoutes(app: PlatformApp, deps: TokenizerRouteDeps): voi
   );
   app.get(
     '/v1/tokenizers',
-    { config: { auth: 'trainer' }, schema: { summary: 'Tokenizers, newest first (gpt2 is built in)', response: { 200: z.object({ tokenizers: z.array(TokenizerView) }) } } },
+    {
+      config: { auth: 'trainer' },
+      schema: {
+        summary: 'Tokenizers, newest first (gpt2 is built in)',
+        response: { 200: z.object({ tokenizers: z.array(TokenizerView) }) },
+      },
+    },
     async () => ({ tokenizers: await deps.tokenizers.list() }),
   );
   app.get(

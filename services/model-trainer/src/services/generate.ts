@@ -71,7 +71,10 @@ export async function* generate(model: LanguageModel, prompt: string, options: S
     tokens.push(token);
     pending = [token];
     const decoded = model.tokenizer.decode(tokens);
-    const stopAt = stops.map((stop) => decoded.indexOf(stop)).filter((index) => index >= 0).sort((a, b) => a - b)[0];
+    const stopAt = stops
+      .map((stop) => decoded.indexOf(stop))
+      .filter((index) => index >= 0)
+      .sort((a, b) => a - b)[0];
     if (stopAt !== undefined) {
       const cut = decoded.slice(0, stopAt);
       if (cut.length > text.length) yield { token, delta: cut.slice(text.length) };

@@ -14,7 +14,8 @@ export interface InferenceDeps {
 /** The loaded model of a completed run; 409 while the run has none. */
 export async function servedModel(deps: Pick<InferenceDeps, 'store' | 'models'>, runId: string): Promise<LanguageModel> {
   const record = await findRun(deps.store, runId);
-  if (record.status !== 'completed' || !record.artifact) throw new AppError('CONFLICT', `Run ${runId} is ${record.status}: it has no model to serve yet`);
+  if (record.status !== 'completed' || !record.artifact)
+    throw new AppError('CONFLICT', `Run ${runId} is ${record.status}: it has no model to serve yet`);
   return deps.models.get(runId);
 }
 

@@ -60,7 +60,11 @@ export class LanguageModel {
   async forward(ids: readonly number[], state?: LstmState): Promise<Forward> {
     const fed = this.isLstm ? ids : ids.slice(-this.contextLength);
     if (fed.length === 0) throw new Error('forward needs at least one token');
-    const input = new Tensor('int64', BigInt64Array.from(fed, (id) => BigInt(id)), [1, fed.length]);
+    const input = new Tensor(
+      'int64',
+      BigInt64Array.from(fed, (id) => BigInt(id)),
+      [1, fed.length],
+    );
     if (!this.isLstm) {
       const out = await this.slot.run({ input_ids: input });
       return { logits: floats(out.logits), positions: fed.length };

@@ -29,7 +29,9 @@ export async function readLmConfig(dir: string): Promise<LmConfig> {
 }
 
 const numericMetrics = (metrics: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1])));
+  Object.fromEntries(
+    Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1])),
+  );
 
 export function lmManifestFields(id: string, config: LmConfig, extra: Record<string, unknown> = {}): ManifestFields {
   return {

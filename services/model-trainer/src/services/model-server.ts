@@ -30,7 +30,10 @@ export class ModelServer {
       const [oldest, evicted] = this.loaded.entries().next().value ?? [];
       if (oldest === undefined || !evicted) break;
       this.loaded.delete(oldest);
-      void evicted.then((model) => model.release(), () => undefined);
+      void evicted.then(
+        (model) => model.release(),
+        () => undefined,
+      );
     }
     return loading;
   }
@@ -44,6 +47,13 @@ export class ModelServer {
   async close(): Promise<void> {
     const models = [...this.loaded.values()];
     this.loaded.clear();
-    await Promise.all(models.map((loading) => loading.then((model) => model.release(), () => undefined)));
+    await Promise.all(
+      models.map((loading) =>
+        loading.then(
+          (model) => model.release(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

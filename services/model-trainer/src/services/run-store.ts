@@ -36,9 +36,23 @@ export const EMPTY_METRICS: RunMetrics = { step: null, train_loss: null, val_los
 function newRunRecord(runId: string, request: RunRequest): RunRecord {
   const now = new Date().toISOString();
   return {
-    run_id: runId, job_id: runId, user_id: request.user_id, status: 'queued', progress: 0, family: request.family, size: request.size,
-    public: request.public, tokenizer_id: request.tokenizer_id ?? null, request, metrics: EMPTY_METRICS, corpus: null,
-    artifact: null, checkpoint: null, created_at: now, updated_at: now, error: null,
+    run_id: runId,
+    job_id: runId,
+    user_id: request.user_id,
+    status: 'queued',
+    progress: 0,
+    family: request.family,
+    size: request.size,
+    public: request.public,
+    tokenizer_id: request.tokenizer_id ?? null,
+    request,
+    metrics: EMPTY_METRICS,
+    corpus: null,
+    artifact: null,
+    checkpoint: null,
+    created_at: now,
+    updated_at: now,
+    error: null,
   };
 }
 
@@ -66,7 +80,11 @@ export class RunStore {
 
   /** Writes a whole record (the shipped model's). */
   async put(record: RunRecord): Promise<void> {
-    await this.redis.multi().set(this.key(record.run_id), JSON.stringify(record)).zadd(`${this.prefix}:runs`, Date.now(), record.run_id).exec();
+    await this.redis
+      .multi()
+      .set(this.key(record.run_id), JSON.stringify(record))
+      .zadd(`${this.prefix}:runs`, Date.now(), record.run_id)
+      .exec();
   }
 
   async get(id: string): Promise<RunRecord | undefined> {

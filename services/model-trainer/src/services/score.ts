@@ -35,7 +35,9 @@ export async function scoreText(model: LanguageModel, text: string, topK: number
     for (let position = 0; position < fed.length && start + position + 1 < ids.length; position++) {
       const target = ids[start + position + 1] ?? 0;
       const logp = logSoftmax(forward.logits, position * model.vocabSize, vocab);
-      const top = Array.from({ length: vocab }, (_, id) => id).sort((a, b) => (logp[b] ?? 0) - (logp[a] ?? 0)).slice(0, topK);
+      const top = Array.from({ length: vocab }, (_, id) => id)
+        .sort((a, b) => (logp[b] ?? 0) - (logp[a] ?? 0))
+        .slice(0, topK);
       scores.push({
         id: target,
         text: model.tokenizer.tokenText(target),

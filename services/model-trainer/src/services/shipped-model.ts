@@ -33,10 +33,28 @@ export async function registerShippedModels(deps: ShippedDeps, shippedDir: strin
       const now = new Date().toISOString();
       const metrics = config.metrics;
       await deps.store.put({
-        run_id: id, job_id: null, user_id: '0', status: 'completed', progress: 100, family: config.model.family, size: config.model.size,
-        public: true, tokenizer_id: null, request: null, corpus, artifact: { model_id: id, file_id: entry.file_id },
-        metrics: { ...EMPTY_METRICS, step: num(metrics.steps), best_val_loss: num(metrics.best_val_loss), val_loss: num(metrics.best_val_loss) },
-        checkpoint: null, created_at: entry.manifest.created_at, updated_at: now, error: null,
+        run_id: id,
+        job_id: null,
+        user_id: '0',
+        status: 'completed',
+        progress: 100,
+        family: config.model.family,
+        size: config.model.size,
+        public: true,
+        tokenizer_id: null,
+        request: null,
+        corpus,
+        artifact: { model_id: id, file_id: entry.file_id },
+        metrics: {
+          ...EMPTY_METRICS,
+          step: num(metrics.steps),
+          best_val_loss: num(metrics.best_val_loss),
+          val_loss: num(metrics.best_val_loss),
+        },
+        checkpoint: null,
+        created_at: entry.manifest.created_at,
+        updated_at: now,
+        error: null,
       });
       deps.logger.info({ model_id: id }, 'registered the shipped model as a public run');
     } catch (error) {

@@ -21,7 +21,8 @@ export interface StartRunDeps {
 export async function startRun(deps: StartRunDeps, request: RunRequest, idempotencyKey: string | undefined): Promise<string> {
   if (request.tokenizer_id !== undefined) {
     const tokenizer = await deps.tokenizers.get(request.tokenizer_id);
-    if (tokenizer?.status !== 'completed') throw new AppError('INVALID_INPUT', `tokenizer ${request.tokenizer_id} is not a completed tokenizer`);
+    if (tokenizer?.status !== 'completed')
+      throw new AppError('INVALID_INPUT', `tokenizer ${request.tokenizer_id} is not a completed tokenizer`);
   }
   if (request.resume_from !== undefined) {
     const source = await deps.store.get(request.resume_from);

@@ -21,17 +21,31 @@ export class TokenizerStore {
   private key = (id: string) => `${this.prefix}:tokenizers:${id}`;
 
   private async save(view: TokenizerView): Promise<void> {
-    await this.redis.multi().set(this.key(view.tokenizer_id), JSON.stringify(view)).zadd(`${this.prefix}:tokenizers`, Date.now(), view.tokenizer_id).exec();
+    await this.redis
+      .multi()
+      .set(this.key(view.tokenizer_id), JSON.stringify(view))
+      .zadd(`${this.prefix}:tokenizers`, Date.now(), view.tokenizer_id)
+      .exec();
   }
 
   /** Creates the record unless it exists (the API after enqueueing and the job on start both call it). */
   async ensure(id: string, request: Pick<TokenizerRequest, 'kind' | 'special_tokens'>): Promise<void> {
     const now = new Date().toISOString();
     const view: TokenizerView = {
-      tokenizer_id: id, kind: request.kind, status: 'queued', vocab_size: null, special_tokens: request.special_tokens,
-      file_id: null, stats: null, builtin: false, created_at: now, updated_at: now, error: null,
+      tokenizer_id: id,
+      kind: request.kind,
+      status: 'queued',
+      vocab_size: null,
+      special_tokens: request.special_tokens,
+      file_id: null,
+      stats: null,
+      builtin: false,
+      created_at: now,
+      updated_at: now,
+      error: null,
     };
-    if ((await this.redis.set(this.key(id), JSON.stringify(view), 'NX')) === 'OK') await this.redis.zadd(`${this.prefix}:tokenizers`, Date.now(), id);
+    if ((await this.redis.set(this.key(id), JSON.stringify(view), 'NX')) === 'OK')
+      await this.redis.zadd(`${this.prefix}:tokenizers`, Date.now(), id);
   }
 
   async update(id: string, changes: Partial<TokenizerView>): Promise<void> {
@@ -42,8 +56,17 @@ export class TokenizerStore {
   async get(id: string): Promise<TokenizerView | undefined> {
     if (id === GPT2_TOKENIZER_ID) {
       return {
-        tokenizer_id: id, kind: 'bpe', status: 'completed', vocab_size: 50_257, special_tokens: ['<|endoftext|>'], file_id: null,
-        stats: { source: 'gpt-tokenizer r50k_base' }, builtin: true, created_at: BUILT_AT, updated_at: BUILT_AT, error: null,
+        tokenizer_id: id,
+        kind: 'bpe',
+        status: 'completed',
+        vocab_size: 50_257,
+        special_tokens: ['<|endoftext|>'],
+        file_id: null,
+        stats: { source: 'gpt-tokenizer r50k_base' },
+        builtin: true,
+        created_at: BUILT_AT,
+        updated_at: BUILT_AT,
+        error: null,
       };
     }
     const raw = await this.redis.get(this.key(id));

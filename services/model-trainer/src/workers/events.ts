@@ -13,7 +13,12 @@ const num = (value: unknown): number | null => (typeof value === 'number' && Num
  * and `trainer.metrics.{config,step,eval,completed}.v1` events; step events at most every
  * `stepEventMs` (the kernel already writes them at most every 2 s). Writes run in order, one at a time.
  */
-export function runEventRelay(deps: { store: RunStore; publisher: EventPublisher; logger: Logger; stepEventMs: number }, runId: string, userId: string, context: JobContext) {
+export function runEventRelay(
+  deps: { store: RunStore; publisher: EventPublisher; logger: Logger; stepEventMs: number },
+  runId: string,
+  userId: string,
+  context: JobContext,
+) {
   let pending: Promise<unknown> = Promise.resolve();
   let lastStepEvent = 0;
   const after = (work: () => Promise<unknown>) => {
@@ -22,7 +27,9 @@ export function runEventRelay(deps: { store: RunStore; publisher: EventPublisher
     });
   };
   const publish = (name: string, metrics: Record<string, unknown>) =>
-    deps.publisher.publish(metricsEvent({ domain: TRAINER_DOMAIN, job_id: context.jobId, user_id: userId, name, metrics: { run_id: runId, ...metrics } }));
+    deps.publisher.publish(
+      metricsEvent({ domain: TRAINER_DOMAIN, job_id: context.jobId, user_id: userId, name, metrics: { run_id: runId, ...metrics } }),
+    );
   const updateMetrics = (changes: Partial<RunMetrics>) =>
     deps.store.update(runId, (record) => ({ metrics: { ...record.metrics, ...changes } }));
 

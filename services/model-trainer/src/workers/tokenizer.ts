@@ -30,9 +30,14 @@ export function tokenizerHandler(deps: TokenizerHandlerDeps) {
         const { documents, format } = splitDocuments(corpusText(bytes, deps.maxCorpusBytes), request.corpus_format, request.corpus_field);
         const { train } = splitCorpus(documents, { val: request.val_fraction, test: request.test_fraction }, request.seed);
         const started = performance.now();
-        const trained = request.kind === 'bpe'
-          ? trainByteBpe(train, { vocabSize: request.vocab_size, specialTokens: request.special_tokens, minFrequency: request.min_frequency })
-          : CharTokenizer.train(train, request.special_tokens);
+        const trained =
+          request.kind === 'bpe'
+            ? trainByteBpe(train, {
+                vocabSize: request.vocab_size,
+                specialTokens: request.special_tokens,
+                minFrequency: request.min_frequency,
+              })
+            : CharTokenizer.train(train, request.special_tokens);
         const chars = train.reduce((sum, document) => sum + document.length, 0);
         return { tokenizer: trained, stats: { format, documents: train.length, chars, train_ms: Math.round(performance.now() - started) } };
       });
@@ -42,7 +47,8 @@ export function tokenizerHandler(deps: TokenizerHandlerDeps) {
       return { result: { tokenizer_id: id, vocab_size: tokenizer.vocabSize, file_id: record.file_id }, result_id: record.file_id };
     } catch (error) {
       await deps.tokenizers.update(id, { status: 'failed', error: errorMessage(error) });
-      if (error instanceof Error && !(error instanceof UserError) && /vocab_size|distinct characters/.test(error.message)) throw new UserError(error.message);
+      if (error instanceof Error && !(error instanceof UserError) && /vocab_size|distinct characters/.test(error.message))
+        throw new UserError(error.message);
       throw error;
     } finally {
       await rm(work, { recursive: true, force: true });

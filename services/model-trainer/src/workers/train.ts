@@ -33,9 +33,14 @@ export interface TrainHandlerDeps {
 
 const ARTIFACT_FILES = ['model.onnx', 'model.pt', 'config.json', 'tokenizer.json'];
 // The harness's release error is not exported; its message is its contract (libs/platform-workers worker.ts).
-const releasedByShutdown = (reason: unknown) => reason instanceof Error && !(reason instanceof UserError) && reason.message === 'worker is shutting down';
+const releasedByShutdown = (reason: unknown) =>
+  reason instanceof Error && !(reason instanceof UserError) && reason.message === 'worker is shutting down';
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function resumeCheckpoint(deps: TrainHandlerDeps, runId: string | undefined): Promise<string | undefined> {
   if (runId === undefined) return undefined;
@@ -54,11 +59,18 @@ async function train(deps: TrainHandlerDeps, request: RunRequest, context: JobCo
   await mkdir(output, { recursive: true });
   const corpus = await asUserErrors(async () => {
     const bytes = await fetchCorpus(deps.dataBank, request.corpus_file_id, dir, deps.maxCorpusBytes);
-    const tokenizer = request.tokenizer_id === undefined ? undefined : await deps.tokenizers.load(request.tokenizer_id).catch((error: unknown) => {
-      throw new UserError(`tokenizer ${request.tokenizer_id ?? ''}: ${errorMessage(error)}`);
-    });
+    const tokenizer =
+      request.tokenizer_id === undefined
+        ? undefined
+        : await deps.tokenizers.load(request.tokenizer_id).catch((error: unknown) => {
+            throw new UserError(`tokenizer ${request.tokenizer_id ?? ''}: ${errorMessage(error)}`);
+          });
     return prepareCorpus(bytes, dir, {
-      format: request.corpus_format, field: request.corpus_field, seed: request.seed, maxBytes: deps.maxCorpusBytes, tokenizer,
+      format: request.corpus_format,
+      field: request.corpus_field,
+      seed: request.seed,
+      maxBytes: deps.maxCorpusBytes,
+      tokenizer,
       fractions: { val: request.val_fraction, test: request.test_fraction },
     });
   });
@@ -71,8 +83,15 @@ async function train(deps: TrainHandlerDeps, request: RunRequest, context: JobCo
   try {
     // The job's signal (cancel, timeout, shutdown) sends SIGTERM: the kernel saves last.pt and answers cancelled.
     result = await runKernel({
-      python, module: KERNEL_MODULE, cwd: KERNEL_DIR, command: 'train', logger: context.logger, graceMs: 60_000,
-      request: kernelTrainRequest(request, corpus, output, resumeFrom), signal: context.signal, onEvent: relay.onEvent,
+      python,
+      module: KERNEL_MODULE,
+      cwd: KERNEL_DIR,
+      command: 'train',
+      logger: context.logger,
+      graceMs: 60_000,
+      request: kernelTrainRequest(request, corpus, output, resumeFrom),
+      signal: context.signal,
+      onEvent: relay.onEvent,
     });
   } finally {
     await relay.settled();
@@ -100,7 +119,15 @@ async function train(deps: TrainHandlerDeps, request: RunRequest, context: JobCo
   await Promise.all(ARTIFACT_FILES.map((name) => link(join(output, name), join(artifact, name))));
   const entry = await deps.cache.publish(artifact, fields, deps.registry);
   await deps.store.update(runId, { status: 'completed', progress: 100, checkpoint, artifact: { model_id: runId, file_id: entry.file_id } });
-  return { result: { run_id: runId, model_id: runId, file_id: entry.file_id, metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError } }, result_id: entry.file_id };
+  return {
+    result: {
+      run_id: runId,
+      model_id: runId,
+      file_id: entry.file_id,
+      metrics: { ...entry.manifest.metrics, onnx_parity_max_abs: parityError },
+    },
+    result_id: entry.file_id,
+  };
 }
 
 export function trainHandler(deps: TrainHandlerDeps, definition: TrainJob = trainJob()) {
@@ -111,7 +138,9 @@ export function trainHandler(deps: TrainHandlerDeps, definition: TrainJob = trai
       const user = error instanceof UserError || (error instanceof KernelFailedError && error.kind === 'user');
       if (!releasedByShutdown(error)) {
         await deps.store.update(context.jobId, (record) =>
-          record.status === 'cancelled' ? {} : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
+          record.status === 'cancelled'
+            ? {}
+            : { status: 'failed', error: { kind: user ? 'user' : 'system', message: errorMessage(error) } },
         );
       }
       if (error instanceof KernelFailedError && error.kind === 'user') throw new UserError(error.message, { cause: error });

@@ -1,6 +1,15 @@
 import { deleteKeys, uniqueName } from '@platform/testing';
 import type { PlatformApp } from '@platform/core';
-import { closeRedis, createQueue, createRedis, EventPublisher, redisReadiness, startWorker, workerReadiness, type WorkerHandle } from '@platform/workers';
+import {
+  closeRedis,
+  createQueue,
+  createRedis,
+  EventPublisher,
+  redisReadiness,
+  startWorker,
+  workerReadiness,
+  type WorkerHandle,
+} from '@platform/workers';
 import type { Queue } from 'bullmq';
 import { startDataBankProcess, type DataBankProcess } from 'data-bank-api/testing';
 import type { Redis } from 'ioredis';
@@ -53,22 +62,50 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
   const cache = new ArtifactCache(bank.client, join(root, 'models'));
   await mkdir(join(root, 'scratch'), { recursive: true });
   const jobDeps = {
-    store, tokenizers, registry, cache, dataBank: bank.client, publisher, logger, runsDir: join(root, 'runs'), scratchDir: join(root, 'scratch'),
-    maxCorpusBytes: 1 << 24, stepEventMs: 0, python: options.python ?? PYTHON,
+    store,
+    tokenizers,
+    registry,
+    cache,
+    dataBank: bank.client,
+    publisher,
+    logger,
+    runsDir: join(root, 'runs'),
+    scratchDir: join(root, 'scratch'),
+    maxCorpusBytes: 1 << 24,
+    stepEventMs: 0,
+    python: options.python ?? PYTHON,
   };
   const queue = createQueue({ connection: redis, queue: TRAINER_QUEUE, prefix: `${prefix}:bull` });
   const worker: WorkerHandle = startWorker({
-    connection: createRedis(REDIS_URL, 'blocking'), queue: TRAINER_QUEUE, prefix: `${prefix}:bull`,
-    handlers: [trainHandler(jobDeps), tokenizerHandler(jobDeps)], publisher, logger,
+    connection: createRedis(REDIS_URL, 'blocking'),
+    queue: TRAINER_QUEUE,
+    prefix: `${prefix}:bull`,
+    handlers: [trainHandler(jobDeps), tokenizerHandler(jobDeps)],
+    publisher,
+    logger,
   });
   await registerShippedModels({ registry, cache, store, logger }, SHIPPED_MODELS_DIR);
   const models = new ModelServer(registry, cache, { threads: 1, maxLoaded: 2 });
   const app = await buildApp({
-    queue, trainJob: trainJob(), store, tokenizers, models, logger, chats: new ChatStore(redis, prefix, 60),
-    apiKeys: options.apiKeys ?? [], maxGenerateTokens: 256, maxScoreChars: 5000, readiness: [redisReadiness(redis), workerReadiness(queue)],
+    queue,
+    trainJob: trainJob(),
+    store,
+    tokenizers,
+    models,
+    logger,
+    chats: new ChatStore(redis, prefix, 60),
+    apiKeys: options.apiKeys ?? [],
+    maxGenerateTokens: 256,
+    maxScoreChars: 5000,
+    readiness: [redisReadiness(redis), workerReadiness(queue)],
   });
   return {
-    app, bank, redis, queue, prefix, events,
+    app,
+    bank,
+    redis,
+    queue,
+    prefix,
+    events,
     close: async () => {
       await worker.close(2000);
       await app.close();
@@ -83,4 +120,5 @@ export async function trainerWorld(options: { python?: string; apiKeys?: string[
   };
 }
 
-export const uploadText = async (bank: DataBankProcess, data: Uint8Array) => (await bank.client.upload({ kind: 'buffer', data }, { contentType: 'text/plain' })).file_id;
+export const uploadText = async (bank: DataBankProcess, data: Uint8Array) =>
+  (await bank.client.upload({ kind: 'buffer', data }, { contentType: 'text/plain' })).file_id;

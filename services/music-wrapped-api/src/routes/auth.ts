@@ -85,20 +85,13 @@ export function authRoutes(app: PlatformApp, connections: AccountConnections): v
     {
       config: { auth: 'api', user: true },
       schema: {
-        summary:
-          'Finish connecting an account: the user signed in to the browser that came back from the callback',
+        summary: 'Finish connecting an account: the user signed in to the browser that came back from the callback',
         params: z.object({ provider: z.enum(OAUTH_PROVIDERS) }),
         body: z.object({ state: State, confirmation: z.string().min(1).max(100) }).strict(),
         response: { 200: Connected },
       },
     },
-    (request) =>
-      connections.confirm(
-        request.params.provider,
-        request.body.state,
-        requestUser(request),
-        request.body.confirmation,
-      ),
+    (request) => connections.confirm(request.params.provider, request.body.state, requestUser(request), request.body.confirmation),
   );
 
   app.get(
@@ -112,9 +105,7 @@ export function authRoutes(app: PlatformApp, connections: AccountConnections): v
     },
     async (_request, reply) => {
       const { token, expiresAtMs } = await connections.appleDeveloperToken();
-      return reply
-        .header('cache-control', 'no-store')
-        .send({ developer_token: token, expires_at: new Date(expiresAtMs).toISOString() });
+      return reply.header('cache-control', 'no-store').send({ developer_token: token, expires_at: new Date(expiresAtMs).toISOString() });
     },
   );
 
@@ -123,8 +114,7 @@ export function authRoutes(app: PlatformApp, connections: AccountConnections): v
     {
       config: { auth: 'api', user: true },
       schema: {
-        summary:
-          "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
+        summary: "Connect an Apple Music account with the user's Music User Token (from MusicKit JS authorize())",
         body: z.object({ music_user_token: z.string().min(1).max(4096) }).strict(),
         response: { 200: Connected },
       },

@@ -38,9 +38,7 @@ export function wrappedRoutes(app: PlatformApp, deps: ReportsDeps): void {
     async (request, reply) => {
       const userId = requestUser(request);
       const jobId = await startReport(deps, userId, request.body, idempotencyKeyOf(request.headers));
-      return reply
-        .status(202)
-        .send({ job_id: jobId, status: 'queued', user_id: userId, year: request.body.year });
+      return reply.status(202).send({ job_id: jobId, status: 'queued', user_id: userId, year: request.body.year });
     },
   );
 
@@ -57,12 +55,7 @@ export function wrappedRoutes(app: PlatformApp, deps: ReportsDeps): void {
     '/v1/wrapped/:job_id/result',
     { config: { auth: 'api', user: true }, schema: { summary: 'The report as JSON', params: Params } },
     async (request, reply) => {
-      const file = await reportFile(
-        deps,
-        request.params.job_id,
-        requestUser(request),
-        (files) => files.report,
-      );
+      const file = await reportFile(deps, request.params.job_id, requestUser(request), (files) => files.report);
       return sendFile(reply, file, 'application/json');
     },
   );

@@ -29,7 +29,12 @@ export function requireProvider(config: Config, tokens: TokenStore, provider: OA
 }
 
 /** Turns a confirmed flow's grant into tokens (Spotify's code + PKCE verifier, Last.fm's token) and stores them sealed. */
-export async function linkAccount(config: Config, tokens: TokenStore, provider: OAuthProvider, flow: AuthorizedFlow): Promise<LinkedAccount> {
+export async function linkAccount(
+  config: Config,
+  tokens: TokenStore,
+  provider: OAuthProvider,
+  flow: AuthorizedFlow,
+): Promise<LinkedAccount> {
   const spotify = spotifyOptions(config);
   const redirectUri = config.spotify.redirectUri;
   if (provider === 'spotify' && spotify && redirectUri) {

@@ -82,14 +82,9 @@ export class AccountConnections {
   }
 
   /** The provider's redirect back: `grant` undefined (the user declined) ends the flow with a 400. */
-  async authorize(
-    provider: OAuthProvider,
-    state: string,
-    grant: string | undefined,
-  ): Promise<AuthorizedOutcome> {
+  async authorize(provider: OAuthProvider, state: string, grant: string | undefined): Promise<AuthorizedOutcome> {
     const confirmation = await this.states.authorize(provider, state, grant);
-    if (confirmation === undefined)
-      throw new AppError('INVALID_INPUT', `${provider} authorization was not granted`);
+    if (confirmation === undefined) throw new AppError('INVALID_INPUT', `${provider} authorization was not granted`);
     const answer = {
       status: 'authorized' as const,
       provider,
@@ -100,17 +95,11 @@ export class AccountConnections {
     const { authReturnUrl } = this.config;
     if (authReturnUrl === undefined) return { answer, redirectTo: undefined };
     const target = new URL(authReturnUrl);
-    for (const name of ['provider', 'state', 'confirmation'] as const)
-      target.searchParams.set(name, answer[name]);
+    for (const name of ['provider', 'state', 'confirmation'] as const) target.searchParams.set(name, answer[name]);
     return { answer, redirectTo: target.toString() };
   }
 
-  async confirm(
-    provider: OAuthProvider,
-    state: string,
-    userId: string,
-    confirmation: string,
-  ): Promise<LinkedAccount> {
+  async confirm(provider: OAuthProvider, state: string, userId: string, confirmation: string): Promise<LinkedAccount> {
     requireProvider(this.config, this.tokens, provider);
     const flow = await this.states.confirm(provider, state, userId, confirmation);
     return linkAccount(this.config, this.tokens, provider, flow);
@@ -129,12 +118,7 @@ export class AccountConnections {
     this.tokens.cipherKey();
     // Proves the token before keeping it: a refused one is 401 INVALID_CREDENTIALS now, not a failed job later.
     const storefront = await new AppleMusicApi(apple, musicUserToken).storefront();
-    await this.tokens.put(
-      'apple_music',
-      userId,
-      { music_user_token: musicUserToken, storefront },
-      APPLE_TOKEN_TTL_SECONDS,
-    );
+    await this.tokens.put('apple_music', userId, { music_user_token: musicUserToken, storefront }, APPLE_TOKEN_TTL_SECONDS);
     return { connected: 'apple_music', user_id: userId, storefront };
   }
 

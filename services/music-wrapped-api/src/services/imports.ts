@@ -17,11 +17,7 @@ export interface ImportsDeps {
  * Stages the upload (multipart field `file`) in a scratch job, checks that it is an export this service
  * reads, keeps it in data-bank and records it as the user's import.
  */
-export async function importExport(
-  deps: ImportsDeps,
-  request: FastifyRequest,
-  userId: string,
-): Promise<ImportRecord> {
+export async function importExport(deps: ImportsDeps, request: FastifyRequest, userId: string): Promise<ImportRecord> {
   // A scratch job per upload: a crashed API's leftovers are swept when it starts again.
   const job = await deps.scratch.createJob();
   try {
@@ -33,10 +29,7 @@ export async function importExport(
     const filename = upload.filename || 'export';
     const { format, files } = await inspectExport(upload.path, filename, deps.uploads.zipLimits);
     const stored = await viaDataBank(() =>
-      deps.dataBank.upload(
-        { kind: 'path', path: upload.path },
-        { contentType: upload.mimetype || 'application/octet-stream' },
-      ),
+      deps.dataBank.upload({ kind: 'path', path: upload.path }, { contentType: upload.mimetype || 'application/octet-stream' }),
     );
     return await deps.imports.create({
       user_id: userId,

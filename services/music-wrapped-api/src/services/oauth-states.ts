@@ -56,7 +56,9 @@ export class OAuthStates {
     if (grant === undefined) return undefined;
     const confirmation = secret();
     const authorized: AuthorizedFlow = { ...pending, grant, confirmation_sha256: digest(confirmation).toString('hex') };
-    await withRedisDeadline(() => this.redis.set(this.key(provider, 'authorized', state), JSON.stringify(authorized), 'EX', STATE_TTL_SECONDS));
+    await withRedisDeadline(() =>
+      this.redis.set(this.key(provider, 'authorized', state), JSON.stringify(authorized), 'EX', STATE_TTL_SECONDS),
+    );
     return confirmation;
   }
 

@@ -12,7 +12,11 @@ export const connectHow = (provider: Provider) =>
 
 /** A stored token that cannot be read (tampered, sealed under another key, an old shape): the user connects again. */
 function unreadableToken(provider: Provider): AppError {
-  return new AppError('RECONNECT_REQUIRED', `the stored ${provider} connection cannot be used any more: connect the account again through ${connectHow(provider)}`, { status: 409 });
+  return new AppError(
+    'RECONNECT_REQUIRED',
+    `the stored ${provider} connection cannot be used any more: connect the account again through ${connectHow(provider)}`,
+    { status: 409 },
+  );
 }
 
 const IV_BYTES = 12;

@@ -9,7 +9,11 @@ import { connectHow, type TokenStore } from './token-store.js';
  * named service, no two imports hold the same file (its plays would count twice), each live account is
  * connected, and an Apple export is not combined with the live Apple account.
  */
-export async function checkSources(sources: readonly SourceSpec[], userId: string, stores: { imports: ImportStore; tokens: TokenStore }): Promise<void> {
+export async function checkSources(
+  sources: readonly SourceSpec[],
+  userId: string,
+  stores: { imports: ImportStore; tokens: TokenStore },
+): Promise<void> {
   const apple = sources.filter((source) => source.service === 'apple_music');
   if (apple.some((source) => 'live' in source) && apple.some((source) => 'import_id' in source)) {
     // Live plays have estimated times, so their overlap with the export cannot be found: both would count.

@@ -36,12 +36,7 @@ function asUserError(error: unknown): unknown {
   return isAppError(error) && error.status < 500 ? new UserError(error.message, { cause: error }) : error;
 }
 
-async function* importPlays(
-  deps: WrappedJobDeps,
-  spec: { import_id: string },
-  userId: string,
-  dir: string,
-): AsyncGenerator<PlayRecord> {
+async function* importPlays(deps: WrappedJobDeps, spec: { import_id: string }, userId: string, dir: string): AsyncGenerator<PlayRecord> {
   const record = await deps.imports.get(spec.import_id, userId);
   if (!record) throw new UserError(`import ${spec.import_id} not found (imports are kept 30 days)`);
   const path = join(dir, record.import_id);
@@ -53,27 +48,17 @@ async function* importPlays(
   }
 }
 
-async function buildReport(
-  deps: WrappedJobDeps,
-  data: WrappedJobData,
-  context: JobContext,
-): Promise<WrappedReport> {
+async function buildReport(deps: WrappedJobDeps, data: WrappedJobData, context: JobContext): Promise<WrappedReport> {
   const accumulator = new WrappedAccumulator({ year: data.year, timeZone: data.time_zone });
   const deduper = data.sources.length > 1 ? new CrossSourceDeduper() : undefined;
   const scratch = await deps.scratch.createJob();
   try {
     for (const [index, spec] of data.sources.entries()) {
-      await context.progress(
-        5 + Math.round((index / data.sources.length) * 60),
-        `reading ${spec.service} ${describe(spec)}`,
-      );
+      await context.progress(5 + Math.round((index / data.sources.length) * 60), `reading ${spec.service} ${describe(spec)}`);
       const plays =
         'import_id' in spec
           ? importPlays(deps, spec, data.user_id, scratch.dir)
-          : (await deps.liveSource(spec.service, data.user_id)).plays(
-              new ZoneClock(data.time_zone).yearRange(data.year),
-              context.signal,
-            );
+          : (await deps.liveSource(spec.service, data.user_id)).plays(new ZoneClock(data.time_zone).yearRange(data.year), context.signal);
       let count = 0;
       for await (const play of plays) {
         if (++count % 100_000 === 0) context.signal.throwIfAborted();
@@ -94,16 +79,12 @@ export function wrappedHandler(deps: WrappedJobDeps) {
     try {
       const report = await buildReport(deps, data, context);
       await context.progress(70, 'rendering');
-      const [story, landscape] = await Promise.all([
-        deps.cards.render(report, 'story'),
-        deps.cards.render(report, 'landscape'),
-      ]);
+      const [story, landscape] = await Promise.all([deps.cards.render(report, 'story'), deps.cards.render(report, 'landscape')]);
       const html = Buffer.from(renderHtml(report));
       const json = Buffer.from(JSON.stringify(report));
       await context.progress(90, 'storing');
       const upload = async (bytes: Buffer, contentType: string) =>
-        (await viaDataBank(() => deps.dataBank.upload({ kind: 'buffer', data: bytes }, { contentType })))
-          .file_id;
+        (await viaDataBank(() => deps.dataBank.upload({ kind: 'buffer', data: bytes }, { contentType }))).file_id;
       const files: WrappedResultFiles = {
         report: await upload(json, 'application/json'),
         card_story: await upload(story, 'image/png'),

@@ -67,7 +67,12 @@ export async function readCodes(image: Buffer, maxPixels: number): Promise<Decod
   }
   const { data, info } = raw;
   const results = await readBarcodes(
-    { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, colorSpace: 'srgb' },
+    {
+      data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      colorSpace: 'srgb',
+    },
     { formats: ['QRCode', 'MicroQRCode', 'RMQRCode'], tryHarder: true, maxNumberOfSymbols: 32 },
   );
   const found = results.filter((result) => result.isValid);

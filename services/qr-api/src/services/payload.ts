@@ -5,13 +5,16 @@ import { normaliseUrl } from './url.js';
 const escapeWifi = (value: string) => value.replace(/[\\;,:"]/g, (char) => `\\${char}`);
 
 /** vCard 3.0 text values (RFC 2426 section 4): backslash, comma, semicolon and newlines. */
-const escapeVcard = (value: string) =>
-  value.replace(/[\\,;]/g, (char) => `\\${char}`).replace(/\r\n|\r|\n/g, '\\n');
+const escapeVcard = (value: string) => value.replace(/[\\,;]/g, (char) => `\\${char}`).replace(/\r\n|\r|\n/g, '\\n');
 
 const phoneDigits = (number: string) => number.replace(/[\s().-]/g, '');
 
 /** Decimal degrees with at most 7 places (about 1 cm) and never exponent notation. */
-const degrees = (value: number) => value.toFixed(7).replace(/\.?0+$/, '').replace(/^-0$/, '0');
+const degrees = (value: number) =>
+  value
+    .toFixed(7)
+    .replace(/\.?0+$/, '')
+    .replace(/^-0$/, '0');
 
 function wifi(data: PayloadOf<'wifi'>): string {
   const fields = [`T:${data.security}`, `S:${escapeWifi(data.ssid)}`];

@@ -49,10 +49,7 @@ export function encodePng(matrix: QrMatrix, options: PngOptions): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(width, 4);
   header.set([1, 3, 0, 0, 0], 8); // bit depth 1, colour type 3 (palette), deflate, adaptive filter, no interlace
-  const chunks = [
-    pngChunk('IHDR', header),
-    pngChunk('PLTE', Buffer.from([light.r, light.g, light.b, dark.r, dark.g, dark.b])),
-  ];
+  const chunks = [pngChunk('IHDR', header), pngChunk('PLTE', Buffer.from([light.r, light.g, light.b, dark.r, dark.g, dark.b]))];
   if (light.a < 255 || dark.a < 255) chunks.push(pngChunk('tRNS', Buffer.from([light.a, dark.a])));
   chunks.push(pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat([SIGNATURE, ...chunks]);

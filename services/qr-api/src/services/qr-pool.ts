@@ -5,8 +5,7 @@ import { checkImageHeader, type DecodedQr } from './decode.js';
 import type { QrDefaults } from './render.js';
 
 export type QrTask =
-  | { kind: 'decode'; image: Uint8Array; maxPixels: number }
-  | { kind: 'batch'; items: readonly BatchItem[]; defaults: QrDefaults };
+  { kind: 'decode'; image: Uint8Array; maxPixels: number } | { kind: 'batch'; items: readonly BatchItem[]; defaults: QrDefaults };
 
 /** What a task gives back, tagged with its kind. */
 export type QrTaskResult = { kind: 'decode'; codes: DecodedQr[] } | { kind: 'batch'; files: BatchFile[] };

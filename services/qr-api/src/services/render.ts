@@ -29,8 +29,7 @@ const CONTENT_TYPES: Record<Format, { contentType: string; extension: string }> 
   text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
 };
 
-const invalid = (path: string, message: string) =>
-  new AppError('INVALID_INPUT', `${path}: ${message}`, { details: [{ path, message }] });
+const invalid = (path: string, message: string) => new AppError('INVALID_INPUT', `${path}: ${message}`, { details: [{ path, message }] });
 
 /** Applies the service defaults and checks the rules that span fields; `prefix` names a batch item. */
 export function resolveOptions(input: RenderOptionsInput, defaults: QrDefaults, format: Format, prefix = ''): RenderOptions {
@@ -64,7 +63,10 @@ function scaleFor(matrix: QrMatrix, options: RenderOptions, prefix: string): num
   if (options.size === undefined) return options.scale ?? 1;
   const modules = matrix.size + 2 * options.margin;
   if (options.size < modules) {
-    throw invalid(`${prefix}size`, `${options.size} px is narrower than the code (${modules} modules with the margin); use at least ${modules}`);
+    throw invalid(
+      `${prefix}size`,
+      `${options.size} px is narrower than the code (${modules} modules with the margin); use at least ${modules}`,
+    );
   }
   return Math.min(40, Math.floor(options.size / modules));
 }

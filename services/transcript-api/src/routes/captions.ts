@@ -79,9 +79,7 @@ export function registerCaptionRoutes(app: PlatformApp, youtube: YouTube, defaul
     async (request) => {
       // A full URL is accepted too (encoded), so callers need not extract the id themselves.
       const videoId = parseYouTubeUrl(
-        /^[A-Za-z0-9_-]{11}$/.test(request.params.video_id)
-          ? `youtu.be/${request.params.video_id}`
-          : request.params.video_id,
+        /^[A-Za-z0-9_-]{11}$/.test(request.params.video_id) ? `youtu.be/${request.params.video_id}` : request.params.video_id,
       );
       const video = await youtube.captions(videoId);
       return {

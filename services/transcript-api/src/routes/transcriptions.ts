@@ -3,11 +3,7 @@ import { IdempotencyKeyHeaders, idempotencyKeyOf, registerJobRoutes } from '@pla
 import { z } from 'zod';
 import { OutputFormat, TranscriptionResult } from '../models/transcript.js';
 import { CONTENT_TYPES, render } from '../services/formats.js';
-import {
-  finishedTranscript,
-  startTranscription,
-  type TranscriptionsDeps,
-} from '../services/transcriptions.js';
+import { finishedTranscript, startTranscription, type TranscriptionsDeps } from '../services/transcriptions.js';
 
 /** txt, srt and vtt answers (sent as text, not serialised as JSON). */
 const TextBody = z.string().describe('the transcript as txt, srt or vtt when format is not json');
@@ -30,9 +26,7 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
     },
     async (request, reply) => {
       const queued = await startTranscription(deps, request, idempotencyKeyOf(request.headers));
-      return reply
-        .status(202)
-        .send({ job_id: queued.jobId, status: 'queued' as const, source: queued.source });
+      return reply.status(202).send({ job_id: queued.jobId, status: 'queued' as const, source: queued.source });
     },
   );
 
@@ -52,11 +46,7 @@ export function registerTranscriptionRoutes(app: PlatformApp, deps: Transcriptio
       },
     },
     async (request, reply) => {
-      const { format, transcript } = await finishedTranscript(
-        deps,
-        request.params.job_id,
-        request.query.format,
-      );
+      const { format, transcript } = await finishedTranscript(deps, request.params.job_id, request.query.format);
       if (format === 'json') return transcript;
       return reply.type(CONTENT_TYPES[format]).send(render(format, transcript.segments));
     },

@@ -17,9 +17,7 @@ export const segmentsText = (segments: Segment[]): string =>
     .trim();
 
 export function toSrt(segments: Segment[]): string {
-  return segments
-    .map((s, i) => `${i + 1}\n${timestamp(s.start, ',')} --> ${timestamp(s.end, ',')}\n${s.text}\n`)
-    .join('\n');
+  return segments.map((s, i) => `${i + 1}\n${timestamp(s.start, ',')} --> ${timestamp(s.end, ',')}\n${s.text}\n`).join('\n');
 }
 
 export function toVtt(segments: Segment[]): string {

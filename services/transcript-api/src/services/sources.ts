@@ -37,11 +37,7 @@ export interface RequestedJob {
 
 function invalid(error: z.ZodError): AppError {
   const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  return new AppError(
-    'INVALID_INPUT',
-    `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-    { details },
-  );
+  return new AppError('INVALID_INPUT', `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, { details });
 }
 
 const fromDataBank = <T>(work: Promise<T>): Promise<T> =>
@@ -64,13 +60,10 @@ export async function uploadSource(request: FastifyRequest, deps: SourceDeps): P
       maxFieldBytes: 4096,
       timeoutMs: deps.uploads.timeoutMs,
     });
-    if (!UPLOAD_TYPES.test(upload.mimetype))
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Expected an audio or video file');
+    if (!UPLOAD_TYPES.test(upload.mimetype)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Expected an audio or video file');
     const options = Options.safeParse(upload.fields);
     if (!options.success) throw invalid(options.error);
-    const stored = await fromDataBank(
-      deps.store.upload({ kind: 'path', path: upload.path }, { contentType: upload.mimetype }),
-    );
+    const stored = await fromDataBank(deps.store.upload({ kind: 'path', path: upload.path }, { contentType: upload.mimetype }));
     const filename = upload.filename;
     return {
       source: { kind: 'data_bank', file_id: stored.file_id, ...(filename !== '' && { filename }) },
@@ -89,12 +82,8 @@ export async function jsonSource(body: unknown, store: FileStore): Promise<Reque
   if (youtubeUrl !== undefined && fileId === undefined)
     return { source: { kind: 'youtube', video_id: parseYouTubeUrl(youtubeUrl) }, options };
   if (fileId === undefined || youtubeUrl !== undefined) {
-    throw new AppError(
-      'INVALID_INPUT',
-      'Give exactly one source: youtube_url, data_bank_file_id, or a multipart upload',
-    );
+    throw new AppError('INVALID_INPUT', 'Give exactly one source: youtube_url, data_bank_file_id, or a multipart upload');
   }
-  if (!(await fromDataBank(store.head(fileId))))
-    throw new AppError('NOT_FOUND', `data-bank has no file ${fileId}`);
+  if (!(await fromDataBank(store.head(fileId)))) throw new AppError('NOT_FOUND', `data-bank has no file ${fileId}`);
   return { source: { kind: 'data_bank', file_id: fileId }, options };
 }

@@ -27,9 +27,7 @@ export async function startTranscription(
   request: FastifyRequest,
   idempotencyKey: string | undefined,
 ): Promise<QueuedTranscription> {
-  const { source, options } = request.isMultipart()
-    ? await uploadSource(request, deps)
-    : await jsonSource(request.body, deps.store);
+  const { source, options } = request.isMultipart() ? await uploadSource(request, deps) : await jsonSource(request.body, deps.store);
   const jobId = await transcriptionJob.enqueue(deps.queue, { ...options, source }, { idempotencyKey });
   return { jobId, source: source.kind };
 }
@@ -48,8 +46,7 @@ export async function finishedTranscript(
 ): Promise<FinishedTranscript> {
   const status = await jobStatus(deps.queue, jobId);
   if (!status) throw new AppError('JOB_NOT_FOUND', 'No such job');
-  if (status.status === 'failed')
-    throw new AppError('JOB_FAILED', `The job failed: ${status.error?.message ?? 'unknown error'}`);
+  if (status.status === 'failed') throw new AppError('JOB_FAILED', `The job failed: ${status.error?.message ?? 'unknown error'}`);
   if (status.status !== 'completed') throw new AppError('JOB_NOT_READY', `The job is ${status.status}`);
   // The status document's result is the job's outcome: { result_id, result_bytes, result }.
   const result = TranscriptionJobResult.parse(status.result);
@@ -63,12 +60,10 @@ async function readStoredTranscript(store: FileStore, fileId: string): Promise<T
   try {
     text = await new Response(await store.stream(fileId)).text();
   } catch (error) {
-    if (error instanceof DataBankNotFoundError)
-      throw new AppError('NOT_FOUND', 'The transcript is no longer stored in data-bank');
+    if (error instanceof DataBankNotFoundError) throw new AppError('NOT_FOUND', 'The transcript is no longer stored in data-bank');
     throw dataBankFailure(error);
   }
   const stored = TranscriptionResult.safeParse(parseJsonOrUndefined(text));
-  if (!stored.success)
-    throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank returned an unreadable transcript');
+  if (!stored.success) throw new AppError('EXTERNAL_SERVICE_ERROR', 'data-bank returned an unreadable transcript');
   return stored.data;
 }

@@ -18,17 +18,10 @@ export interface TranscriptionDeps {
   timeoutMs: number;
 }
 
-async function fetchSource(
-  deps: TranscriptionDeps,
-  data: TranscriptionJobData,
-  scratch: ScratchJob,
-  signal: AbortSignal,
-): Promise<string> {
-  if (data.source.kind === 'youtube')
-    return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, scratch, signal);
+async function fetchSource(deps: TranscriptionDeps, data: TranscriptionJobData, scratch: ScratchJob, signal: AbortSignal): Promise<string> {
+  if (data.source.kind === 'youtube') return downloadYouTubeAudio(deps.ytdlp, data.source.video_id, scratch, signal);
   const path = join(scratch.dir, 'source');
-  if (!(await deps.store.head(data.source.file_id)))
-    throw new UserError(`data-bank has no file ${data.source.file_id}`);
+  if (!(await deps.store.head(data.source.file_id))) throw new UserError(`data-bank has no file ${data.source.file_id}`);
   await deps.store.download(data.source.file_id, path);
   return path;
 }
@@ -59,8 +52,7 @@ export function transcriptionHandler(deps: TranscriptionDeps) {
         language: data.language,
         prompt: data.prompt,
         signal: context.signal,
-        onPlan: (chunks, durationS) =>
-          context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
+        onPlan: (chunks, durationS) => context.progress(15, `transcribing ${chunks} chunk(s)`, { chunks, duration_s: durationS }),
         onChunk: (done, total) =>
           context.progress(15 + Math.floor((80 * done) / total), `chunk ${done}/${total}`, {
             chunk: done,

@@ -9,13 +9,7 @@ const run = promisify(execFile);
  * A tone that sounds for `onS` seconds and is silent for `offS`, repeated for `durationS` seconds:
  * speech-like stretches separated by pauses for silencedetect to find.
  */
-export async function pulsedTone(
-  dir: string,
-  name: string,
-  durationS: number,
-  onS: number,
-  offS: number,
-): Promise<string> {
+export async function pulsedTone(dir: string, name: string, durationS: number, onS: number, offS: number): Promise<string> {
   const path = join(dir, name);
   const period = onS + offS;
   const source = `sine=frequency=440:sample_rate=44100:duration=${durationS}`;
@@ -27,34 +21,14 @@ export async function pulsedTone(
 /** A steady tone with no silence at all (forces hard splits). */
 export async function steadyTone(dir: string, name: string, durationS: number): Promise<string> {
   const path = join(dir, name);
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=300:duration=${durationS}`,
-    path,
-  ]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=300:duration=${durationS}`, path]);
   return path;
 }
 
 /** A video file without an audio stream. */
 export async function silentVideo(dir: string): Promise<string> {
   const path = join(dir, 'video-only.mp4');
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=64x64:rate=5:duration=2',
-    '-c:v',
-    'mpeg4',
-    path,
-  ]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5:duration=2', '-c:v', 'mpeg4', path]);
   return path;
 }
 
@@ -72,12 +46,7 @@ const MATROSKA_DURATION = Buffer.from([0x44, 0x89, 0x88]);
  * A Matroska audio file that holds `realS` seconds of tone but whose header claims `claimedS`: ffprobe
  * reports the claim, while a decode reads every cluster.
  */
-export async function lyingMatroska(
-  dir: string,
-  name: string,
-  realS: number,
-  claimedS: number,
-): Promise<string> {
+export async function lyingMatroska(dir: string, name: string, realS: number, claimedS: number): Promise<string> {
   const path = join(dir, name);
   const source = `sine=frequency=440:sample_rate=16000:duration=${realS}`;
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:a', 'flac', path]);

@@ -1,12 +1,5 @@
 import { createLogger, createScratchArea, type PlatformApp } from '@platform/core';
-import {
-  closeRedis,
-  createQueue,
-  createRedis,
-  EventPublisher,
-  startWorker,
-  type WorkerHandle,
-} from '@platform/workers';
+import { closeRedis, createQueue, createRedis, EventPublisher, startWorker, type WorkerHandle } from '@platform/workers';
 import { isolatedRedisPrefix } from '@platform/testing';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -108,7 +108,8 @@ async function* huggingfaceRows(request: CorpusRequest, deps: SourceDeps, signal
   const listUrl = `${deps.hfEndpoint.replace(/\/+$/, '')}/api/datasets/${dataset}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(request.split)}`;
   const listed = ParquetFiles.safeParse(await (await fetchSource(listUrl, signal, { label: HUB, headers })).json());
   if (!listed.success) throw new Error(`${HUB} did not answer a list of parquet files`);
-  if (listed.data.length === 0) throw new UserError(`dataset ${quoted(dataset)} has no parquet files for ${quoted(config)}/${quoted(request.split)}`);
+  if (listed.data.length === 0)
+    throw new UserError(`dataset ${quoted(dataset)} has no parquet files for ${quoted(config)}/${quoted(request.split)}`);
   for (const url of listed.data) yield* parquetRows(url, request.field, { headers, signal }, deps.limits.maxDocumentChars);
 }
 

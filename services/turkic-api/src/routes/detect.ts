@@ -15,7 +15,10 @@ const Answer = z.object({
 export function registerDetectRoute(app: PlatformApp, detector: Detector, maxChars: number): void {
   app.post(
     '/v1/detect',
-    { config: { auth: 'api' }, schema: { summary: 'Identify the language (fastText) and script of a text', body: Body, response: { 200: Answer } } },
+    {
+      config: { auth: 'api' },
+      schema: { summary: 'Identify the language (fastText) and script of a text', body: Body, response: { 200: Answer } },
+    },
     async (request) => {
       checkText(request.body.text, maxChars);
       return detector.detect(request.body.text, request.body.top_k);

@@ -17,5 +17,9 @@ const Answer = z.object({
 
 export function registerLanguagesRoute(app: PlatformApp, catalog: Catalog): void {
   const answer = { languages: catalog.describe() };
-  app.get('/v1/languages', { config: { auth: 'api' }, schema: { summary: 'Supported languages, scripts and targets', response: { 200: Answer } } }, () => answer);
+  app.get(
+    '/v1/languages',
+    { config: { auth: 'api' }, schema: { summary: 'Supported languages, scripts and targets', response: { 200: Answer } } },
+    () => answer,
+  );
 }

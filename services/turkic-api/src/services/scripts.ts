@@ -28,4 +28,3 @@ export function dominantScript(text: string): string | undefined {
   for (const entry of scriptCounts(text)) if (!best || entry[1] > best[1]) best = entry;
   return best?.[0];
 }
-

@@ -25,8 +25,16 @@ export interface LanguageInfo {
 }
 
 const NAMES: Record<string, string> = {
-  kk: 'Kazakh', ky: 'Kyrgyz', uz: 'Uzbek', tr: 'Turkish', az: 'Azerbaijani', ug: 'Uyghur',
-  tt: 'Tatar', tk: 'Turkmen', fi: 'Finnish', en: 'English',
+  kk: 'Kazakh',
+  ky: 'Kyrgyz',
+  uz: 'Uzbek',
+  tr: 'Turkish',
+  az: 'Azerbaijani',
+  ug: 'Uyghur',
+  tt: 'Tatar',
+  tk: 'Turkmen',
+  fi: 'Finnish',
+  en: 'English',
 };
 
 /** Which tables make each conversion, by table id (`{language}-{script}-{target}`). */

@@ -9,10 +9,7 @@
  *   # comment                   whole-line comments only (`#` is the boundary token inside rules)
  */
 
-export type ContextToken =
-  | { kind: 'boundary' }
-  | { kind: 'class'; name: string; negated: boolean }
-  | { kind: 'literal'; text: string };
+export type ContextToken = { kind: 'boundary' } | { kind: 'class'; name: string; negated: boolean } | { kind: 'literal'; text: string };
 
 export interface RuleSpec {
   line: number;

@@ -92,7 +92,9 @@ export class Table {
     for (const { compiled: rule } of compiled) (this.byFirst[rule.source[0] ?? 0] ??= []).push(rule);
     this.maxExpansion = Math.max(
       1,
-      ...compiled.map(({ compiled: rule }) => Math.max(rule.units.length, rule.titleUnits.length, rule.upperUnits.length) / rule.source.length),
+      ...compiled.map(
+        ({ compiled: rule }) => Math.max(rule.units.length, rule.titleUnits.length, rule.upperUnits.length) / rule.source.length,
+      ),
     );
   }
 
@@ -166,7 +168,11 @@ export class Table {
     const end = at + rule.source.length;
     const upperAt = (index: number) => original.charCodeAt(index) !== lowered[index];
     const neighbour =
-      end < original.length && isLetterCode(original.charCodeAt(end)) ? end : at > 0 && isLetterCode(original.charCodeAt(at - 1)) ? at - 1 : -1;
+      end < original.length && isLetterCode(original.charCodeAt(end))
+        ? end
+        : at > 0 && isLetterCode(original.charCodeAt(at - 1))
+          ? at - 1
+          : -1;
     const allCaps = (rule.source.length > 1 && upperAt(at + 1)) || (neighbour >= 0 && upperAt(neighbour));
     return allCaps ? rule.upperUnits : rule.titleUnits;
   }
@@ -227,6 +233,8 @@ export class Table {
       at += matched.source.length;
     }
     // Buffer's UTF-16 decoder is several times faster than TextDecoder's; both read little-endian units.
-    return Buffer.from(output.buffer, output.byteOffset, length * 2).toString('utf16le').normalize('NFC');
+    return Buffer.from(output.buffer, output.byteOffset, length * 2)
+      .toString('utf16le')
+      .normalize('NFC');
   }
 }

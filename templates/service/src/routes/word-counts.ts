@@ -20,12 +20,7 @@ export function registerWordCountRoutes(app: PlatformApp, deps: WordCountsDeps):
       },
     },
     async (request, reply) => {
-      const jobId = await startWordCount(
-        deps,
-        requestUser(request),
-        request.body.text,
-        idempotencyKeyOf(request.headers),
-      );
+      const jobId = await startWordCount(deps, requestUser(request), request.body.text, idempotencyKeyOf(request.headers));
       return reply.status(202).send({ job_id: jobId, status: 'queued' as const });
     },
   );

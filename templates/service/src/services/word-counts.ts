@@ -14,7 +14,6 @@ export async function startWordCount(
   text: string,
   idempotencyKey: string | undefined,
 ): Promise<string> {
-  if (text.length > deps.maxTextChars)
-    throw new AppError('INVALID_INPUT', `The text is longer than ${deps.maxTextChars} characters`);
+  if (text.length > deps.maxTextChars) throw new AppError('INVALID_INPUT', `The text is longer than ${deps.maxTextChars} characters`);
   return wordCountJob.enqueue(deps.queue, { user_id: userId, text }, { idempotencyKey });
 }

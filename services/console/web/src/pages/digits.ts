@@ -34,7 +34,12 @@ function bars(probabilities: number[], best: number): HTMLElement {
 }
 
 export const digitsPage: Page = (view) => {
-  const canvas = h('canvas', { width: SIDE, height: SIDE, class: 'pad', 'aria-label': 'Drawing area: draw one digit with the mouse or a finger' });
+  const canvas = h('canvas', {
+    width: SIDE,
+    height: SIDE,
+    class: 'pad',
+    'aria-label': 'Drawing area: draw one digit with the mouse or a finger',
+  });
   const context = canvas.getContext('2d');
   if (!context) throw new Error('no 2D canvas');
   const status = statusLine();
@@ -117,15 +122,30 @@ export const digitsPage: Page = (view) => {
 
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Digits'), h('p', { class: 'muted' }, 'Draw one digit; handwriting-ai reads it when you lift the pen.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Digits'),
+      h('p', { class: 'muted' }, 'Draw one digit; handwriting-ai reads it when you lift the pen.'),
+    ),
     h(
       'div',
       { class: 'split' },
-      h('section', { class: 'card', 'aria-label': 'Drawing' }, canvas, h('div', { class: 'row' }, clear, h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'or read an image'), file))),
+      h(
+        'section',
+        { class: 'card', 'aria-label': 'Drawing' },
+        canvas,
+        h('div', { class: 'row' }, clear, h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'or read an image'), file)),
+      ),
       h(
         'section',
         { class: 'card', 'aria-label': 'Answer' },
-        h('div', { class: 'answer-row' }, h('div', {}, h('span', { class: 'label' }, 'Answer'), answer), h('figure', {}, seen, h('figcaption', { class: 'muted small' }, 'what the model saw'))),
+        h(
+          'div',
+          { class: 'answer-row' },
+          h('div', {}, h('span', { class: 'label' }, 'Answer'), answer),
+          h('figure', {}, seen, h('figcaption', { class: 'muted small' }, 'what the model saw')),
+        ),
         status,
         chart,
       ),

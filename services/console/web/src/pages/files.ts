@@ -21,7 +21,8 @@ export const fileUrl = (id: string): string => `/api/data-bank/v1/files/${id}`;
 const isText = (type: string) => type.startsWith('text/') || /json|xml|csv|yaml|javascript/.test(type);
 
 async function previewOf(file: FileRecord): Promise<HTMLElement> {
-  if (file.content_type.startsWith('image/')) return h('img', { src: fileUrl(file.file_id), alt: `preview of ${file.file_id}`, class: 'preview-image' });
+  if (file.content_type.startsWith('image/'))
+    return h('img', { src: fileUrl(file.file_id), alt: `preview of ${file.file_id}`, class: 'preview-image' });
   if (!isText(file.content_type)) return h('p', { class: 'muted' }, `No preview for ${file.content_type}; download it instead.`);
   const response = await call(fileUrl(file.file_id), { headers: { range: `bytes=0-${String(PREVIEW_BYTES - 1)}` } });
   let text = await response.text();
@@ -39,7 +40,11 @@ async function previewOf(file: FileRecord): Promise<HTMLElement> {
 export const filesPage: Page = (view) => {
   const status = statusLine();
   const body = h('tbody');
-  const preview = h('section', { class: 'card preview', 'aria-label': 'Preview', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a file to preview it.'));
+  const preview = h(
+    'section',
+    { class: 'card preview', 'aria-label': 'Preview', 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, 'Choose a file to preview it.'),
+  );
   const previous = h('button', { type: 'button', disabled: true }, '← Newer ids');
   const next = h('button', { type: 'button', disabled: true }, 'More →');
   const bar = h('progress', { max: 1, value: 0, class: 'upload-progress', 'aria-label': 'Upload progress' });
@@ -59,7 +64,9 @@ export const filesPage: Page = (view) => {
   const row = (file: FileRecord) => {
     const show = h('button', { type: 'button', class: 'link mono', title: file.file_id }, `${file.file_id.slice(0, 12)}…`);
     show.addEventListener('click', () => void open(file));
-    const remove = isAdmin() ? h('button', { type: 'button', class: 'danger small', 'aria-label': `Delete ${file.file_id}` }, 'Delete') : null;
+    const remove = isAdmin()
+      ? h('button', { type: 'button', class: 'danger small', 'aria-label': `Delete ${file.file_id}` }, 'Delete')
+      : null;
     remove?.addEventListener('click', () => void destroy(file));
     return h(
       'tr',
@@ -68,7 +75,11 @@ export const filesPage: Page = (view) => {
       h('td', {}, file.content_type),
       h('td', { class: 'num nowrap' }, bytes(file.size)),
       h('td', { class: 'nowrap' }, new Date(file.created_at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })),
-      h('td', { class: 'actions' }, h('div', {}, h('a', { href: fileUrl(file.file_id), download: file.file_id, class: 'button small' }, 'Download'), remove)),
+      h(
+        'td',
+        { class: 'actions' },
+        h('div', {}, h('a', { href: fileUrl(file.file_id), download: file.file_id, class: 'button small' }, 'Download'), remove),
+      ),
     );
   };
 
@@ -77,7 +88,12 @@ export const filesPage: Page = (view) => {
       const cursor = cursors[page];
       const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor && { cursor }) });
       const list = await getJson<FileList>(`/api/data-bank/v1/files?${query.toString()}`);
-      replace(body, ...(list.files.length === 0 ? [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No files yet: drop one above.'))] : list.files.map(row)));
+      replace(
+        body,
+        ...(list.files.length === 0
+          ? [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No files yet: drop one above.'))]
+          : list.files.map(row)),
+      );
       cursors[page + 1] = list.next_cursor ?? undefined;
       next.disabled = list.next_cursor === null;
       previous.disabled = page === 0;
@@ -119,9 +135,14 @@ export const filesPage: Page = (view) => {
       status.show(`uploading ${file.name} (${String(index + 1)} of ${String(files.length)})…`);
       drop.classList.add('busy');
       try {
-        const record = await upload<FileRecord>('/api/data-bank/v1/files', file, (fraction) => {
-          bar.value = fraction;
-        }, file.type || 'application/octet-stream');
+        const record = await upload<FileRecord>(
+          '/api/data-bank/v1/files',
+          file,
+          (fraction) => {
+            bar.value = fraction;
+          },
+          file.type || 'application/octet-stream',
+        );
         status.show(`${file.name} stored as ${record.file_id.slice(0, 12)}…`, 'ok');
         drop.dataset.last = record.file_id;
       } catch (error) {
@@ -131,7 +152,9 @@ export const filesPage: Page = (view) => {
     }
     page = 0;
     await load();
-    setTimeout(() => { drop.classList.remove('busy'); }, 1_500);
+    setTimeout(() => {
+      drop.classList.remove('busy');
+    }, 1_500);
   };
 
   input.addEventListener('change', () => void send([...(input.files ?? [])]));
@@ -145,7 +168,9 @@ export const filesPage: Page = (view) => {
     event.preventDefault();
     drop.classList.add('over');
   });
-  drop.addEventListener('dragleave', () => { drop.classList.remove('over'); });
+  drop.addEventListener('dragleave', () => {
+    drop.classList.remove('over');
+  });
   drop.addEventListener('drop', (event) => {
     event.preventDefault();
     drop.classList.remove('over');
@@ -174,7 +199,12 @@ export const filesPage: Page = (view) => {
         h(
           'div',
           { class: 'table-wrap' },
-          h('table', { class: 'files' }, h('thead', {}, h('tr', {}, ...['File', 'Type', 'Size', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))), body),
+          h(
+            'table',
+            { class: 'files' },
+            h('thead', {}, h('tr', {}, ...['File', 'Type', 'Size', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
+            body,
+          ),
         ),
         h('div', { class: 'pager' }, previous, next),
       ),

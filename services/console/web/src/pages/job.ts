@@ -24,7 +24,12 @@ export const jobPage: Page = (view, [domain = '', jobId = '']) => {
   const events = h('tbody');
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Job ', h('code', {}, jobId)), h('p', { class: 'muted' }, `on queue ${domain} · `, h('a', { href: '#/live' }, 'back to the live feed'))),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Job ', h('code', {}, jobId)),
+      h('p', { class: 'muted' }, `on queue ${domain} · `, h('a', { href: '#/live' }, 'back to the live feed')),
+    ),
     status,
     summary,
     h('h2', {}, 'Events'),
@@ -36,17 +41,31 @@ export const jobPage: Page = (view, [domain = '', jobId = '']) => {
       h(
         'dl',
         { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', {}, h('span', { class: `badge ${job.status}` }, job.status)),
-        h('dt', {}, 'Progress'), h('dd', {}, h('progress', { max: 100, value: job.progress }), ` ${String(Math.round(job.progress))}%`),
-        h('dt', {}, 'Message'), h('dd', {}, job.message ?? '–'),
-        h('dt', {}, 'User'), h('dd', {}, job.user_id),
-        h('dt', {}, 'Created'), h('dd', {}, when(job.created_at)),
-        h('dt', {}, 'Updated'), h('dd', {}, when(job.updated_at)),
+        h('dt', {}, 'Status'),
+        h('dd', {}, h('span', { class: `badge ${job.status}` }, job.status)),
+        h('dt', {}, 'Progress'),
+        h('dd', {}, h('progress', { max: 100, value: job.progress }), ` ${String(Math.round(job.progress))}%`),
+        h('dt', {}, 'Message'),
+        h('dd', {}, job.message ?? '–'),
+        h('dt', {}, 'User'),
+        h('dd', {}, job.user_id),
+        h('dt', {}, 'Created'),
+        h('dd', {}, when(job.created_at)),
+        h('dt', {}, 'Updated'),
+        h('dd', {}, when(job.updated_at)),
         job.error ? [h('dt', {}, 'Error'), h('dd', { class: 'error' }, `${job.error.kind}: ${job.error.message}`)] : null,
         job.result_id
           ? [
               h('dt', {}, 'Result file'),
-              h('dd', {}, h('a', { href: `/api/data-bank/v1/files/${job.result_id}`, download: `${jobId}-result` }, `download ${job.result_id.slice(0, 12)}…`)),
+              h(
+                'dd',
+                {},
+                h(
+                  'a',
+                  { href: `/api/data-bank/v1/files/${job.result_id}`, download: `${jobId}-result` },
+                  `download ${job.result_id.slice(0, 12)}…`,
+                ),
+              ),
             ]
           : null,
       ),

@@ -31,14 +31,27 @@ export function eventRow(event: PlatformEvent): HTMLTableRowElement {
     h('td', { class: 'nowrap' }, h('time', { datetime: event.ts }, new Date(event.ts).toLocaleTimeString())),
     h('td', {}, event.domain),
     h('td', {}, h('span', { class: `badge ${phase}` }, phase)),
-    h('td', { class: 'mono nowrap' }, h('a', { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
+    h(
+      'td',
+      { class: 'mono nowrap' },
+      h(
+        'a',
+        { href: `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` },
+        shortId(event.job_id),
+      ),
+    ),
     h('td', { class: 'mono' }, event.user_id),
     h('td', { class: 'summary' }, eventSummary(event)),
   );
 }
 
 export const livePage: Page = (view) => {
-  const domain = h('select', { name: 'domain' }, h('option', { value: '' }, 'every domain'), ...DOMAINS.map((name) => h('option', { value: name }, name)));
+  const domain = h(
+    'select',
+    { name: 'domain' },
+    h('option', { value: '' }, 'every domain'),
+    ...DOMAINS.map((name) => h('option', { value: name }, name)),
+  );
   const user = h('input', { name: 'user', inputmode: 'numeric', pattern: '\\d{1,20}', placeholder: 'any user' });
   const status = statusLine();
   const body = h('tbody');
@@ -52,7 +65,12 @@ export const livePage: Page = (view) => {
   const form = h('form', { class: 'filters', role: 'search' }, field('Domain', domain), field('User id', user));
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Jobs live'), h('p', { class: 'muted' }, 'Lifecycle and metrics events of every domain as they happen.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Jobs live'),
+      h('p', { class: 'muted' }, 'Lifecycle and metrics events of every domain as they happen.'),
+    ),
     form,
     status,
     h('div', { class: 'table-wrap' }, table),

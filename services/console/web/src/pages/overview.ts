@@ -33,14 +33,28 @@ function card(service: ServiceStatus): HTMLElement {
       { class: 'checks' },
       ...(checks.length === 0 ? [h('li', { class: 'muted' }, 'no checks reported')] : []),
       ...checks.map(([name, result]) =>
-        h('li', { class: result.startsWith('failed') ? 'bad' : 'ok' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('b', {}, name), ' ', result),
+        h(
+          'li',
+          { class: result.startsWith('failed') ? 'bad' : 'ok' },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          h('b', {}, name),
+          ' ',
+          result,
+        ),
       ),
     ),
     service.queue
       ? h(
           'dl',
           { class: 'counts', 'aria-label': `queue ${service.queue.name}` },
-          ...COUNTS.flatMap((name) => [h('dt', {}, name), h('dd', { class: `${name}${(service.queue?.counts?.[name] ?? 0) > 0 ? ' nonzero' : ''}` }, service.queue?.counts ? String(service.queue.counts[name] ?? 0) : '–')]),
+          ...COUNTS.flatMap((name) => [
+            h('dt', {}, name),
+            h(
+              'dd',
+              { class: `${name}${(service.queue?.counts?.[name] ?? 0) > 0 ? ' nonzero' : ''}` },
+              service.queue?.counts ? String(service.queue.counts[name] ?? 0) : '–',
+            ),
+          ]),
         )
       : null,
   );
@@ -51,7 +65,12 @@ export const overviewPage: Page = (view) => {
   const grid = h('div', { class: 'grid services', 'aria-busy': 'true' });
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('p', { class: 'muted' }, 'Readiness, version and queue of every service, refreshed every 3 s.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Overview'),
+      h('p', { class: 'muted' }, 'Readiness, version and queue of every service, refreshed every 3 s.'),
+    ),
     status,
     grid,
   );
@@ -64,7 +83,10 @@ export const overviewPage: Page = (view) => {
       replace(grid, ...services.map(card));
       grid.setAttribute('aria-busy', 'false');
       const ready = services.filter((service) => service.state === 'ready').length;
-      status.show(`${String(ready)} of ${String(services.length)} services ready · updated ${new Date().toLocaleTimeString()}`, ready === services.length ? 'ok' : 'info');
+      status.show(
+        `${String(ready)} of ${String(services.length)} services ready · updated ${new Date().toLocaleTimeString()}`,
+        ready === services.length ? 'ok' : 'info',
+      );
     } catch (error) {
       status.show(error instanceof ApiError ? error.full : 'the overview failed', 'error');
     }

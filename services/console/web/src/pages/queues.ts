@@ -7,7 +7,13 @@ export const queuesPage: Page = (view) => {
     'div',
     { class: 'page-head' },
     h('h1', {}, 'Queues'),
-    h('p', { class: 'muted' }, 'bull-board on every domain queue. ', h('a', { href: '/queues/', target: '_blank', rel: 'noopener' }, 'Open it in its own tab'), '.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'bull-board on every domain queue. ',
+      h('a', { href: '/queues/', target: '_blank', rel: 'noopener' }, 'Open it in its own tab'),
+      '.',
+    ),
   );
   if (!isAdmin()) {
     replace(view, head, h('p', { class: 'card' }, 'The queue board is for admin sessions: log in with a key from CONSOLE_ADMIN_KEYS.'));

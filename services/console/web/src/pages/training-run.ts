@@ -11,14 +11,21 @@ export interface Run {
   progress: number;
   family: string;
   size: string;
-  metrics: { step?: number; train_loss?: number | null; val_loss?: number | null; best_val_loss?: number | null; tokens_per_s?: number | null };
+  metrics: {
+    step?: number;
+    train_loss?: number | null;
+    val_loss?: number | null;
+    best_val_loss?: number | null;
+    tokens_per_s?: number | null;
+  };
   created_at: string;
   updated_at: string;
   error: string | { message: string } | null;
 }
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
-const fmt = (value: number | null | undefined, digits = 4) => (value === null || value === undefined ? '–' : String(Number(value.toPrecision(digits))));
+const fmt = (value: number | null | undefined, digits = 4) =>
+  value === null || value === undefined ? '–' : String(Number(value.toPrecision(digits)));
 
 function eta(run: Run): string {
   if (FINISHED.has(run.status) || run.progress <= 0) return '–';
@@ -53,7 +60,16 @@ function playground(runId: string): HTMLElement {
   const output = h('pre', { class: 'generated', 'aria-live': 'polite' });
   const status = statusLine();
   const go = h('button', { type: 'submit', class: 'primary' }, 'Generate');
-  const form = h('form', { class: 'card playground' }, h('h2', {}, 'Generation playground'), field('Prompt', prompt), h('div', { class: 'row' }, field('Max tokens', maxTokens), field('Temperature', temperature), field('Top-k', topK)), go, status, output);
+  const form = h(
+    'form',
+    { class: 'card playground' },
+    h('h2', {}, 'Generation playground'),
+    field('Prompt', prompt),
+    h('div', { class: 'row' }, field('Max tokens', maxTokens), field('Temperature', temperature), field('Top-k', topK)),
+    go,
+    status,
+    output,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     go.disabled = true;
@@ -61,8 +77,17 @@ function playground(runId: string): HTMLElement {
     const started = performance.now();
     let tokens = 0;
     status.show('generating…');
-    const body = { prompt: prompt.value, max_tokens: Number(maxTokens.value), temperature: Number(temperature.value), top_k: Number(topK.value) };
-    call(`/api/trainer/v1/runs/${encodeURIComponent(runId)}/generate`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) })
+    const body = {
+      prompt: prompt.value,
+      max_tokens: Number(maxTokens.value),
+      temperature: Number(temperature.value),
+      top_k: Number(topK.value),
+    };
+    call(`/api/trainer/v1/runs/${encodeURIComponent(runId)}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+    })
       .then((response) =>
         readEvents(response, ({ event, data }) => {
           if (event === 'done' || event === 'end') return false;
@@ -75,8 +100,12 @@ function playground(runId: string): HTMLElement {
           return true;
         }),
       )
-      .then(() => { status.show(`${String(tokens)} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`, 'ok'); })
-      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'generation failed', 'error'); })
+      .then(() => {
+        status.show(`${String(tokens)} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`, 'ok');
+      })
+      .catch((error: unknown) => {
+        status.show(error instanceof ApiError ? error.full : 'generation failed', 'error');
+      })
       .finally(() => {
         go.disabled = false;
       });
@@ -95,25 +124,45 @@ export function runView(view: HTMLElement, runId: string): () => void {
   const cancel = isAdmin() ? h('button', { type: 'button', class: 'danger' }, 'Cancel run') : null;
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Run ', h('code', {}, runId)), h('p', { class: 'muted' }, h('a', { href: '#/training' }, 'all runs'))),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Run ', h('code', {}, runId)),
+      h('p', { class: 'muted' }, h('a', { href: '#/training' }, 'all runs')),
+    ),
     status,
-    h('div', { class: 'split' }, h('section', { class: 'card' }, h('h2', {}, 'Status'), facts, cancel), h('section', { class: 'card' }, h('h2', {}, 'Loss'), slot)),
+    h(
+      'div',
+      { class: 'split' },
+      h('section', { class: 'card' }, h('h2', {}, 'Status'), facts, cancel),
+      h('section', { class: 'card' }, h('h2', {}, 'Loss'), slot),
+    ),
     playground(runId),
   );
   const curve = createCurve(slot, 'step', ['train loss', 'val loss']);
-  const add = (point: CurvePoint) => { curve.add(point.step, [point.train_loss, point.val_loss]); };
+  const add = (point: CurvePoint) => {
+    curve.add(point.step, [point.train_loss, point.val_loss]);
+  };
   const draw = (run: Run) => {
     const error = typeof run.error === 'string' ? run.error : run.error?.message;
     replace(
       facts,
-      h('dt', {}, 'Status'), h('dd', {}, h('span', { class: `badge ${run.status}` }, run.status)),
-      h('dt', {}, 'Model'), h('dd', {}, `${run.family} ${run.size}`),
-      h('dt', {}, 'Progress'), h('dd', {}, h('progress', { max: 100, value: run.progress }), ` ${run.progress.toFixed(0)}%`),
-      h('dt', {}, 'Step'), h('dd', { class: 'step' }, String(run.metrics.step ?? 0)),
-      h('dt', {}, 'Train loss'), h('dd', {}, fmt(run.metrics.train_loss)),
-      h('dt', {}, 'Val loss'), h('dd', {}, `${fmt(run.metrics.val_loss)} (best ${fmt(run.metrics.best_val_loss)})`),
-      h('dt', {}, 'Tokens/s'), h('dd', {}, fmt(run.metrics.tokens_per_s, 5)),
-      h('dt', {}, 'ETA'), h('dd', {}, eta(run)),
+      h('dt', {}, 'Status'),
+      h('dd', {}, h('span', { class: `badge ${run.status}` }, run.status)),
+      h('dt', {}, 'Model'),
+      h('dd', {}, `${run.family} ${run.size}`),
+      h('dt', {}, 'Progress'),
+      h('dd', {}, h('progress', { max: 100, value: run.progress }), ` ${run.progress.toFixed(0)}%`),
+      h('dt', {}, 'Step'),
+      h('dd', { class: 'step' }, String(run.metrics.step ?? 0)),
+      h('dt', {}, 'Train loss'),
+      h('dd', {}, fmt(run.metrics.train_loss)),
+      h('dt', {}, 'Val loss'),
+      h('dd', {}, `${fmt(run.metrics.val_loss)} (best ${fmt(run.metrics.best_val_loss)})`),
+      h('dt', {}, 'Tokens/s'),
+      h('dd', {}, fmt(run.metrics.tokens_per_s, 5)),
+      h('dt', {}, 'ETA'),
+      h('dd', {}, eta(run)),
       error ? [h('dt', {}, 'Error'), h('dd', { class: 'error' }, error)] : null,
     );
     if (cancel) cancel.disabled = FINISHED.has(run.status);
@@ -136,7 +185,9 @@ export function runView(view: HTMLElement, runId: string): () => void {
     if (!stopped) timer = setTimeout(() => void poll(), 2_000);
   };
   void getJson<unknown>(`${base}/metrics`)
-    .then((body) => { curvePoints(body).forEach(add); })
+    .then((body) => {
+      curvePoints(body).forEach(add);
+    })
     .catch(() => undefined) // a run with no points yet: the curve fills from polling and events
     .finally(() => void poll());
   const stopEvents = followEvents({ domains: ['trainer'], job: runId, backlog: 500 }, (event) => {
@@ -150,7 +201,9 @@ export function runView(view: HTMLElement, runId: string): () => void {
         status.show('cancelling; the last checkpoint is kept', 'ok');
         void poll();
       })
-      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'cancel failed', 'error'); });
+      .catch((error: unknown) => {
+        status.show(error instanceof ApiError ? error.full : 'cancel failed', 'error');
+      });
   });
   return () => {
     stopped = true;

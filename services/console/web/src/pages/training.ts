@@ -4,15 +4,26 @@ import { followEvents, phaseOf } from '../events.js';
 import type { Page } from '../router.js';
 import { runView, type Run } from './training-run.js';
 
-const SIZES: Record<string, string[]> = { char_lstm: ['small', 'medium', 'large'], gpt2: ['tiny', 'mini', 'small', 'medium', 'large', 'xl'] };
+const SIZES: Record<string, string[]> = {
+  char_lstm: ['small', 'medium', 'large'],
+  gpt2: ['tiny', 'mini', 'small', 'medium', 'large', 'xl'],
+};
 
 function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
   const family = h('select', { name: 'family' }, h('option', { value: 'char_lstm' }, 'char-LSTM'), h('option', { value: 'gpt2' }, 'GPT-2'));
   const size = h('select', { name: 'size' });
-  const fillSizes = () => { replace(size, ...(SIZES[family.value] ?? []).map((name) => h('option', { value: name }, name))); };
+  const fillSizes = () => {
+    replace(size, ...(SIZES[family.value] ?? []).map((name) => h('option', { value: name }, name)));
+  };
   fillSizes();
   family.addEventListener('change', fillSizes);
-  const corpus = h('input', { name: 'corpus_file_id', required: true, pattern: '[0-9a-f]{64}', placeholder: 'data-bank file id of a text corpus', class: 'mono' });
+  const corpus = h('input', {
+    name: 'corpus_file_id',
+    required: true,
+    pattern: '[0-9a-f]{64}',
+    placeholder: 'data-bank file id of a text corpus',
+    class: 'mono',
+  });
   const context = h('input', { type: 'number', name: 'context_length', value: '128', min: '8' });
   const batch = h('input', { type: 'number', name: 'batch_size', value: '16', min: '1' });
   const budget = h('input', { type: 'number', name: 'time_budget_s', value: '120', min: '1' });
@@ -48,7 +59,9 @@ function startForm(status: ReturnType<typeof statusLine>): HTMLFormElement {
       .then((started) => {
         location.hash = `#/training/${encodeURIComponent(started.run_id)}`;
       })
-      .catch((error: unknown) => { status.show(error instanceof ApiError ? error.full : 'the run could not start', 'error'); })
+      .catch((error: unknown) => {
+        status.show(error instanceof ApiError ? error.full : 'the run could not start', 'error');
+      })
       .finally(() => {
         go.disabled = false;
       });
@@ -62,7 +75,15 @@ function runRow(run: Run): HTMLTableRowElement {
   return h(
     'tr',
     {},
-    h('td', { class: 'mono' }, h('a', { href: `#/training/${encodeURIComponent(run.run_id)}`, title: run.run_id, 'aria-label': `run ${run.run_id}` }, shortId(run.run_id))),
+    h(
+      'td',
+      { class: 'mono' },
+      h(
+        'a',
+        { href: `#/training/${encodeURIComponent(run.run_id)}`, title: run.run_id, 'aria-label': `run ${run.run_id}` },
+        shortId(run.run_id),
+      ),
+    ),
     h('td', {}, `${run.family} ${run.size}`),
     h('td', {}, h('span', { class: `badge ${run.status}` }, run.status)),
     h('td', { class: 'num' }, `${run.progress.toFixed(0)}%`),
@@ -85,7 +106,12 @@ export const trainingPage: Page = (view, [runId]) => {
   const seen = new Map<string, HTMLTableRowElement>();
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Training'), h('p', { class: 'muted' }, 'model-trainer runs and handwriting-ai training jobs.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Training'),
+      h('p', { class: 'muted' }, 'model-trainer runs and handwriting-ai training jobs.'),
+    ),
     status,
     h(
       'div',
@@ -96,20 +122,54 @@ export const trainingPage: Page = (view, [runId]) => {
         { class: 'card' },
         h('h2', {}, 'model-trainer runs'),
         openForm,
-        h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Run', 'Model', 'Status', 'Progress', 'Step', 'Best val loss'].map((title) => h('th', { scope: 'col' }, title)))), runs)),
+        h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            {},
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Run', 'Model', 'Status', 'Progress', 'Step', 'Best val loss'].map((title) => h('th', { scope: 'col' }, title)),
+              ),
+            ),
+            runs,
+          ),
+        ),
       ),
     ),
     h('h2', {}, 'Recent training jobs'),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Domain', 'Job', 'Last event', 'When'].map((title) => h('th', { scope: 'col' }, title)))), jobs)),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...['Domain', 'Job', 'Last event', 'When'].map((title) => h('th', { scope: 'col' }, title)))),
+        jobs,
+      ),
+    ),
   );
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refresh = async () => {
     try {
       const list = await getJson<{ runs: Run[] }>('/api/trainer/v1/runs');
-      replace(runs, ...(list.runs.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No runs yet.'))] : list.runs.slice(0, 20).map(runRow)));
+      replace(
+        runs,
+        ...(list.runs.length === 0
+          ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No runs yet.'))]
+          : list.runs.slice(0, 20).map(runRow)),
+      );
     } catch (error) {
-      replace(runs, h('tr', {}, h('td', { colspan: 6, class: 'error' }, error instanceof ApiError ? error.full : 'the runs could not be read')));
+      replace(
+        runs,
+        h('tr', {}, h('td', { colspan: 6, class: 'error' }, error instanceof ApiError ? error.full : 'the runs could not be read')),
+      );
     }
     if (!stopped) timer = setTimeout(() => void refresh(), 5_000);
   };
@@ -121,7 +181,22 @@ export const trainingPage: Page = (view, [runId]) => {
       {},
       h('td', {}, event.domain),
       // A model-trainer job is a run: its own page has the curve.
-      h('td', { class: 'mono nowrap' }, h('a', { href: event.domain === 'trainer' ? `#/training/${encodeURIComponent(event.job_id)}` : `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`, title: event.job_id, 'aria-label': `job ${event.job_id}` }, shortId(event.job_id))),
+      h(
+        'td',
+        { class: 'mono nowrap' },
+        h(
+          'a',
+          {
+            href:
+              event.domain === 'trainer'
+                ? `#/training/${encodeURIComponent(event.job_id)}`
+                : `#/job/${event.domain}/${encodeURIComponent(event.job_id)}`,
+            title: event.job_id,
+            'aria-label': `job ${event.job_id}`,
+          },
+          shortId(event.job_id),
+        ),
+      ),
       h('td', {}, phaseOf(event.type)),
       h('td', {}, when(event.ts)),
     );

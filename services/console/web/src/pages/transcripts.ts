@@ -26,7 +26,11 @@ export const transcriptsPage: Page = (view) => {
   const audio = h('input', { type: 'file', accept: 'audio/*,video/*' });
   const status = statusLine();
   const job = h('p', { class: 'job-line' });
-  const result = h('section', { class: 'card transcript', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'The transcript shows here.'));
+  const result = h(
+    'section',
+    { class: 'card transcript', 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, 'The transcript shows here.'),
+  );
   let stopped = false;
 
   /** Draws segments and the download buttons; `fetchAs` fetches the same transcript in a text format. */
@@ -36,8 +40,12 @@ export const transcriptsPage: Page = (view) => {
       button.addEventListener('click', () => {
         fetchAs(format)
           .then((response) => response.blob())
-          .then((blob) => { saveBlob(blob, `transcript.${format}`); })
-          .catch((error: unknown) => { status.show(message(error), 'error'); });
+          .then((blob) => {
+            saveBlob(blob, `transcript.${format}`);
+          })
+          .catch((error: unknown) => {
+            status.show(message(error), 'error');
+          });
       });
       return button;
     });
@@ -46,30 +54,58 @@ export const transcriptsPage: Page = (view) => {
       h('h2', {}, transcript.title ?? 'Transcript'),
       h('p', { class: 'muted' }, `${transcript.language ?? ''} · ${String(transcript.segments.length)} segments`),
       h('div', { class: 'row' }, h('span', { class: 'muted' }, 'Download'), ...downloads),
-      h('ol', { class: 'segments' }, ...transcript.segments.map((segment) => h('li', {}, h('time', {}, `${clock(segment.start)}–${clock(segment.end)}`), ' ', segment.text))),
+      h(
+        'ol',
+        { class: 'segments' },
+        ...transcript.segments.map((segment) =>
+          h('li', {}, h('time', {}, `${clock(segment.start)}–${clock(segment.end)}`), ' ', segment.text),
+        ),
+      ),
     );
   };
 
-  const captions = h('form', { class: 'card' }, h('h2', {}, 'Captions of a video'), field('YouTube URL', url), h('button', { type: 'submit', class: 'primary' }, 'Get captions'));
+  const captions = h(
+    'form',
+    { class: 'card' },
+    h('h2', {}, 'Captions of a video'),
+    field('YouTube URL', url),
+    h('button', { type: 'submit', class: 'primary' }, 'Get captions'),
+  );
   captions.addEventListener('submit', (event) => {
     event.preventDefault();
     status.show('fetching captions…');
-    const ask = (format: string) => call('/api/transcript/v1/captions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: url.value, format }) });
+    const ask = (format: string) =>
+      call('/api/transcript/v1/captions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: url.value, format }),
+      });
     sendJson<Transcript>('/api/transcript/v1/captions', { url: url.value, format: 'json' })
       .then((transcript) => {
         status.show('captions found', 'ok');
         show(transcript, ask);
       })
-      .catch((error: unknown) => { status.show(message(error), 'error'); });
+      .catch((error: unknown) => {
+        status.show(message(error), 'error');
+      });
   });
 
-  const stt = h('form', { class: 'card drop-target' }, h('h2', {}, 'Transcribe an audio file'), h('p', { class: 'muted' }, 'Drop a file here or choose one.'), field('Audio or video file', audio), job);
+  const stt = h(
+    'form',
+    { class: 'card drop-target' },
+    h('h2', {}, 'Transcribe an audio file'),
+    h('p', { class: 'muted' }, 'Drop a file here or choose one.'),
+    field('Audio or video file', audio),
+    job,
+  );
   const transcribe = (chosen: File) => {
     const form = new FormData();
     form.append('user_id', sessionUserId());
     form.append('file', chosen, chosen.name);
     status.show(`uploading ${chosen.name}…`);
-    upload<{ job_id: string }>('/api/transcript/v1/transcriptions', form, (fraction) => { status.show(`uploading ${chosen.name}: ${(fraction * 100).toFixed(0)}%`); })
+    upload<{ job_id: string }>('/api/transcript/v1/transcriptions', form, (fraction) => {
+      status.show(`uploading ${chosen.name}: ${(fraction * 100).toFixed(0)}%`);
+    })
       .then(async ({ job_id }) => {
         status.show('transcribing…');
         const done = await watchJob('transcript', job_id, job, () => stopped);
@@ -78,7 +114,9 @@ export const transcriptsPage: Page = (view) => {
         show(await getJson<Transcript>(`${base}?format=json`), (format) => call(`${base}?format=${format}`));
         status.show('transcribed', 'ok');
       })
-      .catch((error: unknown) => { status.show(message(error), 'error'); });
+      .catch((error: unknown) => {
+        status.show(message(error), 'error');
+      });
   };
   audio.addEventListener('change', () => {
     const chosen = audio.files?.[0];
@@ -88,7 +126,9 @@ export const transcriptsPage: Page = (view) => {
     event.preventDefault();
     stt.classList.add('over');
   });
-  stt.addEventListener('dragleave', () => { stt.classList.remove('over'); });
+  stt.addEventListener('dragleave', () => {
+    stt.classList.remove('over');
+  });
   stt.addEventListener('drop', (event) => {
     event.preventDefault();
     stt.classList.remove('over');
@@ -96,7 +136,18 @@ export const transcriptsPage: Page = (view) => {
     if (chosen) transcribe(chosen);
   });
 
-  replace(view, h('div', { class: 'page-head' }, h('h1', {}, 'Transcripts'), h('p', { class: 'muted' }, 'Captions of a YouTube video, or speech-to-text of a file.')), h('div', { class: 'split' }, captions, stt), status, result);
+  replace(
+    view,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Transcripts'),
+      h('p', { class: 'muted' }, 'Captions of a YouTube video, or speech-to-text of a file.'),
+    ),
+    h('div', { class: 'split' }, captions, stt),
+    status,
+    result,
+  );
   return () => {
     stopped = true;
   };

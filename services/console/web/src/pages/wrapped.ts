@@ -13,13 +13,24 @@ const message = (error: unknown) => (error instanceof ApiError ? error.full : 't
 export const wrappedPage: Page = (view) => {
   const year = h('input', { type: 'number', name: 'year', value: String(new Date().getFullYear() - 1), min: '2000', max: '2100' });
   const file = h('input', { type: 'file', accept: '.zip,.json,.csv' });
-  const live = LIVE.map(([value, label]) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'live', value }), ` ${label} (connected account)`));
+  const live = LIVE.map(([value, label]) =>
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'live', value }), ` ${label} (connected account)`),
+  );
   const status = statusLine();
   const job = h('p', { class: 'job-line' });
   const result = h('section', { class: 'card wrapped-result' }, h('p', { class: 'muted' }, 'The card and the report show here.'));
   const go = h('button', { type: 'submit', class: 'primary' }, 'Make my Wrapped');
   let stopped = false;
-  const form = h('form', { class: 'card' }, field('Year', year), field('Streaming history export', file, 'Spotify, Apple Music or Last.fm export'), h('fieldset', {}, h('legend', {}, 'Or connected accounts'), ...live), go, status, job);
+  const form = h(
+    'form',
+    { class: 'card' },
+    field('Year', year),
+    field('Streaming history export', file, 'Spotify, Apple Music or Last.fm export'),
+    h('fieldset', {}, h('legend', {}, 'Or connected accounts'), ...live),
+    go,
+    status,
+    job,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     go.disabled = true;
@@ -32,14 +43,20 @@ export const wrappedPage: Page = (view) => {
       ? (() => {
           const body = new FormData();
           body.append('file', chosen, chosen.name);
-          return upload<{ import_id: string; service: string }>('/api/music/v1/imports', body, (fraction) => { status.show(`uploading: ${(fraction * 100).toFixed(0)}%`); });
+          return upload<{ import_id: string; service: string }>('/api/music/v1/imports', body, (fraction) => {
+            status.show(`uploading: ${(fraction * 100).toFixed(0)}%`);
+          });
         })()
       : Promise.resolve(undefined);
     imported
       .then(async (record) => {
         if (record) sources.push({ service: record.service, import_id: record.import_id });
         if (sources.length === 0) throw new ApiError('choose an export file or a connected account', 400, 'INVALID_INPUT');
-        const started = await sendJson<{ job_id: string }>('/api/music/v1/wrapped', { year: Number(year.value), sources, time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+        const started = await sendJson<{ job_id: string }>('/api/music/v1/wrapped', {
+          year: Number(year.value),
+          sources,
+          time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        });
         status.show('making the report…');
         const done = await watchJob('music_wrapped', started.job_id, job, () => stopped);
         if (done?.status !== 'completed') return;
@@ -52,12 +69,18 @@ export const wrappedPage: Page = (view) => {
         );
         status.show('done', 'ok');
       })
-      .catch((error: unknown) => { status.show(message(error), 'error'); })
+      .catch((error: unknown) => {
+        status.show(message(error), 'error');
+      })
       .finally(() => {
         go.disabled = false;
       });
   });
-  replace(view, h('div', { class: 'page-head' }, h('h1', {}, 'Wrapped'), h('p', { class: 'muted' }, 'A year of listening as a card and a report.')), h('div', { class: 'split' }, form, result));
+  replace(
+    view,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Wrapped'), h('p', { class: 'muted' }, 'A year of listening as a card and a report.')),
+    h('div', { class: 'split' }, form, result),
+  );
   return () => {
     stopped = true;
   };

@@ -18,7 +18,8 @@ export interface ImageHeader {
   height: number;
 }
 
-const notAnImage = () => new AppError('UNSUPPORTED_MEDIA_TYPE', `The upload is not an image of a known format (${IMAGE_FORMATS.join(', ')})`);
+const notAnImage = () =>
+  new AppError('UNSUPPORTED_MEDIA_TYPE', `The upload is not an image of a known format (${IMAGE_FORMATS.join(', ')})`);
 
 // sharp (libvips) has no BMP loader: BMP's size comes from its header here and its pixels from bmp-ts.
 const isBmp = (image: Buffer) => image.length >= 2 && image.toString('latin1', 0, 2) === 'BM';

@@ -27,7 +27,7 @@ function moments(image: Raster): Moments {
   let sy = 0;
   for (let y = 0; y < image.height; y += 1)
     for (let x = 0; x < image.width; x += 1) {
-      const v = (image.data[y * image.width + x] ?? 0);
+      const v = image.data[y * image.width + x] ?? 0;
       mass += v;
       sx += v * x;
       sy += v * y;
@@ -38,7 +38,7 @@ function moments(image: Raster): Moments {
   let yy = 0;
   for (let y = 0; y < image.height; y += 1)
     for (let x = 0; x < image.width; x += 1) {
-      const v = (image.data[y * image.width + x] ?? 0);
+      const v = image.data[y * image.width + x] ?? 0;
       xy += v * (x - cx) * (y - cy);
       yy += v * (y - cy) ** 2;
     }
@@ -91,7 +91,7 @@ export function centreByMass(image: Raster, size = 28): Raster {
     if (ty < 0 || ty >= size) continue;
     for (let x = 0; x < image.width; x += 1) {
       const tx = x + dx;
-      if (tx >= 0 && tx < size) out.data[ty * size + tx] = (image.data[y * image.width + x] ?? 0);
+      if (tx >= 0 && tx < size) out.data[ty * size + tx] = image.data[y * image.width + x] ?? 0;
     }
   }
   return out;

@@ -12,7 +12,7 @@ function borderMean(image: Raster): number {
     for (let x = 0; x < image.width; x += 1) {
       const onBorder = x < band || y < band || x >= image.width - band || y >= image.height - band;
       if (!onBorder) continue;
-      sum += (image.data[y * image.width + x] ?? 0);
+      sum += image.data[y * image.width + x] ?? 0;
       count += 1;
     }
   }
@@ -65,7 +65,7 @@ export function flattenBackground(paper: Raster): Raster {
   const background = resize(boxBlur(maxFilter(coarse, radius), radius), paper.width, paper.height);
   const ink = raster(paper.width, paper.height);
   for (let i = 0; i < ink.data.length; i += 1) {
-    const level = Math.max((background.data[i] ?? 0), 1e-3);
+    const level = Math.max(background.data[i] ?? 0, 1e-3);
     ink.data[i] = Math.min(1, Math.max(0, 1 - (paper.data[i] ?? 0) / level));
   }
   return ink;
@@ -86,7 +86,7 @@ export function otsuThreshold(image: Raster): number {
   let best = 0;
   let threshold = 0;
   for (let i = 0; i < 256; i += 1) {
-    weightBelow += (histogram[i] ?? 0);
+    weightBelow += histogram[i] ?? 0;
     if (weightBelow === 0 || weightBelow === total) continue;
     sumBelow += i * (histogram[i] ?? 0);
     const meanBelow = sumBelow / weightBelow;

@@ -16,7 +16,14 @@ export const raster = (width: number, height: number, data = new Float32Array(wi
  * `bin` > 1, each output pixel is the mean of a `bin` x `bin` block (the last row and column of blocks may be
  * partial), in the same pass: a large upload shrinks before anything else touches it.
  */
-export function toGray(pixels: Uint8Array, width: number, height: number, channels: number, bin = 1, hasAlpha = channels === 2 || channels === 4): Raster {
+export function toGray(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  bin = 1,
+  hasAlpha = channels === 2 || channels === 4,
+): Raster {
   const out = raster(Math.ceil(width / bin), Math.ceil(height / bin));
   // Grey pixels read the same byte three times with weights summing to one.
   const [green, blue] = channels >= 3 ? [1, 2] : [0, 0];
@@ -171,22 +178,24 @@ const lineMean: LineFilter = (line, out, radius) => {
 };
 
 /** Applies `filter` to every row, then to every column of the result. */
-const separable = (filter: LineFilter) => (image: Raster, radius: number): Raster => {
-  const { width, height } = image;
-  const out = raster(width, height);
-  const result = new Float32Array(Math.max(width, height));
-  for (let y = 0; y < height; y += 1) {
-    filter(image.data.subarray(y * width, (y + 1) * width), result, radius);
-    out.data.set(result.subarray(0, width), y * width);
-  }
-  const column = new Float32Array(height);
-  for (let x = 0; x < width; x += 1) {
-    for (let y = 0; y < height; y += 1) column[y] = out.data[y * width + x] ?? 0;
-    filter(column, result, radius);
-    for (let y = 0; y < height; y += 1) out.data[y * width + x] = result[y] ?? 0;
-  }
-  return out;
-};
+const separable =
+  (filter: LineFilter) =>
+  (image: Raster, radius: number): Raster => {
+    const { width, height } = image;
+    const out = raster(width, height);
+    const result = new Float32Array(Math.max(width, height));
+    for (let y = 0; y < height; y += 1) {
+      filter(image.data.subarray(y * width, (y + 1) * width), result, radius);
+      out.data.set(result.subarray(0, width), y * width);
+    }
+    const column = new Float32Array(height);
+    for (let x = 0; x < width; x += 1) {
+      for (let y = 0; y < height; y += 1) column[y] = out.data[y * width + x] ?? 0;
+      filter(column, result, radius);
+      for (let y = 0; y < height; y += 1) out.data[y * width + x] = result[y] ?? 0;
+    }
+    return out;
+  };
 
 /** Square-window maximum (a grey-level dilation). */
 export const maxFilter = separable(lineMax);

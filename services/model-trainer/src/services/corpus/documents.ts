@@ -15,7 +15,11 @@ export function corpusText(bytes: Uint8Array, maxBytes: number): string {
       body = gunzipSync(body, { maxOutputLength: maxBytes });
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? error.code : undefined;
-      throw new CorpusError(code === 'ERR_BUFFER_TOO_LARGE' ? `the corpus unpacks to more than ${String(maxBytes)} bytes` : 'the corpus is not a valid gzip file');
+      throw new CorpusError(
+        code === 'ERR_BUFFER_TOO_LARGE'
+          ? `the corpus unpacks to more than ${String(maxBytes)} bytes`
+          : 'the corpus is not a valid gzip file',
+      );
     }
   }
   let text: string;
@@ -61,7 +65,11 @@ export function splitDocuments(text: string, format: CorpusFormat, field: string
   let documents: string[];
   if (resolved === 'jsonl') documents = jsonlDocuments(normalised, field);
   else if (resolved === 'lines') documents = normalised.split('\n').filter((line) => line.trim() !== '');
-  else documents = normalised.split(/\n[ \t]*\n+/).map((document) => document.replace(/^\n+|\n+$/g, '')).filter((document) => document.trim() !== '');
+  else
+    documents = normalised
+      .split(/\n[ \t]*\n+/)
+      .map((document) => document.replace(/^\n+|\n+$/g, ''))
+      .filter((document) => document.trim() !== '');
   if (documents.length === 0) throw new CorpusError('the corpus has no documents');
   return { documents, format: resolved };
 }

@@ -51,5 +51,10 @@ export async function prepareCorpus(bytes: Uint8Array, dir: string, options: Pre
   const train = await encode('train');
   const val = await encode('val');
   const test = await encode('test');
-  return { tokenizer, dtype: train.dtype, files, stats: { format, bytes: bytes.length, train: train.stats, val: val.stats, test: test.stats } };
+  return {
+    tokenizer,
+    dtype: train.dtype,
+    files,
+    stats: { format, bytes: bytes.length, train: train.stats, val: val.stats, test: test.stats },
+  };
 }

@@ -12,7 +12,12 @@ const FLUSH_TOKENS = 1 << 16;
  * Encodes documents one at a time into a flat little-endian token file (the kernel memory-maps it),
  * `separator` between documents, flushing every 64 Ki tokens so memory stays bounded.
  */
-export async function writeTokenFile(path: string, documents: Iterable<string>, tokenizer: Tokenizer, separator: string): Promise<{ tokens: number; dtype: TokenDtype }> {
+export async function writeTokenFile(
+  path: string,
+  documents: Iterable<string>,
+  tokenizer: Tokenizer,
+  separator: string,
+): Promise<{ tokens: number; dtype: TokenDtype }> {
   const dtype = dtypeFor(tokenizer.vocabSize);
   const out = createWriteStream(path);
   const separatorIds = tokenizer.encode(separator);

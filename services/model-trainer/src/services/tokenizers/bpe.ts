@@ -117,8 +117,12 @@ export class ByteBpe implements Tokenizer {
   toJSON(): object {
     const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
     return bpeTokenizerJson({
-      specials: this.specials, preTokenizer: byteLevel, decoder: byteLevel, unkToken: null,
-      vocab: Object.fromEntries([...this.definition.vocab, ...this.specials]), merges: this.definition.merges,
+      specials: this.specials,
+      preTokenizer: byteLevel,
+      decoder: byteLevel,
+      unkToken: null,
+      vocab: Object.fromEntries([...this.definition.vocab, ...this.specials]),
+      merges: this.definition.merges,
     });
   }
 }

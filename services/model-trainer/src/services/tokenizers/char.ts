@@ -29,7 +29,8 @@ export class CharTokenizer implements Tokenizer {
     const seen = new Set<string>();
     for (const text of texts) for (const char of wellFormed(text)) seen.add(char);
     const chars = [...seen].sort((a, b) => (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0));
-    if (chars.length + specialTokens.length + 1 > maxChars) throw new Error(`the corpus has ${String(chars.length)} distinct characters (at most ${String(maxChars)})`);
+    if (chars.length + specialTokens.length + 1 > maxChars)
+      throw new Error(`the corpus has ${String(chars.length)} distinct characters (at most ${String(maxChars)})`);
     return new CharTokenizer(chars, specialTokens);
   }
 
@@ -57,8 +58,12 @@ export class CharTokenizer implements Tokenizer {
 
   toJSON(): object {
     return bpeTokenizerJson({
-      specials: this.specials, preTokenizer: null, decoder: { type: 'Fuse' }, unkToken: UNK,
-      vocab: Object.fromEntries(this.chars.map((char, id) => [char, id])), merges: [],
+      specials: this.specials,
+      preTokenizer: null,
+      decoder: { type: 'Fuse' },
+      unkToken: UNK,
+      vocab: Object.fromEntries(this.chars.map((char, id) => [char, id])),
+      merges: [],
     });
   }
 }

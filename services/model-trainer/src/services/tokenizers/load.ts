@@ -25,11 +25,18 @@ export function loadTokenizer(json: unknown): Tokenizer {
       const [left = '', right = ''] = merge.split(' ');
       return [left, right] as const;
     });
-    const vocab = new Map(Object.entries(parsed.model.vocab).filter(([text]) => alphabetToBytes(text) !== undefined && !specials.has(text)));
+    const vocab = new Map(
+      Object.entries(parsed.model.vocab).filter(([text]) => alphabetToBytes(text) !== undefined && !specials.has(text)),
+    );
     return new ByteBpe({ vocab, merges, specials });
   }
   if (parsed.model.unk_token !== UNK || parsed.model.merges.length > 0) throw new Error('not a char-level tokenizer.json of this service');
-  const byId = Object.entries(parsed.model.vocab).sort((a, b) => a[1] - b[1]).map(([text]) => text);
+  const byId = Object.entries(parsed.model.vocab)
+    .sort((a, b) => a[1] - b[1])
+    .map(([text]) => text);
   const specialTokens = byId.slice(0, specials.size);
-  return new CharTokenizer(byId.slice(specials.size), specialTokens.filter((token) => token !== UNK));
+  return new CharTokenizer(
+    byId.slice(specials.size),
+    specialTokens.filter((token) => token !== UNK),
+  );
 }

@@ -20,7 +20,13 @@ export function* splitSpecials(text: string, specials: ReadonlyMap<string, numbe
     yield text;
     return;
   }
-  const pattern = new RegExp([...specials.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  const pattern = new RegExp(
+    [...specials.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     if (match.index > last) yield text.slice(last, match.index);
@@ -31,7 +37,13 @@ export function* splitSpecials(text: string, specials: ReadonlyMap<string, numbe
 }
 
 const addedToken = (content: string, id: number) => ({
-  id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+  id,
+  content,
+  single_word: false,
+  lstrip: false,
+  rstrip: false,
+  normalized: false,
+  special: true,
 });
 
 /**
@@ -56,8 +68,16 @@ export function bpeTokenizerJson(parts: {
     post_processor: null,
     decoder: parts.decoder,
     model: {
-      type: 'BPE', dropout: null, unk_token: parts.unkToken, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: parts.vocab, merges: parts.merges,
+      type: 'BPE',
+      dropout: null,
+      unk_token: parts.unkToken,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab: parts.vocab,
+      merges: parts.merges,
     },
   };
 }

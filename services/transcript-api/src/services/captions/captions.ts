@@ -38,8 +38,7 @@ function chooseTrack(tracks: CaptionTrack[], languages: string[]): CaptionTrack 
   return undefined;
 }
 
-const describe = (tracks: CaptionTrack[]) =>
-  tracks.map((track) => ({ language: track.language, kind: track.kind, name: track.name }));
+const describe = (tracks: CaptionTrack[]) => tracks.map((track) => ({ language: track.language, kind: track.kind, name: track.name }));
 
 export async function fetchCaptions(youtube: YouTube, request: CaptionRequest): Promise<Captions> {
   const video = await youtube.captions(request.videoId);
@@ -65,13 +64,9 @@ export async function fetchCaptions(youtube: YouTube, request: CaptionRequest): 
   }
   const translate = translateTo !== undefined && primary(translateTo) !== primary(track.language);
   if (translate && !track.translatable) {
-    throw new AppError(
-      'TRANSLATION_UNAVAILABLE',
-      `The ${track.language} captions of ${request.videoId} cannot be translated`,
-      {
-        status: 404,
-      },
-    );
+    throw new AppError('TRANSLATION_UNAVAILABLE', `The ${track.language} captions of ${request.videoId} cannot be translated`, {
+      status: 404,
+    });
   }
   const body = await youtube.download(track, translate ? translateTo : undefined);
   let segments: Segment[];

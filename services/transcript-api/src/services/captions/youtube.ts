@@ -29,8 +29,7 @@ export interface YouTubeOptions {
   timeoutMs: number;
 }
 
-const upstream = (message: string, cause?: unknown) =>
-  new AppError('EXTERNAL_SERVICE_ERROR', message, { cause });
+const upstream = (message: string, cause?: unknown) => new AppError('EXTERNAL_SERVICE_ERROR', message, { cause });
 
 /**
  * YouTube through youtubei.js (InnerTube). Every request it makes, and the caption downloads, go through
@@ -56,8 +55,7 @@ export class YouTube {
     try {
       return await fetch(new Request(url, request), { ...init, signal });
     } catch (error) {
-      if (signal.aborted)
-        throw new AppError('TIMEOUT', `YouTube did not answer within ${this.options.timeoutMs} ms`);
+      if (signal.aborted) throw new AppError('TIMEOUT', `YouTube did not answer within ${this.options.timeoutMs} ms`);
       // The network error names the (configured) upstream address: it stays in the cause, for logs.
       throw upstream('YouTube could not be reached', error);
     }
@@ -85,11 +83,7 @@ export class YouTube {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (errorMessage(error) === 'This video is unavailable') {
-        throw new AppError(
-          'VIDEO_UNAVAILABLE',
-          `Video ${videoId} is unavailable (private, removed or never existed)`,
-          { status: 404 },
-        );
+        throw new AppError('VIDEO_UNAVAILABLE', `Video ${videoId} is unavailable (private, removed or never existed)`, { status: 404 });
       }
       // youtubei.js's message quotes the request URL and the upstream's answer: logs only.
       throw upstream('YouTube answered unexpectedly', error);
@@ -113,9 +107,7 @@ export class YouTube {
       title: info.basic_info.title ?? '',
       duration_s: info.basic_info.duration ?? 0,
       tracks,
-      translation_languages: (info.captions?.translation_languages ?? []).map(
-        (language) => language.language_code,
-      ),
+      translation_languages: (info.captions?.translation_languages ?? []).map((language) => language.language_code),
     };
   }
 

@@ -20,9 +20,7 @@ export interface ToolRun {
 
 const Probe = z.object({
   format: z.object({ duration: z.coerce.number().optional(), format_name: z.string().optional() }).optional(),
-  streams: z
-    .array(z.object({ codec_type: z.string().optional(), duration: z.coerce.number().optional() }))
-    .default([]),
+  streams: z.array(z.object({ codec_type: z.string().optional(), duration: z.coerce.number().optional() })).default([]),
 });
 
 export interface MediaInfo {
@@ -101,8 +99,7 @@ export async function normalise(
   if (options.limitS !== undefined) args.push('-t', String(options.limitS));
   args.push('-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', output);
   const result = await runProcess(tools.ffmpeg, args, { ...run, maxOutputBytes: DECODE_LOG_BYTES });
-  if (result.code !== 0)
-    throw new UserError(`The audio could not be decoded (${toolErrorLine(result.stderr)})`);
+  if (result.code !== 0) throw new UserError(`The audio could not be decoded (${toolErrorLine(result.stderr)})`);
   const durationS = await wavDurationS(output);
   return { durationS, silences: parseSilences(result.stderr, durationS) };
 }
@@ -129,13 +126,10 @@ export async function split(
   run: ToolRun,
 ): Promise<ChunkFile[]> {
   const times = cuts.map((cut) => cut.toFixed(3));
-  const paths = [...times, ''].map((_, i) =>
-    join(run.scratch.dir, `chunk_${String(i).padStart(4, '0')}.${format}`),
-  );
+  const paths = [...times, ''].map((_, i) => join(run.scratch.dir, `chunk_${String(i).padStart(4, '0')}.${format}`));
   const pads = paths.map((_, i) => `[c${i}]`);
   const args = ['-hide_banner', '-v', 'error', '-y', '-i', wav];
-  if (cuts.length > 0)
-    args.push('-filter_complex', `[0:a]asegment=timestamps=${times.join('|')}${pads.join('')}`);
+  if (cuts.length > 0) args.push('-filter_complex', `[0:a]asegment=timestamps=${times.join('|')}${pads.join('')}`);
   paths.forEach((path, i) => {
     args.push('-map', cuts.length > 0 ? (pads[i] ?? '') : '0:a', '-c:a', ENCODER[format], path);
   });

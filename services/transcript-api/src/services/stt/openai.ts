@@ -38,8 +38,7 @@ export class OpenAiProvider implements SttProvider {
     form.append('timestamp_granularities[]', 'segment');
     if (chunk.language !== undefined) form.set('language', chunk.language);
     if (chunk.prompt !== undefined) form.set('prompt', chunk.prompt);
-    const headers: Record<string, string> =
-      this.options.apiKey === '' ? {} : { authorization: `Bearer ${this.options.apiKey}` };
+    const headers: Record<string, string> = this.options.apiKey === '' ? {} : { authorization: `Bearer ${this.options.apiKey}` };
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let response: Response;
     try {
@@ -52,9 +51,7 @@ export class OpenAiProvider implements SttProvider {
     } catch (error) {
       if (signal.aborted) throw error;
       // The endpoint's URL and the network error stay in the cause (logs), out of the job's message.
-      const reason = timeout.aborted
-        ? `no answer within ${this.options.timeoutMs} ms`
-        : 'the endpoint could not be reached';
+      const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : 'the endpoint could not be reached';
       throw new ProviderError(`speech-to-text request failed: ${reason}`, true, undefined, { cause: error });
     }
     const body = await response.text();
@@ -68,8 +65,7 @@ export class OpenAiProvider implements SttProvider {
       );
     }
     const parsed = VerboseJson.safeParse(parseJsonOrUndefined(body));
-    if (!parsed.success)
-      throw new ProviderError('speech-to-text endpoint answered an unexpected document', false);
+    if (!parsed.success) throw new ProviderError('speech-to-text endpoint answered an unexpected document', false);
     const { segments, text, language } = parsed.data;
     // A model without segment timestamps still gives the text: one segment for the whole chunk.
     const timed = segments ?? (text.trim() === '' ? [] : [{ start: 0, end: chunk.durationS, text }]);

@@ -109,10 +109,7 @@ const tooLong = (limitS: number, lastsS?: number) =>
  * Probe, decode to mono 16 kHz while finding silences (never past the duration limit), cut into chunks
  * planned from the decoded audio's real length, transcribe them concurrently, stitch.
  */
-export async function transcribeFile(
-  options: PipelineOptions,
-  request: TranscribeRequest,
-): Promise<TranscriptionResult> {
+export async function transcribeFile(options: PipelineOptions, request: TranscribeRequest): Promise<TranscriptionResult> {
   const { tools } = options;
   const run = { scratch: request.scratch, signal: request.signal };
   const limitS = options.maxDurationS > 0 ? options.maxDurationS : undefined;

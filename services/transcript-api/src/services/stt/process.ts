@@ -27,11 +27,7 @@ export class MissingToolError extends Error {
  * Runs a program to completion in its own process group (core's `runChild`), collecting its output.
  * A non-zero exit is the caller's to read; aborting, or the process shutting down, rejects.
  */
-export async function runProcess(
-  command: string,
-  args: string[],
-  options: ProcessOptions = {},
-): Promise<ProcessResult> {
+export async function runProcess(command: string, args: string[], options: ProcessOptions = {}): Promise<ProcessResult> {
   const { signal, scratch, maxOutputBytes } = options;
   let result;
   try {
