@@ -137,13 +137,11 @@ async function showCaptions(page: Page): Promise<void> {
 
 async function makeWrapped(page: Page): Promise<void> {
   await page.getByLabel('Year').fill('2023');
-  await page
-    .getByLabel('Streaming history export')
-    .setInputFiles({
-      name: 'Streaming_History_Audio_2023.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(spotifyExport(60, 2023)),
-    });
+  await page.getByLabel('Streaming history export').setInputFiles({
+    name: 'Streaming_History_Audio_2023.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(spotifyExport(60, 2023)),
+  });
   await page.getByRole('button', { name: 'Make my Wrapped' }).click();
   // No card (music-wrapped-api down): the page shows its error line, photographed as it is.
   await page.waitForSelector('img.wrapped-card', { timeout: 60_000 }).catch(() => undefined);

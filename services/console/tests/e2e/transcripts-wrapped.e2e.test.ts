@@ -67,13 +67,11 @@ describe('the Wrapped page with the real music-wrapped-api', () => {
   it('uploads an export, follows the job and shows the card and the report', async () => {
     await go(page, '#/wrapped');
     await page.getByLabel('Year').fill('2023');
-    await page
-      .getByLabel('Streaming history export')
-      .setInputFiles({
-        name: 'Streaming_History_Audio_2023.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(spotifyExport(60, 2023)),
-      });
+    await page.getByLabel('Streaming history export').setInputFiles({
+      name: 'Streaming_History_Audio_2023.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(spotifyExport(60, 2023)),
+    });
     await page.getByRole('button', { name: 'Make my Wrapped' }).click();
     await expect.poll(() => page.locator('.wrapped-result h2').textContent(), { timeout: 60_000 }).toBe('Wrapped 2023');
     // The card is a PNG the browser decoded (read through the console's proxy).
