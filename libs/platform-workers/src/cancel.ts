@@ -1,6 +1,6 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisConnection } from './redis.js';
+import { closeRedis, type RedisConnection } from './redis.js';
 
 /**
  * Cancelling a job from any process, on BullMQ's own cancellation (`worker.cancelJob` aborts the
@@ -54,10 +54,7 @@ export function listenForCancels(
   subscriber.subscribe(channel).catch(onError);
   return {
     requested: async (jobId) => (await (await ioredisOf(worker)).exists(markOf(prefix, worker.name, jobId))) === 1,
-    close: async () => {
-      await subscriber.quit().catch(() => {
-        subscriber.disconnect(); // Redis is away: nothing to unsubscribe from
-      });
-    },
+    // closeRedis drops a connection that is not ready at once: a QUIT would wait for Redis to come back.
+    close: () => closeRedis(subscriber),
   };
 }

@@ -95,6 +95,16 @@ function userIdOf(job: Job): string {
   return typeof userId === 'string' ? userId : '0';
 }
 
+/** Resolves once the connection is not ready (now, or when it next drops). */
+function redisLost(connection: RedisConnection): Promise<void> {
+  if (connection.status !== 'ready') return Promise.resolve();
+  return new Promise((resolve) =>
+    connection.once('close', () => {
+      resolve();
+    }),
+  );
+}
+
 /** How long a cancelled job's processor may take to stop before the job fails anyway. */
 const CANCEL_GRACE_MS = 10_000;
 
@@ -261,9 +271,12 @@ export function startWorker(options: StartWorkerOptions): WorkerHandle {
         shutdown.abort();
       }, graceMs);
       try {
-        await closing;
+        // BullMQ's close waits for Redis to move the running jobs; with Redis gone nothing can be moved
+        // (the jobs' locks expire and another worker's stall check fails them), so stop waiting.
+        await Promise.race([closing, redisLost(options.connection)]);
       } finally {
         clearTimeout(timer);
+        shutdown.abort();
         await cancels.close();
       }
     },
